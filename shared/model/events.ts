@@ -1,0 +1,129 @@
+import type { FrameRecord, MessageRecord, ViolationRecord } from './frame.js';
+import type {
+  AcceptCheck,
+  CappedBytes,
+  HandshakeTiming,
+  HttpRequestHead,
+  HttpResponseHead,
+  NegotiatedExtension,
+} from './handshake.js';
+import type { EpochMs, MonoMs } from './time.js';
+import type { Direction, Leg, Side } from './wire.js';
+
+export type ConnectionId = string;
+export type ConnectionMode = 'client' | 'proxy';
+
+interface Base {
+  conn: ConnectionId;
+  t: MonoMs;
+}
+
+/** A connection attempt started. Always the first record of a connection. */
+export interface ConnectionEvent extends Base {
+  type: 'connection';
+  mode: ConnectionMode;
+  url: string;
+  /** Wall clock when the attempt started. */
+  at: EpochMs;
+  /** For proxied connections: the client's address and the upstream target. */
+  peer?: string;
+  target?: string;
+  /** The options the user asked for (client mode), for the record. */
+  options?: { protocols?: string[]; insecure?: boolean; pingIntervalMs?: number };
+}
+
+export interface HttpRequestEvent extends Base {
+  type: 'http-request';
+  leg: Leg;
+  head: HttpRequestHead;
+}
+
+export interface HttpResponseEvent extends Base {
+  type: 'http-response';
+  leg: Leg;
+  head: HttpResponseHead;
+  /** Body of a non-101 response, capped. */
+  body?: CappedBytes;
+  accept: AcceptCheck;
+  timing: HandshakeTiming;
+}
+
+/** The upgrade completed: frames follow. */
+export interface OpenEvent extends Base {
+  type: 'open';
+  protocol: string;
+  extensions: NegotiatedExtension[];
+}
+
+export interface FrameEvent extends Base {
+  type: 'frame';
+  frame: FrameRecord;
+}
+
+export interface MessageEvent extends Base {
+  type: 'message';
+  message: MessageRecord;
+}
+
+export interface ViolationEvent extends Base {
+  type: 'violation';
+  violation: ViolationRecord;
+}
+
+/**
+ * TCP-level facts. `side` is the end that did it: `fin` = that side sent FIN, `rst` = that side reset the connection,
+ * `connect` = TCP established (side 'server' accepted).
+ */
+export interface TcpEvent extends Base {
+  type: 'tcp';
+  leg: Leg;
+  kind: 'connect' | 'fin' | 'rst';
+  side: Side;
+}
+
+/** Something failed: DNS, refused, TLS, timeout, the WebSocket library rejecting input, an internal error. */
+export interface ErrorEvent extends Base {
+  type: 'error';
+  leg?: Leg;
+  /** Stable-ish code: a Node error code (ECONNREFUSED), a ws code (WS_ERR_UNEXPECTED_RSV_1), or our own. */
+  code: string;
+  message: string;
+  /** Which side the error is attributed to, when known. */
+  side?: Side;
+}
+
+/** What the user (or the CLI) asked the inspector to do, recorded for context. */
+export interface ActionEvent extends Base {
+  type: 'action';
+  action: 'send' | 'ping' | 'close' | 'abort';
+  detail?: string;
+}
+
+/** Recording fell behind and dropped this much; never silent. */
+export interface DroppedEvent extends Base {
+  type: 'dropped';
+  dir: Direction;
+  frames: number;
+  bytes: number;
+}
+
+/** The connection is over: both TCP sides are gone. Always the last record of a connection. */
+export interface EndEvent extends Base {
+  type: 'end';
+}
+
+export type CaptureEvent =
+  | ConnectionEvent
+  | HttpRequestEvent
+  | HttpResponseEvent
+  | OpenEvent
+  | FrameEvent
+  | MessageEvent
+  | ViolationEvent
+  | TcpEvent
+  | ErrorEvent
+  | ActionEvent
+  | DroppedEvent
+  | EndEvent;
+
+export type CaptureEventType = CaptureEvent['type'];

@@ -1,0 +1,6 @@
+export * from './events.js';
+export * from './frame.js';
+export * from './handshake.js';
+export * from './session.js';
+export * from './time.js';
+export * from './wire.js';

@@ -1,0 +1,104 @@
+/**
+ * Interfaces of the pure protocol stages. Bytes in, records out; no I/O, no exceptions on bad input, time passed in.
+ *
+ *   raw bytes of one direction
+ *     -> HttpHeadReader (until the blank line)        -> HttpRequestHead | HttpResponseHead, rest bytes
+ *     -> FrameParser.accept(chunk)                    -> ParsedFrame[] + ParserViolation[]
+ *     -> MessageAssembler.accept(frame)               -> AssembledMessage + ParserViolation[]
+ *          (fragment grouping, UTF-8 validation across fragments, permessage-deflate via an Inflater)
+ */
+import type { LengthEncoding } from '../model/frame.js';
+import type { HttpRequestHead, HttpResponseHead, NegotiatedExtension } from '../model/handshake.js';
+import type { Direction } from '../model/wire.js';
+
+export interface ParsedFrame {
+  /** Offset of the first header byte in this direction's frame stream. */
+  offset: number;
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  opcode: number;
+  masked: boolean;
+  /** The 4-byte masking key, when masked. */
+  maskKey?: Uint8Array;
+  lengthEncoding: LengthEncoding;
+  headerLength: number;
+  payloadLength: number;
+  /** Unmasked payload, at most `maxCapturedPayload` bytes. */
+  payload: Uint8Array;
+  truncated: boolean;
+  /** Close frames: parsed status code and reason when present and well-formed enough to read. */
+  close?: { code?: number; reason?: string };
+  /** Codes of violations this frame caused (also returned as ParserViolation with detail). */
+  violations: string[];
+}
+
+export interface ParserViolation {
+  code: string;
+  /** The close code a conforming peer would send. */
+  closeCode: number;
+  message: string;
+  /** Stream offset where it was found. */
+  offset: number;
+  /** Index into the `frames` array returned by the same accept() call, when the violation belongs to a frame. */
+  frameIndex?: number;
+}
+
+export interface FrameParserOptions {
+  direction: Direction;
+  /** Extensions negotiated in the handshake (decides which RSV bits are legal). */
+  extensions?: NegotiatedExtension[];
+  /** Payload bytes kept per frame; the rest is counted, not stored. Default 64 KiB. */
+  maxCapturedPayload?: number;
+}
+
+export interface FrameParseResult {
+  frames: ParsedFrame[];
+  violations: ParserViolation[];
+}
+
+export interface FrameParserApi {
+  accept(chunk: Uint8Array): FrameParseResult;
+  /** Bytes consumed so far. */
+  readonly offset: number;
+  /** Bytes of an incomplete frame waiting for more input. */
+  readonly pending: number;
+}
+
+/** Inflates permessage-deflate payloads of one direction. `reset` is called per message without context takeover. */
+export interface Inflater {
+  /** Inflate one whole message's payload (the 00 00 ff ff tail already appended by the caller). */
+  inflate(data: Uint8Array): { ok: true; data: Uint8Array } | { ok: false; error: string };
+  reset(): void;
+}
+
+export interface AssembledMessage {
+  opcode: number;
+  /** Indices of the frames (in the order they were passed to accept) that made the message. */
+  frameIndices: number[];
+  wireSize: number;
+  size: number;
+  compressed: boolean;
+  /** Decoded payload, capped at `maxCapturedPayload`. */
+  data: Uint8Array;
+  truncated: boolean;
+  utf8Valid?: boolean;
+}
+
+export interface MessageAssemblerOptions {
+  direction: Direction;
+  extensions?: NegotiatedExtension[];
+  inflater?: Inflater;
+  maxCapturedPayload?: number;
+}
+
+export interface AssemblyResult {
+  message?: AssembledMessage;
+  violations: ParserViolation[];
+}
+
+export type HttpHeadResult =
+  | { state: 'pending' }
+  | { state: 'done'; head: HttpRequestHead | HttpResponseHead; rest: Uint8Array }
+  | { state: 'error'; message: string };
