@@ -4,3 +4,4 @@ export * from './handshake.js';
 export * from './session.js';
 export * from './time.js';
 export * from './wire.js';
+export * from './finding.js';

@@ -1,0 +1,56 @@
+import type { ConnectionId } from './events.js';
+import type { EpochMs } from './time.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A pointer to the records that show a finding: frame seqs, or event indices within the connection's events. */
+export interface EvidenceRef {
+  kind: 'frame' | 'event' | 'handshake';
+  /** Frame seq for 'frame'; index into the connection's events for 'event'/'handshake'. */
+  ref: number;
+  note?: string;
+}
+
+export interface Finding {
+  /** Stable identifier, e.g. "handshake.http10". Documented in docs/findings.md. */
+  id: string;
+  connection: ConnectionId;
+  severity: Severity;
+  title: string;
+  /** What was measured, with numbers. */
+  detail: string;
+  evidence: EvidenceRef[];
+  /** How to fix it. */
+  fix: string;
+}
+
+export type CloseInitiator = 'client' | 'server' | 'unknown';
+export type CloseKind = 'close-frame' | 'tcp-fin' | 'tcp-rst' | 'timeout' | 'error' | 'open';
+
+/** The per-connection summary printed by `wsi analyze --json` (field names are a public contract). */
+export interface ConnectionSummary {
+  id: ConnectionId;
+  url: string;
+  status: number | null;
+  httpVersion: string | null;
+  openedAt: EpochMs;
+  closedAt: EpochMs | null;
+  closeInitiator: CloseInitiator;
+  closeKind: CloseKind;
+  closeCode: number | null;
+  closeReason: string | null;
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  maxSilenceMs: number;
+  /** Close code a browser's CloseEvent would report (1005 / 1006 included); null while open. */
+  browserCloseCode?: number | null;
+  /** Whether both close frames were exchanged. */
+  closingHandshakeComplete?: boolean;
+}
+
+export interface SessionAnalysis {
+  connections: ConnectionSummary[];
+  findings: Finding[];
+}
