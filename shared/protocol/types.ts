@@ -25,9 +25,18 @@ export interface ParsedFrame {
   lengthEncoding: LengthEncoding;
   headerLength: number;
   payloadLength: number;
-  /** Unmasked payload, at most `maxCapturedPayload` bytes. */
+  /**
+   * Unmasked payload, at most `maxCapturedPayload` bytes. When the frame was unmasked and arrived whole in one chunk,
+   * this is a view into that chunk (no copy): callers must not modify chunks after passing them to the parser.
+   */
   payload: Uint8Array;
+  /** Whether `payload` holds fewer bytes than `payloadLength`. */
   truncated: boolean;
+  /**
+   * The complete payload of a frame belonging to a compressed (permessage-deflate) message, kept so the message can be
+   * inflated; absent when the frame is longer than `maxCompressedPayload`. `payload` is a view of its start.
+   */
+  compressedPayload?: Uint8Array;
   /** Close frames: parsed status code and reason when present and well-formed enough to read. */
   close?: { code?: number; reason?: string };
   /** Codes of violations this frame caused (also returned as ParserViolation with detail). */
@@ -51,6 +60,11 @@ export interface FrameParserOptions {
   extensions?: NegotiatedExtension[];
   /** Payload bytes kept per frame; the rest is counted, not stored. Default 64 KiB. */
   maxCapturedPayload?: number;
+  /**
+   * Frames of compressed messages are kept whole up to this many bytes (see `ParsedFrame.compressedPayload`), since
+   * inflation needs every byte. Default 16 MiB.
+   */
+  maxCompressedPayload?: number;
 }
 
 export interface FrameParseResult {
