@@ -1,0 +1,258 @@
+import type net from 'node:net';
+import type { HandshakeTiming, HttpRequestHead } from '../../shared/model/handshake.js';
+import type { Direction } from '../../shared/model/wire.js';
+import type { CaptureFactory, ProxyCapture } from './capture.js';
+import { errorResponse } from './error-response.js';
+import { readHead } from './head-reader.js';
+import { classifyRequest, parseRequestHead, parseResponseHead } from './http-head.js';
+import type { RequestKind } from './http-head.js';
+import { relay } from './relay.js';
+import type { TapDrainer } from './tap-drainer.js';
+import { TapQueue } from './tap-queue.js';
+import type { DialResult, UpstreamEndpoint } from './upstream-dialer.js';
+import { dialUpstream } from './upstream-dialer.js';
+
+/** Where and how one request goes upstream, decided by the proxy mode from the client's request head. */
+export interface UpstreamPlan {
+  endpoint: UpstreamEndpoint;
+  /** The request head to send upstream, as a latin1 string (the client's head with the mode's minimal edits). */
+  head: string;
+  /** ws:// or wss:// URL for the record. */
+  url: string;
+  /** Human-readable upstream, for the record. */
+  target: string;
+}
+
+export type PlanResult = { ok: true; plan: UpstreamPlan } | { ok: false; message: string };
+export type Planner = (head: HttpRequestHead, kind: RequestKind) => PlanResult;
+
+export interface ProxyConnectionOptions {
+  capture: CaptureFactory;
+  drainer: TapDrainer;
+  connectTimeoutMs: number;
+  /** Time allowed for the upstream's response head after the request was sent (then 504). */
+  responseTimeoutMs: number;
+  /** Bytes per direction that may wait for the recorder before capture drops whole frames. */
+  tapBudgetBytes: number;
+  /** Largest response body prefix kept with a non-101 response. */
+  maxBodyBytes?: number;
+  /** Called when a dialled connection is known to carry a WebSocket (or a broken attempt). */
+  onCaptured?: () => void;
+}
+
+const noop = (): void => undefined;
+
+/**
+ * Handles one client request whose head has been read: dials upstream, forwards the head and everything after it,
+ * relays the response, then pipes raw bytes both ways, recording all four heads and tapping the frames.
+ */
+export async function proxyConnection(
+  client: net.Socket,
+  request: { head: Buffer; rest: Buffer },
+  peer: string,
+  planner: Planner,
+  options: ProxyConnectionOptions,
+): Promise<void> {
+  const parsed = parseRequestHead(request.head);
+  if (!parsed.ok) return void client.end(errorResponse(400, parsed.message).bytes);
+  const kind = classifyRequest(parsed.head);
+  const planned = planner(parsed.head, kind);
+  if (!planned.ok) return void client.end(errorResponse(400, planned.message).bytes);
+  const { plan } = planned;
+
+  if (kind === 'http') return passThroughHttp(client, request.rest, plan, options);
+
+  const started = performance.now();
+  const capture = options.capture({ url: plan.url, peer, target: plan.target });
+  options.onCaptured?.();
+  capture.tcp('downstream', 'connect', 'server');
+  capture.requestHead('downstream', parsed.head);
+  let clientGone = false;
+  client.once('close', () => (clientGone = true));
+
+  const dialStartMs = performance.now() - started;
+  const dialed = await dialUpstream(plan.endpoint, options.connectTimeoutMs);
+  const timing = dialTiming(dialed, dialStartMs);
+  if (!dialed.ok) {
+    capture.error('upstream', dialed.code, dialed.message, 'server');
+    const status = dialed.kind === 'timeout' ? 504 : 502;
+    return failClient(client, capture, status, `${plan.target}: ${describeDialFailure(dialed)}`, timing);
+  }
+  const upstream = dialed.socket;
+  upstream.on('error', noop);
+  capture.tcp('upstream', 'connect', 'server');
+  if (clientGone) {
+    upstream.destroy();
+    capture.tcp('downstream', 'rst', 'client');
+    return capture.end();
+  }
+
+  const upstreamHead = Buffer.from(plan.head, 'latin1');
+  upstream.write(request.rest.length > 0 ? Buffer.concat([upstreamHead, request.rest]) : upstreamHead);
+  timing.requestSentMs = performance.now() - started;
+  const sentHead = parseRequestHead(upstreamHead);
+  if (sentHead.ok) capture.requestHead('upstream', sentHead.head);
+
+  const taps = {
+    c2s: new TapQueue({ budgetBytes: options.tapBudgetBytes }),
+    s2c: new TapQueue({ budgetBytes: options.tapBudgetBytes }),
+  };
+  const consumers = { c2s: capture.stream('c2s'), s2c: capture.stream('s2c') };
+  const tap = (dir: Direction, chunk: Buffer): void => {
+    taps[dir].push(chunk);
+    options.drainer.wake(taps[dir], consumers[dir]);
+  };
+  // Bytes the client sent right behind its head are part of the c2s stream.
+  if (request.rest.length > 0) tap('c2s', request.rest);
+
+  const response = await readHead(upstream, { timeoutMs: options.responseTimeoutMs });
+  if (!response.ok) {
+    if (response.reason === 'timeout') {
+      capture.error('upstream', 'ETIMEDOUT', response.message, 'server');
+      upstream.destroy();
+      return failClient(client, capture, 504, `${plan.target}: ${response.message}`, timing);
+    }
+    if (response.received.length === 0) {
+      capture.error(
+        'upstream',
+        'EEMPTYRESPONSE',
+        'upstream closed the connection without responding',
+        'server',
+      );
+      upstream.destroy();
+      return failClient(
+        client,
+        capture,
+        502,
+        `${plan.target}: closed the connection without responding`,
+        timing,
+      );
+    }
+    // Something arrived but it is not a complete head: the client gets exactly those bytes.
+    capture.error('upstream', 'EBADRESPONSE', response.message, 'server');
+    client.write(response.received);
+    return relayRaw(client, upstream, capture, taps, consumers);
+  }
+  timing.headersCompleteMs = response.at - started;
+  timing.firstByteMs = timing.headersCompleteMs;
+  const responseHead = parseResponseHead(response.head);
+  client.write(response.head);
+  if (!responseHead.ok) {
+    capture.error('upstream', 'EBADRESPONSE', responseHead.message, 'server');
+    if (response.rest.length > 0) client.write(response.rest);
+    return relayRaw(client, upstream, capture, taps, consumers);
+  }
+  const upgraded = responseHead.head.status === 101;
+  const body = upgraded ? undefined : response.rest.subarray(0, options.maxBodyBytes ?? 64 * 1024);
+  capture.responseHead('upstream', responseHead.head, timing, body);
+  capture.responseHead('downstream', responseHead.head, timing, body);
+  if (response.rest.length > 0) {
+    client.write(response.rest);
+    if (upgraded) tap('s2c', response.rest);
+  }
+  relay(
+    client,
+    upstream,
+    upgraded ? { c2s: (chunk) => tap('c2s', chunk), s2c: (chunk) => tap('s2c', chunk) } : {},
+    relayEvents(capture, taps, consumers),
+  );
+}
+
+type Taps = Record<Direction, TapQueue>;
+type Consumers = Record<Direction, ReturnType<ProxyCapture['stream']>>;
+
+function relayRaw(
+  client: net.Socket,
+  upstream: net.Socket,
+  capture: ProxyCapture,
+  taps: Taps,
+  consumers: Consumers,
+): void {
+  relay(client, upstream, {}, relayEvents(capture, taps, consumers));
+}
+
+/** TCP facts are recorded after the frames that preceded them, so the queues are flushed first. */
+function relayEvents(capture: ProxyCapture, taps: Taps, consumers: Consumers): Parameters<typeof relay>[3] {
+  const flush = (): void => {
+    taps.c2s.drain(consumers.c2s);
+    taps.s2c.drain(consumers.s2c);
+  };
+  return {
+    tcp: (leg, kind, side) => {
+      flush();
+      capture.tcp(leg, kind, side);
+    },
+    error: (leg, code, message, side) => {
+      flush();
+      capture.error(leg, code, message, side);
+    },
+    closed: () => {
+      taps.c2s.finish(consumers.c2s);
+      taps.s2c.finish(consumers.s2c);
+      capture.end();
+    },
+  };
+}
+
+function failClient(
+  client: net.Socket,
+  capture: ProxyCapture,
+  status: 502 | 504,
+  message: string,
+  timing: HandshakeTiming,
+): void {
+  const response = errorResponse(status, message);
+  const head = parseResponseHead(response.bytes.subarray(0, response.bytes.indexOf('\r\n\r\n') + 4));
+  if (head.ok)
+    capture.responseHead('downstream', head.head, timing, response.bytes.subarray(head.head.raw.length));
+  if (client.destroyed) return capture.end();
+  client.once('close', () => capture.end());
+  client.end(response.bytes);
+  client.resume();
+}
+
+/** Handshake timing is measured from the start of the attempt; the dialer reports phase durations. */
+function dialTiming(dialed: DialResult, dialStartMs: number): HandshakeTiming {
+  const t: HandshakeTiming = {};
+  let at = dialStartMs;
+  const { dnsMs, tcpConnectMs, tlsMs } = dialed.timing;
+  if (dnsMs !== undefined) t.dnsMs = at += dnsMs;
+  if (tcpConnectMs !== undefined) t.tcpConnectMs = at += tcpConnectMs;
+  if (tlsMs !== undefined) t.tlsMs = at += tlsMs;
+  return t;
+}
+
+function describeDialFailure(dialed: Extract<DialResult, { ok: false }>): string {
+  switch (dialed.kind) {
+    case 'dns':
+      return `DNS lookup failed (${dialed.code}): ${dialed.message}`;
+    case 'refused':
+      return `connection refused (${dialed.code})`;
+    case 'tls':
+      return `TLS handshake failed (${dialed.code}): ${dialed.message}`;
+    case 'timeout':
+      return dialed.message;
+    default:
+      return `could not connect (${dialed.code}): ${dialed.message}`;
+  }
+}
+
+/** Ordinary HTTP: forwarded and piped raw, not recorded. */
+async function passThroughHttp(
+  client: net.Socket,
+  rest: Buffer,
+  plan: UpstreamPlan,
+  options: ProxyConnectionOptions,
+): Promise<void> {
+  const dialed = await dialUpstream(plan.endpoint, options.connectTimeoutMs);
+  if (!dialed.ok) {
+    const status = dialed.kind === 'timeout' ? 504 : 502;
+    client.end(errorResponse(status, `${plan.target}: ${describeDialFailure(dialed)}`).bytes);
+    client.resume();
+    return;
+  }
+  dialed.socket.on('error', noop);
+  const head = Buffer.from(plan.head, 'latin1');
+  dialed.socket.write(rest.length > 0 ? Buffer.concat([head, rest]) : head);
+  relay(client, dialed.socket, {}, { tcp: noop, error: noop, closed: noop });
+}

@@ -1,0 +1,56 @@
+import type { CaptureFactory } from './capture.js';
+import type { ProxyConnectionOptions } from './proxy-connection.js';
+import { sharedDrainer } from './tap-drainer.js';
+
+/** Options both proxy modes share. */
+export interface CommonProxyOptions {
+  /** Default 127.0.0.1: the proxy is reachable from other machines only when asked. */
+  listenHost?: string;
+  /** Default 0 (any free port). */
+  listenPort?: number;
+  /** Accept invalid upstream TLS certificates. */
+  insecure?: boolean;
+  capture: CaptureFactory;
+  /** TCP + TLS connect to upstream. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Wait for the upstream's response head. Default 30 s. */
+  responseTimeoutMs?: number;
+  /** Wait for the client's request head. Default 30 s. */
+  headTimeoutMs?: number;
+  /** Per direction and connection. Default 16 MiB. */
+  tapBudgetBytes?: number;
+  /** Connection count changed (for ProxyInfo updates). */
+  onChange?: () => void;
+}
+
+export interface RunningProxy {
+  readonly mode: 'reverse' | 'forward';
+  /** host:port it listens on. */
+  readonly address: string;
+  readonly host: string;
+  readonly port: number;
+  readonly target?: string;
+  /** Client connections open now. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+export function connectionOptions(
+  options: CommonProxyOptions,
+): ProxyConnectionOptions & { headTimeoutMs: number } {
+  return {
+    capture: options.capture,
+    drainer: sharedDrainer,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
+    headTimeoutMs: options.headTimeoutMs ?? 30_000,
+    tapBudgetBytes: options.tapBudgetBytes ?? 16 * 1024 * 1024,
+  };
+}
+
+export function peerOf(socket: {
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+}): string {
+  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+}
