@@ -1,0 +1,5 @@
+import type { Command } from '../command.js';
+import { connectCommand } from './connect.js';
+
+/** Every `wsi` command. Adding one is one import and one entry. */
+export const commands: Command[] = [connectCommand];

@@ -1,0 +1,238 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import type { HttpHeader } from '../../shared/model/handshake.js';
+import type { ConnectionRecorder } from '../capture/connection-recorder.js';
+import { tapSocket } from './socket-tap.js';
+
+export interface ClientConnectionOptions {
+  url: string;
+  headers?: HttpHeader[];
+  protocols?: string[];
+  insecure?: boolean;
+  /** Send a protocol ping this often while open. */
+  pingIntervalMs?: number;
+  handshakeTimeoutMs?: number;
+  recorder: ConnectionRecorder;
+  /** Called once, after the connection's `end` record. */
+  onEnd?: () => void;
+}
+
+type ConnectOptions = net.NetConnectOpts & tls.ConnectionOptions & { socketPath?: string; host?: string };
+
+/** How long to read a non-101 response's body before giving up on it. */
+const UNEXPECTED_RESPONSE_GRACE_MS = 5_000;
+
+/** Thrown for bad requests to a connection (not open, bad close code); the message is meant for the user. */
+export class ConnectionStateError extends Error {
+  override name = 'ConnectionStateError';
+}
+
+const stateNames = ['connecting', 'open', 'closing', 'closed'] as const;
+
+export function headersToObject(headers: HttpHeader[] = []): Record<string, string | string[]> {
+  const result: Record<string, string[]> = {};
+  for (const { name, value } of headers) (result[name] ??= []).push(value);
+  return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, v.length === 1 ? (v[0] ?? '') : v]));
+}
+
+/**
+ * A client WebSocket made with `ws`, observed on the real socket: every byte in both directions goes to the recorder,
+ * so the session shows what was on the wire. TCP and library facts (FIN, RST, errors) are recorded beside the bytes.
+ * Nothing the network sends can throw out of here.
+ */
+export class ClientConnection {
+  private readonly recorder: ConnectionRecorder;
+  private readonly ws: WebSocket;
+  private socket: net.Socket | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly recordedErrors = new WeakSet<object>();
+  private connected = false;
+  private weSentFin = false;
+  private weReset = false;
+  private peerReset = false;
+  private ended = false;
+
+  constructor(private readonly options: ClientConnectionOptions) {
+    this.recorder = options.recorder;
+    const url = new URL(options.url);
+    this.ws = new WebSocket(url, options.protocols ?? [], {
+      // node:http writes an array value as repeated header lines.
+      headers: headersToObject(options.headers) as Record<string, string>,
+      rejectUnauthorized: !options.insecure,
+      handshakeTimeout: options.handshakeTimeoutMs ?? 30_000,
+      perMessageDeflate: true,
+      followRedirects: false,
+      createConnection: ((connectOptions: ConnectOptions) =>
+        this.openSocket(url.protocol === 'wss:', connectOptions)) as unknown as typeof net.createConnection,
+    });
+    this.ws.on('error', (error) => this.recordError(error, 'ws'));
+    this.ws.on('unexpected-response', (req, res) => this.onUnexpectedResponse(req, res));
+    this.ws.on('open', () => this.startPinging());
+    this.ws.on('close', () => this.stopPinging());
+  }
+
+  get state(): (typeof stateNames)[number] {
+    return stateNames[this.ws.readyState] ?? 'closed';
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  send(kind: 'text' | 'binary', data: string | Buffer): void {
+    this.requireOpen('send');
+    const payload =
+      kind === 'text' ? String(data) : Buffer.isBuffer(data) ? data : Buffer.from(data, 'base64');
+    this.recorder.action('send', `${kind}, ${Buffer.byteLength(payload)} bytes`);
+    this.ws.send(payload, { binary: kind === 'binary' });
+  }
+
+  ping(data?: string): void {
+    this.requireOpen('ping');
+    this.recorder.action('ping', data ? `payload ${JSON.stringify(data)}` : undefined);
+    this.ws.ping(data ?? '');
+  }
+
+  /** Start the closing handshake (or abandon the opening one). */
+  close(code = 1000, reason = ''): void {
+    if (this.ended || this.state === 'closed') return;
+    if (this.state === 'closing') return;
+    this.recorder.action('close', reason ? `${code} ${reason}` : String(code));
+    try {
+      this.ws.close(code, reason);
+    } catch (error) {
+      throw new ConnectionStateError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Drop the connection at once with a TCP reset (no close frame). */
+  abort(): void {
+    if (this.ended) return;
+    this.recorder.action('abort', 'TCP reset');
+    const socket = this.socket;
+    if (socket && !socket.destroyed) {
+      this.weReset = true;
+      this.recorder.tcp('rst', 'client');
+      socket.resetAndDestroy();
+    } else {
+      this.ws.terminate();
+    }
+  }
+
+  private requireOpen(what: string): void {
+    if (this.state !== 'open') {
+      throw new ConnectionStateError(`cannot ${what}: the connection is ${this.state}, not open`);
+    }
+  }
+
+  private openSocket(secure: boolean, connectOptions: ConnectOptions): net.Socket {
+    const socket = secure
+      ? tls.connect({
+          ...connectOptions,
+          path: undefined,
+          servername:
+            connectOptions.servername ??
+            (connectOptions.host && net.isIP(connectOptions.host) ? '' : connectOptions.host),
+        } as tls.ConnectionOptions)
+      : net.connect({ ...connectOptions, path: connectOptions.socketPath } as net.NetConnectOpts);
+    this.socket = socket;
+    this.watch(socket, secure);
+    return socket;
+  }
+
+  private watch(socket: net.Socket, secure: boolean): void {
+    const recorder = this.recorder;
+    // Bytes written before the transport is up wait in Node's buffer; they reach the wire (and the record) only then.
+    let unsent: Buffer[] | undefined = [];
+    const transportReady = (): void => {
+      const held = unsent ?? [];
+      unsent = undefined;
+      for (const chunk of held) recorder.onBytes('c2s', chunk);
+    };
+    tapSocket(socket, {
+      incoming: (chunk) => recorder.onBytes('s2c', chunk),
+      outgoing: (chunk) => (unsent ? unsent.push(chunk) : recorder.onBytes('c2s', chunk)),
+    });
+    socket.on('lookup', () => recorder.mark('dnsMs'));
+    socket.on('connect', () => {
+      this.connected = true;
+      recorder.mark('tcpConnectMs');
+      recorder.tcp('connect', 'server');
+      if (!secure) transportReady();
+    });
+    if (secure) {
+      socket.on('secureConnect', () => {
+        recorder.mark('tlsMs');
+        transportReady();
+      });
+    }
+    socket.on('end', () => recorder.tcp('fin', 'server'));
+    socket.on('finish', () => {
+      this.weSentFin = true;
+      recorder.tcp('fin', 'client');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' && !this.peerReset) {
+        this.peerReset = true;
+        recorder.tcp('rst', 'server');
+      }
+      this.recordError(error, 'socket');
+    });
+    socket.on('close', () => {
+      // Closing the descriptor without end() still sends a FIN (unless we reset or the peer did).
+      if (this.connected && !this.weSentFin && !this.weReset && !this.peerReset) {
+        recorder.tcp('fin', 'client');
+      }
+      // Let ws report what it saw on this tick (its error and close) before the connection's last record.
+      setImmediate(() => this.finish());
+    });
+  }
+
+  private recordError(error: Error & { code?: string }, source: 'ws' | 'socket'): void {
+    if (this.recordedErrors.has(error)) return;
+    this.recordedErrors.add(error);
+    const code = error.code ?? (source === 'ws' ? 'WS_ERROR' : 'SOCKET_ERROR');
+    const side = code.startsWith('WS_ERR_') || code === 'ECONNRESET' ? 'server' : undefined;
+    this.recorder.error(code, error.message, side);
+  }
+
+  private onUnexpectedResponse(req: ClientRequest, res: IncomingMessage): void {
+    this.recorder.error(
+      'UNEXPECTED_RESPONSE',
+      `Unexpected server response: ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim(),
+      'server',
+    );
+    const giveUp = setTimeout(() => req.destroy(), UNEXPECTED_RESPONSE_GRACE_MS);
+    giveUp.unref();
+    res.on('error', () => undefined);
+    res.on('end', () => {
+      clearTimeout(giveUp);
+      req.destroy();
+    });
+    res.resume();
+  }
+
+  private startPinging(): void {
+    const every = this.options.pingIntervalMs;
+    if (!every) return;
+    this.pingTimer = setInterval(() => {
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+    }, every);
+    this.pingTimer.unref();
+  }
+
+  private stopPinging(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stopPinging();
+    this.recorder.end();
+    this.options.onEnd?.();
+  }
+}

@@ -1,0 +1,222 @@
+import type {
+  AppInfo,
+  CaptureBatch,
+  EventName,
+  EventPayload,
+  InspectorService,
+  ProxyInfo,
+  RequestOf,
+  SessionSnapshot,
+  Unsubscribe,
+} from '../../shared/api/contract.js';
+import type { CaptureEvent, ConnectionId } from '../../shared/model/events.js';
+import type { SessionHeader } from '../../shared/model/session.js';
+import { parseSession } from '../../shared/session/parse.js';
+import { createSessionHeader } from '../../shared/session/serialize.js';
+import { ConnectionRecorder } from '../capture/connection-recorder.js';
+import { defaultProtocolStages } from '../capture/default-stages.js';
+import type { ProtocolStages } from '../capture/protocol-stages.js';
+import { ClientConnection } from '../client/client-connection.js';
+import { EventLog } from '../session/event-log.js';
+import { SessionWriter } from '../session/session-writer.js';
+import { createSessionClock, type SessionClock } from './clock.js';
+import {
+  ProxyUnavailableError,
+  type ProxiedConnectionInfo,
+  type ProxyController,
+} from './proxy-controller.js';
+import { appVersion } from './version.js';
+
+export interface InspectorOptions {
+  shell: AppInfo['shell'];
+  /** Write the session to this file as it is recorded (JSON Lines). */
+  sessionPath?: string;
+  proxyController?: ProxyController;
+  /** Payload bytes kept per frame and message. Default 64 KiB. */
+  maxCapturedPayload?: number;
+  clock?: SessionClock;
+  stages?: ProtocolStages;
+  /** Called if the session file cannot be written (recording continues in memory). */
+  onWriteError?: (error: Error) => void;
+}
+
+export interface Inspector extends InspectorService {
+  readonly header: SessionHeader;
+  readonly clock: SessionClock;
+  /** A recorder attached to this session, for a proxied connection (emits its `connection` record now). */
+  createRecorder(info: { mode: 'proxy' } & ProxiedConnectionInfo): ConnectionRecorder;
+  /** Deliver batched records to subscribers now. */
+  flush(): void;
+  /** Abort open connections, stop proxies, flush and close the session file. */
+  dispose(): Promise<void>;
+}
+
+export class UnknownConnectionError extends Error {
+  override name = 'UnknownConnectionError';
+}
+
+const SUPPORTED_SCHEMES = new Set(['ws:', 'wss:']);
+
+/** Parse and check a WebSocket URL; the error message is meant for the user. */
+export function parseWebSocketUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TypeError(`invalid URL: ${JSON.stringify(text)}`);
+  }
+  if (!SUPPORTED_SCHEMES.has(url.protocol)) {
+    throw new TypeError(`unsupported URL scheme "${url.protocol}" in ${text}: use ws:// or wss://`);
+  }
+  if (url.hash) throw new TypeError(`the URL must not contain a fragment (#...): ${text}`);
+  return url;
+}
+
+export function createInspector(options: InspectorOptions): Inspector {
+  const clock = options.clock ?? createSessionClock();
+  const version = appVersion();
+  const header = createSessionHeader(clock.startedAt, `wsi ${version} (${options.shell})`);
+  const stages = options.stages ?? defaultProtocolStages();
+  const log = new EventLog();
+  const connections = new Map<ConnectionId, ClientConnection>();
+  const proxyController = options.proxyController;
+  let nextConnection = 1;
+
+  const writer = options.sessionPath
+    ? new SessionWriter(
+        options.sessionPath,
+        header,
+        options.onWriteError ? { onError: options.onWriteError } : {},
+      )
+    : undefined;
+  const stopWriting = writer ? log.subscribe((batch) => writer.append(batch)) : undefined;
+
+  const emit = (event: CaptureEvent): void => log.append(event);
+
+  const makeRecorder = (identity: {
+    mode: 'client' | 'proxy';
+    url: string;
+    peer?: string;
+    target?: string;
+    options?: { protocols?: string[]; insecure?: boolean; pingIntervalMs?: number };
+  }): ConnectionRecorder =>
+    new ConnectionRecorder({
+      ...identity,
+      conn: `c${nextConnection++}`,
+      clock,
+      emit,
+      stages,
+      ...(options.maxCapturedPayload !== undefined ? { maxCapturedPayload: options.maxCapturedPayload } : {}),
+    });
+
+  const connectionFor = (conn: string): ClientConnection => {
+    const connection = connections.get(conn);
+    if (!connection) throw new UnknownConnectionError(`no client connection "${conn}"`);
+    return connection;
+  };
+
+  const requireProxy = (): ProxyController => {
+    if (!proxyController) throw new ProxyUnavailableError();
+    return proxyController;
+  };
+
+  const inspector: Inspector = {
+    header,
+    clock,
+
+    getInfo: () => Promise.resolve({ shell: options.shell, version, session: header }),
+
+    connect: (request: RequestOf<'connect'>) =>
+      attempt(() => {
+        const url = parseWebSocketUrl(request.url);
+        const recorder = makeRecorder({
+          mode: 'client',
+          url: url.href,
+          options: {
+            ...(request.protocols ? { protocols: request.protocols } : {}),
+            ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
+            ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
+          },
+        });
+        try {
+          const connection = new ClientConnection({
+            url: url.href,
+            ...(request.headers ? { headers: request.headers } : {}),
+            ...(request.protocols ? { protocols: request.protocols } : {}),
+            ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
+            ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
+            recorder,
+          });
+          connections.set(recorder.conn, connection);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          recorder.error('INVALID_REQUEST', message, 'client');
+          recorder.end();
+          throw new TypeError(message);
+        }
+        return { conn: recorder.conn };
+      }),
+
+    send: (request: RequestOf<'send'>) =>
+      attempt(() => connectionFor(request.conn).send(request.kind, request.data)),
+
+    ping: (request: RequestOf<'ping'>) => attempt(() => connectionFor(request.conn).ping(request.data)),
+
+    close: (request: RequestOf<'close'>) =>
+      attempt(() => connectionFor(request.conn).close(request.code ?? 1000, request.reason ?? '')),
+
+    snapshot: () => {
+      log.flush();
+      const snapshot: SessionSnapshot = { header, events: [...log.events], problems: [] };
+      return Promise.resolve(snapshot);
+    },
+
+    openSession: (request: RequestOf<'openSession'>) => {
+      const { session, problems } = parseSession(request.content);
+      return Promise.resolve({ header: session.header, events: session.events, problems });
+    },
+
+    startProxy: (request: RequestOf<'startProxy'>) =>
+      attempt(() => requireProxy().start(request, (info) => makeRecorder({ mode: 'proxy', ...info }))),
+
+    stopProxy: (request: RequestOf<'stopProxy'>) => attempt(() => requireProxy().stop(request.id)),
+
+    listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),
+
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe {
+      if (event === 'capture') {
+        return log.subscribe((events) => (listener as (payload: CaptureBatch) => void)({ events }));
+      }
+      if (event === 'proxies' && proxyController?.onChange) {
+        return proxyController.onChange(listener as (payload: ProxyInfo[]) => void);
+      }
+      return () => undefined;
+    },
+
+    createRecorder: ({ mode: _mode, ...info }) => makeRecorder({ mode: 'proxy', ...info }),
+
+    flush: () => log.flush(),
+
+    dispose: async () => {
+      for (const connection of connections.values()) {
+        if (!connection.isEnded) connection.abort();
+      }
+      await proxyController?.dispose?.();
+      // Let aborted sockets report their last records.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.flush();
+      stopWriting?.();
+      await writer?.close();
+    },
+  };
+  return inspector;
+}
+
+/** Run an action as a promise: anything it throws becomes a rejection carrying the user-facing message. */
+function attempt<T>(action: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(action());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}

@@ -1,0 +1,73 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { CaptureEvent } from '../../shared/model/events.js';
+import type { SessionHeader } from '../../shared/model/session.js';
+import { serializeEvent, serializeHeader } from '../../shared/session/serialize.js';
+
+export interface SessionWriterOptions {
+  /** Longest a record stays in memory before it is handed to the file. */
+  flushIntervalMs?: number;
+  /** Called once if the file cannot be written; recording continues in memory. */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * Writes a session as JSON Lines while it is recorded: the header at once, then records buffered and flushed at least
+ * every `flushIntervalMs` and on close, so killing the process loses at most that much.
+ */
+export class SessionWriter {
+  private readonly stream: WriteStream;
+  private buffer: string[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private failed: Error | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly path: string,
+    header: SessionHeader,
+    private readonly options: SessionWriterOptions = {},
+  ) {
+    this.stream = createWriteStream(path, { flags: 'w' });
+    this.stream.on('error', (error) => this.fail(error));
+    this.stream.write(serializeHeader(header));
+    this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 200);
+    this.timer.unref();
+  }
+
+  get error(): Error | undefined {
+    return this.failed;
+  }
+
+  append(events: readonly CaptureEvent[]): void {
+    if (this.failed || this.closing) return;
+    for (const event of events) this.buffer.push(serializeEvent(event));
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0 || this.failed) return;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    this.stream.write(chunk);
+  }
+
+  /** Flush what is buffered and close the file. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      clearInterval(this.timer);
+      this.flush();
+      if (this.failed || this.stream.destroyed) {
+        resolve();
+        return;
+      }
+      this.stream.end(() => resolve());
+      this.stream.once('error', () => resolve());
+    });
+    return this.closing;
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = error;
+    this.buffer = [];
+    this.options.onError?.(error);
+  }
+}

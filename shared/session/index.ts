@@ -1,0 +1,2 @@
+export { parseSession } from './parse.js';
+export { createSessionHeader, serializeEvent, serializeHeader, serializeSession } from './serialize.js';
