@@ -1,0 +1,122 @@
+import type {
+  CaptureEvent,
+  ConnectionEvent,
+  ConnectionId,
+  ErrorEvent,
+  FrameEvent,
+  HttpRequestEvent,
+  HttpResponseEvent,
+  OpenEvent,
+  TcpEvent,
+  ViolationEvent,
+  DroppedEvent,
+} from '../model/events.js';
+import type { Leg } from '../model/wire.js';
+
+/** An event with its index in the connection's event array (the index evidence refs point to). */
+export type Indexed<E> = E & { index: number };
+
+/** Everything the analyzers need about one connection, collected in one pass over its events. */
+export interface ConnectionFacts {
+  id: ConnectionId;
+  connection?: Indexed<ConnectionEvent>;
+  requests: Indexed<HttpRequestEvent>[];
+  responses: Indexed<HttpResponseEvent>[];
+  open?: Indexed<OpenEvent>;
+  frames: Indexed<FrameEvent>[];
+  tcp: Indexed<TcpEvent>[];
+  errors: Indexed<ErrorEvent>[];
+  violations: Indexed<ViolationEvent>[];
+  dropped: Indexed<DroppedEvent>[];
+  end?: Indexed<{ type: 'end'; t: number }>;
+  /** Time of the first and last event. */
+  firstT: number;
+  lastT: number;
+}
+
+export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]): ConnectionFacts {
+  const facts: ConnectionFacts = {
+    id,
+    requests: [],
+    responses: [],
+    frames: [],
+    tcp: [],
+    errors: [],
+    violations: [],
+    dropped: [],
+    firstT: events[0]?.t ?? 0,
+    lastT: events[0]?.t ?? 0,
+  };
+  events.forEach((event, index) => {
+    if (event.t > facts.lastT) facts.lastT = event.t;
+    switch (event.type) {
+      case 'connection':
+        facts.connection ??= { ...event, index };
+        break;
+      case 'http-request':
+        facts.requests.push({ ...event, index });
+        break;
+      case 'http-response':
+        facts.responses.push({ ...event, index });
+        break;
+      case 'open':
+        facts.open ??= { ...event, index };
+        break;
+      case 'frame':
+        facts.frames.push({ ...event, index });
+        break;
+      case 'tcp':
+        facts.tcp.push({ ...event, index });
+        break;
+      case 'error':
+        facts.errors.push({ ...event, index });
+        break;
+      case 'violation':
+        facts.violations.push({ ...event, index });
+        break;
+      case 'dropped':
+        facts.dropped.push({ ...event, index });
+        break;
+      case 'end':
+        facts.end ??= { type: 'end', t: event.t, index };
+        break;
+      default:
+        break;
+    }
+  });
+  return facts;
+}
+
+/** The leg the client application saw: `direct` in client mode, `downstream` behind the proxy. */
+export function clientFacingLeg(facts: ConnectionFacts): Leg {
+  return facts.connection?.mode === 'proxy' ? 'downstream' : 'direct';
+}
+
+export function requestOn(facts: ConnectionFacts, leg: Leg): Indexed<HttpRequestEvent> | undefined {
+  return facts.requests.find((r) => r.leg === leg);
+}
+
+export function responseOn(facts: ConnectionFacts, leg: Leg): Indexed<HttpResponseEvent> | undefined {
+  return facts.responses.find((r) => r.leg === leg);
+}
+
+/** The handshake request the client sent (falls back to any leg when the expected one is missing). */
+export function clientRequest(facts: ConnectionFacts): Indexed<HttpRequestEvent> | undefined {
+  return requestOn(facts, clientFacingLeg(facts)) ?? facts.requests[0];
+}
+
+/** The handshake response the client received (falls back to any leg). */
+export function clientResponse(facts: ConnectionFacts): Indexed<HttpResponseEvent> | undefined {
+  return responseOn(facts, clientFacingLeg(facts)) ?? facts.responses[0];
+}
+
+/** When the WebSocket became open: the `open` record, else a 101 response. */
+export function openedT(facts: ConnectionFacts): number | undefined {
+  if (facts.open) return facts.open.t;
+  const switched = facts.responses.find((r) => r.head.status === 101);
+  return switched?.t;
+}
+
+export function isCloseFrame(e: FrameEvent): boolean {
+  return e.frame.opcode === 0x8;
+}

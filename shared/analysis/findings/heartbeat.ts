@@ -1,0 +1,111 @@
+import { formatMs, plural } from '../format.js';
+import { openedT } from '../connection-facts.js';
+import type { ConnectionRule, FindingInput } from './context.js';
+import { frameRef } from './context.js';
+
+/** Silences longer than the threshold while the connection was open (the final one only while still open). */
+export const heartbeatGap: ConnectionRule = ({ facts, heartbeat, close }) => {
+  if (openedT(facts) === undefined) return [];
+  const ended = close.kind !== 'open';
+  const over = heartbeat.gapsOverThreshold.filter((g) => !(g.final && ended));
+  const largest = over.reduce<(typeof over)[number] | undefined>(
+    (best, g) => (!best || g.durationMs > best.durationMs ? g : best),
+    undefined,
+  );
+  if (!largest) return [];
+  const between =
+    largest.afterSeq !== undefined
+      ? `after frame #${largest.afterSeq}${largest.beforeSeq !== undefined ? ` until frame #${largest.beforeSeq}` : ' until now'}`
+      : `from the upgrade${largest.beforeSeq !== undefined ? ` until frame #${largest.beforeSeq}` : ''}`;
+  const pings = heartbeat.pings.length;
+  return [
+    {
+      id: 'heartbeat.gap',
+      severity: 'warning',
+      title: `Silent for ${formatMs(largest.durationMs)} (threshold ${formatMs(heartbeat.thresholdMs)})`,
+      detail:
+        `Largest silence: ${formatMs(largest.durationMs)} with no frame in either direction (${between}); ` +
+        `${plural(over.length, 'gap')} exceeded ${formatMs(heartbeat.thresholdMs)}. ` +
+        (pings > 0
+          ? `${plural(pings, 'ping')} seen${heartbeat.intervalMs !== undefined ? `, every ${formatMs(heartbeat.intervalMs)} (median)` : ''}.`
+          : 'No pings were sent.') +
+        ' Idle timeouts on the path (nginx and AWS ALB 60 s, Heroku 55 s, Cloudflare ~100 s) close connections that stay silent that long.',
+      evidence: [
+        ...(largest.afterSeq !== undefined ? [frameRef(largest.afterSeq, 'before the gap')] : []),
+        ...(largest.beforeSeq !== undefined ? [frameRef(largest.beforeSeq, 'after the gap')] : []),
+      ],
+      fix: `Send a heartbeat more often than every ${formatMs(heartbeat.thresholdMs)} (under half the smallest idle timeout on the path).`,
+    },
+  ];
+};
+
+export const unansweredPings: ConnectionRule = ({ heartbeat, close }) => {
+  if (heartbeat.unanswered.length === 0) return [];
+  const first = heartbeat.unanswered[0];
+  if (!first) return [];
+  const side = first.side;
+  const total = heartbeat.pings.filter((p) => p.side === side).length;
+  const dropped = close.kind !== 'close-frame' && close.kind !== 'open';
+  return [
+    {
+      id: 'heartbeat.unanswered-ping',
+      severity: 'warning',
+      title: `${plural(heartbeat.unanswered.length, 'ping')} without a pong`,
+      detail:
+        `${heartbeat.unanswered.length} of ${total} pings sent by the ${side} got no pong from the ${side === 'client' ? 'server' : 'client'} ` +
+        `(first unanswered: frame #${first.seq}).` +
+        (dropped
+          ? ' The connection then ended without a close frame: the peer or the path was likely gone.'
+          : '') +
+        ' RFC 6455 §5.5.2 requires a pong in response to each ping "as soon as practical".',
+      evidence: heartbeat.unanswered.slice(0, 5).map((p) => frameRef(p.seq, 'ping without pong')),
+      fix: 'Check that the peer’s library answers pings (browsers do automatically) and that no proxy filters control frames; treat missing pongs as a dead connection and reconnect.',
+    },
+  ];
+};
+
+export const slowPongs: ConnectionRule = ({ heartbeat, options }) => {
+  const slow = heartbeat.pings.filter((p) => p.rttMs !== undefined && p.rttMs > options.slowPongMs);
+  const worst = slow.reduce<(typeof slow)[number] | undefined>(
+    (best, p) => (!best || (p.rttMs ?? 0) > (best.rttMs ?? 0) ? p : best),
+    undefined,
+  );
+  if (!worst || !heartbeat.rtt) return [];
+  return [
+    {
+      id: 'heartbeat.slow-pong',
+      severity: 'warning',
+      title: `Pong latency up to ${formatMs(worst.rttMs ?? 0)}`,
+      detail:
+        `${plural(slow.length, 'pong')} took longer than ${formatMs(options.slowPongMs)}; ping→pong round trip min ${formatMs(heartbeat.rtt.minMs)}, ` +
+        `median ${formatMs(heartbeat.rtt.medianMs)}, max ${formatMs(heartbeat.rtt.maxMs)} (ping #${worst.seq}, pong #${worst.pongSeq ?? '?'}).`,
+      evidence: [
+        frameRef(worst.seq, 'ping'),
+        ...(worst.pongSeq !== undefined ? [frameRef(worst.pongSeq, 'pong')] : []),
+      ],
+      fix: 'A slow pong means a busy event loop or a congested path on the answering side (pongs queue behind large messages); check its CPU and send queue.',
+    },
+  ];
+};
+
+export const heartbeatDrift: ConnectionRule = ({ heartbeat }) => {
+  const interval = heartbeat.intervalMs;
+  const drift = heartbeat.maxDriftMs;
+  if (interval === undefined || drift === undefined || heartbeat.pings.length < 3) return [];
+  if (drift <= Math.max(1_000, interval * 0.25)) return [];
+  const findings: FindingInput[] = [
+    {
+      id: 'heartbeat.drift',
+      severity: 'info',
+      title: `Heartbeat interval drifts by up to ${formatMs(drift)}`,
+      detail:
+        `Pings come every ${formatMs(interval)} (median) but one interval differed from that by ${formatMs(drift)}. ` +
+        'Timers in hidden browser tabs are throttled (Chrome: at most once a minute after 5 minutes hidden), and a busy event loop delays them.',
+      evidence: heartbeat.pings.slice(0, 2).map((p) => frameRef(p.seq, 'ping')),
+      fix: 'Send heartbeats from the server (protocol pings are answered by browsers without page script), or keep the client interval well under half the idle timeout so throttling cannot stretch it past the timeout.',
+    },
+  ];
+  return findings;
+};
+
+export const heartbeatRules: ConnectionRule[] = [heartbeatGap, unansweredPings, slowPongs, heartbeatDrift];

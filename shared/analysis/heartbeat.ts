@@ -1,0 +1,127 @@
+import type { CaptureEvent } from '../model/events.js';
+import type { Direction, Side } from '../model/wire.js';
+import type { ConnectionFacts } from './connection-facts.js';
+import { collectFacts } from './connection-facts.js';
+import type { SilentGap } from './silence.js';
+import { gapsInFacts, longestGap } from './silence.js';
+import { maxOf, minOf } from './format.js';
+
+const PING = 0x9;
+const PONG = 0xa;
+
+export interface PingRecord {
+  seq: number;
+  t: number;
+  /** Which side sent the ping. */
+  side: Side;
+  pongSeq?: number;
+  rttMs?: number;
+}
+
+export interface HeartbeatAnalysis {
+  pings: PingRecord[];
+  /** Pings never answered, excluding one still inside the grace period of an open connection. */
+  unanswered: PingRecord[];
+  /** Pongs that answered no ping (a one-way heartbeat, allowed by RFC 6455 §5.5.3). */
+  unsolicitedPongs: number[];
+  /** Median interval between pings of the side that pings most; undefined with fewer than two pings. */
+  intervalMs?: number;
+  /** Largest deviation of one interval from the median. */
+  maxDriftMs?: number;
+  rtt?: { minMs: number; medianMs: number; maxMs: number };
+  gaps: SilentGap[];
+  largestGap?: SilentGap;
+  /** Gaps longer than the threshold. */
+  gapsOverThreshold: SilentGap[];
+  thresholdMs: number;
+}
+
+export interface HeartbeatOptions {
+  /** Silence longer than this is reported. Default 30 s (half of the most common 60 s idle timeout). */
+  gapThresholdMs?: number;
+  /** A ping still unanswered this recently on an open connection is pending, not missing. Default 5 s. */
+  pongGraceMs?: number;
+  now?: number;
+}
+
+export const DEFAULT_GAP_THRESHOLD_MS = 30_000;
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+const sideOf = (dir: Direction): Side => (dir === 'c2s' ? 'client' : 'server');
+
+/**
+ * Pairs pings with pongs: a pong answers the oldest open ping from the other side with the same payload, else the
+ * oldest open ping from the other side (some peers answer with an empty payload).
+ */
+export function analyzeHeartbeatFacts(
+  facts: ConnectionFacts,
+  options: HeartbeatOptions = {},
+): HeartbeatAnalysis {
+  const thresholdMs = options.gapThresholdMs ?? DEFAULT_GAP_THRESHOLD_MS;
+  const graceMs = options.pongGraceMs ?? 5_000;
+  const pings: PingRecord[] = [];
+  const open: Record<Side, { ping: PingRecord; data: string }[]> = { client: [], server: [] };
+  const unsolicitedPongs: number[] = [];
+  for (const { frame, t } of facts.frames) {
+    if (frame.opcode === PING) {
+      const ping: PingRecord = { seq: frame.seq, t, side: sideOf(frame.dir) };
+      pings.push(ping);
+      open[ping.side].push({ ping, data: frame.data });
+    } else if (frame.opcode === PONG) {
+      const waiting = open[frame.dir === 'c2s' ? 'server' : 'client'];
+      let at = waiting.findIndex((w) => w.data === frame.data);
+      if (at < 0 && waiting.length > 0) at = 0;
+      const match = at >= 0 ? waiting.splice(at, 1)[0] : undefined;
+      if (match) {
+        match.ping.pongSeq = frame.seq;
+        match.ping.rttMs = t - match.ping.t;
+      } else unsolicitedPongs.push(frame.seq);
+    }
+  }
+  const ended = facts.end !== undefined || facts.tcp.some((e) => e.kind !== 'connect');
+  const now = options.now ?? facts.lastT;
+  const unanswered = pings.filter((p) => p.pongSeq === undefined && (ended || now - p.t > graceMs));
+
+  const bySide = {
+    client: pings.filter((p) => p.side === 'client'),
+    server: pings.filter((p) => p.side === 'server'),
+  };
+  const pinger = bySide.client.length >= bySide.server.length ? bySide.client : bySide.server;
+  const intervals = pinger.slice(1).map((p, i) => p.t - (pinger[i]?.t ?? p.t));
+  const intervalMs = median(intervals);
+  const rtts = pings.map((p) => p.rttMs).filter((r): r is number => r !== undefined);
+  const gaps = gapsInFacts(facts, options.now);
+  const largestGap = longestGap(gaps);
+
+  const result: HeartbeatAnalysis = {
+    pings,
+    unanswered,
+    unsolicitedPongs,
+    gaps,
+    gapsOverThreshold: gaps.filter((g) => g.durationMs > thresholdMs),
+    thresholdMs,
+  };
+  if (intervalMs !== undefined) {
+    result.intervalMs = intervalMs;
+    result.maxDriftMs = maxOf(intervals.map((i) => Math.abs(i - intervalMs))) ?? 0;
+  }
+  if (rtts.length > 0) {
+    result.rtt = { minMs: minOf(rtts) ?? 0, medianMs: median(rtts) ?? 0, maxMs: maxOf(rtts) ?? 0 };
+  }
+  if (largestGap) result.largestGap = largestGap;
+  return result;
+}
+
+/** Heartbeat analysis of one connection's events. */
+export function analyzeHeartbeat(
+  events: readonly CaptureEvent[],
+  options: HeartbeatOptions = {},
+): HeartbeatAnalysis {
+  return analyzeHeartbeatFacts(collectFacts(events[0]?.conn ?? '', events), options);
+}

@@ -1,0 +1,20 @@
+/** Pure analyzers over capture records. Environment-free; the UI runs them live, the CLI on session files. */
+export { analyzeSession, connectionFindings } from './analyze-session.js';
+export type { AnalysisOptions } from './findings/context.js';
+export { summarizeConnection } from './summary.js';
+export type { SummaryOptions } from './summary.js';
+export { attributeClose } from './close-attribution.js';
+export type { CloseAttribution, CloseFrameFact, TcpEndFact } from './close-attribution.js';
+export { analyzeHeartbeat, DEFAULT_GAP_THRESHOLD_MS } from './heartbeat.js';
+export type { HeartbeatAnalysis, HeartbeatOptions, PingRecord } from './heartbeat.js';
+export { diffHeaders, isHopByHop } from './header-diff.js';
+export type { HeaderChange, HeaderDiff, HeaderDiffEntry } from './header-diff.js';
+export { findSilentGaps, longestGap } from './silence.js';
+export type { SilentGap, SilentGapOptions } from './silence.js';
+export { KNOWN_IDLE_TIMEOUTS, matchIdleTimeouts, safeHeartbeatMs } from './idle-timeouts.js';
+export type { IdleTimeout, IdleTimeoutMatch } from './idle-timeouts.js';
+export { groupByConnection } from './group.js';
+export { formatTextReport } from './text-report.js';
+export { formatMs } from './format.js';
+export { FINDING_IDS } from './finding-ids.js';
+export type { FindingId } from './finding-ids.js';

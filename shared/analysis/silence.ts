@@ -1,0 +1,101 @@
+import type { CaptureEvent } from '../model/events.js';
+import type { Direction } from '../model/wire.js';
+import type { ConnectionFacts } from './connection-facts.js';
+import { collectFacts, isCloseFrame, openedT } from './connection-facts.js';
+import { minOf } from './format.js';
+
+/** A stretch of time with no frame in either direction while the connection was open. */
+export interface SilentGap {
+  startT: number;
+  endT: number;
+  durationMs: number;
+  /** Seq of the frame that ended the silence; undefined for the final gap (ended by TCP/end/now). */
+  beforeSeq?: number;
+  /** Seq of the frame before the silence; undefined when it started at the upgrade. */
+  afterSeq?: number;
+  /** The gap that runs up to the end of the open period (or to `now` while open). */
+  final: boolean;
+}
+
+export interface OpenPeriod {
+  startT: number;
+  /** First of: a close frame, TCP FIN/RST, an error, the end record. */
+  endT: number;
+  /** True when the period has not ended: endT is `now` or the last event seen. */
+  ongoing: boolean;
+}
+
+/** The time the connection was open for frames, or undefined if it never opened. */
+export function openPeriod(facts: ConnectionFacts, now?: number): OpenPeriod | undefined {
+  const startT = openedT(facts);
+  if (startT === undefined) return undefined;
+  const candidates: number[] = [];
+  const close = facts.frames.find(isCloseFrame);
+  if (close) candidates.push(close.t);
+  const tcpEnd = facts.tcp.find((e) => e.kind !== 'connect' && e.t >= startT);
+  if (tcpEnd) candidates.push(tcpEnd.t);
+  const error = facts.errors.find((e) => e.t >= startT);
+  if (error) candidates.push(error.t);
+  if (facts.end) candidates.push(facts.end.t);
+  if (candidates.length > 0)
+    return { startT, endT: Math.max(startT, minOf(candidates) ?? startT), ongoing: false };
+  return { startT, endT: Math.max(startT, now ?? facts.lastT), ongoing: true };
+}
+
+/** Gaps between frames (and from the upgrade to the first frame, and from the last frame to the end) in the open period. */
+export function gapsInFacts(facts: ConnectionFacts, now?: number): SilentGap[] {
+  const period = openPeriod(facts, now);
+  if (!period) return [];
+  const gaps: SilentGap[] = [];
+  let cursor = period.startT;
+  let afterSeq: number | undefined;
+  for (const f of facts.frames) {
+    if (f.t < period.startT) continue;
+    if (f.t > period.endT) break;
+    gaps.push({
+      startT: cursor,
+      endT: f.t,
+      durationMs: f.t - cursor,
+      beforeSeq: f.frame.seq,
+      afterSeq,
+      final: false,
+    });
+    cursor = f.t;
+    afterSeq = f.frame.seq;
+  }
+  if (period.ongoing || cursor < period.endT || gaps.length === 0) {
+    gaps.push({ startT: cursor, endT: period.endT, durationMs: period.endT - cursor, afterSeq, final: true });
+  }
+  return gaps;
+}
+
+export interface SilentGapOptions {
+  /** Only report gaps at least this long. Default 0 (all gaps). */
+  minMs?: number;
+  /** Current session time for a connection that is still open. Default: the last event's t. */
+  now?: number;
+}
+
+/** Silent gaps of one connection's events, for the timeline. Linear in the number of events. */
+export function findSilentGaps(events: readonly CaptureEvent[], options: SilentGapOptions = {}): SilentGap[] {
+  const id = events[0]?.conn ?? '';
+  const minMs = options.minMs ?? 0;
+  return gapsInFacts(collectFacts(id, events), options.now).filter((g) => g.durationMs >= minMs);
+}
+
+export function longestGap(gaps: readonly SilentGap[]): SilentGap | undefined {
+  let best: SilentGap | undefined;
+  for (const g of gaps) if (!best || g.durationMs > best.durationMs) best = g;
+  return best;
+}
+
+/** Time since the last frame sent before `atT` in each direction (from the upgrade if none was sent). */
+export function silenceByDirection(facts: ConnectionFacts, atT: number): Record<Direction, number> {
+  const start = openedT(facts) ?? facts.firstT;
+  const last: Record<Direction, number> = { c2s: start, s2c: start };
+  for (const f of facts.frames) {
+    if (f.t >= atT) break;
+    last[f.frame.dir] = f.t;
+  }
+  return { c2s: atT - last.c2s, s2c: atT - last.s2c };
+}

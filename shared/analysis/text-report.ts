@@ -1,0 +1,49 @@
+import type { ConnectionSummary, Finding, SessionAnalysis } from '../model/finding.js';
+import { formatMs } from './format.js';
+
+function closeLine(c: ConnectionSummary): string {
+  if (c.closeKind === 'open') return 'still open';
+  const code =
+    c.closeCode !== null ? ` code ${c.closeCode}${c.closeReason ? ` "${c.closeReason}"` : ''}` : '';
+  const browser =
+    c.browserCloseCode !== undefined && c.browserCloseCode !== null
+      ? `, browser sees ${c.browserCloseCode}`
+      : '';
+  const handshake =
+    c.closeKind === 'close-frame'
+      ? c.closingHandshakeComplete
+        ? ', handshake complete'
+        : ', not answered'
+      : '';
+  return `${c.closeKind} by ${c.closeInitiator}${code}${handshake}${browser}`;
+}
+
+function connectionBlock(c: ConnectionSummary): string {
+  const duration = c.closedAt !== null ? formatMs(c.closedAt - c.openedAt) : 'open';
+  return [
+    `${c.id}  ${c.url}`,
+    `  status ${c.status ?? 'none'}${c.httpVersion ? ` (request HTTP/${c.httpVersion})` : ''}, opened ${new Date(c.openedAt).toISOString()}, duration ${duration}`,
+    `  frames in ${c.framesIn} (${c.bytesIn} B), out ${c.framesOut} (${c.bytesOut} B), longest silence ${formatMs(c.maxSilenceMs)}`,
+    `  close: ${closeLine(c)}`,
+  ].join('\n');
+}
+
+const SEVERITY_LABEL = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' } as const;
+
+function findingBlock(f: Finding): string {
+  return [
+    `${SEVERITY_LABEL[f.severity]} [${f.id}] ${f.connection}: ${f.title}`,
+    `  ${f.detail}`,
+    `  Fix: ${f.fix}`,
+  ].join('\n');
+}
+
+/** The readable report `wsi analyze` prints without --json. */
+export function formatTextReport(analysis: SessionAnalysis): string {
+  const parts: string[] = [`Connections (${analysis.connections.length})`, ''];
+  for (const c of analysis.connections) parts.push(connectionBlock(c), '');
+  parts.push(`Findings (${analysis.findings.length})`, '');
+  if (analysis.findings.length === 0) parts.push('No problems found.', '');
+  for (const f of analysis.findings) parts.push(findingBlock(f), '');
+  return parts.join('\n');
+}
