@@ -1,0 +1,32 @@
+import { ConnectForm } from './ConnectForm.js';
+import { ConnectionDetail } from './ConnectionDetail.js';
+import { ConnectionList } from './ConnectionList.js';
+import { EmptyState } from './EmptyState.js';
+import { SessionOpener } from './SessionOpener.js';
+import { LinkBanner, NoticeBar } from './StatusBanners.js';
+import { ThemeToggle } from './ThemeToggle.js';
+import { useInspector } from '../ui/store-context.js';
+
+export function App() {
+  const view = useInspector((s) => (s.selected ? s.connections[s.selected] : undefined));
+  return (
+    <div className="app">
+      <header className="app-bar">
+        <span className="app-title">WebSocket Inspector</span>
+        <span className="app-bar-actions">
+          <SessionOpener />
+          <ThemeToggle />
+        </span>
+      </header>
+      <LinkBanner />
+      <NoticeBar />
+      <div className="app-body">
+        <aside className="sidebar">
+          <ConnectForm />
+          <ConnectionList />
+        </aside>
+        <main className="main">{view ? <ConnectionDetail view={view} /> : <EmptyState />}</main>
+      </div>
+    </div>
+  );
+}

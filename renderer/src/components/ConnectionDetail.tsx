@@ -1,0 +1,81 @@
+import { describeClose } from '../ui/describe.js';
+import type { ConnectionView } from '../store/connection-view.js';
+import { useInspector, useInspectorStore } from '../ui/store-context.js';
+import { Composer } from './Composer.js';
+import { DetailPane } from './DetailPane.js';
+import { FramesTable } from './FramesTable.js';
+import { HandshakePanel } from './HandshakePanel.js';
+import { TrafficToolbar } from './TrafficToolbar.js';
+
+function ConnectionHeader({ view }: { view: ConnectionView }) {
+  const close = describeClose(view);
+  return (
+    <header className="connection-header" data-testid="connection-header">
+      <span className={`state-badge state-${view.state}`}>{view.state}</span>
+      <h1 className="connection-title" title={view.url}>
+        {view.url}
+      </h1>
+      <span className="header-facts">
+        {view.status !== undefined && (
+          <span>
+            HTTP/{view.httpVersion} {view.status}
+          </span>
+        )}
+        {view.protocol && <span>protocol {view.protocol}</span>}
+        <span>
+          ↑ {view.frames.c2s} frames · ↓ {view.frames.s2c} frames
+        </span>
+      </span>
+      {close && (
+        <span className="header-close" data-testid="close-summary">
+          {close}
+        </span>
+      )}
+    </header>
+  );
+}
+
+export function ConnectionDetail({ view }: { view: ConnectionView }) {
+  const store = useInspectorStore();
+  const panel = useInspector((s) => s.panel);
+  const setPanel = useInspector((s) => s.setPanel);
+  // Subscribing to the revision keeps `log` fresh when the connection's first records arrive.
+  useInspector((s) => s.revisions[view.key]);
+  const log = store.hot.get(view.key);
+
+  return (
+    <section className="connection-detail" aria-label="Connection">
+      <ConnectionHeader view={view} />
+      <div className="tabs" role="tablist" aria-label="Connection views">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={panel === 'traffic'}
+          data-testid="tab-traffic"
+          onClick={() => setPanel('traffic')}
+        >
+          Traffic
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={panel === 'handshake'}
+          data-testid="tab-handshake"
+          onClick={() => setPanel('handshake')}
+        >
+          Handshake
+        </button>
+        {panel === 'traffic' && <TrafficToolbar />}
+      </div>
+      {panel === 'traffic' ? (
+        <div className="traffic">
+          <FramesTable view={view} log={log} />
+          <DetailPane log={log} />
+        </div>
+      ) : (
+        <HandshakePanel view={view} log={log} />
+      )}
+      {!view.readOnly && <Composer key={view.key} view={view} />}
+    </section>
+  );
+}

@@ -1,0 +1,148 @@
+import type { FrameRecord, MessageRecord } from '../../../shared/model/frame.js';
+import { closeCodeMeaning, opcodeName, violationTitle } from '../format/protocol-names.js';
+import type { ConnectionLog } from '../store/hot-log.js';
+import { describeViolation } from '../ui/describe.js';
+import { useInspector } from '../ui/store-context.js';
+import { PayloadView } from './PayloadView.js';
+
+const yesNo = (b: boolean): string => (b ? '1' : '0');
+
+function Fields({ rows }: { rows: [string, string][] }) {
+  return (
+    <dl className="fields">
+      {rows.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Violations({ log, seqs }: { log: ConnectionLog; seqs: number[] }) {
+  const records = seqs.flatMap((seq) =>
+    (log.violationsByFrame.get(seq) ?? [])
+      .map((index) => log.at(index))
+      .filter((e) => e?.type === 'violation'),
+  );
+  const codes = seqs.flatMap((seq) => log.frame(seq)?.frame.violations ?? []);
+  if (records.length === 0 && codes.length === 0) return null;
+  return (
+    <section className="violations" aria-label="Violations">
+      <h3>Protocol violations</h3>
+      <ul>
+        {records.length > 0
+          ? records.map((event, i) => (
+              <li key={i}>{event.type === 'violation' ? describeViolation(event.violation) : ''}</li>
+            ))
+          : codes.map((code) => (
+              <li key={code}>
+                {violationTitle(code)} ({code})
+              </li>
+            ))}
+      </ul>
+    </section>
+  );
+}
+
+function FrameDetail({ frame, log }: { frame: FrameRecord; log: ConnectionLog }) {
+  const fields: [string, string][] = [
+    ['Frame', `#${frame.seq} ${frame.dir === 'c2s' ? '↑ client → server' : '↓ server → client'}`],
+    ['Opcode', `${frame.opcode} (${opcodeName(frame.opcode)})`],
+    ['FIN RSV1 RSV2 RSV3', [frame.fin, frame.rsv1, frame.rsv2, frame.rsv3].map(yesNo).join(' ')],
+    ['MASK', frame.masked ? `1, key ${frame.maskKey ?? '?'}` : '0'],
+    ['Payload length', `${frame.payloadLength} (${frame.lengthEncoding}-bit length field)`],
+    ['Header length', `${frame.headerLength} bytes`],
+    ['Stream offset', String(frame.offset)],
+  ];
+  if (frame.messageId !== undefined) fields.push(['Message', `#${frame.messageId}`]);
+  if (frame.opcode === 8) {
+    const code = frame.close?.code;
+    fields.push([
+      'Close code',
+      code === undefined ? 'none (empty body)' : `${code} ${closeCodeMeaning(code)}`,
+    ]);
+    if (frame.close?.reason) fields.push(['Close reason', frame.close.reason]);
+  }
+  return (
+    <>
+      <Fields rows={fields} />
+      <Violations log={log} seqs={[frame.seq]} />
+      <PayloadView
+        base64={frame.data}
+        isText={
+          frame.opcode === 1 || frame.opcode === 8 || (frame.opcode === 0 && frame.messageId !== undefined)
+        }
+        truncated={frame.truncated}
+        size={frame.payloadLength}
+      />
+    </>
+  );
+}
+
+function MessageDetail({ message, log }: { message: MessageRecord; log: ConnectionLog }) {
+  const fields: [string, string][] = [
+    ['Message', `#${message.id} ${message.dir === 'c2s' ? '↑ client → server' : '↓ server → client'}`],
+    ['Type', `${message.opcode} (${opcodeName(message.opcode)})`],
+    ['Size', `${message.size} bytes decoded, ${message.wireSize} bytes of payload on the wire`],
+    ['Compressed', message.compressed ? 'yes (permessage-deflate)' : 'no'],
+  ];
+  if (message.opcode === 1) fields.push(['UTF-8', message.utf8Valid === false ? 'INVALID' : 'valid']);
+  return (
+    <>
+      <Fields rows={fields} />
+      <section aria-label="Frames of this message" className="message-frames">
+        <h3>Made of {message.frames.length === 1 ? '1 frame' : `${message.frames.length} frames`}</h3>
+        <table>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Opcode</th>
+              <th>FIN</th>
+              <th>RSV1</th>
+              <th>Payload</th>
+            </tr>
+          </thead>
+          <tbody>
+            {message.frames.map((seq) => {
+              const frame = log.frame(seq)?.frame;
+              return (
+                <tr key={seq}>
+                  <td>{seq}</td>
+                  <td>{frame ? opcodeName(frame.opcode) : '?'}</td>
+                  <td>{frame ? yesNo(frame.fin) : '?'}</td>
+                  <td>{frame ? yesNo(frame.rsv1) : '?'}</td>
+                  <td>{frame ? `${frame.payloadLength} B` : '?'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+      <Violations log={log} seqs={message.frames} />
+      <PayloadView
+        base64={message.data}
+        isText={message.opcode === 1}
+        truncated={message.truncated}
+        size={message.size}
+      />
+    </>
+  );
+}
+
+export function DetailPane({ log }: { log: ConnectionLog | undefined }) {
+  const selectedRow = useInspector((s) => s.selectedRow);
+  const event = log && selectedRow !== null ? log.at(selectedRow) : undefined;
+  return (
+    <aside className="detail-pane" aria-label="Details" data-testid="detail-pane">
+      {!log || !event ? (
+        <p className="pane-empty">Select a row to see its header fields and payload.</p>
+      ) : event.type === 'frame' ? (
+        <FrameDetail key={selectedRow} frame={event.frame} log={log} />
+      ) : event.type === 'message' ? (
+        <MessageDetail key={selectedRow} message={event.message} log={log} />
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,17 @@
+export function EmptyState() {
+  return (
+    <div className="empty-state" data-testid="empty-state">
+      <h2>No connections yet</h2>
+      <ol>
+        <li>
+          Type a WebSocket URL (<code>ws://</code> or <code>wss://</code>) in the box on the left and press{' '}
+          <b>Connect</b>. Headers, subprotocols and a ping interval are under <b>Options</b>.
+        </li>
+        <li>Every frame in both directions appears here, with its header bits, sizes and timing.</li>
+        <li>
+          Or press <b>Open session…</b> to look at a recorded session file (read-only).
+        </li>
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import type { KeyboardEvent } from 'react';
+import { formatClock, formatIso, formatRelativeMs } from '../format/time.js';
+import { formatSize } from '../format/bytes.js';
+import type { ConnectionView } from '../store/connection-view.js';
+import type { ConnectionLog } from '../store/hot-log.js';
+import { rowModel } from '../ui/row-model.js';
+import type { RowModel } from '../ui/row-model.js';
+import { useInspector } from '../ui/store-context.js';
+import { useRows } from '../ui/use-rows.js';
+
+const ROW_HEIGHT = 24;
+
+function Flag({ on, label, title }: { on: boolean; label: string; title: string }) {
+  return (
+    <span className={on ? 'flag on' : 'flag'} title={`${title}: ${on ? '1' : '0'}`}>
+      {label}
+    </span>
+  );
+}
+
+function TimeCell({
+  t,
+  view,
+  startedAt,
+  absolute,
+}: {
+  t: number;
+  view: ConnectionView;
+  startedAt: number;
+  absolute: boolean;
+}) {
+  const wall = startedAt + t;
+  return (
+    <span className="cell time" title={`${formatIso(wall)} (${formatRelativeMs(t - view.startT)} ms)`}>
+      {absolute ? formatClock(wall) : formatRelativeMs(t - view.startT)}
+    </span>
+  );
+}
+
+function Row({
+  model,
+  view,
+  startedAt,
+  absolute,
+}: {
+  model: RowModel;
+  view: ConnectionView;
+  startedAt: number;
+  absolute: boolean;
+}) {
+  const up = model.dir === 'c2s';
+  return (
+    <>
+      <span className="cell num">{model.id}</span>
+      <TimeCell t={model.t} view={view} startedAt={startedAt} absolute={absolute} />
+      <span
+        className={`cell dir ${up ? 'up' : 'down'}`}
+        title={up ? 'client → server' : 'server → client'}
+        aria-label={up ? 'client to server' : 'server to client'}
+      >
+        {up ? '↑' : '↓'}
+      </span>
+      <span className={`cell opcode op-${model.opcode}`}>{model.opcodeLabel}</span>
+      <span className="cell flags">
+        <Flag on={model.flags.fin} label="F" title="FIN" />
+        <Flag on={model.flags.rsv1} label="1" title="RSV1" />
+        <Flag on={model.flags.rsv2} label="2" title="RSV2" />
+        <Flag on={model.flags.rsv3} label="3" title="RSV3" />
+        <Flag on={model.flags.masked} label="M" title="MASK" />
+      </span>
+      <span className="cell size" title={`${model.wireSize} bytes on the wire`}>
+        {formatSize(model.wireSize)}
+      </span>
+      <span className="cell size" title={`${model.size} bytes decoded`}>
+        {formatSize(model.size)}
+      </span>
+      <span className="cell preview" data-testid="row-preview">
+        {model.preview}
+      </span>
+      <span className="cell violation" title={model.violations.join(', ')}>
+        {model.violations.length > 0 ? '⚠' : ''}
+      </span>
+    </>
+  );
+}
+
+export function FramesTable({ view, log }: { view: ConnectionView; log: ConnectionLog | undefined }) {
+  const { rows, count } = useRows(view.key);
+  const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
+  const absolute = useInspector((s) => s.absoluteTime);
+  const follow = useInspector((s) => s.follow);
+  const setFollow = useInspector((s) => s.setFollow);
+  const selectedRow = useInspector((s) => s.selectedRow);
+  const selectRow = useInspector((s) => s.selectRow);
+  const mode = useInspector((s) => s.viewMode);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
+
+  useEffect(() => {
+    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  }, [follow, count, virtualizer]);
+
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 1.5;
+    if (atBottom !== follow) setFollow(atBottom);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const position = selectedRow === null ? -1 : rows.indexOf(selectedRow);
+    const next = Math.max(0, Math.min(count - 1, position + (event.key === 'ArrowDown' ? 1 : -1)));
+    const index = rows[next];
+    if (index === undefined) return;
+    selectRow(index);
+    virtualizer.scrollToIndex(next);
+  };
+
+  return (
+    <div
+      className="frames-table"
+      role="grid"
+      aria-label={mode === 'frames' ? 'Frames' : 'Messages'}
+      aria-rowcount={count}
+    >
+      <div className="frames-header" role="row">
+        <span className="cell num">#</span>
+        <span className="cell time">{absolute ? 'Time' : 'Time (ms)'}</span>
+        <span className="cell dir" title="direction">
+          Dir
+        </span>
+        <span className="cell opcode">Opcode</span>
+        <span className="cell flags" title="FIN RSV1 RSV2 RSV3 MASK">
+          Flags
+        </span>
+        <span className="cell size">Wire</span>
+        <span className="cell size">Decoded</span>
+        <span className="cell preview">Preview</span>
+        <span className="cell violation" title="protocol violations">
+          ⚠
+        </span>
+      </div>
+      <div
+        className="frames-scroll"
+        ref={scrollRef}
+        onScroll={onScroll}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="frames-scroll"
+      >
+        {count === 0 ? (
+          <p className="table-empty">
+            {view.readOnly
+              ? `No ${mode} in this connection.`
+              : view.state === 'open'
+                ? `No ${mode} yet. Use the composer below to send one.`
+                : `No ${mode}.`}
+          </p>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {log &&
+              virtualizer.getVirtualItems().map((item) => {
+                const index = rows[item.index]!;
+                const model = rowModel(log.at(index), log);
+                if (!model) return null;
+                const selected = index === selectedRow;
+                return (
+                  <div
+                    key={index}
+                    role="row"
+                    aria-selected={selected}
+                    data-testid="frame-row"
+                    data-dir={model.dir}
+                    data-opcode={model.opcode}
+                    className={`frame-row ${model.dir}${selected ? ' selected' : ''}${model.violations.length ? ' has-violation' : ''}`}
+                    style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                    onClick={() => selectRow(index)}
+                  >
+                    <Row model={model} view={view} startedAt={startedAt} absolute={absolute} />
+                  </div>
+                );
+              })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connectToCore } from './api/connect-to-core.js';
+import { App } from './components/App.js';
+import { createInspectorStore } from './store/create-store.js';
+import { StoreProvider } from './ui/store-context.js';
+import './styles.css';
+
+const core = connectToCore(window);
+const store = createInspectorStore(core.api, { link: core });
+void store.start();
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <StoreProvider store={store}>
+        <App />
+      </StoreProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,168 @@
+import type { CaptureEvent, ConnectionId, ConnectionMode } from '../../../shared/model/events.js';
+import type { NegotiatedExtension } from '../../../shared/model/handshake.js';
+import type { Direction, Side } from '../../../shared/model/wire.js';
+import type { ConnKey, SourceId } from './keys.js';
+
+export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed' | 'failed';
+export type CloseHow = 'close-frame' | 'tcp-fin' | 'tcp-rst' | 'error';
+
+export interface CloseSummary {
+  /** Code of the first close frame, when there was one. */
+  code?: number;
+  reason?: string;
+  initiator: Side | 'unknown';
+  how: CloseHow;
+  /** Both close frames were exchanged. */
+  complete: boolean;
+}
+
+/** Small, derived-at-ingest facts about one connection; what the list and headers show. */
+export interface ConnectionView {
+  key: ConnKey;
+  source: SourceId;
+  conn: ConnectionId;
+  readOnly: boolean;
+  url: string;
+  mode: ConnectionMode;
+  /** `t` of the connection record: the origin of relative times. */
+  startT: number;
+  endT?: number;
+  lastT: number;
+  state: ConnectionState;
+  status?: number;
+  statusText?: string;
+  httpVersion?: string;
+  protocol?: string;
+  extensions: NegotiatedExtension[];
+  frames: Record<Direction, number>;
+  bytes: Record<Direction, number>;
+  messages: Record<Direction, number>;
+  violations: number;
+  close?: CloseSummary;
+  error?: string;
+  /** Index (into the connection's event log) of the last http-request / http-response. */
+  requestIndex?: number;
+  responseIndex?: number;
+}
+
+export function emptyConnectionView(
+  source: SourceId,
+  conn: ConnectionId,
+  key: ConnKey,
+  readOnly: boolean,
+): ConnectionView {
+  return {
+    key,
+    source,
+    conn,
+    readOnly,
+    url: '',
+    mode: 'client',
+    startT: 0,
+    lastT: 0,
+    state: 'connecting',
+    extensions: [],
+    frames: { c2s: 0, s2c: 0 },
+    bytes: { c2s: 0, s2c: 0 },
+    messages: { c2s: 0, s2c: 0 },
+    violations: 0,
+  };
+}
+
+/** A copy that `applyEvent` may mutate without touching the published view. */
+export function cloneView(view: ConnectionView): ConnectionView {
+  return {
+    ...view,
+    frames: { ...view.frames },
+    bytes: { ...view.bytes },
+    messages: { ...view.messages },
+    close: view.close && { ...view.close },
+  };
+}
+
+const sideOf = (dir: Direction): Side => (dir === 'c2s' ? 'client' : 'server');
+
+/**
+ * Fold one event into a view obtained from `cloneView` (mutated in place). `index` is the event's index in the connection's log.
+ * Close attribution here is deliberately simple: the first close frame's sender, else the first TCP side to end.
+ */
+export function applyEvent(view: ConnectionView, event: CaptureEvent, index: number): void {
+  view.lastT = Math.max(view.lastT, event.t);
+  switch (event.type) {
+    case 'connection':
+      view.url = event.url;
+      view.mode = event.mode;
+      view.startT = event.t;
+      break;
+    case 'http-request':
+      if (event.leg !== 'downstream' || view.requestIndex === undefined) view.requestIndex = index;
+      break;
+    case 'http-response':
+      if (event.leg !== 'downstream' || view.responseIndex === undefined) view.responseIndex = index;
+      view.status = event.head.status;
+      view.statusText = event.head.statusText;
+      view.httpVersion = event.head.httpVersion;
+      if (event.head.status !== 101) view.state = 'failed';
+      break;
+    case 'open':
+      view.state = 'open';
+      view.protocol = event.protocol;
+      view.extensions = event.extensions;
+      break;
+    case 'frame': {
+      const { frame } = event;
+      view.frames[frame.dir] += 1;
+      view.bytes[frame.dir] += frame.headerLength + frame.payloadLength;
+      if (frame.opcode === 8) {
+        if (!view.close || view.close.how !== 'close-frame') {
+          view.close = {
+            code: frame.close?.code,
+            reason: frame.close?.reason,
+            initiator: sideOf(frame.dir),
+            how: 'close-frame',
+            complete: false,
+          };
+          if (view.state === 'open' || view.state === 'connecting') view.state = 'closing';
+        } else if (view.close.initiator !== sideOf(frame.dir)) {
+          view.close = { ...view.close, complete: true };
+        }
+      }
+      break;
+    }
+    case 'message':
+      view.messages[event.message.dir] += 1;
+      break;
+    case 'violation':
+      view.violations += 1;
+      break;
+    case 'tcp':
+      if (event.kind !== 'connect' && !view.close) {
+        view.close = {
+          initiator: event.side,
+          how: event.kind === 'fin' ? 'tcp-fin' : 'tcp-rst',
+          complete: false,
+        };
+      }
+      break;
+    case 'error':
+      view.error ??= `${event.code}: ${event.message}`;
+      if (!view.close && view.state !== 'connecting') {
+        view.close = { initiator: event.side ?? 'unknown', how: 'error', complete: false };
+      }
+      break;
+    case 'end':
+      view.endT = event.t;
+      view.state = view.state === 'connecting' || view.state === 'failed' ? 'failed' : 'closed';
+      break;
+    case 'action':
+    case 'dropped':
+      break;
+  }
+}
+
+/** Close code a browser's CloseEvent would report for this connection. */
+export function browserCloseCode(view: ConnectionView): number | undefined {
+  if (!view.close) return view.state === 'closed' || view.state === 'failed' ? 1006 : undefined;
+  if (view.close.how !== 'close-frame') return 1006;
+  return view.close.code ?? 1005;
+}

@@ -1,0 +1,210 @@
+import { createStore } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
+import type { InspectorApi, SessionSnapshot, Unsubscribe } from '../../../shared/api/contract.js';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import type { CoreLinkState } from '../api/bridge-transport.js';
+import { HotLog } from './hot-log.js';
+import type { Ingest, Scheduler } from './ingest.js';
+import { animationFrameScheduler, createIngest } from './ingest.js';
+import type { ConnKey, SourceId } from './keys.js';
+import { LIVE_SOURCE } from './keys.js';
+import { RowIndex } from './rows.js';
+import type { CommandSlice } from './slices/command-slice.js';
+import type { DataSlice, SourceInfo } from './slices/data-slice.js';
+import { initialDataSlice } from './slices/data-slice.js';
+import type { LinkSlice, Notice } from './slices/link-slice.js';
+import { initialLinkSlice } from './slices/link-slice.js';
+import type { UiSlice } from './slices/ui-slice.js';
+import { createUiSlice } from './slices/ui-slice.js';
+import { liveEventsAfterSnapshot } from './sync.js';
+
+export type InspectorState = DataSlice & UiSlice & LinkSlice & CommandSlice;
+
+export interface LinkSource {
+  state(): CoreLinkState;
+  onState(listener: (state: CoreLinkState) => void): Unsubscribe;
+}
+
+export interface InspectorStoreOptions {
+  /** How flushes are scheduled; defaults to once per animation frame. Tests pass a manual scheduler. */
+  schedule?: Scheduler;
+  /** Health of the link to the core; the store re-synchronises after a reconnect. */
+  link?: LinkSource;
+}
+
+export interface InspectorStore extends StoreApi<InspectorState> {
+  readonly hot: HotLog;
+  readonly rowIndex: RowIndex;
+  readonly ingest: Ingest;
+  /** Subscribe to live captures and load the snapshot; resolves once the snapshot is in the store. */
+  start(): Promise<void>;
+  dispose(): void;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export function createInspectorStore(api: InspectorApi, options: InspectorStoreOptions = {}): InspectorStore {
+  const hot = new HotLog();
+  const rowIndex = new RowIndex();
+  let noticeId = 0;
+  let fileCount = 0;
+  const cleanups: Unsubscribe[] = [];
+
+  const store = createStore<InspectorState>()((set, get, storeApi) => {
+    const notify = (kind: Notice['kind'], text: string): void =>
+      set({ notice: { id: ++noticeId, kind, text } });
+    const attempt = async (what: string, action: () => Promise<unknown>): Promise<boolean> => {
+      try {
+        await action();
+        return true;
+      } catch (error) {
+        notify('error', `${what} failed: ${errorText(error)}`);
+        return false;
+      }
+    };
+    const connOf = (key: ConnKey): string => {
+      const view = get().connections[key];
+      if (!view || view.readOnly) throw new Error('not a live connection');
+      return view.conn;
+    };
+
+    return {
+      ...initialDataSlice(),
+      ...initialLinkSlice(),
+      ...createUiSlice(set, get, storeApi),
+      connect: (request) =>
+        attempt('Connect', async () => {
+          const { conn } = await api.connect(request);
+          ingest.flush();
+          get().select(`${LIVE_SOURCE}/${conn}`);
+        }),
+      sendText: (key, text) =>
+        attempt('Send', () => api.send({ conn: connOf(key), kind: 'text', data: text })),
+      sendBinary: (key, base64) =>
+        attempt('Send', () => api.send({ conn: connOf(key), kind: 'binary', data: base64 })),
+      ping: (key, data) =>
+        attempt('Ping', () =>
+          api.ping(data === undefined ? { conn: connOf(key) } : { conn: connOf(key), data }),
+        ),
+      closeConnection: (key, code, reason) =>
+        attempt('Close', () => {
+          const request: { conn: string; code?: number; reason?: string } = { conn: connOf(key) };
+          if (code !== undefined) request.code = code;
+          if (reason) request.reason = reason;
+          return api.close(request);
+        }),
+      openSessionFile: (name, content) =>
+        attempt(`Opening ${name}`, async () => {
+          const snapshot = await api.openSession({ name, content });
+          const source: SourceId = `file${++fileCount}`;
+          addSource({
+            id: source,
+            label: name,
+            readOnly: true,
+            startedAt: snapshot.header.startedAt,
+            problems: snapshot.problems,
+          });
+          ingest.push(source, snapshot.events);
+          ingest.flush();
+          const first = get().connectionOrder.find((key) => key.startsWith(`${source}/`));
+          if (first) get().select(first);
+          if (snapshot.events.length === 0) notify('info', `${name} contains no records.`);
+          else if (snapshot.problems.length) {
+            notify('error', `${name}: ${snapshot.problems.length} line(s) could not be read.`);
+          }
+        }),
+      dismissNotice: () => set({ notice: null }),
+    };
+  });
+
+  const readOnly = (source: SourceId): boolean =>
+    store.getState().sources[source]?.readOnly ?? source !== LIVE_SOURCE;
+  const ingest = createIngest(store, hot, readOnly, options.schedule ?? animationFrameScheduler, (key) =>
+    rowIndex.forget(key),
+  );
+
+  function addSource(info: SourceInfo): void {
+    store.setState((state) => ({ sources: { ...state.sources, [info.id]: info } }));
+  }
+
+  let syncing: CaptureEvent[] | null = null;
+  let syncRun = 0;
+
+  /** Snapshot first, then live batches; batches arriving meanwhile are de-duplicated against the snapshot. */
+  async function synchronise(): Promise<void> {
+    const run = ++syncRun;
+    syncing = [];
+    let snapshot: SessionSnapshot;
+    try {
+      snapshot = await api.snapshot();
+    } catch (error) {
+      if (run === syncRun) syncing = null;
+      store.setState({
+        notice: { id: ++noticeId, kind: 'error', text: `Loading the session failed: ${errorText(error)}` },
+      });
+      return;
+    }
+    if (run !== syncRun) return;
+    const buffered = syncing;
+    syncing = null;
+    ingest.resetSource(LIVE_SOURCE);
+    addSource({
+      id: LIVE_SOURCE,
+      label: 'Live',
+      readOnly: false,
+      startedAt: snapshot.header.startedAt,
+      problems: snapshot.problems,
+    });
+    ingest.push(LIVE_SOURCE, snapshot.events);
+    ingest.push(LIVE_SOURCE, liveEventsAfterSnapshot(snapshot.events, buffered));
+    ingest.flush();
+  }
+
+  function start(): Promise<void> {
+    cleanups.push(
+      api.on('capture', (batch) => {
+        if (syncing) syncing.push(...batch.events);
+        else ingest.push(LIVE_SOURCE, batch.events);
+      }),
+    );
+    const link = options.link;
+    if (link) {
+      store.setState({ link: link.state() });
+      let wasDisconnected = false;
+      cleanups.push(
+        link.onState((state) => {
+          store.setState({ link: state });
+          if (state === 'disconnected') wasDisconnected = true;
+          if (state === 'connected' && wasDisconnected) {
+            wasDisconnected = false;
+            void synchronise();
+          }
+        }),
+      );
+      if (link.state() !== 'connected') {
+        // The bridge socket is still opening: synchronise as soon as it is up.
+        return new Promise((resolve) => {
+          const off = link.onState((state) => {
+            if (state !== 'connected') return;
+            off();
+            void synchronise().then(resolve);
+          });
+          cleanups.push(off);
+        });
+      }
+    } else {
+      store.setState({ link: 'connected' });
+    }
+    return synchronise();
+  }
+
+  return Object.assign(store, {
+    hot,
+    rowIndex,
+    ingest,
+    start,
+    dispose() {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+    },
+  });
+}

@@ -1,0 +1,57 @@
+import type { CaptureEvent, FrameEvent, MessageEvent } from '../../../shared/model/events.js';
+import { ChunkedLog } from './chunked-log.js';
+import type { ConnKey } from './keys.js';
+
+/** Everything recorded for one connection, append-only, plus lookups the detail views need. */
+export class ConnectionLog {
+  readonly events = new ChunkedLog<CaptureEvent>();
+  /** frame seq -> index in `events` */
+  readonly frameBySeq = new Map<number, number>();
+  /** frame seq -> indices of violation events about that frame */
+  readonly violationsByFrame = new Map<number, number[]>();
+  /** Violations not tied to a frame. */
+  readonly otherViolations: number[] = [];
+
+  append(event: CaptureEvent): number {
+    const index = this.events.push(event);
+    if (event.type === 'frame') this.frameBySeq.set(event.frame.seq, index);
+    else if (event.type === 'violation') {
+      const seq = event.violation.frameSeq;
+      if (seq === undefined) this.otherViolations.push(index);
+      else this.violationsByFrame.set(seq, [...(this.violationsByFrame.get(seq) ?? []), index]);
+    }
+    return index;
+  }
+
+  frame(seq: number): FrameEvent | undefined {
+    const index = this.frameBySeq.get(seq);
+    const event = index === undefined ? undefined : this.events.get(index);
+    return event?.type === 'frame' ? event : undefined;
+  }
+
+  at(index: number): CaptureEvent | undefined {
+    return this.events.get(index);
+  }
+}
+
+/** Non-reactive home of hot data, keyed by connection. Lives beside the zustand store, never inside its state. */
+export class HotLog {
+  private readonly logs = new Map<ConnKey, ConnectionLog>();
+
+  get(key: ConnKey): ConnectionLog | undefined {
+    return this.logs.get(key);
+  }
+
+  getOrCreate(key: ConnKey): ConnectionLog {
+    let log = this.logs.get(key);
+    if (!log) this.logs.set(key, (log = new ConnectionLog()));
+    return log;
+  }
+
+  delete(key: ConnKey): void {
+    this.logs.delete(key);
+  }
+}
+
+export type RowEvent = FrameEvent | MessageEvent;
+export const isControlOpcode = (opcode: number): boolean => opcode >= 8;

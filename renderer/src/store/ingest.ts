@@ -1,0 +1,118 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import type { ConnectionView } from './connection-view.js';
+import { applyEvent, cloneView, emptyConnectionView } from './connection-view.js';
+import type { HotLog } from './hot-log.js';
+import type { ConnKey, SourceId } from './keys.js';
+import { connKey } from './keys.js';
+import type { DataSlice } from './slices/data-slice.js';
+import type { UiSlice } from './slices/ui-slice.js';
+
+export type Scheduler = (flush: () => void) => void;
+
+export const animationFrameScheduler: Scheduler = (flush) => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
+  else setTimeout(flush, 16);
+};
+
+export interface Ingest {
+  /** Queue events; they reach the store on the next scheduled flush (once per animation frame). */
+  push(source: SourceId, events: readonly CaptureEvent[]): void;
+  /** Apply everything queued now. */
+  flush(): void;
+  /** Forget a source's connections entirely (before re-reading a snapshot). */
+  resetSource(source: SourceId): void;
+}
+
+type IngestState = DataSlice & Pick<UiSlice, 'selected' | 'selectedRow'>;
+
+/** THE one place where core events enter the store. */
+export function createIngest(
+  store: StoreApi<IngestState>,
+  hot: HotLog,
+  readOnly: (source: SourceId) => boolean,
+  schedule: Scheduler,
+  onForget: (key: ConnKey) => void,
+): Ingest {
+  let queue: { source: SourceId; events: readonly CaptureEvent[] }[] = [];
+  let scheduled = false;
+
+  // A manual flush leaves an already scheduled one in place (it finds an empty queue), so there is never more than one
+  // pending animation-frame callback.
+  const scheduledFlush = (): void => {
+    scheduled = false;
+    flush();
+  };
+
+  function flush(): void {
+    if (queue.length === 0) return;
+    const batches = queue;
+    queue = [];
+    const state = store.getState();
+    const changed = new Map<ConnKey, ConnectionView>();
+    const added: ConnKey[] = [];
+    for (const { source, events } of batches) {
+      for (const event of events) {
+        const key = connKey(source, event.conn);
+        let view = changed.get(key);
+        if (!view) {
+          const existing = state.connections[key];
+          if (!existing) added.push(key);
+          view = existing
+            ? cloneView(existing)
+            : emptyConnectionView(source, event.conn, key, readOnly(source));
+          changed.set(key, view);
+        }
+        applyEvent(view, event, hot.getOrCreate(key).append(event));
+      }
+    }
+    const connections = { ...state.connections };
+    const revisions = { ...state.revisions };
+    for (const [key, view] of changed) {
+      connections[key] = view;
+      revisions[key] = (revisions[key] ?? 0) + 1;
+    }
+    const connectionOrder = added.length ? [...state.connectionOrder, ...added] : state.connectionOrder;
+    store.setState({
+      connections,
+      revisions,
+      connectionOrder,
+      revision: state.revision + 1,
+      // The first connection to appear is selected, so a fresh window shows something useful at once.
+      ...(state.selected === null && added[0] !== undefined ? { selected: added[0] } : {}),
+    });
+  }
+
+  return {
+    push(source, events) {
+      if (events.length === 0) return;
+      queue.push({ source, events });
+      if (!scheduled) {
+        scheduled = true;
+        schedule(scheduledFlush);
+      }
+    },
+    flush,
+    resetSource(source) {
+      flush();
+      const state = store.getState();
+      const prefix = connKey(source, '');
+      const gone = state.connectionOrder.filter((key) => key.startsWith(prefix));
+      if (gone.length === 0) return;
+      const connections = { ...state.connections };
+      const revisions = { ...state.revisions };
+      for (const key of gone) {
+        delete connections[key];
+        delete revisions[key];
+        hot.delete(key);
+        onForget(key);
+      }
+      store.setState({
+        connections,
+        revisions,
+        connectionOrder: state.connectionOrder.filter((key) => !key.startsWith(prefix)),
+        revision: state.revision + 1,
+      });
+    },
+  };
+}

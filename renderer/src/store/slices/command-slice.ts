@@ -1,0 +1,14 @@
+import type { ConnectRequest } from '../../../../shared/api/contract.js';
+import type { ConnKey } from '../keys.js';
+
+/** User intents that call the core. Implemented in create-store.ts where the API and the ingest are in scope. */
+export interface CommandSlice {
+  connect: (request: ConnectRequest) => Promise<boolean>;
+  sendText: (key: ConnKey, text: string) => Promise<boolean>;
+  /** `base64` is the already-encoded payload. */
+  sendBinary: (key: ConnKey, base64: string) => Promise<boolean>;
+  ping: (key: ConnKey, data?: string) => Promise<boolean>;
+  closeConnection: (key: ConnKey, code?: number, reason?: string) => Promise<boolean>;
+  openSessionFile: (name: string, content: string) => Promise<boolean>;
+  dismissNotice: () => void;
+}

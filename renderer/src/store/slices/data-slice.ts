@@ -1,0 +1,32 @@
+import type { SessionReadProblem } from '../../../../shared/model/session.js';
+import type { ConnectionView } from '../connection-view.js';
+import type { ConnKey, SourceId } from '../keys.js';
+
+export interface SourceInfo {
+  id: SourceId;
+  /** "Live" or the session file's name. */
+  label: string;
+  readOnly: boolean;
+  /** Wall clock at t = 0 of this source. */
+  startedAt: number;
+  problems: SessionReadProblem[];
+}
+
+/** Reactive summaries only; frames and messages stay in the HotLog. Written exclusively by the ingest. */
+export interface DataSlice {
+  sources: Record<SourceId, SourceInfo>;
+  connectionOrder: ConnKey[];
+  connections: Record<ConnKey, ConnectionView>;
+  /** Bumped whenever a connection's log grows; derived views are memoised on it. */
+  revisions: Record<ConnKey, number>;
+  /** Bumped on every flush. */
+  revision: number;
+}
+
+export const initialDataSlice = (): DataSlice => ({
+  sources: {},
+  connectionOrder: [],
+  connections: {},
+  revisions: {},
+  revision: 0,
+});

@@ -1,0 +1,45 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { ConnKey } from '../keys.js';
+import type { ViewMode } from '../rows.js';
+
+export type ThemeChoice = 'system' | 'dark' | 'light';
+export type DetailPanel = 'traffic' | 'handshake';
+
+export interface UiSlice {
+  selected: ConnKey | null;
+  /** Index in the selected connection's event log of the selected row. */
+  selectedRow: number | null;
+  viewMode: ViewMode;
+  showControl: boolean;
+  absoluteTime: boolean;
+  follow: boolean;
+  theme: ThemeChoice;
+  panel: DetailPanel;
+  select: (key: ConnKey | null) => void;
+  selectRow: (index: number | null) => void;
+  setViewMode: (mode: ViewMode) => void;
+  setShowControl: (show: boolean) => void;
+  setAbsoluteTime: (absolute: boolean) => void;
+  setFollow: (follow: boolean) => void;
+  setTheme: (theme: ThemeChoice) => void;
+  setPanel: (panel: DetailPanel) => void;
+}
+
+export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
+  selected: null,
+  selectedRow: null,
+  viewMode: 'messages',
+  showControl: true,
+  absoluteTime: false,
+  follow: true,
+  theme: 'system',
+  panel: 'traffic',
+  select: (key) => set({ selected: key, selectedRow: null, follow: true }),
+  selectRow: (index) => set({ selectedRow: index }),
+  setViewMode: (viewMode) => set({ viewMode, selectedRow: null }),
+  setShowControl: (showControl) => set({ showControl }),
+  setAbsoluteTime: (absoluteTime) => set({ absoluteTime }),
+  setFollow: (follow) => set({ follow }),
+  setTheme: (theme) => set({ theme }),
+  setPanel: (panel) => set({ panel }),
+});

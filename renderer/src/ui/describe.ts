@@ -1,0 +1,39 @@
+import type { ViolationRecord } from '../../../shared/model/frame.js';
+import { closeCodeMeaning } from '../format/protocol-names.js';
+import type { ConnectionView } from '../store/connection-view.js';
+import { browserCloseCode } from '../store/connection-view.js';
+
+const HOW: Record<string, string> = {
+  'close-frame': 'close frame',
+  'tcp-fin': 'TCP FIN without close frame',
+  'tcp-rst': 'TCP reset',
+  error: 'error',
+};
+
+/** e.g. "1000 normal closure · closed by client (close frame, both sides)". */
+export function describeClose(view: ConnectionView): string | null {
+  const close = view.close;
+  if (!close) {
+    if (view.state === 'failed')
+      return view.error ?? (view.status ? `handshake refused (HTTP ${view.status})` : 'failed');
+    if (view.state === 'closed') return '1006 abnormal closure · no close frame';
+    return null;
+  }
+  const code = close.how === 'close-frame' ? close.code : browserCloseCode(view);
+  const codeText = code === undefined ? 'no status code' : `${code} ${closeCodeMeaning(code)}`;
+  const reason = close.reason ? ` “${close.reason}”` : '';
+  const who = close.initiator === 'unknown' ? 'closer unknown' : `closed by ${close.initiator}`;
+  const how =
+    close.how === 'close-frame'
+      ? close.complete
+        ? 'close frame, answered'
+        : view.state === 'closing'
+          ? 'close frame, waiting for the answer'
+          : 'close frame, not answered'
+      : HOW[close.how];
+  return `${codeText}${reason} · ${who} (${how})`;
+}
+
+export function describeViolation(v: ViolationRecord): string {
+  return `${v.message} (${v.code}; a conforming peer closes with ${v.closeCode} ${closeCodeMeaning(v.closeCode)})`;
+}

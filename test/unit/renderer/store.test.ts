@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import { createInspectorStore } from '../../../renderer/src/store/create-store.js';
+import type { CoreLinkState } from '../../../renderer/src/api/bridge-transport.js';
+import { describeClose } from '../../../renderer/src/ui/describe.js';
+import { closeFrame, createFakeApi, frame, handshake, message } from './fake-api.js';
+
+/** A scheduler the test drives: flushes happen only when `run()` is called, like animation frames. */
+function manualScheduler() {
+  const queued: (() => void)[] = [];
+  return {
+    schedule: (fn: () => void) => void queued.push(fn),
+    run: () => queued.splice(0).forEach((fn) => fn()),
+    get pending() {
+      return queued.length;
+    },
+  };
+}
+
+describe('createInspectorStore', () => {
+  it('gives every test a fresh, empty store', async () => {
+    const a = createInspectorStore(createFakeApi().api, { schedule: manualScheduler().schedule });
+    const b = createInspectorStore(createFakeApi().api, { schedule: manualScheduler().schedule });
+    await a.start();
+    a.ingest.push('live', handshake('c1', 0));
+    a.ingest.flush();
+    expect(a.getState().connectionOrder).toEqual(['live/c1']);
+    expect(b.getState().connectionOrder).toEqual([]);
+  });
+
+  it('loads the snapshot on start, then applies live batches once per scheduled flush', async () => {
+    const fake = createFakeApi(handshake('c1', 0));
+    const frames = manualScheduler();
+    const store = createInspectorStore(fake.api, { schedule: frames.schedule });
+    await store.start();
+    const first = store.getState();
+    expect(first.connections['live/c1']?.state).toBe('open');
+    expect(first.selected).toBe('live/c1');
+    expect(first.sources.live?.startedAt).toBe(1_700_000_000_000);
+
+    fake.push([frame('c1', 10, 'c2s', 1, 'hello')]);
+    fake.push([frame('c1', 11, 's2c', 1, 'hello')]);
+    expect(frames.pending).toBe(1);
+    expect(store.getState().revision).toBe(first.revision);
+
+    frames.run();
+    const after = store.getState();
+    expect(after.revision).toBe(first.revision + 1);
+    expect(after.revisions['live/c1']).toBe((first.revisions['live/c1'] ?? 0) + 1);
+    expect(after.connections['live/c1']?.frames).toEqual({ c2s: 1, s2c: 1 });
+    expect(store.hot.get('live/c1')?.events.length).toBe(6);
+  });
+
+  it('keeps hot data out of React state: only revisions change for frames', async () => {
+    const fake = createFakeApi(handshake('c1', 0));
+    const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });
+    await store.start();
+    store.ingest.push('live', [frame('c1', 5, 'c2s', 2, 'abc')]);
+    store.ingest.flush();
+    const state = store.getState() as unknown as Record<string, unknown>;
+    expect(JSON.stringify(state)).not.toContain('YWJj'); // the payload's base64 is not in the store
+  });
+
+  it('derives connection state, counts and the close summary', async () => {
+    const fake = createFakeApi();
+    const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });
+    await store.start();
+    const events: CaptureEvent[] = [
+      ...handshake('c1', 100),
+      frame('c1', 110, 'c2s', 1, 'hi'),
+      message('c1', 110, 'c2s', 0, [], 'hi'),
+      frame('c1', 111, 's2c', 1, 'hi'),
+      closeFrame('c1', 120, 's2c', 4001, 'bye'),
+    ];
+    store.ingest.push('live', events);
+    store.ingest.flush();
+    let view = store.getState().connections['live/c1']!;
+    expect(view.state).toBe('closing');
+    expect(view.status).toBe(101);
+    expect(view.httpVersion).toBe('1.1');
+    expect(view.messages.c2s).toBe(1);
+    expect(view.close).toMatchObject({
+      code: 4001,
+      reason: 'bye',
+      initiator: 'server',
+      how: 'close-frame',
+      complete: false,
+    });
+
+    store.ingest.push('live', [
+      closeFrame('c1', 121, 'c2s', 4001, 'bye'),
+      { type: 'tcp', conn: 'c1', t: 122, leg: 'direct', kind: 'fin', side: 'server' },
+      { type: 'end', conn: 'c1', t: 123 },
+    ]);
+    store.ingest.flush();
+    view = store.getState().connections['live/c1']!;
+    expect(view.state).toBe('closed');
+    expect(view.close?.complete).toBe(true);
+    expect(view.endT! - view.startT).toBe(23);
+    expect(describeClose(view)).toBe('4001 Private use “bye” · closed by server (close frame, answered)');
+  });
+
+  it('marks refused handshakes and TCP drops', async () => {
+    const store = createInspectorStore(createFakeApi().api, { schedule: manualScheduler().schedule });
+    await store.start();
+    const [connection, request, response] = handshake('c2', 0);
+    if (response?.type !== 'http-response') throw new Error('fixture');
+    response.head.status = 403;
+    store.ingest.push('live', [connection!, request!, response, { type: 'end', conn: 'c2', t: 5 }]);
+    store.ingest.push('live', [
+      ...handshake('c3', 0),
+      { type: 'tcp', conn: 'c3', t: 9, leg: 'direct', kind: 'rst', side: 'server' },
+      { type: 'end', conn: 'c3', t: 10 },
+    ]);
+    store.ingest.flush();
+    expect(store.getState().connections['live/c2']?.state).toBe('failed');
+    const dropped = store.getState().connections['live/c3']!;
+    expect(dropped.state).toBe('closed');
+    expect(describeClose(dropped)).toBe('1006 Abnormal Closure · closed by server (TCP reset)');
+  });
+
+  it('de-duplicates live batches that raced with the snapshot', async () => {
+    const fake = createFakeApi();
+    const early = handshake('c1', 0);
+    const racing = frame('c1', 10, 'c2s', 1, 'x');
+    fake.setSnapshot([...early, racing]);
+    const release = fake.holdSnapshot();
+    const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });
+    const started = store.start();
+    fake.push([racing, frame('c1', 11, 's2c', 1, 'x')]);
+    release();
+    await started;
+    expect(store.getState().connections['live/c1']?.frames).toEqual({ c2s: 1, s2c: 1 });
+  });
+
+  it('builds row lists per filter, incrementally', async () => {
+    const store = createInspectorStore(createFakeApi().api, { schedule: manualScheduler().schedule });
+    await store.start();
+    const text = frame('c1', 10, 'c2s', 1, 'a');
+    store.ingest.push('live', [
+      ...handshake('c1', 0),
+      text,
+      message('c1', 10, 'c2s', 0, [], 'a'),
+      frame('c1', 12, 's2c', 9),
+    ]);
+    store.ingest.flush();
+    const log = store.hot.get('live/c1')!;
+    expect(store.rowIndex.rows('live/c1', log, { mode: 'frames', showControl: true })).toEqual([4, 6]);
+    expect(store.rowIndex.rows('live/c1', log, { mode: 'frames', showControl: false })).toEqual([4]);
+    expect(store.rowIndex.rows('live/c1', log, { mode: 'messages', showControl: true })).toEqual([5, 6]);
+    const rows = store.rowIndex.rows('live/c1', log, { mode: 'messages', showControl: false });
+    expect(rows).toEqual([5]);
+    store.ingest.push('live', [message('c1', 20, 's2c', 1, [], 'b')]);
+    store.ingest.flush();
+    expect(store.rowIndex.rows('live/c1', log, { mode: 'messages', showControl: false })).toBe(rows);
+    expect(rows).toEqual([5, 7]);
+  });
+
+  it('sends commands with the connection id and reports failures as a notice', async () => {
+    const fake = createFakeApi(handshake('c1', 0));
+    const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });
+    await store.start();
+    const state = store.getState();
+    expect(await state.sendText('live/c1', 'hi')).toBe(true);
+    expect(await state.closeConnection('live/c1', 4000, 'done')).toBe(true);
+    expect(fake.calls).toEqual([
+      { method: 'send', payload: { conn: 'c1', kind: 'text', data: 'hi' } },
+      { method: 'close', payload: { conn: 'c1', code: 4000, reason: 'done' } },
+    ]);
+    expect(await state.sendText('live/nope', 'x')).toBe(false);
+    expect(store.getState().notice?.text).toContain('Send failed');
+  });
+
+  it('shows an opened session file as its own read-only connections', async () => {
+    const fake = createFakeApi([...handshake('c1', 0), frame('c1', 3, 's2c', 1, 'old')]);
+    const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });
+    await store.start();
+    expect(await store.getState().openSessionFile('old.wsi.jsonl', '...')).toBe(true);
+    const state = store.getState();
+    expect(state.connectionOrder).toEqual(['live/c1', 'file1/c1']);
+    expect(state.selected).toBe('file1/c1');
+    expect(state.connections['file1/c1']?.readOnly).toBe(true);
+    expect(state.connections['live/c1']?.readOnly).toBe(false);
+    expect(state.sources.file1).toMatchObject({ label: 'old.wsi.jsonl', readOnly: true, startedAt: 1 });
+  });
+
+  it('re-synchronises from a fresh snapshot after the link to the core comes back', async () => {
+    const fake = createFakeApi(handshake('c1', 0));
+    let linkState: CoreLinkState = 'connected';
+    const linkListeners = new Set<(s: CoreLinkState) => void>();
+    const setLink = (s: CoreLinkState) => {
+      linkState = s;
+      linkListeners.forEach((l) => l(s));
+    };
+    const link = {
+      state: () => linkState,
+      onState: (l: (s: CoreLinkState) => void) => (linkListeners.add(l), () => linkListeners.delete(l)),
+    };
+    const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule, link });
+    await store.start();
+    setLink('disconnected');
+    expect(store.getState().link).toBe('disconnected');
+    fake.setSnapshot([...handshake('c1', 0), frame('c1', 5, 's2c', 1, 'missed')]);
+    setLink('connected');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().link).toBe('connected');
+    expect(store.getState().connections['live/c1']?.frames.s2c).toBe(1);
+    expect(store.hot.get('live/c1')?.events.length).toBe(5);
+  });
+});
