@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
+import { analyzeCommand } from './analyze.js';
 import { connectCommand } from './connect.js';
 
 /** Every `wsi` command. Adding one is one import and one entry. */
-export const commands: Command[] = [connectCommand];
+export const commands: Command[] = [connectCommand, analyzeCommand];

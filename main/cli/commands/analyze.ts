@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { analyzeSession, formatTextReport } from '../../../shared/analysis/index.js';
+import type { AnalysisOptions } from '../../../shared/analysis/index.js';
+import { parseSession } from '../../../shared/session/index.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIo } from '../command.js';
+
+const usage = `Usage: wsi analyze FILE [--json] [--idle-threshold SECONDS]
+
+Analyze a recorded session: per connection the URL, status, duration, frames and how it closed; then findings
+(what went wrong, with measured numbers and a fix). Finding ids are documented in docs/findings.md.
+
+Options:
+      --json                    print one JSON object {"connections": [...], "findings": [...]} on stdout
+      --idle-threshold SECONDS  the idle timeout you expect on the path: silences over half of it are reported,
+                                and a drop after about this much silence is matched to it
+  -h, --help                    show this help
+
+Problems in a damaged session file are listed on stderr; everything readable is analyzed.
+Exit codes: 0 analyzed (with or without findings), 2 bad arguments or unreadable file.`;
+
+export interface AnalyzeArgs {
+  file: string;
+  json: boolean;
+  idleThresholdMs?: number;
+}
+
+export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        'idle-threshold': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('missing the session FILE to analyze');
+  if (positionals.length > 1)
+    throw new UsageError(`expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
+  const threshold = values['idle-threshold'];
+  let idleThresholdMs: number | undefined;
+  if (threshold !== undefined) {
+    const seconds = Number(threshold);
+    if (threshold.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
+      throw new UsageError(
+        `--idle-threshold must be a positive number of seconds, got ${JSON.stringify(threshold)}`,
+      );
+    idleThresholdMs = Math.round(seconds * 1000);
+  }
+  return {
+    file: positionals[0] ?? '',
+    json: values.json ?? false,
+    ...(idleThresholdMs !== undefined ? { idleThresholdMs } : {}),
+  };
+}
+
+async function analyze(args: AnalyzeArgs, io: CommandIo): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(args.file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    io.err(`wsi analyze: cannot read ${args.file}: ${reason === 'ENOENT' ? 'no such file' : reason}`);
+    return EXIT_USAGE;
+  }
+  const { session, problems } = parseSession(text);
+  for (const p of problems) io.err(`wsi analyze: ${args.file}:${p.line}: ${p.message}`);
+  if (session.events.length === 0 && problems.length > 0) {
+    io.err(`wsi analyze: ${args.file} holds no readable session`);
+    return EXIT_USAGE;
+  }
+  const options: AnalysisOptions =
+    args.idleThresholdMs !== undefined ? { idleThresholdMs: args.idleThresholdMs } : {};
+  const analysis = analyzeSession(session, options);
+  if (args.json) io.out(JSON.stringify({ connections: analysis.connections, findings: analysis.findings }));
+  else io.out(formatTextReport(analysis));
+  return EXIT_OK;
+}
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'explain what went wrong in a recorded session (close attribution, idle drops, handshake errors)',
+  usage,
+  run: async (argv, io) => {
+    const args = parseAnalyzeArgs(argv);
+    if (args === 'help') {
+      io.out(usage);
+      return EXIT_OK;
+    }
+    return analyze(args, io);
+  },
+};
