@@ -37,6 +37,8 @@ interface FrameInProgress {
   keep: number;
   /** Whether the frame belongs to a compressed message and is kept whole for inflation. */
   keepWhole: boolean;
+  /** Whether the frame belongs to an uncompressed text message, so its payload is validated as UTF-8. */
+  text: boolean;
   buffer: Uint8Array | undefined;
   /** Payload bytes received so far (kept or not). */
   received: number;
@@ -58,8 +60,10 @@ export class FrameParser implements FrameParserApi {
   private readonly headerBuf = new Uint8Array(MAX_HEADER);
   private headerFill = 0;
   private frame: FrameInProgress | undefined;
-  /** Whether the open fragmented data message is compressed; undefined when none is open. */
-  private openMessageCompressed: boolean | undefined;
+  /** The fragmented data message in progress, followed just far enough to know how to treat its payload. */
+  private openMessage: MessageKind | undefined;
+  private readonly utf8 = new Utf8Validator();
+  private scratch: Uint8Array | undefined;
   private halted = false;
   private discarded = 0;
 
@@ -186,7 +190,8 @@ export class FrameParser implements FrameParserApi {
     const opcode = b0 & 0x0f;
     const rsv1 = (b0 & 0x40) !== 0;
     const fin = (b0 & 0x80) !== 0;
-    const keepWhole = this.trackCompression(opcode, fin, rsv1) && payloadLength <= this.maxCompressed;
+    const kind = this.trackMessage(opcode, fin, rsv1);
+    const keepWhole = kind.compressed && payloadLength <= this.maxCompressed;
     this.frame = {
       offset,
       fin,
@@ -201,32 +206,34 @@ export class FrameParser implements FrameParserApi {
       payloadLength,
       keep: keepWhole ? payloadLength : Math.min(payloadLength, this.maxCaptured),
       keepWhole,
+      text: kind.text,
       buffer: undefined,
       received: 0,
       violations: frameViolations,
     };
   }
 
-  /** Follows message boundaries just far enough to know whether this frame belongs to a compressed message. */
-  private trackCompression(opcode: number, fin: boolean, rsv1: boolean): boolean {
-    if (!this.deflate) return false;
+  /** Follows message boundaries: is this frame part of a compressed message, of an uncompressed text message? */
+  private trackMessage(opcode: number, fin: boolean, rsv1: boolean): MessageKind {
     if (isDataStart(opcode)) {
-      const compressed = rsv1;
-      this.openMessageCompressed = fin ? undefined : compressed;
-      return compressed;
+      const compressed = this.deflate && rsv1;
+      const kind = compressed ? COMPRESSED : opcode === Opcode.text ? TEXT : BINARY;
+      if (kind.text) this.utf8.reset();
+      this.openMessage = fin ? undefined : kind;
+      return kind;
     }
     if (opcode === Opcode.continuation) {
-      const compressed = this.openMessageCompressed === true;
-      if (fin) this.openMessageCompressed = undefined;
-      return compressed;
+      const kind = this.openMessage ?? BINARY;
+      if (fin) this.openMessage = undefined;
+      return kind;
     }
-    return false;
+    return BINARY;
   }
 
   private readPayload(chunk: Uint8Array, pos: number): number {
     const f = this.frame!;
     const take = Math.min(chunk.length - pos, f.payloadLength - f.received);
-    const store = Math.min(take, f.keep - f.received);
+    const store = Math.max(0, Math.min(take, f.keep - f.received));
     if (store > 0) {
       if (f.buffer === undefined && !f.masked && f.received === 0 && store === f.keep) {
         // The whole kept part of an unmasked payload is in this chunk: keep a view, no copy.
@@ -236,10 +243,34 @@ export class FrameParser implements FrameParserApi {
         if (f.maskKey) unmaskInto(chunk, pos, store, f.buffer, f.received, f.maskKey);
         else f.buffer.set(chunk.subarray(pos, pos + store), f.received);
       }
+      if (f.text) this.utf8.push(f.buffer, f.received, f.received + store);
     }
+    if (f.text && take > store)
+      this.validateUnkept(chunk, pos + store, take - store, f.received + store, f.maskKey);
     f.received += take;
     this.consumed += take;
     return pos + take;
+  }
+
+  /** Validates payload bytes beyond the kept prefix, unmasking them through a small reused scratch buffer. */
+  private validateUnkept(
+    chunk: Uint8Array,
+    pos: number,
+    count: number,
+    index: number,
+    mask?: Uint8Array,
+  ): void {
+    if (!mask) {
+      this.utf8.push(chunk, pos, pos + count);
+      return;
+    }
+    const scratch = (this.scratch ??= new Uint8Array(SCRATCH_SIZE));
+    for (let done = 0; done < count && this.utf8.valid; done += SCRATCH_SIZE) {
+      const n = Math.min(SCRATCH_SIZE, count - done);
+      // The scratch buffer starts at a multiple of 4, so the mask phase is that of the payload index.
+      unmaskInto(chunk, pos + done, n, scratch, 0, rotateMask(mask, index + done));
+      this.utf8.push(scratch, 0, n);
+    }
   }
 
   private complete(f: FrameInProgress, frames: ParsedFrame[], violations: ParserViolation[]): void {
@@ -264,6 +295,7 @@ export class FrameParser implements FrameParserApi {
     };
     if (f.maskKey) frame.maskKey = f.maskKey;
     if (f.keepWhole) frame.compressedPayload = kept;
+    if (f.text) frame.utf8Valid = f.fin ? this.utf8.finish() : this.utf8.valid;
     if (f.opcode === Opcode.close) frame.close = parseCloseBody(kept, f.payloadLength, codes);
     const frameIndex = frames.length;
     frames.push(frame);
@@ -287,6 +319,22 @@ export class FrameParser implements FrameParserApi {
       if (!f.fin) codes.push('CONTROL_FRAME_FRAGMENTED');
     }
   }
+}
+
+interface MessageKind {
+  compressed: boolean;
+  text: boolean;
+}
+const COMPRESSED: MessageKind = { compressed: true, text: false };
+const TEXT: MessageKind = { compressed: false, text: true };
+const BINARY: MessageKind = { compressed: false, text: false };
+const SCRATCH_SIZE = 16384;
+
+function rotateMask(mask: Uint8Array, index: number): Uint8Array {
+  const s = index & 3;
+  return s === 0
+    ? mask
+    : new Uint8Array([mask[s]!, mask[(s + 1) & 3]!, mask[(s + 2) & 3]!, mask[(s + 3) & 3]!]);
 }
 
 /** Header size in bytes implied by the first two header bytes. */

@@ -37,6 +37,11 @@ export interface ParsedFrame {
    * inflated; absent when the frame is longer than `maxCompressedPayload`. `payload` is a view of its start.
    */
   compressedPayload?: Uint8Array;
+  /**
+   * Frames of an uncompressed text message: whether the message's bytes up to the end of this frame are valid UTF-8
+   * (at the final frame this includes "no sequence left incomplete"). Computed over the whole payload, kept or not.
+   */
+  utf8Valid?: boolean;
   /** Close frames: parsed status code and reason when present and well-formed enough to read. */
   close?: { code?: number; reason?: string };
   /** Codes of violations this frame caused (also returned as ParserViolation with detail). */
@@ -80,10 +85,20 @@ export interface FrameParserApi {
   readonly pending: number;
 }
 
+/** Receives inflated output in order, in chunks; the chunk may be reused after the call returns. */
+export type InflateSink = (chunk: Uint8Array) => void;
+
 /** Inflates permessage-deflate payloads of one direction. `reset` is called per message without context takeover. */
 export interface Inflater {
-  /** Inflate one whole message's payload (the 00 00 ff ff tail already appended by the caller). */
-  inflate(data: Uint8Array): { ok: true; data: Uint8Array } | { ok: false; error: string };
+  /**
+   * Inflate one whole message's payload (the 00 00 ff ff tail already appended by the caller). With a `sink`, output
+   * goes to the sink as it is produced and `data` is empty, so memory stays bounded for large messages.
+   * `limit: true` marks a failure caused by the inflater's own output limit rather than by bad data.
+   */
+  inflate(
+    data: Uint8Array,
+    sink?: InflateSink,
+  ): { ok: true; data: Uint8Array } | { ok: false; error: string; limit?: boolean };
   reset(): void;
 }
 
@@ -98,6 +113,11 @@ export interface AssembledMessage {
   data: Uint8Array;
   truncated: boolean;
   utf8Valid?: boolean;
+  /**
+   * Set when the inspector could not decode a compressed message (its own limits, or the compression context was
+   * lost earlier); this is not a protocol violation by the peer. `size` then counts only what was decoded.
+   */
+  undecoded?: string;
 }
 
 export interface MessageAssemblerOptions {
