@@ -54,8 +54,7 @@ export function relay(client: net.Socket, upstream: net.Socket, taps: RelayTaps,
     const onClose = (hadError: boolean): void => {
       // A reset or error on one side is passed on as a reset; a clean close after FIN needs nothing more.
       if ((hadError || !sawEnd) && !to.destroyed) {
-        if (!to.connecting) to.resetAndDestroy();
-        else to.destroy();
+        resetOrDestroy(to);
       }
       onClosed();
     };
@@ -72,4 +71,14 @@ export function relay(client: net.Socket, upstream: net.Socket, taps: RelayTaps,
   pipe(upstream, client, taps.s2c, 'upstream', 'server');
   client.resume();
   upstream.resume();
+}
+
+/** Sends a TCP RST where the socket allows it (plain TCP); TLS sockets can only be destroyed. */
+export function resetOrDestroy(socket: net.Socket): void {
+  try {
+    if (!socket.connecting) return void socket.resetAndDestroy();
+  } catch {
+    // ERR_INVALID_HANDLE_TYPE: not a TCP handle.
+  }
+  socket.destroy();
 }

@@ -1,0 +1,120 @@
+import type { ProxyInfo, StartProxyRequest, Unsubscribe } from '../../shared/api/contract.js';
+import type { ProxiedConnectionInfo, ProxyController, RecorderFactory } from '../core/proxy-controller.js';
+import type { CaptureStart } from './capture.js';
+import type { ForwardProxyOptions } from './forward-proxy.js';
+import { startForwardProxy } from './forward-proxy.js';
+import type { RunningProxy } from './proxy-options.js';
+import { recorderCaptureFactory } from './recorder-capture.js';
+import { startReverseProxy } from './reverse-proxy.js';
+
+/** Settings the API request does not carry (they come from the shell: CLI flags, app preferences). */
+export interface ProxyControllerOptions {
+  caDir?: string;
+  passThrough?: readonly string[];
+  connectTimeoutMs?: number;
+  responseTimeoutMs?: number;
+  headTimeoutMs?: number;
+  tapBudgetBytes?: number;
+  /** Connection-count updates are pushed at most this often. Default 200 ms. */
+  updateIntervalMs?: number;
+}
+
+export interface InspectorProxyController extends ProxyController {
+  /** The running proxy behind an id (for shells that print more than ProxyInfo, e.g. the CA path). */
+  running(id: string): RunningProxy | undefined;
+}
+
+/**
+ * The recorder parses the bytes it is fed as the downstream leg. RecorderFactory has no `leg` field yet, but the
+ * inspector spreads the info into the recorder's options, so passing it here makes the records say 'downstream'
+ * instead of 'direct'. (Asked of the capture core: an explicit `leg` in ProxiedConnectionInfo.)
+ */
+function downstreamLeg(start: CaptureStart): ProxiedConnectionInfo {
+  const info: ProxiedConnectionInfo & { leg: 'downstream' } = { ...start, leg: 'downstream' };
+  return info;
+}
+
+/** Starts and stops proxies for the inspector and keeps the `proxies` event up to date. */
+export function createProxyController(options: ProxyControllerOptions = {}): InspectorProxyController {
+  const proxies = new Map<string, RunningProxy>();
+  const listeners = new Set<(proxies: ProxyInfo[]) => void>();
+  let nextId = 1;
+  let pushTimer: NodeJS.Timeout | undefined;
+
+  const info = (id: string, proxy: RunningProxy): ProxyInfo => ({
+    id,
+    mode: proxy.mode,
+    address: proxy.address,
+    ...(proxy.target !== undefined ? { target: proxy.target } : {}),
+    active: true,
+    connections: proxy.connections(),
+  });
+  const list = (): ProxyInfo[] => [...proxies].map(([id, proxy]) => info(id, proxy));
+  const pushNow = (): void => {
+    if (pushTimer) clearTimeout(pushTimer);
+    pushTimer = undefined;
+    const snapshot = list();
+    for (const listener of listeners) listener(snapshot);
+  };
+  const pushSoon = (): void => {
+    pushTimer ??= setTimeout(pushNow, options.updateIntervalMs ?? 200);
+    pushTimer.unref();
+  };
+
+  return {
+    async start(request: StartProxyRequest, recorderFactory: RecorderFactory): Promise<ProxyInfo> {
+      const common = {
+        capture: recorderCaptureFactory((start) => recorderFactory(downstreamLeg(start))),
+        onChange: pushSoon,
+        ...(request.listenHost !== undefined ? { listenHost: request.listenHost } : {}),
+        ...(request.listenPort !== undefined ? { listenPort: request.listenPort } : {}),
+        ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
+        ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+        ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {}),
+        ...(options.headTimeoutMs !== undefined ? { headTimeoutMs: options.headTimeoutMs } : {}),
+        ...(options.tapBudgetBytes !== undefined ? { tapBudgetBytes: options.tapBudgetBytes } : {}),
+      };
+      let proxy: RunningProxy;
+      if (request.mode === 'reverse') {
+        if (!request.target) throw new TypeError('a reverse proxy needs a target ws:// or wss:// URL');
+        proxy = await startReverseProxy({ ...common, target: request.target });
+      } else {
+        const forward: ForwardProxyOptions = {
+          ...common,
+          ...(options.caDir !== undefined ? { caDir: options.caDir } : {}),
+          ...(options.passThrough !== undefined ? { passThrough: options.passThrough } : {}),
+        };
+        proxy = await startForwardProxy(forward);
+      }
+      const id = `p${nextId++}`;
+      proxies.set(id, proxy);
+      pushNow();
+      return info(id, proxy);
+    },
+
+    async stop(id: string): Promise<void> {
+      const proxy = proxies.get(id);
+      if (!proxy) throw new Error(`no proxy "${id}"`);
+      proxies.delete(id);
+      await proxy.close();
+      pushNow();
+    },
+
+    list,
+
+    onChange(listener: (proxies: ProxyInfo[]) => void): Unsubscribe {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async dispose(): Promise<void> {
+      const all = [...proxies.values()];
+      proxies.clear();
+      await Promise.all(all.map((proxy) => proxy.close()));
+      if (pushTimer) clearTimeout(pushTimer);
+      pushTimer = undefined;
+    },
+
+    running: (id) => proxies.get(id),
+  };
+}
