@@ -1,0 +1,60 @@
+// The inspector's reverse proxy in its own process, as the app runs it: inspector + proxy controller, full capture.
+// argv: <buildDir> <targetUrl> <capture: full|none>. Prints {"port": N}; on "stats" (stdin) prints capture counts.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [buildDir, target, captureMode = 'full'] = process.argv.slice(2);
+const load = (rel) => import(pathToFileURL(path.join(buildDir, rel)).href);
+
+const { createInspector } = await load('main/core/inspector.js');
+const { createProxyController } = await load('main/proxy/controller.js');
+const { startReverseProxy } = await load('main/proxy/reverse-proxy.js');
+const { noCapture } = await load('main/proxy/capture.js');
+
+const counts = {
+  events: 0,
+  frames: 0,
+  messages: 0,
+  dropped: 0,
+  droppedFrames: 0,
+  droppedBytes: 0,
+  errors: 0,
+};
+let port;
+if (captureMode === 'none') {
+  const proxy = await startReverseProxy({ target, capture: noCapture });
+  port = proxy.port;
+} else {
+  const controller = createProxyController();
+  const inspector = createInspector({ shell: 'cli', proxyController: controller });
+  inspector.on('capture', ({ events }) => {
+    counts.events += events.length;
+    for (const event of events) {
+      if (event.type === 'frame') counts.frames++;
+      else if (event.type === 'message') counts.messages++;
+      else if (event.type === 'dropped') {
+        counts.dropped++;
+        counts.droppedFrames += event.frames;
+        counts.droppedBytes += event.bytes;
+      } else if (event.type === 'error') {
+        counts.errors++;
+        if (event.code === 'CAPTURE_DROPPED' || event.code === 'CAPTURE_LOST') {
+          const match = /(\d+) frames \((\d+) bytes/.exec(event.message);
+          counts.dropped++;
+          counts.droppedFrames += Number(match?.[1] ?? 0);
+          counts.droppedBytes += Number(match?.[2] ?? 0);
+        }
+      }
+    }
+  });
+  const info = await inspector.startProxy({ mode: 'reverse', target });
+  port = Number(info.address.split(':').pop());
+  // Deliver batches promptly (the log keeps everything in memory, as in the app).
+  setInterval(() => inspector.flush(), 100).unref();
+}
+process.stdout.write(JSON.stringify({ port }) + '\n');
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (line) => {
+  if (line.trim() === 'stats') process.stdout.write(JSON.stringify(counts) + '\n');
+});
+process.stdin.on('end', () => process.exit(0));

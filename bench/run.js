@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// Proxy throughput bench: one run on loopback, every path measured against `direct` in the same run.
+//   node bench/run.js [--seconds S] [--json FILE] [--no-build]
+// Paths: direct, inspector proxy with full capture, inspector proxy relay only, nginx and mitmproxy when installed.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1];
+};
+const seconds = Number(option('--seconds', '1'));
+const jsonOut = option('--json', undefined);
+const buildDir = path.join(root, 'bench', 'results', 'build');
+const children = [];
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'wsi-bench-'));
+
+function cleanup() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+process.on('SIGINT', () => process.exit(130));
+
+function build() {
+  if (args.includes('--no-build') && existsSync(path.join(buildDir, 'main/proxy/controller.js'))) return;
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        'tsconfig.main.json',
+        '--outDir',
+        buildDir,
+        '--sourceMap',
+        'false',
+      ],
+      {
+        cwd: root,
+        stdio: 'pipe',
+      },
+    );
+  } catch (error) {
+    // tsc emits even with type errors elsewhere in the tree; only a missing output is fatal.
+    if (!existsSync(path.join(buildDir, 'main/proxy/controller.js'))) throw error;
+  }
+}
+
+/** Starts a node child that prints one JSON line first; resolves with it. */
+function startChild(script, childArgs) {
+  const child = spawn(process.execPath, [path.join(root, script), ...childArgs], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  let buffer = '';
+  const lines = [];
+  const waiters = [];
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    let nl;
+    while ((nl = buffer.indexOf('\n')) !== -1) {
+      const line = JSON.parse(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
+  });
+  const next = () =>
+    lines.length ? Promise.resolve(lines.shift()) : new Promise((resolve) => waiters.push(resolve));
+  return { child, next };
+}
+
+function waitForPort(port, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`port ${port} never opened`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function open(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+/** 1 KiB messages, one at a time: send, wait for the echo, repeat. */
+async function roundTrips(base) {
+  const ws = await open(`${base}/echo`);
+  const payload = Buffer.alloc(1024, 0x61);
+  let count = 0;
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await new Promise((resolve) => {
+    ws.on('message', () => {
+      count++;
+      if (performance.now() < end) ws.send(payload);
+      else resolve();
+    });
+    ws.send(payload);
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  ws.close();
+  return count / elapsed;
+}
+
+/**
+ * One-way throughput: the client sends `size`-byte binary messages for `seconds` (keeping at most 4 MiB buffered
+ * locally), the sink counts what arrives; rate = bytes received / time between first and last arrival, on the
+ * sink's clock. Bounded: stops waiting for stragglers after a few seconds and uses what arrived.
+ */
+async function oneWay(base, size) {
+  const ws = await open(`${base}/sink`);
+  const payload = Buffer.alloc(size, 0x62);
+  let latest = { bytes: 0 };
+  ws.on('message', (data) => (latest = JSON.parse(data.toString())));
+  let sent = 0;
+  const end = performance.now() + seconds * 1000;
+  await new Promise((resolve) => {
+    const pump = () => {
+      while (ws.bufferedAmount < 4 * 1024 * 1024 && performance.now() < end) {
+        ws.send(payload);
+        sent += size;
+      }
+      if (performance.now() >= end) resolve();
+      else setTimeout(pump, 1);
+    };
+    pump();
+  });
+  const waitUntil = performance.now() + Math.max(3000, seconds * 3000);
+  while (latest.bytes < sent && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
+  ws.close();
+  const spanNs = latest.first && latest.last ? Number(BigInt(latest.last) - BigInt(latest.first)) : 0;
+  return {
+    mibps: spanNs > 0 ? latest.bytes / (1024 * 1024) / (spanNs / 1e9) : 0,
+    complete: latest.bytes >= sent,
+  };
+}
+
+async function measure(name, base) {
+  await roundTrips(base); // warm-up: connection setup, JIT
+  const rt = await roundTrips(base);
+  const small = await oneWay(base, 1024);
+  const large = await oneWay(base, 64 * 1024);
+  const row = {
+    path: name,
+    roundTrips: rt,
+    oneWay1k: small.mibps,
+    oneWay64k: large.mibps,
+    complete: small.complete && large.complete,
+  };
+  process.stderr.write(`  ${name}: done\n`);
+  return row;
+}
+
+async function startNginx(echoPort) {
+  const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+  if (!nginx) return undefined;
+  const port = await freePort();
+  const dir = path.join(tmp, 'nginx');
+  execFileSync('mkdir', ['-p', dir]);
+  const conf = `
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://127.0.0.1:${echoPort};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_read_timeout 120s;
+    }
+  }
+}
+`;
+  writeFileSync(path.join(dir, 'nginx.conf'), conf);
+  const child = spawn(nginx, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  children.push(child);
+  await waitForPort(port);
+  return {
+    base: `ws://127.0.0.1:${port}`,
+    version: execFileSync(nginx, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+  };
+}
+
+function which(command) {
+  try {
+    return execFileSync('which', [command], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startMitmproxy(echoPort) {
+  const mitmdump = which('mitmdump');
+  if (!mitmdump) return undefined;
+  const port = await freePort();
+  const child = spawn(
+    mitmdump,
+    [
+      '--mode',
+      `reverse:http://127.0.0.1:${echoPort}`,
+      '--listen-host',
+      '127.0.0.1',
+      '--listen-port',
+      String(port),
+      '-q',
+      '--set',
+      `confdir=${path.join(tmp, 'mitm')}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  children.push(child);
+  await waitForPort(port, 30_000);
+  return { base: `ws://127.0.0.1:${port}` };
+}
+
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  const started = performance.now();
+  process.stderr.write('bench: building the core...\n');
+  build();
+  const echo = startChild('bench/echo-server.js', []);
+  const { port: echoPort } = await echo.next();
+  const direct = `ws://127.0.0.1:${echoPort}`;
+
+  const rows = [];
+  process.stderr.write(`bench: ${seconds}s per measurement\n`);
+  rows.push(await measure('direct', direct));
+
+  const full = startChild('bench/proxy-child.js', [buildDir, direct, 'full']);
+  const { port: fullPort } = await full.next();
+  rows.push(await measure('inspector proxy (full capture)', `ws://127.0.0.1:${fullPort}`));
+  full.child.stdin.write('stats\n');
+  const stats = await full.next();
+  full.child.kill('SIGTERM');
+
+  const relayOnly = startChild('bench/proxy-child.js', [buildDir, direct, 'none']);
+  const { port: relayPort } = await relayOnly.next();
+  rows.push(await measure('inspector proxy (relay only)', `ws://127.0.0.1:${relayPort}`));
+  relayOnly.child.kill('SIGTERM');
+
+  const nginx = await startNginx(echoPort).catch(
+    (error) => (process.stderr.write(`nginx: ${error.message}\n`), undefined),
+  );
+  if (nginx) rows.push(await measure('nginx reverse proxy', nginx.base));
+  const mitm = await startMitmproxy(echoPort).catch(
+    (error) => (process.stderr.write(`mitmproxy: ${error.message}\n`), undefined),
+  );
+  if (mitm) rows.push(await measure('mitmproxy reverse mode', mitm.base));
+
+  const [d] = rows;
+  const find = (prefix) => rows.find((r) => r.path.startsWith(prefix));
+  const proxy = find('inspector proxy (full');
+  const lines = [];
+  lines.push('| path | 1 KiB round trips/s | 1 KiB one-way MiB/s | 64 KiB one-way MiB/s |');
+  lines.push('|---|---:|---:|---:|');
+  for (const r of rows)
+    lines.push(
+      `| ${r.path}${r.complete ? '' : ' (partial)'} | ${fmt(r.roundTrips)} | ${fmt(r.oneWay1k, 1)} | ${fmt(r.oneWay64k, 1)} |`,
+    );
+  const ratio = (a, b, key) => (a && b && b[key] > 0 ? a[key] / b[key] : undefined);
+  const ratioRow = (label, a, b) =>
+    a && b
+      ? `| ${label} | ${['roundTrips', 'oneWay1k', 'oneWay64k'].map((k) => `${fmt(ratio(a, b, k), 2)}×`).join(' | ')} |`
+      : undefined;
+  lines.push('');
+  lines.push('| ratio | round trips | 1 KiB one-way | 64 KiB one-way |');
+  lines.push('|---|---:|---:|---:|');
+  for (const line of [
+    ratioRow('proxy / direct (targets ≥ 0.6×, ≥ 0.9×, ≥ 0.9×)', proxy, d),
+    ratioRow('relay only / direct', find('inspector proxy (relay'), d),
+    ratioRow('nginx / direct', find('nginx'), d),
+    ratioRow('proxy / mitmproxy (target ≥ 8×)', proxy, find('mitmproxy')),
+  ]) {
+    if (line) lines.push(line);
+  }
+  lines.push('');
+  lines.push(
+    `capture during the full-capture run: ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
+      `${stats.dropped} drop reports (${fmt(stats.droppedFrames)} frames, ${fmt(stats.droppedBytes)} bytes not recorded)`,
+  );
+  lines.push(
+    `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; run took ${fmt((performance.now() - started) / 1000, 1)} s`,
+  );
+  process.stdout.write(lines.join('\n') + '\n');
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ rows, stats, seconds }, null, 2));
+  process.exit(0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+  process.exit(1);
+});
