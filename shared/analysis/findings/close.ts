@@ -1,6 +1,7 @@
 import { describeCloseCode } from '../../protocol/close-codes.js';
 import type { Side } from '../../model/wire.js';
-import { openedT } from '../connection-facts.js';
+import { clientResponse, openedT } from '../connection-facts.js';
+import { headerValue } from '../headers.js';
 import { formatMs, minOf } from '../format.js';
 import { matchIdleTimeouts, safeHeartbeatMs, userIdleTimeout } from '../idle-timeouts.js';
 import type { ConnectionRule, FindingInput } from './context.js';
@@ -27,9 +28,16 @@ export const closeAfterUpgrade: ConnectionRule = ({ facts, close, options }) => 
   if (afterMs > options.closeAfterUpgradeMs) return [];
   const http10 = facts.requests.find((r) => r.head.httpVersion === '1.0');
   const dataFrames = facts.frames.filter((f) => f.t <= end.t && f.frame.opcode !== 0x8).length;
-  const cause = http10
-    ? `The ${http10.leg} upgrade request was HTTP/1.0: the server treated the connection as non-persistent and closed it once the response was written.`
-    : 'Typical causes: a post-handshake authentication/authorisation check that drops the socket, an HTTP/1.0 request on another hop, or a crash in the connection handler.';
+  const server = headerValue(clientResponse(facts)?.head.headers ?? [], 'server');
+  const viaNginx = !http10 && server !== undefined && /nginx/i.test(server);
+  let cause: string;
+  if (http10)
+    cause = `The ${http10.leg} upgrade request was HTTP/1.0: the server treated the connection as non-persistent and closed it once the response was written.`;
+  else if (viaNginx)
+    cause = `The 101 came through ${server}, which proxies with HTTP/1.0 unless \`proxy_http_version 1.1\` is set: a backend that derives keep-alive from the HTTP version (e.g. Swoole) closes right after the upgrade. Other causes: a post-handshake authentication check, a crash in the connection handler.`;
+  else
+    cause =
+      'Typical causes: a post-handshake authentication/authorisation check that drops the socket, an HTTP/1.0 request on another hop, or a crash in the connection handler.';
   return [
     {
       id: 'close.after-upgrade',
@@ -40,9 +48,10 @@ export const closeAfterUpgrade: ConnectionRule = ({ facts, close, options }) => 
         `${formatMs(afterMs)} later with no WebSocket close frame (${dataFrames} frame(s) before it). ` +
         `A browser reports this as code 1006. ${cause}`,
       evidence: [eventRef(end.index, `server ${end.kind}`)],
-      fix: http10
-        ? 'Send the handshake as HTTP/1.1 on every hop (nginx: `proxy_http_version 1.1;` plus Upgrade/Connection headers).'
-        : 'Check the server log at that moment; if it rejects the client after the upgrade, make it send a close frame with a code (e.g. 1008) and a reason, or reject the handshake with 401/403 instead.',
+      fix:
+        http10 || viaNginx
+          ? 'Send the handshake as HTTP/1.1 on every hop (nginx: `proxy_http_version 1.1;` plus Upgrade/Connection headers).'
+          : 'Check the server log at that moment; if it rejects the client after the upgrade, make it send a close frame with a code (e.g. 1008) and a reason, or reject the handshake with 401/403 instead.',
     },
   ];
 };

@@ -15,6 +15,8 @@ export interface Capture {
   events: CaptureEvent[];
   /** Resolves with the connection's events once its `end` record arrived. */
   ended(conn: string, timeoutMs?: number): Promise<CaptureEvent[]>;
+  /** Resolves once the connection ended, or its handshake was answered with a non-101 and the client gave up. */
+  settled(conn: string, timeoutMs?: number): Promise<CaptureEvent[]>;
   /** Dispose the inspector (closing the session file) and run `wsi analyze FILE --json` in-process. */
   analyzeFile(extraArgs?: string[]): Promise<{ code: number; json: SessionAnalysis; stderr: string }>;
   analyze(options?: AnalysisOptions): SessionAnalysis;
@@ -33,10 +35,34 @@ export async function capture(): Promise<Capture> {
     disposed = true;
     await inspector.dispose();
   };
+  const waitUntil = async (conn: string, done: (own: CaptureEvent[]) => boolean, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    const own = (): CaptureEvent[] => events.filter((e) => e.conn === conn);
+    while (!done(own())) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `${conn} did not settle; recorded: ${own()
+            .map((e) => e.type)
+            .join(', ')}`,
+        );
+      inspector.flush();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return own();
+  };
   return {
     inspector,
     file,
     events,
+    settled: (conn, timeoutMs = 15_000) =>
+      waitUntil(
+        conn,
+        (own) =>
+          own.some((e) => e.type === 'end') ||
+          (own.some((e) => e.type === 'http-response' && e.head.status !== 101) &&
+            own.some((e) => e.type === 'error')),
+        timeoutMs,
+      ),
     ended: async (conn, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!events.some((e) => e.conn === conn && e.type === 'end')) {
