@@ -4,16 +4,46 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'net', 'tls', 'http', 'https', 'crypto', 'zlib', 'os', 'child_process'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'net',
+  'tls',
+  'http',
+  'https',
+  'crypto',
+  'zlib',
+  'os',
+  'child_process',
+];
 const pattern = (group, message) => ({ group, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'build/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'build/**',
+      'dist/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // One tsconfig per runtime; a file is checked under the first one that includes it.
+        project: [
+          './tsconfig.shared.json',
+          './tsconfig.main.json',
+          './tsconfig.renderer.json',
+          './tsconfig.test.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.node },
     },
     rules: {
@@ -69,7 +99,10 @@ export default tseslint.config(
           patterns: [
             pattern(nodeBuiltins, 'The renderer never imports Node built-ins.'),
             pattern(['electron', 'ws'], 'The renderer talks to the core only through the API contract.'),
-            pattern(['**/main/**'], 'The renderer talks to the core only through the API contract in shared/api.'),
+            pattern(
+              ['**/main/**'],
+              'The renderer talks to the core only through the API contract in shared/api.',
+            ),
           ],
         },
       ],

@@ -1,0 +1,49 @@
+// The Electron shell: one window over the same core the browser bridge and the CLI use.
+import { app, BrowserWindow, session, shell } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { createInspector } from '../core/inspector.js';
+import { createProxyController } from '../proxy/controller.js';
+import { wireIpc } from './ipc.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererFile = join(here, '..', '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererFile).href;
+
+async function createWindow(): Promise<void> {
+  const inspector = createInspector({ shell: 'electron', proxyController: createProxyController() });
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'WebSocket Inspector',
+    show: false,
+    webPreferences: {
+      preload: join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  const unwire = wireIpc(inspector, window, rendererUrl);
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (url !== rendererUrl) event.preventDefault();
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    unwire();
+    void inspector.dispose();
+  });
+  await window.loadURL(rendererUrl);
+}
+
+app.enableSandbox();
+void app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  await createWindow();
+});
+app.on('window-all-closed', () => app.quit());
