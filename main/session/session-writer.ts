@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, writeSync, type WriteStream } from 'node:fs';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { SessionHeader } from '../../shared/model/session.js';
 import { serializeEvent, serializeHeader } from '../../shared/session/serialize.js';
@@ -15,7 +15,7 @@ export interface SessionWriterOptions {
  * every `flushIntervalMs` and on close, so killing the process loses at most that much.
  */
 export class SessionWriter {
-  private readonly stream: WriteStream;
+  private readonly stream: WriteStream | undefined;
   private buffer: string[] = [];
   private readonly timer: NodeJS.Timeout;
   private failed: Error | undefined;
@@ -26,9 +26,16 @@ export class SessionWriter {
     header: SessionHeader,
     private readonly options: SessionWriterOptions = {},
   ) {
-    this.stream = createWriteStream(path, { flags: 'w' });
-    this.stream.on('error', (error) => this.fail(error));
-    this.stream.write(serializeHeader(header));
+    // Created and headed synchronously: the file exists (or the failure is known) before anything is recorded.
+    try {
+      const fd = openSync(path, 'w');
+      writeSync(fd, serializeHeader(header));
+      this.stream = createWriteStream('', { fd });
+      this.stream.on('error', (error) => this.fail(error));
+    } catch (error) {
+      this.stream = undefined;
+      queueMicrotask(() => this.fail(error instanceof Error ? error : new Error(String(error))));
+    }
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 200);
     this.timer.unref();
   }
@@ -43,7 +50,7 @@ export class SessionWriter {
   }
 
   flush(): void {
-    if (this.buffer.length === 0 || this.failed) return;
+    if (this.buffer.length === 0 || this.failed || !this.stream) return;
     const chunk = this.buffer.join('');
     this.buffer = [];
     this.stream.write(chunk);
@@ -54,12 +61,13 @@ export class SessionWriter {
     this.closing ??= new Promise<void>((resolve) => {
       clearInterval(this.timer);
       this.flush();
-      if (this.failed || this.stream.destroyed) {
+      const stream = this.stream;
+      if (this.failed || !stream || stream.destroyed) {
         resolve();
         return;
       }
-      this.stream.end(() => resolve());
-      this.stream.once('error', () => resolve());
+      stream.end(() => resolve());
+      stream.once('error', () => resolve());
     });
     return this.closing;
   }
