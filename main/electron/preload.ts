@@ -10,7 +10,8 @@ for (const method of methodNames) {
   api[method] = (payload?: unknown) => ipcRenderer.invoke(INVOKE_CHANNEL, method, payload);
 }
 api.on = (event: unknown, listener: unknown) => {
-  if (!isEventName(event) || typeof listener !== 'function') throw new TypeError(`unknown event ${String(event)}`);
+  if (!isEventName(event) || typeof listener !== 'function')
+    throw new TypeError(`unknown event ${String(event)}`);
   const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
     if (name === event) (listener as (p: unknown) => void)(payload);
   };
