@@ -120,7 +120,7 @@ describe('reverse proxy: invalid frames and resets', () => {
     const readerError = new Promise<string>((resolve) =>
       reader.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')),
     );
-    (writer).resetAndDestroy();
+    writer.resetAndDestroy();
     expect(await readerError).toBe('ECONNRESET');
 
     const events = await endedConnection(harness, `/rst-${rst}`);
