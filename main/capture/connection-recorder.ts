@@ -182,6 +182,15 @@ export class ConnectionRecorder {
     });
   }
 
+  /**
+   * The caller relayed whole frames without feeding them here (it fell behind): say so with a `dropped` record. The
+   * parser simply continues with the next bytes it is given, which must start at a frame boundary; offsets of later
+   * frames count only the bytes that were recorded.
+   */
+  dropped(dir: Direction, frames: number, bytes: number): void {
+    this.push({ type: 'dropped', conn: this.conn, t: this.clock.now(), dir, frames, bytes });
+  }
+
   /** Both TCP sides are gone: flush what is pending and emit the connection's last record. Idempotent. */
   end(): void {
     if (this.ended) return;
@@ -358,11 +367,12 @@ export class ConnectionRecorder {
       const codes = [...frame.violations];
       for (const v of assembled.violations) if (!codes.includes(v.code)) codes.push(v.code);
 
+      const data = toBase64(frame.payload);
       this.push({
         type: 'frame',
         conn: this.conn,
         t,
-        frame: toFrameRecord(frame, seq, state.dir, messageId, codes),
+        frame: toFrameRecord(frame, seq, state.dir, messageId, codes, data),
       });
       for (const v of [...own, ...assembled.violations]) {
         this.push({ type: 'violation', conn: this.conn, t, violation: toViolationRecord(v, state.dir, seq) });
@@ -381,7 +391,8 @@ export class ConnectionRecorder {
             wireSize: message.wireSize,
             size: message.size,
             compressed: message.compressed,
-            data: toBase64(message.data),
+            // A one-frame message is usually a view of the frame's payload: encode it once.
+            data: message.data === frame.payload ? data : toBase64(message.data),
             truncated: message.truncated,
             ...(message.utf8Valid !== undefined ? { utf8Valid: message.utf8Valid } : {}),
           },

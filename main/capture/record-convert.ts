@@ -14,6 +14,8 @@ export function toFrameRecord(
   dir: Direction,
   messageId: number | undefined,
   violationCodes: string[],
+  /** The payload as base64, when the caller already has it. */
+  data: string = toBase64(frame.payload),
 ): FrameRecord {
   const record: FrameRecord = {
     seq,
@@ -28,7 +30,7 @@ export function toFrameRecord(
     lengthEncoding: frame.lengthEncoding,
     headerLength: frame.headerLength,
     payloadLength: frame.payloadLength,
-    data: toBase64(frame.payload),
+    data,
     truncated: frame.truncated,
   };
   if (frame.maskKey) record.maskKey = toHex(frame.maskKey);

@@ -13,7 +13,8 @@ import type { CaptureEvent, ConnectionId } from '../../shared/model/events.js';
 import type { SessionHeader } from '../../shared/model/session.js';
 import { parseSession } from '../../shared/session/parse.js';
 import { createSessionHeader } from '../../shared/session/serialize.js';
-import { ConnectionRecorder } from '../capture/connection-recorder.js';
+import type { Leg } from '../../shared/model/wire.js';
+import { ConnectionRecorder, type ConnectionIdentity } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
 import type { ProtocolStages } from '../capture/protocol-stages.js';
 import { ClientConnection } from '../client/client-connection.js';
@@ -93,15 +94,10 @@ export function createInspector(options: InspectorOptions): Inspector {
 
   const emit = (event: CaptureEvent): void => log.append(event);
 
-  const makeRecorder = (identity: {
-    mode: 'client' | 'proxy';
-    url: string;
-    peer?: string;
-    target?: string;
-    options?: { protocols?: string[]; insecure?: boolean; pingIntervalMs?: number };
-  }): ConnectionRecorder =>
+  const makeRecorder = (identity: ConnectionIdentity & { leg?: Leg }): ConnectionRecorder =>
     new ConnectionRecorder({
       ...identity,
+      leg: identity.leg ?? (identity.mode === 'proxy' ? 'downstream' : 'direct'),
       conn: `c${nextConnection++}`,
       clock,
       emit,

@@ -1,4 +1,5 @@
 import type { ProxyInfo, StartProxyRequest, Unsubscribe } from '../../shared/api/contract.js';
+import type { Leg } from '../../shared/model/wire.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
 
 /** What a proxied connection tells the session about itself when it starts. */
@@ -9,6 +10,8 @@ export interface ProxiedConnectionInfo {
   peer?: string;
   /** The upstream target, host:port or URL. */
   target?: string;
+  /** The leg whose bytes the recorder's `onBytes` parses. Default 'downstream' for proxied connections. */
+  leg?: Leg;
 }
 
 /** Creates a recorder attached to the live session (emits the `connection` record at once, with a fresh id). */
