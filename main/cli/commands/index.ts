@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { analyzeCommand } from './analyze.js';
 import { connectCommand } from './connect.js';
+import { proxyCommand } from './proxy.js';
 
 /** Every `wsi` command. Adding one is one import and one entry. */
-export const commands: Command[] = [connectCommand, analyzeCommand];
+export const commands: Command[] = [connectCommand, analyzeCommand, proxyCommand];

@@ -1,0 +1,233 @@
+import { copyFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import { createInspector } from '../../core/inspector.js';
+import { defaultCaDir } from '../../proxy/ca-store.js';
+import { createProxyController } from '../../proxy/controller.js';
+import { parseTarget } from '../../proxy/reverse-proxy.js';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
+import { formatEvent, formatTime } from '../format.js';
+
+const usage = `Usage: wsi proxy --target <ws://|wss:// url> [options]      (reverse mode)
+       wsi proxy --forward [options]                          (forward mode: an HTTP proxy)
+
+Relay WebSocket connections byte for byte and record both legs (client <-> inspector <-> server): the four
+handshake heads, every frame in both directions, close frames, TCP FIN/RST and upstream failures. Each
+connection is printed as it happens, prefixed with its id.
+
+Reverse mode: every connection to the listening address goes to --target (Host is set to the target's).
+Forward mode: point a client's HTTP proxy setting at the listening address; ws:// arrives as an absolute-form
+GET, wss:// as CONNECT and is intercepted with a certificate from a local CA (created on first use; trust its
+certificate in the client, see --ca-dir and --export-ca) unless the host is on the pass-through list.
+
+Options:
+  -t, --target URL               reverse mode: where to forward (ws://, wss://, http://, https://)
+  -f, --forward                  forward mode
+  -l, --listen [HOST:]PORT       listening address (default 127.0.0.1:8080; other hosts only when given)
+  -k, --insecure                 accept invalid upstream TLS certificates
+      --ca-dir DIR               forward mode: CA folder (default ${defaultCaDir()})
+      --export-ca FILE           forward mode: copy the CA certificate (PEM) to FILE
+      --pass-through HOST        forward mode: tunnel HOST (or *.domain) without interception (repeatable)
+      --connect-timeout SECONDS  upstream TCP/TLS connect timeout, then 502/504 (default 10)
+      --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
+  -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
+  -o, --out FILE                 write the session (JSON Lines, see docs/session-format.md) as it is recorded
+  -q, --quiet                    do not print frames (handshakes, closes and errors still)
+  -h, --help                     show this help
+
+Exit codes: 0 stopped normally, 1 could not listen, 2 bad arguments. See docs/proxy.md.`;
+
+export interface ProxyArgs {
+  mode: 'reverse' | 'forward';
+  target?: string;
+  listenHost: string;
+  listenPort: number;
+  insecure: boolean;
+  caDir?: string;
+  exportCa?: string;
+  passThrough: string[];
+  connectTimeoutMs?: number;
+  responseTimeoutMs?: number;
+  durationMs?: number;
+  out?: string;
+  quiet: boolean;
+}
+
+function parseSeconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--${flag} must be a positive number of seconds, got ${JSON.stringify(text)}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** "8080", ":8080", "0.0.0.0:8080", "[::1]:8080". */
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65_535) {
+    throw new UsageError(`--listen must be [HOST:]PORT (e.g. 127.0.0.1:8080), got ${JSON.stringify(text)}`);
+  }
+  const host = match[1] ?? match[2];
+  return { host: host === undefined || host === '' ? '127.0.0.1' : host, port };
+}
+
+export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        target: { type: 'string', short: 't' },
+        forward: { type: 'boolean', short: 'f' },
+        listen: { type: 'string', short: 'l' },
+        insecure: { type: 'boolean', short: 'k' },
+        'ca-dir': { type: 'string' },
+        'export-ca': { type: 'string' },
+        'pass-through': { type: 'string', multiple: true },
+        'connect-timeout': { type: 'string' },
+        'response-timeout': { type: 'string' },
+        duration: { type: 'string', short: 'd' },
+        out: { type: 'string', short: 'o' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  const forward = values.forward ?? false;
+  if (forward && values.target !== undefined)
+    throw new UsageError('--target and --forward exclude each other');
+  if (!forward && values.target === undefined)
+    throw new UsageError('give --target URL (reverse) or --forward');
+  if (!forward) {
+    for (const flag of ['ca-dir', 'export-ca', 'pass-through'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies to --forward`);
+    }
+  }
+  if (values.target !== undefined) {
+    try {
+      parseTarget(values.target);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  for (const [flag, value] of [
+    ['out', values.out],
+    ['ca-dir', values['ca-dir']],
+    ['export-ca', values['export-ca']],
+  ] as const) {
+    if (value === '') throw new UsageError(`--${flag} needs a value`);
+  }
+  const listen = parseListen(values.listen ?? '127.0.0.1:8080');
+  const connectTimeoutMs = parseSeconds('connect-timeout', values['connect-timeout']);
+  const responseTimeoutMs = parseSeconds('response-timeout', values['response-timeout']);
+  const durationMs = parseSeconds('duration', values.duration);
+  return {
+    mode: forward ? 'forward' : 'reverse',
+    ...(values.target !== undefined ? { target: values.target } : {}),
+    listenHost: listen.host,
+    listenPort: listen.port,
+    insecure: values.insecure ?? false,
+    ...(values['ca-dir'] !== undefined ? { caDir: values['ca-dir'] } : {}),
+    ...(values['export-ca'] !== undefined ? { exportCa: values['export-ca'] } : {}),
+    passThrough: values['pass-through'] ?? [],
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+    ...(responseTimeoutMs !== undefined ? { responseTimeoutMs } : {}),
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    quiet: values.quiet ?? false,
+  };
+}
+
+const QUIET_TYPES = new Set<CaptureEvent['type']>(['frame', 'message']);
+
+async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
+  const caDir = args.caDir ?? defaultCaDir();
+  const controller = createProxyController({
+    caDir,
+    passThrough: args.passThrough,
+    ...(args.connectTimeoutMs !== undefined ? { connectTimeoutMs: args.connectTimeoutMs } : {}),
+    ...(args.responseTimeoutMs !== undefined ? { responseTimeoutMs: args.responseTimeoutMs } : {}),
+  });
+  const inspector = createInspector({
+    shell: 'cli',
+    proxyController: controller,
+    ...(args.out ? { sessionPath: args.out } : {}),
+    onWriteError: (error) => io.err(`wsi proxy: cannot write ${args.out ?? ''}: ${error.message}`),
+  });
+  const starts = new Map<string, number>();
+  const unsubscribe = inspector.on('capture', ({ events }) => {
+    for (const event of events) {
+      if (event.type === 'connection') starts.set(event.conn, event.t);
+      if (args.quiet && QUIET_TYPES.has(event.type)) continue;
+      const t0 = starts.get(event.conn) ?? event.t;
+      for (const line of formatEvent(event))
+        io.out(`${event.conn.padEnd(5)} ${formatTime(event.t - t0)}  ${line}`);
+      if (event.type === 'end') starts.delete(event.conn);
+    }
+  });
+
+  try {
+    const info = await inspector.startProxy({
+      mode: args.mode,
+      listenHost: args.listenHost,
+      listenPort: args.listenPort,
+      insecure: args.insecure,
+      ...(args.target !== undefined ? { target: args.target } : {}),
+    });
+    if (args.mode === 'reverse') {
+      io.out(`wsi proxy: listening on ${info.address}, forwarding to ${info.target ?? args.target ?? ''}`);
+    } else {
+      io.out(`wsi proxy: forward proxy listening on ${info.address}`);
+      io.out(`wsi proxy: TLS interception CA certificate: ${caDir}/ca-cert.pem (trust it in the client)`);
+      if (args.passThrough.length > 0) io.out(`wsi proxy: not intercepted: ${args.passThrough.join(', ')}`);
+      if (args.exportCa) {
+        await copyFile(`${caDir}/ca-cert.pem`, args.exportCa);
+        io.out(`wsi proxy: CA certificate exported to ${args.exportCa}`);
+      }
+    }
+  } catch (error) {
+    io.err(`wsi proxy: ${error instanceof Error ? error.message : String(error)}`);
+    unsubscribe();
+    await inspector.dispose();
+    return EXIT_FAILED;
+  }
+
+  await new Promise<void>((resolve) => {
+    const finish = (): void => {
+      process.off('SIGINT', finish);
+      process.off('SIGTERM', finish);
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    const timer = args.durationMs !== undefined ? setTimeout(finish, args.durationMs) : undefined;
+    process.on('SIGINT', finish);
+    process.on('SIGTERM', finish);
+  });
+  io.err('wsi proxy: stopping');
+  await inspector.dispose();
+  unsubscribe();
+  if (args.out) io.err(`wsi proxy: session written to ${args.out}`);
+  return EXIT_OK;
+}
+
+export const proxyCommand: Command = {
+  name: 'proxy',
+  summary: 'relay WebSocket connections (reverse or forward/HTTP proxy) and record both legs',
+  usage,
+  run: async (argv, io) => {
+    const args = parseProxyArgs(argv);
+    if (args === 'help') {
+      io.out(usage);
+      return EXIT_OK;
+    }
+    return runProxy(args, io);
+  },
+};
