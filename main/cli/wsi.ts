@@ -72,4 +72,6 @@ export async function main(): Promise<void> {
     stdio.err(`wsi: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
+  // The work is done: if some handle still keeps the process alive, do not hang the terminal on it.
+  setTimeout(() => process.exit(), 2_000).unref();
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 
 export interface RunningWsServer {
@@ -19,8 +20,9 @@ type OnConnection = (socket: WebSocket, request: IncomingMessage) => void;
 export async function startWsServer(
   onConnection: OnConnection = () => undefined,
   options: Omit<ServerOptions, 'port' | 'host' | 'server' | 'noServer'> = {},
+  tls?: { certPem: string; keyPem: string },
 ): Promise<RunningWsServer> {
-  const http: Server = createServer();
+  const http: Server = tls ? createTlsServer({ cert: tls.certPem, key: tls.keyPem }) : createServer();
   const wss = new WebSocketServer({ ...options, server: http });
   const clients: WebSocket[] = [];
   const requests: IncomingMessage[] = [];
@@ -33,7 +35,7 @@ export async function startWsServer(
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   return {
-    url: `ws://127.0.0.1:${port}`,
+    url: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}`,
     port,
     wss,
     clients,

@@ -7,9 +7,10 @@ import {
   startClosingServer,
   startEchoServer,
   startRejectingServer,
+  startWsServer,
   type RunningWsServer,
 } from '../../helpers/ws-servers.js';
-import { buildCore, runWsi } from './run-wsi.js';
+import { buildCore, runWsi, spawnWsi } from './run-wsi.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsi-cli-'));
 const servers: RunningWsServer[] = [];
@@ -109,6 +110,36 @@ describe('wsi connect', () => {
     expect(result.stderr.split('\n')[0]).toMatch(message);
     expect(result.stderr).toContain('Usage: wsi');
     expect(result.stdout).toBe('');
+  });
+
+  it('on Ctrl-C closes with 1000, waits for the reply and exits 0', async () => {
+    const server = await serve(startEchoServer());
+    const run = spawnWsi(['connect', server.url]);
+    await run.waitForOutput(/\* open/);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('closed by client: 1000 (Normal Closure); closing handshake complete');
+  });
+
+  it('keeps what was recorded before a kill: the --out file is written while recording', async () => {
+    const server = await serve(
+      startWsServer((socket) => {
+        let n = 0;
+        const timer = setInterval(() => socket.send(`tick ${++n}`), 10);
+        socket.on('close', () => clearInterval(timer));
+      }),
+    );
+    const out = join(dir, 'killed.wsi.jsonl');
+    const run = spawnWsi(['connect', server.url, '--out', out]);
+    await run.waitForOutput(/"tick 30"/);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const { session, problems } = parseSession(readFileSync(out, 'utf8'));
+    expect(problems.length).toBeLessThanOrEqual(1);
+    const frames = session.events.filter((e) => e.type === 'frame');
+    expect(frames.length).toBeGreaterThanOrEqual(20);
+    expect(session.events[0]?.type).toBe('connection');
   });
 
   it('prints help and version', async () => {

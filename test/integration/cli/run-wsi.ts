@@ -44,3 +44,20 @@ export function runWsi(args: string[], timeoutMs = 20_000): Promise<WsiResult> {
     });
   });
 }
+
+/** Start wsi and hand back the child, for tests that signal or kill it mid-run. */
+export function spawnWsi(args: string[]) {
+  const child = spawn(process.execPath, ['bin/wsi.js', ...args], { cwd: root });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const output = (): string => stdout;
+  const waitForOutput = async (pattern: RegExp, timeoutMs = 10_000): Promise<void> => {
+    const started = Date.now();
+    while (!pattern.test(stdout)) {
+      if (Date.now() - started > timeoutMs) throw new Error(`no ${String(pattern)} in:\n${stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  return { child, exited, output, waitForOutput };
+}
