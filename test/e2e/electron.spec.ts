@@ -30,7 +30,9 @@ test.describe('Electron shell', () => {
       const window = await app.firstWindow();
       await expect(window).toHaveTitle(/WebSocket Inspector/);
       const shape = await window.evaluate(() => ({
-        hasApi: typeof (window as unknown as { inspector?: { getInfo?: unknown } }).inspector?.getInfo === 'function',
+        hasApi:
+          typeof (window as unknown as { inspector?: { getInfo?: unknown } }).inspector?.getInfo ===
+          'function',
         hasRequire: typeof (window as unknown as { require?: unknown }).require !== 'undefined',
       }));
       expect(shape).toEqual({ hasApi: true, hasRequire: false });

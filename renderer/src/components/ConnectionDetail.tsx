@@ -75,7 +75,9 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
       ) : (
         <HandshakePanel view={view} log={log} />
       )}
-      {!view.readOnly && <Composer key={view.key} view={view} />}
+      {!view.readOnly && view.state !== 'closed' && view.state !== 'failed' && (
+        <Composer key={view.key} view={view} />
+      )}
     </section>
   );
 }

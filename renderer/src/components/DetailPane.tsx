@@ -52,7 +52,7 @@ function FrameDetail({ frame, log }: { frame: FrameRecord; log: ConnectionLog })
     ['Opcode', `${frame.opcode} (${opcodeName(frame.opcode)})`],
     ['FIN RSV1 RSV2 RSV3', [frame.fin, frame.rsv1, frame.rsv2, frame.rsv3].map(yesNo).join(' ')],
     ['MASK', frame.masked ? `1, key ${frame.maskKey ?? '?'}` : '0'],
-    ['Payload length', `${frame.payloadLength} (${frame.lengthEncoding}-bit length field)`],
+    ['Payload length', `${frame.payloadLength} B (${frame.lengthEncoding}-bit field)`],
     ['Header length', `${frame.headerLength} bytes`],
     ['Stream offset', String(frame.offset)],
   ];
@@ -66,18 +66,23 @@ function FrameDetail({ frame, log }: { frame: FrameRecord; log: ConnectionLog })
     if (frame.close?.reason) fields.push(['Close reason', frame.close.reason]);
   }
   return (
-    <>
-      <Fields rows={fields} />
-      <Violations log={log} seqs={[frame.seq]} />
+    <div className="detail-grid">
+      <div className="detail-meta">
+        <Fields rows={fields} />
+        <Violations log={log} seqs={[frame.seq]} />
+      </div>
       <PayloadView
         base64={frame.data}
         isText={
-          frame.opcode === 1 || frame.opcode === 8 || (frame.opcode === 0 && frame.messageId !== undefined)
+          frame.opcode === 1 ||
+          frame.opcode === 9 ||
+          frame.opcode === 10 ||
+          (frame.opcode === 0 && frame.messageId !== undefined)
         }
         truncated={frame.truncated}
         size={frame.payloadLength}
       />
-    </>
+    </div>
   );
 }
 
@@ -85,49 +90,51 @@ function MessageDetail({ message, log }: { message: MessageRecord; log: Connecti
   const fields: [string, string][] = [
     ['Message', `#${message.id} ${message.dir === 'c2s' ? '↑ client → server' : '↓ server → client'}`],
     ['Type', `${message.opcode} (${opcodeName(message.opcode)})`],
-    ['Size', `${message.size} bytes decoded, ${message.wireSize} bytes of payload on the wire`],
+    ['Size', `${message.size} B decoded, ${message.wireSize} B payload on the wire`],
     ['Compressed', message.compressed ? 'yes (permessage-deflate)' : 'no'],
   ];
   if (message.opcode === 1) fields.push(['UTF-8', message.utf8Valid === false ? 'INVALID' : 'valid']);
   return (
-    <>
-      <Fields rows={fields} />
-      <section aria-label="Frames of this message" className="message-frames">
-        <h3>Made of {message.frames.length === 1 ? '1 frame' : `${message.frames.length} frames`}</h3>
-        <table>
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Opcode</th>
-              <th>FIN</th>
-              <th>RSV1</th>
-              <th>Payload</th>
-            </tr>
-          </thead>
-          <tbody>
-            {message.frames.map((seq) => {
-              const frame = log.frame(seq)?.frame;
-              return (
-                <tr key={seq}>
-                  <td>{seq}</td>
-                  <td>{frame ? opcodeName(frame.opcode) : '?'}</td>
-                  <td>{frame ? yesNo(frame.fin) : '?'}</td>
-                  <td>{frame ? yesNo(frame.rsv1) : '?'}</td>
-                  <td>{frame ? `${frame.payloadLength} B` : '?'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </section>
-      <Violations log={log} seqs={message.frames} />
+    <div className="detail-grid">
+      <div className="detail-meta">
+        <Fields rows={fields} />
+        <section aria-label="Frames of this message" className="message-frames">
+          <h3>Made of {message.frames.length === 1 ? '1 frame' : `${message.frames.length} frames`}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Opcode</th>
+                <th>FIN</th>
+                <th>RSV1</th>
+                <th>Payload</th>
+              </tr>
+            </thead>
+            <tbody>
+              {message.frames.map((seq) => {
+                const frame = log.frame(seq)?.frame;
+                return (
+                  <tr key={seq}>
+                    <td>{seq}</td>
+                    <td>{frame ? opcodeName(frame.opcode) : '?'}</td>
+                    <td>{frame ? yesNo(frame.fin) : '?'}</td>
+                    <td>{frame ? yesNo(frame.rsv1) : '?'}</td>
+                    <td>{frame ? `${frame.payloadLength} B` : '?'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+        <Violations log={log} seqs={message.frames} />
+      </div>
       <PayloadView
         base64={message.data}
         isText={message.opcode === 1}
         truncated={message.truncated}
         size={message.size}
       />
-    </>
+    </div>
   );
 }
 

@@ -146,7 +146,7 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       break;
     case 'error':
       view.error ??= `${event.code}: ${event.message}`;
-      if (!view.close && view.state !== 'connecting') {
+      if (!view.close && (view.state === 'open' || view.state === 'closing')) {
         view.close = { initiator: event.side ?? 'unknown', how: 'error', complete: false };
       }
       break;

@@ -1,0 +1,74 @@
+import { expect, test } from '@playwright/test';
+import type { InspectorServer } from './support/inspector-server.js';
+import { startInspectorServer } from './support/inspector-server.js';
+import { InspectorPage } from './support/inspector-page.js';
+import { startFloodServer, startRefusingServer } from './support/ws-servers.js';
+
+let inspector: InspectorServer;
+
+test.beforeAll(async () => {
+  inspector = await startInspectorServer();
+});
+
+test.afterAll(async () => {
+  await inspector?.stop();
+});
+
+test('a refused handshake shows as failed, with the status line, headers and body', async ({ page }) => {
+  const server = await startRefusingServer(403, 'token missing or expired');
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await ui.connect.to(server.url);
+    await expect(ui.connections.selected()).toHaveAttribute('data-state', 'failed');
+    await expect(ui.connections.selected()).toContainText('HTTP 403');
+    await expect(ui.connection.closeSummary()).toHaveText('Handshake refused: HTTP 403 Forbidden');
+    await ui.connection.tabHandshake().click();
+    await expect(ui.handshake.statusLine()).toHaveText('HTTP/1.1 403 Forbidden');
+    await expect(ui.handshake.responseHeaders()).toContainText('X-Reason');
+    await expect(ui.handshake.panel()).toContainText('token missing or expired');
+    await ui.screenshot('10-handshake-refused');
+  } finally {
+    await server.close();
+  }
+});
+
+test('thousands of messages stay virtualized and the table follows the tail until the user scrolls up', async ({
+  page,
+}) => {
+  const count = 3000;
+  const server = await startFloodServer(count);
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await ui.connect.to(server.url);
+    await expect(ui.connections.selected()).toHaveAttribute('data-state', 'open');
+    await ui.connection.tabTraffic().click();
+    await ui.composer.sendText('go');
+    const last = ui.traffic.rows().filter({ hasText: `{"n":${count},` });
+    await expect(last).toBeVisible({ timeout: 20_000 });
+    expect(await ui.traffic.rows().count()).toBeLessThan(120);
+    await expect(ui.traffic.table()).toHaveAttribute('aria-rowcount', String(count + 1));
+    await expect(page.getByTestId('follow-toggle')).toHaveAttribute('aria-pressed', 'true');
+    await ui.screenshot('11-many-messages');
+
+    await page.getByTestId('frames-scroll').hover();
+    await page.mouse.wheel(0, -3000);
+    await expect(page.getByTestId('follow-toggle')).toHaveAttribute('aria-pressed', 'false');
+    await page.getByTestId('follow-toggle').click();
+    await expect(last).toBeVisible();
+  } finally {
+    await server.close();
+  }
+});
+
+test('the dark theme can be chosen and is readable', async ({ page }) => {
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  await ui.connections.items().first().click();
+  const toggle = page.getByTestId('theme-toggle');
+  await toggle.click();
+  await expect(toggle).toHaveText('Theme: dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await ui.screenshot('12-dark-theme');
+});
