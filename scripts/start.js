@@ -5,7 +5,10 @@ import { electronBinary, hasDisplay, root, run } from './lib.js';
 
 const forceBrowser = process.argv.includes('--browser');
 
-if (!existsSync(join(root, 'build', 'main', 'bridge', 'serve.js')) || !existsSync(join(root, 'build', 'renderer'))) {
+if (
+  !existsSync(join(root, 'build', 'main', 'bridge', 'serve.js')) ||
+  !existsSync(join(root, 'build', 'renderer'))
+) {
   console.log('Building the app (first run)...');
   if ((await run('npm', ['run', 'build'])) !== 0) process.exit(1);
 }
@@ -32,5 +35,12 @@ if (!forceBrowser) {
 }
 
 console.log(`Electron is not used here (${reason}); starting the browser shell instead.`);
-console.log('Open the URL below in a browser. It carries a secret token; the server listens on 127.0.0.1 only.');
-process.exit(await run(process.execPath, [join(root, 'build', 'main', 'bridge', 'serve.js'), ...process.argv.slice(2).filter((a) => a !== '--browser')]));
+console.log(
+  'Open the URL below in a browser. It carries a secret token; the server listens on 127.0.0.1 only.',
+);
+process.exit(
+  await run(process.execPath, [
+    join(root, 'build', 'main', 'bridge', 'serve.js'),
+    ...process.argv.slice(2).filter((a) => a !== '--browser'),
+  ]),
+);

@@ -49,6 +49,7 @@ if (!(await step('build', 'npm', ['run', 'build']))) {
   process.exit(1);
 }
 await step('typecheck', 'npm', ['run', 'typecheck']);
+await step('packaging layout', 'npm', ['run', 'package:check']);
 await step('lint', 'npm', ['run', 'lint']);
 await step('format', 'npm', ['run', 'format:check']);
 

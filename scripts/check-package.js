@@ -1,0 +1,58 @@
+// Checks the packaging layout offline: electron-builder --dir against a stand-in Electron distribution, then verifies
+// that the app archive holds what the app needs at run time and nothing it must not ship.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { root, run } from './lib.js';
+
+const require = createRequire(import.meta.url);
+const asar = require('@electron/asar');
+
+const work = mkdtempSync(join(tmpdir(), 'wsi-package-'));
+const fakeDist = join(work, 'electron-dist');
+mkdirSync(join(fakeDist, 'resources'), { recursive: true });
+writeFileSync(join(fakeDist, 'electron'), '#!/bin/sh\necho "stand-in Electron binary"\n');
+chmodSync(join(fakeDist, 'electron'), 0o755);
+writeFileSync(join(fakeDist, 'LICENSE'), 'stand-in');
+writeFileSync(join(fakeDist, 'version'), '41.7.1');
+
+const out = join(work, 'out');
+const code = await run('npx', [
+  'electron-builder',
+  '--dir',
+  '--linux',
+  `-c.electronDist=${fakeDist}`,
+  `-c.directories.output=${out}`,
+]);
+let failures = code === 0 ? [] : [`electron-builder exited with ${code}`];
+
+if (code === 0) {
+  const files = new Set(
+    asar.listPackage(join(out, 'linux-unpacked', 'resources', 'app.asar')).map((f) => f.replace(/\\/g, '/')),
+  );
+  const required = [
+    '/package.json',
+    '/build/main/electron/main.js',
+    '/build/main/electron/preload.cjs',
+    '/build/main/core/inspector.js',
+    '/build/renderer/index.html',
+    '/node_modules/ws/package.json',
+  ];
+  for (const file of required) if (!files.has(file)) failures.push(`missing from app.asar: ${file}`);
+  const forbidden = [...files].filter(
+    (f) =>
+      /^\/(test|renderer|main|shared)\//.test(f) ||
+      (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
+      f.startsWith('/node_modules/electron/'),
+  );
+  for (const file of forbidden.slice(0, 10)) failures.push(`must not be packaged: ${file}`);
+  console.log(`app.asar holds ${files.size} entries`);
+}
+
+rmSync(work, { recursive: true, force: true });
+if (failures.length) {
+  for (const f of failures) console.error(`packaging: ${f}`);
+  process.exit(1);
+}
+console.log('packaging layout ok');
