@@ -149,4 +149,23 @@ describe('client connection against misbehaving servers', () => {
     const truncated = ofType(events, 'violation').find((e) => e.violation.code === 'TRUNCATED_FRAME');
     expect(truncated?.violation).toMatchObject({ dir: 's2c', closeCode: 1006 });
   });
+
+  it('survives garbage after the 101 in odd chunks: records what it can, never fails internally', async () => {
+    let seed = 42;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const garbage = Buffer.from(Array.from({ length: 20_000 }, () => Math.floor(random() * 256)));
+    const events = await capture((socket, upgrade) => {
+      socket.write(switchingProtocols(upgrade));
+      for (let at = 0; at < garbage.length;) {
+        const size = 1 + Math.floor(random() * 700);
+        socket.write(garbage.subarray(at, at + size));
+        at += size;
+      }
+      socket.end();
+    });
+    expect(errorCodes(events)).not.toContain('CAPTURE_INTERNAL');
+    expect(framesOf(events).length).toBeGreaterThan(0);
+    expect(violationCodes(events).length).toBeGreaterThan(0);
+    expect(events.at(-1)?.type).toBe('end');
+  });
 });

@@ -133,4 +133,36 @@ describe('ConnectionRecorder driven like the proxy', () => {
     recorder.end();
     await inspector.dispose();
   });
+
+  it('keeps a chunked non-101 body as on the wire and ends it at the last chunk', async () => {
+    const { inspector, recorder, events } = proxyRecording();
+    recorder.onBytes('c2s', Buffer.from(requestHead, 'latin1'));
+    recorder.onBytes(
+      's2c',
+      Buffer.from('HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n', 'latin1'),
+    );
+    recorder.onBytes('s2c', Buffer.from('5\r\nhello\r\n0\r'));
+    inspector.flush();
+    expect(ofType(events, 'http-response')).toEqual([]);
+    recorder.onBytes('s2c', Buffer.from('\n\r\n'));
+    inspector.flush();
+    const [response] = ofType(events, 'http-response');
+    expect(Buffer.from(response?.body?.base64 ?? '', 'base64').toString()).toBe('5\r\nhello\r\n0\r\n\r\n');
+    recorder.end();
+    await inspector.dispose();
+  });
+
+  it('emits a pending non-101 response at end when the body never completed', async () => {
+    const { inspector, recorder, events } = proxyRecording();
+    recorder.onBytes('c2s', Buffer.from(requestHead, 'latin1'));
+    recorder.onBytes('s2c', Buffer.from('HTTP/1.0 502 Bad Gateway\r\n\r\npartial', 'latin1'));
+    recorder.end();
+    inspector.flush();
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['http-response', 'end']);
+    expect(ofType(events, 'http-response')[0]).toMatchObject({
+      head: { status: 502, httpVersion: '1.0' },
+      body: { size: 7 },
+    });
+    await inspector.dispose();
+  });
 });

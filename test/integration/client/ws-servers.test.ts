@@ -139,6 +139,17 @@ describe('client connection against ws servers', () => {
     expect(ofType(events, 'action').map((e) => e.action)).toEqual(['abort']);
   });
 
+  it('records the DNS phase when the host is a name', async () => {
+    server = await startClosingServer(1000, '', 0);
+    const rec = record();
+    const { conn } = await rec.inspector.connect({ url: `ws://localhost:${server.port}/` });
+    const events = await rec.ended(conn);
+    const timing = ofType(events, 'http-response')[0]?.timing;
+    expect(timing?.dnsMs).toBeGreaterThanOrEqual(0);
+    expect(timing?.tcpConnectMs).toBeGreaterThanOrEqual(timing?.dnsMs ?? Infinity);
+    await rec.inspector.dispose();
+  });
+
   it('records a DNS failure without crashing', async () => {
     const rec = record();
     const { conn } = await rec.inspector.connect({ url: 'ws://does-not-exist.invalid/' });
