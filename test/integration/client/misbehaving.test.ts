@@ -168,4 +168,33 @@ describe('client connection against misbehaving servers', () => {
     expect(violationCodes(events).length).toBeGreaterThan(0);
     expect(events.at(-1)?.type).toBe('end');
   });
+
+  it('sees bytes that arrive with the 101 exactly once (ws pushes them back onto the socket)', async () => {
+    const received: string[] = [];
+    server = await startRawServer((socket, upgrade) => {
+      socket.write(
+        Buffer.concat([
+          Buffer.from(switchingProtocols(upgrade), 'latin1'),
+          encodeFrame({ opcode: 1, payload: 'one' }),
+          encodeFrame({ opcode: 1, payload: 'two' }),
+        ]),
+      );
+      setTimeout(() => socket.end(encodeFrame({ opcode: 8, payload: Buffer.from([0x03, 0xe8]) })), 50);
+    });
+    const rec = record();
+    const { conn } = await rec.inspector.connect({ url: server.url });
+    const events = await rec.ended(conn);
+    for (const e of ofType(events, 'message')) received.push(text(e.message.data));
+    expect(
+      framesOf(events)
+        .filter((f) => f.dir === 's2c')
+        .map((f) => f.opcode),
+    ).toEqual([1, 1, 8]);
+    expect(received).toEqual(['one', 'two']);
+    // ws parsed the same bytes: it answered the server's close, with no error about the stream.
+    expect(framesOf(events).filter((f) => f.dir === 'c2s').map((f) => f.close?.code)).toEqual([1000]);
+    expect(ofType(events, 'error')).toEqual([]);
+    expect(ofType(events, 'violation')).toEqual([]);
+    await rec.inspector.dispose();
+  });
 });
