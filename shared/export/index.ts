@@ -1,0 +1,5 @@
+/** Exporters: recorded sessions to formats other tools read (HAR for browsers' DevTools, pcapng for Wireshark). */
+export { toHar } from './har.js';
+export type { HarOptions } from './har.js';
+export type * from './har-types.js';
+export { toPcapng, PCAPNG_SECTION_COMMENT } from './pcapng.js';
