@@ -192,7 +192,11 @@ describe('client connection against misbehaving servers', () => {
     ).toEqual([1, 1, 8]);
     expect(received).toEqual(['one', 'two']);
     // ws parsed the same bytes: it answered the server's close, with no error about the stream.
-    expect(framesOf(events).filter((f) => f.dir === 'c2s').map((f) => f.close?.code)).toEqual([1000]);
+    expect(
+      framesOf(events)
+        .filter((f) => f.dir === 'c2s')
+        .map((f) => f.close?.code),
+    ).toEqual([1000]);
     expect(ofType(events, 'error')).toEqual([]);
     expect(ofType(events, 'violation')).toEqual([]);
     await rec.inspector.dispose();
