@@ -53,7 +53,7 @@ function Row({
   const up = model.dir === 'c2s';
   return (
     <>
-      <span className="cell num">{model.id}</span>
+      <span className="cell num">{model.kind === 'message' ? `m${model.id}` : model.id}</span>
       <TimeCell t={model.t} view={view} startedAt={startedAt} absolute={absolute} />
       <span
         className={`cell dir ${up ? 'up' : 'down'}`}
@@ -135,7 +135,9 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
       aria-rowcount={count}
     >
       <div className="frames-header" role="row">
-        <span className="cell num">#</span>
+        <span className="cell num" title="frame sequence number; m + id for messages">
+          #
+        </span>
         <span className="cell time">{absolute ? 'Time' : 'Time (ms)'}</span>
         <span className="cell dir" title="direction">
           Dir

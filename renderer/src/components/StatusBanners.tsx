@@ -5,7 +5,12 @@ export function LinkBanner() {
   if (link !== 'disconnected') return null;
   return (
     <div className="banner banner-error" role="alert" data-testid="link-banner">
-      Disconnected from core — reconnecting…
+      <span>
+        Disconnected from core — reconnecting…{' '}
+        <span className="banner-hint">
+          If this persists, open the exact URL the server printed: it carries the access token.
+        </span>
+      </span>
     </div>
   );
 }

@@ -12,13 +12,9 @@ const HOW: Record<string, string> = {
 
 /** e.g. "1000 normal closure · closed by client (close frame, both sides)". */
 export function describeClose(view: ConnectionView): string | null {
+  if (view.state === 'failed') return describeFailure(view);
   const close = view.close;
-  if (!close) {
-    if (view.state === 'failed')
-      return view.error ?? (view.status ? `handshake refused (HTTP ${view.status})` : 'failed');
-    if (view.state === 'closed') return '1006 abnormal closure · no close frame';
-    return null;
-  }
+  if (!close) return view.state === 'closed' ? '1006 Abnormal Closure · no close frame' : null;
   const code = close.how === 'close-frame' ? close.code : browserCloseCode(view);
   const codeText = code === undefined ? 'no status code' : `${code} ${closeCodeMeaning(code)}`;
   const reason = close.reason ? ` “${close.reason}”` : '';
@@ -32,6 +28,18 @@ export function describeClose(view: ConnectionView): string | null {
           : 'close frame, not answered'
       : HOW[close.how];
   return `${codeText}${reason} · ${who} (${how})`;
+}
+
+/** Why a connection never opened: a refused handshake, an error, or TCP ending before the answer. */
+function describeFailure(view: ConnectionView): string {
+  if (view.status !== undefined && view.status !== 101) {
+    return `Handshake refused: HTTP ${view.status} ${view.statusText ?? ''}`.trimEnd();
+  }
+  if (view.error) return view.error;
+  if (view.close && view.close.how !== 'close-frame' && view.close.initiator !== 'unknown') {
+    return `The ${view.close.initiator} ended the TCP connection (${HOW[view.close.how]}) before the handshake completed`;
+  }
+  return 'Failed before the handshake completed';
 }
 
 export function describeViolation(v: ViolationRecord): string {
