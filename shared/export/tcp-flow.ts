@@ -84,7 +84,8 @@ export class TcpFlow {
 
   /**
    * Sends `wireLength` bytes of which `known` is the captured prefix, in segments of at most MAX_SEGMENT_PAYLOAD.
-   * Segments whose bytes were not all captured carry only the known prefix (like a snaplen-limited capture);
+   * Known and missing bytes never share a segment: the missing part goes in segments that carry no captured payload
+   * (like a snaplen-limited capture), so a dissector never mistakes a stray captured tail for the start of a frame.
    * `comment` goes on the first packet, `truncatedComment` on the first incomplete one.
    */
   send(
@@ -95,21 +96,18 @@ export class TcpFlow {
     comment?: string,
     truncatedComment?: string,
   ): void {
-    let commented = false;
-    let truncationNoted = false;
-    for (let offset = 0; offset < wireLength; offset += MAX_SEGMENT_PAYLOAD) {
+    const knownLength = Math.min(known.length, wireLength);
+    let pendingComment = comment;
+    for (let offset = 0; offset < knownLength; offset += MAX_SEGMENT_PAYLOAD) {
+      const end = Math.min(offset + MAX_SEGMENT_PAYLOAD, knownLength);
+      this.emit(side, t, TCP_PSH | TCP_ACK, known.subarray(offset, end), end - offset, pendingComment);
+      pendingComment = undefined;
+    }
+    let missingComment = [pendingComment, truncatedComment].filter((c) => c !== undefined).join('; ');
+    for (let offset = knownLength; offset < wireLength; offset += MAX_SEGMENT_PAYLOAD) {
       const length = Math.min(MAX_SEGMENT_PAYLOAD, wireLength - offset);
-      const prefix = known.subarray(Math.min(offset, known.length), Math.min(offset + length, known.length));
-      const notes: string[] = [];
-      if (comment && !commented) {
-        notes.push(comment);
-        commented = true;
-      }
-      if (prefix.length < length && truncatedComment && !truncationNoted) {
-        notes.push(truncatedComment);
-        truncationNoted = true;
-      }
-      this.emit(side, t, TCP_PSH | TCP_ACK, prefix, length, notes.length ? notes.join('; ') : undefined);
+      this.emit(side, t, TCP_PSH | TCP_ACK, new Uint8Array(0), length, missingComment || undefined);
+      missingComment = '';
     }
   }
 

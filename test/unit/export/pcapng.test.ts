@@ -71,18 +71,21 @@ describe('toPcapng flows', () => {
   it('writes frames exactly (masked client frame) and splits a large frame into ≤ 65,000-byte segments', () => {
     expect(toHex(c1[5]!.payload)).toBe('818537fa213d7f9f4d5158');
     expect(toHex(c1[6]!.payload)).toBe('82040001' + '02ff');
-    const big = c1.filter((p) => p.ipTotalLength - 40 > 1000);
-    expect(big.map((p) => p.ipTotalLength - 40)).toEqual([65_000, 10 + 70_000 - 65_000]);
+    const big = c1.filter((p) => p.ipTotalLength - 40 > 500);
+    // 10 header + 65,536 captured payload bytes, then the 4,464 bytes that were never captured.
+    expect(big.map((p) => p.ipTotalLength - 40)).toEqual([65_000, 546, 4_464]);
   });
 
-  it('marks a truncated payload like a snaplen cut: captured < original length, a comment, no invented bytes', () => {
-    const [first, second] = c1.filter((p) => p.ipTotalLength - 40 > 1000);
-    expect(first!.capturedLength).toBe(first!.originalLength);
-    expect(first!.comments).toEqual([]);
-    expect(second!.originalLength).toBe(40 + 5010);
-    expect(second!.capturedLength).toBe(40 + 10 + 65_536 - 65_000);
-    expect(second!.tcpChecksum).toBe(0);
-    expect(second!.comments[0]).toMatch(
+  it('marks a truncated payload like a snaplen cut: the missing bytes in their own segment, captured 0, a comment', () => {
+    const [first, second, missing] = c1.filter((p) => p.ipTotalLength - 40 > 500);
+    for (const complete of [first!, second!]) {
+      expect(complete.capturedLength).toBe(complete.originalLength);
+      expect(complete.comments).toEqual([]);
+    }
+    expect(missing!.originalLength).toBe(40 + 4_464);
+    expect(missing!.capturedLength).toBe(40);
+    expect(missing!.tcpChecksum).toBe(0);
+    expect(missing!.comments[0]).toMatch(
       /frame #3 payload truncated in capture: 65536 of 70000 bytes recorded/,
     );
   });
