@@ -41,7 +41,7 @@ test('a page opened with a wrong token shows that it is not connected to the cor
   wrong.searchParams.set('token', 'not-the-token');
   await ui.open(wrong.toString());
   await expect(page.getByTestId('link-banner')).toContainText('Disconnected from core — reconnecting…');
-  await ui.screenshot('09-disconnected-banner');
+  await ui.screenshot('10-disconnected-banner');
 });
 
 test('serves the UI with a CSP that forbids inline scripts', async ({ request }) => {

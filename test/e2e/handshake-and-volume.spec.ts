@@ -27,7 +27,7 @@ test('a refused handshake shows as failed, with the status line, headers and bod
     await expect(ui.handshake.statusLine()).toHaveText('HTTP/1.1 403 Forbidden');
     await expect(ui.handshake.responseHeaders()).toContainText('X-Reason');
     await expect(ui.handshake.panel()).toContainText('token missing or expired');
-    await ui.screenshot('10-handshake-refused');
+    await ui.screenshot('11-handshake-refused');
   } finally {
     await server.close();
   }
@@ -50,7 +50,7 @@ test('thousands of messages stay virtualized and the table follows the tail unti
     expect(await ui.traffic.rows().count()).toBeLessThan(120);
     await expect(ui.traffic.table()).toHaveAttribute('aria-rowcount', String(count + 1));
     await expect(page.getByTestId('follow-toggle')).toHaveAttribute('aria-pressed', 'true');
-    await ui.screenshot('11-many-messages');
+    await ui.screenshot('12-many-messages');
 
     await page.getByTestId('frames-scroll').hover();
     await page.mouse.wheel(0, -3000);
@@ -70,5 +70,5 @@ test('the dark theme can be chosen and is readable', async ({ page }) => {
   await toggle.click();
   await expect(toggle).toHaveText('Theme: dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await ui.screenshot('12-dark-theme');
+  await ui.screenshot('13-dark-theme');
 });

@@ -65,4 +65,10 @@ test('opens a session file read-only and shows its frames, messages and violatio
   await expect(ui.traffic.detail()).toContainText('Protocol violations');
   await expect(ui.traffic.detail()).toContainText('RSV1');
   await ui.screenshot('08-session-violation');
+
+  await page.getByTestId('tab-findings').click();
+  const findings = page.getByTestId('finding');
+  await expect(findings.first()).toBeVisible();
+  await expect(page.getByTestId('findings-panel')).toContainText('Closed by');
+  await ui.screenshot('09-session-findings');
 });

@@ -3,6 +3,7 @@ import type { ConnectionView } from '../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../ui/store-context.js';
 import { Composer } from './Composer.js';
 import { DetailPane } from './DetailPane.js';
+import { FindingsPanel } from './FindingsPanel.js';
 import { FramesTable } from './FramesTable.js';
 import { HandshakePanel } from './HandshakePanel.js';
 import { TrafficToolbar } from './TrafficToolbar.js';
@@ -65,6 +66,15 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
         >
           Handshake
         </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={panel === 'findings'}
+          data-testid="tab-findings"
+          onClick={() => setPanel('findings')}
+        >
+          Findings
+        </button>
         {panel === 'traffic' && <TrafficToolbar />}
       </div>
       {panel === 'traffic' ? (
@@ -72,8 +82,10 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
           <FramesTable view={view} log={log} />
           <DetailPane log={log} />
         </div>
-      ) : (
+      ) : panel === 'handshake' ? (
         <HandshakePanel view={view} log={log} />
+      ) : (
+        <FindingsPanel view={view} log={log} />
       )}
       {!view.readOnly && view.state !== 'closed' && view.state !== 'failed' && (
         <Composer key={view.key} view={view} />

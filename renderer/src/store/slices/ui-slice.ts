@@ -3,7 +3,7 @@ import type { ConnKey } from '../keys.js';
 import type { ViewMode } from '../rows.js';
 
 export type ThemeChoice = 'system' | 'dark' | 'light';
-export type DetailPanel = 'traffic' | 'handshake';
+export type DetailPanel = 'traffic' | 'handshake' | 'findings';
 
 export interface UiSlice {
   selected: ConnKey | null;

@@ -1,0 +1,111 @@
+import type { EvidenceRef, Finding } from '../../../shared/model/finding.js';
+import { closeCodeMeaning } from '../format/protocol-names.js';
+import { formatDuration } from '../format/time.js';
+import type { ConnectionView } from '../store/connection-view.js';
+import type { ConnectionLog } from '../store/hot-log.js';
+import { useInspector } from '../ui/store-context.js';
+import { useConnectionAnalysis } from '../ui/use-analysis.js';
+
+function EvidenceLink({ evidence, log }: { evidence: EvidenceRef; log: ConnectionLog }) {
+  const selectRow = useInspector((s) => s.selectRow);
+  const setPanel = useInspector((s) => s.setPanel);
+  const setViewMode = useInspector((s) => s.setViewMode);
+  const setShowControl = useInspector((s) => s.setShowControl);
+  const label =
+    evidence.kind === 'frame'
+      ? `frame ${evidence.ref}`
+      : evidence.kind === 'handshake'
+        ? 'handshake'
+        : `record ${evidence.ref}`;
+  const show = () => {
+    if (evidence.kind === 'handshake') return setPanel('handshake');
+    const index = evidence.kind === 'frame' ? log.frameBySeq.get(evidence.ref) : evidence.ref;
+    const target = index === undefined ? undefined : log.at(index);
+    if (index === undefined || (target?.type !== 'frame' && target?.type !== 'message'))
+      return setPanel('traffic');
+    if (target.type === 'frame') {
+      setViewMode('frames');
+      setShowControl(true);
+    }
+    setPanel('traffic');
+    selectRow(index);
+  };
+  return (
+    <button type="button" className="evidence" onClick={show} title={evidence.note}>
+      {label}
+      {evidence.note ? `: ${evidence.note}` : ''}
+    </button>
+  );
+}
+
+function FindingItem({ finding, log }: { finding: Finding; log: ConnectionLog }) {
+  return (
+    <li className={`finding severity-${finding.severity}`} data-testid="finding">
+      <div className="finding-head">
+        <span className="severity">{finding.severity}</span>
+        <span className="finding-title">{finding.title}</span>
+        <code className="finding-id">{finding.id}</code>
+      </div>
+      <p>{finding.detail}</p>
+      <p className="finding-fix">
+        <b>Fix:</b> {finding.fix}
+      </p>
+      {finding.evidence.length > 0 && (
+        <p className="finding-evidence">
+          Evidence:{' '}
+          {finding.evidence.map((evidence, i) => (
+            <EvidenceLink key={i} evidence={evidence} log={log} />
+          ))}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function FindingsPanel({ view, log }: { view: ConnectionView; log: ConnectionLog | undefined }) {
+  const { summary, findings } = useConnectionAnalysis(view, log);
+  if (!log) return <p className="pane-empty">Nothing recorded yet.</p>;
+  const facts: [string, string][] = summary
+    ? [
+        ['Closed by', summary.closeInitiator],
+        ['How', summary.closeKind],
+        [
+          'Close frame',
+          summary.closeCode === null
+            ? 'none'
+            : `${summary.closeCode} ${closeCodeMeaning(summary.closeCode)}${summary.closeReason ? ` “${summary.closeReason}”` : ''}`,
+        ],
+        ['Browser would report', summary.browserCloseCode == null ? '—' : String(summary.browserCloseCode)],
+        ['Closing handshake', summary.closingHandshakeComplete ? 'complete' : 'incomplete'],
+        ['Longest silence', formatDuration(summary.maxSilenceMs)],
+        ['Bytes ↑ / ↓', `${summary.bytesOut} / ${summary.bytesIn}`],
+      ]
+    : [];
+  return (
+    <div className="findings" data-testid="findings-panel">
+      <section aria-label="Summary">
+        <h3>Summary</h3>
+        <dl className="fields">
+          {facts.map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section aria-label="Findings">
+        <h3>{findings.length === 0 ? 'No findings' : `Findings (${findings.length})`}</h3>
+        {findings.length === 0 ? (
+          <p className="pane-empty">Nothing suspicious found in this connection so far.</p>
+        ) : (
+          <ul className="finding-list">
+            {findings.map((finding, i) => (
+              <FindingItem key={`${finding.id}-${i}`} finding={finding} log={log} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
