@@ -1,6 +1,8 @@
 import type { ProxyInfo, StartProxyRequest, Unsubscribe } from '../../shared/api/contract.js';
 import type { ProxiedConnectionInfo, ProxyController, RecorderFactory } from '../core/proxy-controller.js';
-import type { CaptureStart } from './capture.js';
+import type { CaptureEvent } from '../../shared/model/events.js';
+import type { CaptureFactory, CaptureStart } from './capture.js';
+import { CaptureWorkerHost, workerCaptureAvailable, workerCaptureFactory } from './worker-capture.js';
 import type { ForwardProxyOptions } from './forward-proxy.js';
 import { startForwardProxy } from './forward-proxy.js';
 import type { RunningProxy } from './proxy-options.js';
@@ -17,21 +19,45 @@ export interface ProxyControllerOptions {
   tapBudgetBytes?: number;
   /** Connection-count updates are pushed at most this often. Default 200 ms. */
   updateIntervalMs?: number;
+  /** Where recording runs (see captureFactory). Default 'auto'. */
+  capture?: CaptureMode;
+  /** Nice value of the capture worker thread. Default 10. */
+  captureNice?: number;
+  /** Bytes per connection handed to the worker and not yet recorded. Default 4 MiB. */
+  captureInFlightBytes?: number;
 }
+
+export type CaptureMode = 'auto' | 'worker' | 'inline';
 
 export interface InspectorProxyController extends ProxyController {
   /** The running proxy behind an id (for shells that print more than ProxyInfo, e.g. the CA path). */
   running(id: string): RunningProxy | undefined;
 }
 
+/** The recorder parses what it is fed as the downstream leg (heads as the client sent and received them). */
+const downstreamLeg = (start: CaptureStart): ProxiedConnectionInfo => ({ ...start, leg: 'downstream' });
+
+/** ConnectionRecorder keeps the session's append function as a private field; reached structurally. */
+type Emitting = { emitEvent?: (event: CaptureEvent) => void };
+
 /**
- * The recorder parses the bytes it is fed as the downstream leg. RecorderFactory has no `leg` field yet, but the
- * inspector spreads the info into the recorder's options, so passing it here makes the records say 'downstream'
- * instead of 'direct'. (Asked of the capture core: an explicit `leg` in ProxiedConnectionInfo.)
+ * Where recording runs. 'worker' needs the compiled worker (a build) and a recorder whose records can be appended
+ * from outside; 'auto' uses the worker when both hold, else records on the relay thread ('inline').
  */
-function downstreamLeg(start: CaptureStart): ProxiedConnectionInfo {
-  const info: ProxiedConnectionInfo & { leg: 'downstream' } = { ...start, leg: 'downstream' };
-  return info;
+function captureFactory(
+  mode: CaptureMode,
+  recorderFactory: RecorderFactory,
+  host: () => CaptureWorkerHost,
+): CaptureFactory {
+  const inline = recorderCaptureFactory((start) => recorderFactory(downstreamLeg(start)));
+  if (mode === 'inline' || (mode === 'auto' && !workerCaptureAvailable())) return inline;
+  return workerCaptureFactory(host(), (start) => {
+    const recorder = recorderFactory(downstreamLeg(start));
+    // ConnectionRecorder has no public "append a record" yet; its emit function is the session's append.
+    const emit = (recorder as unknown as Emitting).emitEvent?.bind(recorder);
+    if (!emit) throw new Error('this ConnectionRecorder cannot take records from the capture worker');
+    return { conn: recorder.conn, t0: recorder.t0, startedAt: 0, emit };
+  });
 }
 
 /** Starts and stops proxies for the inspector and keeps the `proxies` event up to date. */
@@ -40,6 +66,12 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
   const listeners = new Set<(proxies: ProxyInfo[]) => void>();
   let nextId = 1;
   let pushTimer: NodeJS.Timeout | undefined;
+  let workerHost: CaptureWorkerHost | undefined;
+  const host = (): CaptureWorkerHost =>
+    (workerHost ??= new CaptureWorkerHost({
+      ...(options.captureNice !== undefined ? { nice: options.captureNice } : {}),
+      ...(options.captureInFlightBytes !== undefined ? { inFlightBytes: options.captureInFlightBytes } : {}),
+    }));
 
   const info = (id: string, proxy: RunningProxy): ProxyInfo => ({
     id,
@@ -64,7 +96,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
   return {
     async start(request: StartProxyRequest, recorderFactory: RecorderFactory): Promise<ProxyInfo> {
       const common = {
-        capture: recorderCaptureFactory((start) => recorderFactory(downstreamLeg(start))),
+        capture: captureFactory(options.capture ?? 'auto', recorderFactory, host),
         onChange: pushSoon,
         ...(request.listenHost !== undefined ? { listenHost: request.listenHost } : {}),
         ...(request.listenPort !== undefined ? { listenPort: request.listenPort } : {}),
@@ -113,6 +145,10 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       await Promise.all(all.map((proxy) => proxy.close()));
       if (pushTimer) clearTimeout(pushTimer);
       pushTimer = undefined;
+      // Let the worker hand back what it still holds before it goes.
+      await new Promise((resolve) => setTimeout(resolve, workerHost ? 50 : 0));
+      await workerHost?.terminate();
+      workerHost = undefined;
     },
 
     running: (id) => proxies.get(id),

@@ -174,8 +174,8 @@ function relayRaw(
 /** TCP facts are recorded after the frames that preceded them, so the queues are flushed first. */
 function relayEvents(capture: ProxyCapture, taps: Taps, consumers: Consumers): Parameters<typeof relay>[3] {
   const flush = (): void => {
-    taps.c2s.drain(consumers.c2s);
-    taps.s2c.drain(consumers.s2c);
+    taps.c2s.drain(consumers.c2s, Infinity, true);
+    taps.s2c.drain(consumers.s2c, Infinity, true);
   };
   return {
     tcp: (leg, kind, side) => {

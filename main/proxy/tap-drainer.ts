@@ -22,7 +22,12 @@ export class TapDrainer {
   private readonly run = (): void => {
     this.scheduled = false;
     const deadline = performance.now() + this.sliceMs;
+    let blocked = 0;
     for (const [queue, consumer] of this.pending) {
+      if (consumer.ready && !consumer.ready()) {
+        blocked++;
+        continue;
+      }
       let more: boolean;
       try {
         more = queue.drain(consumer, deadline);
@@ -35,7 +40,9 @@ export class TapDrainer {
     }
     if (this.pending.size > 0 && !this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.run);
+      // Consumers that are all waiting (a busy capture worker) are polled, not spun on.
+      if (blocked === this.pending.size) setTimeout(this.run, 2);
+      else setImmediate(this.run);
     }
   };
 }

@@ -8,6 +8,8 @@ export interface TapConsumer {
   dropped(frames: number, bytes: number): void;
   /** Capture of this direction stopped for good mid-frame (the recorder cannot resynchronise). */
   lost?(frames: number, bytes: number): void;
+  /** False while the consumer cannot take more bytes now (the queue holds them, then drops whole frames). */
+  ready?(): boolean;
 }
 
 export interface TapQueueOptions {
@@ -111,9 +113,13 @@ export class TapQueue {
     this.droppedBytes = 0;
   }
 
-  /** Hands queued items to the consumer until `deadline` (performance.now()) passes. Returns true if work remains. */
-  drain(consumer: TapConsumer, deadline = Infinity): boolean {
+  /**
+   * Hands queued items to the consumer until `deadline` (performance.now()) passes or the consumer is not ready.
+   * Returns true if work remains. `force` ignores readiness (used before TCP facts and at the end, for order).
+   */
+  drain(consumer: TapConsumer, deadline = Infinity, force = false): boolean {
     while (this.head < this.items.length) {
+      if (!force && consumer.ready && !consumer.ready()) return true;
       const item = this.items[this.head]!;
       this.items[this.head++] = undefined as unknown as Item;
       if (item.kind === 'bytes') {
@@ -136,7 +142,7 @@ export class TapQueue {
   /** The stream ended: report any gap still open, then drain everything. */
   finish(consumer: TapConsumer): void {
     if (this.mode === 'lost') {
-      this.drain(consumer);
+      this.drain(consumer, Infinity, true);
       this.totalDroppedFrames += this.droppedFrames;
       this.totalDroppedBytes += this.droppedBytes;
       if (this.droppedBytes > 0)
@@ -146,6 +152,6 @@ export class TapQueue {
       return;
     }
     this.flushDropped();
-    this.drain(consumer);
+    this.drain(consumer, Infinity, true);
   }
 }

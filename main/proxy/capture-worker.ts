@@ -1,0 +1,99 @@
+/**
+ * Capture worker: runs the capture core's ConnectionRecorder for proxied connections off the relay thread, at a
+ * lower OS priority, so parsing and record building only use CPU the relay does not need.
+ */
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CaptureEvent } from '../../shared/model/events.js';
+import { ConnectionRecorder } from '../capture/connection-recorder.js';
+import { defaultProtocolStages } from '../capture/default-stages.js';
+import type { CaptureOp, CaptureResult } from './capture-worker-protocol.js';
+import { recorderCapture } from './recorder-capture.js';
+import type { ProxyCapture } from './capture.js';
+
+const { nice } = workerData as { nice: number };
+
+function lowerPriority(): void {
+  if (nice <= 0) return;
+  try {
+    // On Linux a thread is a task with its own nice value; /proc/thread-self names this thread's id.
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, nice);
+  } catch {
+    // Not Linux or not permitted: capture still runs, at normal priority.
+  }
+}
+lowerPriority();
+
+const stages = defaultProtocolStages();
+const connections = new Map<string, { capture: ProxyCapture; at: { now: number } }>();
+let events: CaptureEvent[] = [];
+const acks = new Map<string, number>();
+
+function open(op: Extract<CaptureOp, { k: 'open' }>): void {
+  const at = { now: op.at };
+  const recorder = new ConnectionRecorder({
+    conn: op.conn,
+    mode: 'proxy',
+    url: op.url,
+    peer: op.peer,
+    target: op.target,
+    leg: 'downstream',
+    clock: { startedAt: op.startedAt, now: () => at.now },
+    // The relay thread already recorded the `connection` record; everything after it comes from here.
+    emit: (event) => {
+      if (event.type !== 'connection') events.push(event);
+    },
+    stages,
+    ...(op.maxCapturedPayload !== undefined ? { maxCapturedPayload: op.maxCapturedPayload } : {}),
+  });
+  connections.set(op.conn, { capture: recorderCapture(recorder), at });
+}
+
+function apply(op: CaptureOp): void {
+  if (op.k === 'open') return open(op);
+  const connection = connections.get(op.conn);
+  if (!connection) return;
+  connection.at.now = op.at;
+  const { capture } = connection;
+  switch (op.k) {
+    case 'req':
+      return capture.requestHead(op.leg, op.head);
+    case 'res':
+      return capture.responseHead(op.leg, op.head, op.timing, op.body ? Buffer.from(op.body) : undefined);
+    case 'bytes':
+      acks.set(op.conn, (acks.get(op.conn) ?? 0) + op.data.length);
+      return capture
+        .stream(op.dir)
+        .bytes(Buffer.from(op.data.buffer, op.data.byteOffset, op.data.length), op.at);
+    case 'dropped': {
+      const stream = capture.stream(op.dir);
+      return op.lost
+        ? (stream.lost ?? stream.dropped)(op.frames, op.bytes)
+        : stream.dropped(op.frames, op.bytes);
+    }
+    case 'tcp':
+      return capture.tcp(op.leg, op.kind, op.side);
+    case 'error':
+      return capture.error(op.leg, op.code, op.message, op.side);
+    case 'end':
+      capture.end();
+      connections.delete(op.conn);
+      return;
+  }
+}
+
+parentPort?.on('message', (ops: CaptureOp[]) => {
+  for (const op of ops) {
+    try {
+      apply(op);
+    } catch {
+      // One bad op must not stop the others; the recorder reports its own internal errors as records.
+    }
+  }
+  const result: CaptureResult = { events, acks: [...acks] };
+  events = [];
+  acks.clear();
+  parentPort?.postMessage(result);
+});

@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CaptureEvent } from '../../shared/model/events.js';
+import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
+import type { CaptureOp, CaptureResult } from './capture-worker-protocol.js';
+import type { TapConsumer } from './tap-queue.js';
+
+/** What the host needs from a relay-thread recorder: its id, its start time, and a way into the session. */
+export interface SessionEntry {
+  conn: string;
+  /** Session time (ms) when the `connection` record was made. */
+  t0: number;
+  startedAt: number;
+  emit(event: CaptureEvent): void;
+}
+
+export interface WorkerCaptureOptions {
+  /** Bytes per connection handed to the worker and not yet processed; past this, the tap queues hold and drop. */
+  inFlightBytes?: number;
+  /** Nice value of the worker thread (Linux): recording yields the CPU to the relay. Default 10. */
+  nice?: number;
+}
+
+const workerFile = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
+
+/** True when the compiled worker exists next to this module (running from a build, not from TypeScript sources). */
+export const workerCaptureAvailable = (): boolean => existsSync(workerFile);
+
+/**
+ * Runs recording in a worker thread. The relay thread only stamps and forwards ops (heads, byte chunks, TCP facts)
+ * in one message per event-loop turn; records come back in batches and enter the session in order.
+ */
+export class CaptureWorkerHost {
+  private readonly worker: Worker;
+  private ops: CaptureOp[] = [];
+  private scheduled = false;
+  private readonly inFlight = new Map<string, number>();
+  private readonly sessions = new Map<string, SessionEntry>();
+  private readonly limit: number;
+  private failed = false;
+
+  constructor(options: WorkerCaptureOptions = {}) {
+    this.limit = options.inFlightBytes ?? 4 * 1024 * 1024;
+    this.worker = new Worker(workerFile, { workerData: { nice: options.nice ?? 10 } });
+    this.worker.unref();
+    this.worker.on('message', (result: CaptureResult) => this.onResult(result));
+    this.worker.on('error', () => {
+      this.failed = true;
+    });
+  }
+
+  /** False while the worker is behind on this connection (the relay's tap queue keeps, then drops, meanwhile). */
+  ready(conn: string): boolean {
+    return this.failed || (this.inFlight.get(conn) ?? 0) < this.limit;
+  }
+
+  post(op: CaptureOp): void {
+    if (this.failed) return;
+    if (op.k === 'bytes') this.inFlight.set(op.conn, (this.inFlight.get(op.conn) ?? 0) + op.data.length);
+    this.ops.push(op);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  register(entry: SessionEntry): void {
+    this.sessions.set(entry.conn, entry);
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const ops = this.ops;
+    this.ops = [];
+    if (ops.length > 0) this.worker.postMessage(ops);
+  };
+
+  private onResult(result: CaptureResult): void {
+    for (const [conn, bytes] of result.acks) {
+      const left = (this.inFlight.get(conn) ?? 0) - bytes;
+      if (left > 0) this.inFlight.set(conn, left);
+      else this.inFlight.delete(conn);
+    }
+    for (const event of result.events) {
+      const session = this.sessions.get(event.conn);
+      if (!session) continue;
+      session.emit(event);
+      if (event.type === 'end') {
+        this.sessions.delete(event.conn);
+        this.inFlight.delete(event.conn);
+      }
+    }
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/**
+ * A CaptureFactory whose recording happens in `host`'s worker. `open` makes the relay-thread entry (the session's
+ * `connection` record and a way to append more).
+ */
+export function workerCaptureFactory(
+  host: CaptureWorkerHost,
+  open: (start: CaptureStart) => SessionEntry,
+): CaptureFactory {
+  return (start) => {
+    const entry = open(start);
+    host.register(entry);
+    const { conn } = entry;
+    // Session time from performance.now(): the entry's t0 was taken just now on the same monotonic clock.
+    const offset = entry.t0 - performance.now();
+    const at = (relayTime = performance.now()): number => Math.round((relayTime + offset) * 1000) / 1000;
+    host.post({
+      k: 'open',
+      conn,
+      at: entry.t0,
+      url: start.url,
+      peer: start.peer,
+      target: start.target,
+      startedAt: entry.startedAt,
+    });
+    const stream = (dir: 'c2s' | 's2c'): TapConsumer => ({
+      bytes: (chunk, relayTime) => host.post({ k: 'bytes', conn, at: at(relayTime), dir, data: chunk }),
+      dropped: (frames, bytes) =>
+        host.post({ k: 'dropped', conn, at: at(), dir, frames, bytes, lost: false }),
+      lost: (frames, bytes) => host.post({ k: 'dropped', conn, at: at(), dir, frames, bytes, lost: true }),
+      ready: () => host.ready(conn),
+    });
+    const streams = { c2s: stream('c2s'), s2c: stream('s2c') };
+    const capture: ProxyCapture = {
+      requestHead: (leg, head) => host.post({ k: 'req', conn, at: at(), leg, head }),
+      responseHead: (leg, head, timing, body) =>
+        host.post({
+          k: 'res',
+          conn,
+          at: at(),
+          leg,
+          head,
+          timing,
+          ...(body && body.length > 0 ? { body } : {}),
+        }),
+      stream: (dir) => streams[dir],
+      tcp: (leg, kind, side) => host.post({ k: 'tcp', conn, at: at(), leg, kind, side }),
+      error: (leg, code, message, side) =>
+        host.post({
+          k: 'error',
+          conn,
+          at: at(),
+          ...(leg ? { leg } : {}),
+          code,
+          message,
+          ...(side ? { side } : {}),
+        }),
+      end: () => host.post({ k: 'end', conn, at: at() }),
+    };
+    return capture;
+  };
+}
