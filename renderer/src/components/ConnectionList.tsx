@@ -1,17 +1,20 @@
+import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView } from '../store/connection-view.js';
+import type { ConnKey } from '../store/keys.js';
 import { describeClose } from '../ui/describe.js';
 import { formatDuration } from '../format/time.js';
 import { useInspector } from '../ui/store-context.js';
 
-function ConnectionItem({
+/** Memoised: a flush replaces only the views of connections that changed, so the others skip rendering. */
+const ConnectionItem = memo(function ConnectionItem({
   view,
   selected,
   onSelect,
 }: {
   view: ConnectionView;
   selected: boolean;
-  onSelect: () => void;
+  onSelect: (key: ConnKey) => void;
 }) {
   const duration = (view.endT ?? view.lastT) - view.startT;
   const close = describeClose(view);
@@ -23,7 +26,7 @@ function ConnectionItem({
         aria-pressed={selected}
         data-testid="connection-item"
         data-state={view.state}
-        onClick={onSelect}
+        onClick={() => onSelect(view.key)}
       >
         <span className="connection-line">
           <span className={`state-badge state-${view.state}`} data-testid="connection-state">
@@ -49,7 +52,7 @@ function ConnectionItem({
       </button>
     </li>
   );
-}
+});
 
 export function ConnectionList() {
   const sources = useInspector(useShallow((s) => Object.values(s.sources)));
@@ -73,12 +76,7 @@ export function ConnectionList() {
               {[...keys].reverse().map((key) => {
                 const view = connections[key];
                 return view ? (
-                  <ConnectionItem
-                    key={key}
-                    view={view}
-                    selected={key === selected}
-                    onSelect={() => select(key)}
-                  />
+                  <ConnectionItem key={key} view={view} selected={key === selected} onSelect={select} />
                 ) : null;
               })}
             </ul>
