@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { root, run } from './lib.js';
+import { run } from './lib.js';
 
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar');

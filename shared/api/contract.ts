@@ -63,7 +63,10 @@ export const closeRequest = obj({
   reason: optional(str({ max: 123 })),
 });
 
-export const openSessionRequest = obj({ name: str({ max: 1024 }), content: str({ max: 1024 * 1024 * 1024 }) });
+export const openSessionRequest = obj({
+  name: str({ max: 1024 }),
+  content: str({ max: 1024 * 1024 * 1024 }),
+});
 
 export const startProxyRequest = obj({
   mode: oneOf('reverse', 'forward'),
@@ -111,7 +114,9 @@ export type StartProxyRequest = RequestOf<'startProxy'>;
 export type { HttpHeader };
 
 type MethodFn<M extends MethodName> =
-  RequestOf<M> extends undefined ? () => Promise<ResponseOf<M>> : (request: RequestOf<M>) => Promise<ResponseOf<M>>;
+  RequestOf<M> extends undefined
+    ? () => Promise<ResponseOf<M>>
+    : (request: RequestOf<M>) => Promise<ResponseOf<M>>;
 
 /** What the renderer sees: one async function per method, and event subscription returning an unsubscribe. */
 export type InspectorApi = { [M in MethodName]: MethodFn<M> } & {

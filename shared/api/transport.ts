@@ -19,5 +19,6 @@ export function createApi(transport: Transport): InspectorApi {
 
 /** Messages of the browser bridge (JSON over a WebSocket on 127.0.0.1). */
 export type BridgeRequest = { id: number; method: MethodName; payload?: unknown };
-export type BridgeReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export type BridgeReply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 export type BridgePush = { event: EventName; payload: unknown };

@@ -15,14 +15,17 @@ export class PayloadError extends Error {
 export type Validator<T> = (value: unknown, path?: string) => T;
 export type Validated<V> = V extends Validator<infer T> ? T : never;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const str =
   (opts: { max?: number; min?: number } = {}): Validator<string> =>
   (v, path = '') => {
     if (typeof v !== 'string') throw new PayloadError(path, 'string');
-    if (opts.max !== undefined && v.length > opts.max) throw new PayloadError(path, `string of at most ${opts.max}`);
-    if (opts.min !== undefined && v.length < opts.min) throw new PayloadError(path, `string of at least ${opts.min}`);
+    if (opts.max !== undefined && v.length > opts.max)
+      throw new PayloadError(path, `string of at most ${opts.max}`);
+    if (opts.min !== undefined && v.length < opts.min)
+      throw new PayloadError(path, `string of at least ${opts.min}`);
     return v;
   };
 
