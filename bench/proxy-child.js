@@ -55,6 +55,18 @@ if (captureMode === 'none') {
 process.stdout.write(JSON.stringify({ port }) + '\n');
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (line) => {
-  if (line.trim() === 'stats') process.stdout.write(JSON.stringify(counts) + '\n');
+  if (line.trim() !== 'stats') return;
+  // The capture worker may still be recording what was relayed: wait until the counts settle (bounded).
+  const deadline = Date.now() + 20_000;
+  let last = -1;
+  const poll = () => {
+    if (counts.events === last || Date.now() > deadline) {
+      process.stdout.write(JSON.stringify({ ...counts, settledMs: 20_000 - (deadline - Date.now()) }) + '\n');
+      return;
+    }
+    last = counts.events;
+    setTimeout(poll, 500);
+  };
+  poll();
 });
 process.stdin.on('end', () => process.exit(0));

@@ -322,7 +322,8 @@ async function main() {
   lines.push('');
   lines.push(
     `capture during the full-capture run: ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
-      `${stats.dropped} drop reports (${fmt(stats.droppedFrames)} frames, ${fmt(stats.droppedBytes)} bytes not recorded)`,
+      `${stats.dropped} drop reports (${fmt(stats.droppedFrames)} frames, ${fmt(stats.droppedBytes)} bytes not recorded); ` +
+      `recording finished ${fmt(stats.settledMs / 1000, 1)} s after the last measurement`,
   );
   lines.push(
     `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; run took ${fmt((performance.now() - started) / 1000, 1)} s`,

@@ -8,6 +8,7 @@ import { endedConnection, proxyHarness } from '../../helpers/proxy-harness.js';
 import type { ProxyHarness } from '../../helpers/proxy-harness.js';
 import {
   readUntil,
+  selfSignedCert,
   sha256,
   startRawServer,
   startTappedWsServer,
@@ -155,6 +156,31 @@ describe('reverse proxy: upstream failures', () => {
     expect(
       events.some((e) => e.type === 'http-response' && e.leg === 'downstream' && e.head.status === 502),
     ).toBe(true);
+  });
+
+  it('answers 502 naming the TLS error when the upstream certificate is not trusted', async () => {
+    const server = await startTappedWsServer(() => undefined, { cert: selfSignedCert() });
+    cleanups.push(() => server.close());
+    const { harness, port } = await reverseProxy(server.url);
+    const client = tappedConnection(port);
+    client.socket.write(upgradeRequest('/untrusted', 'x').head);
+    await waitClosed(client.socket);
+    const response = client.incoming.bytes().toString('utf8');
+    expect(response).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    expect(response).toMatch(/TLS handshake failed \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    const events = await endedConnection(harness, '/untrusted');
+    expect(events.some((e) => e.type === 'error' && e.code === 'DEPTH_ZERO_SELF_SIGNED_CERT')).toBe(true);
+    expect(events.some((e) => e.type === 'http-response' && e.head.status === 502)).toBe(true);
+  });
+
+  it('answers 502 when the upstream name does not resolve', async () => {
+    const { harness, port } = await reverseProxy('ws://no-such-host.invalid:9/');
+    const client = tappedConnection(port);
+    client.socket.write(upgradeRequest('/dns', 'x').head);
+    await waitClosed(client.socket);
+    expect(client.incoming.bytes().toString('utf8')).toMatch(/^HTTP\/1\.1 502 [^]*DNS lookup failed/);
+    const events = await endedConnection(harness, '/dns');
+    expect(events.some((e) => e.type === 'error' && e.leg === 'upstream' && /^E/.test(e.code))).toBe(true);
   });
 
   it('answers 504 when the upstream accepts but never responds', async () => {
