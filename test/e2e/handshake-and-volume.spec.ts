@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import type { InspectorServer } from './support/inspector-server.js';
 import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
-import { startFloodServer, startRefusingServer } from './support/ws-servers.js';
+import { startEchoServer, startFloodServer, startRefusingServer } from './support/ws-servers.js';
 
 let inspector: InspectorServer;
 
@@ -71,4 +71,39 @@ test('the dark theme can be chosen and is readable', async ({ page }) => {
   await expect(toggle).toHaveText('Theme: dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await ui.screenshot('13-dark-theme');
+});
+
+test('custom headers and subprotocols are sent as typed; binary from hex and pings are sent too', async ({
+  page,
+}) => {
+  const server = await startEchoServer();
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await page.getByTestId('connect-options').click();
+    await page.getByTestId('connect-headers').fill('X-Custom-Header: Abc\nauthorization: Bearer t0k');
+    await page.getByTestId('connect-protocols').fill('chat.v1, chat.v0');
+    await ui.connect.to(server.url);
+    await expect(ui.connections.selected()).toHaveAttribute('data-state', 'open');
+
+    await ui.connection.tabHandshake().click();
+    const names = await ui.handshake.requestHeaders().locator('th').allTextContents();
+    expect(names).toContain('X-Custom-Header');
+    expect(names).toContain('authorization');
+    expect(names.indexOf('X-Custom-Header')).toBeLessThan(names.indexOf('authorization'));
+    await expect(ui.handshake.requestHeaders()).toContainText(/chat\.v1, ?chat\.v0/);
+    await expect(page.getByRole('region', { name: 'Negotiated' })).toContainText('Subprotocol: chat.v1');
+
+    await ui.connection.tabTraffic().click();
+    await page.getByTestId('composer-encoding').selectOption('hex');
+    await ui.composer.sendText('de ad be ef');
+    await ui.composer.ping().click();
+    await ui.traffic.framesMode().click();
+    await expect(ui.traffic.rowsByDir('s2c').filter({ hasText: 'de ad be ef' })).toContainText('binary');
+    await expect(ui.traffic.rowsByDir('c2s').filter({ hasText: 'ping' })).toHaveCount(1);
+    await expect(ui.traffic.rowsByDir('s2c').filter({ hasText: 'pong' })).toHaveCount(1);
+    await ui.screenshot('14-binary-and-ping');
+  } finally {
+    await server.close();
+  }
 });

@@ -69,7 +69,7 @@ export function ConnectForm() {
         </button>
       </div>
       <details className="connect-options">
-        <summary>Options</summary>
+        <summary data-testid="connect-options">Options</summary>
         <label>
           Headers <span className="hint">one “Name: value” per line</span>
           <textarea

@@ -29,6 +29,7 @@ export function payloadPreview(base64: string, opcode: number, close?: FrameReco
     if (!close || close.code === undefined) return '(no status code)';
     return close.reason ? `${close.code} ${previewText(close.reason)}` : String(close.code);
   }
+  if (base64 === '') return '(empty)';
   const bytes = base64ToBytes(base64.slice(0, Math.ceil(PREVIEW_BYTES / 3) * 4));
   if (opcode === 2) {
     return Array.from(bytes.subarray(0, 48), (b) => b.toString(16).padStart(2, '0')).join(' ');
