@@ -22,7 +22,11 @@ export interface ClientConnectionOptions {
 type ConnectOptions = net.NetConnectOpts & tls.ConnectionOptions & { socketPath?: string; host?: string };
 
 /** How long to read a non-101 response's body before giving up on it. */
-const UNEXPECTED_RESPONSE_GRACE_MS = 5_000;
+const UNEXPECTED_RESPONSE_GRACE_MS = 2_000;
+/** Body bytes of a non-101 response read at most (what the recorder keeps); the rest is not waited for. */
+const UNEXPECTED_RESPONSE_MAX_BODY = 64 * 1024;
+/** After our FIN, how long the server gets to close its side before the socket is destroyed. */
+const SOCKET_END_GRACE_MS = 1_000;
 
 /** Thrown for bad requests to a connection (not open, bad close code); the message is meant for the user. */
 export class ConnectionStateError extends Error {
@@ -74,6 +78,7 @@ export class ClientConnection {
   }
 
   get state(): (typeof stateNames)[number] {
+    if (this.ended) return 'closed';
     return stateNames[this.ws.readyState] ?? 'closed';
   }
 
@@ -204,14 +209,34 @@ export class ClientConnection {
       `Unexpected server response: ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim(),
       'server',
     );
-    const giveUp = setTimeout(() => req.destroy(), UNEXPECTED_RESPONSE_GRACE_MS);
-    giveUp.unref();
-    res.on('error', () => undefined);
-    res.on('end', () => {
+    // The handshake failed: the socket is of no further use, even if the server keeps it alive (nginx does).
+    const done = (): void => {
       clearTimeout(giveUp);
-      req.destroy();
+      this.closeRejectedSocket(req);
+    };
+    const giveUp = setTimeout(done, UNEXPECTED_RESPONSE_GRACE_MS);
+    giveUp.unref();
+    let bodyBytes = 0;
+    res.on('data', (chunk: Buffer) => {
+      bodyBytes += chunk.length;
+      if (bodyBytes > UNEXPECTED_RESPONSE_MAX_BODY) done();
     });
-    res.resume();
+    res.on('error', () => undefined);
+    res.on('end', done);
+  }
+
+  /**
+   * Without an agent, node:http detaches a kept-alive socket from the request once the response is complete, so
+   * destroying the request no longer touches it: end the socket ourselves, and destroy it if the server lingers.
+   */
+  private closeRejectedSocket(req: ClientRequest): void {
+    req.destroy();
+    const socket = this.socket;
+    if (!socket || socket.destroyed) return;
+    socket.end();
+    const force = setTimeout(() => socket.destroy(), SOCKET_END_GRACE_MS);
+    force.unref();
+    socket.once('close', () => clearTimeout(force));
   }
 
   private startPinging(): void {
