@@ -42,6 +42,8 @@ export const VIOLATIONS = {
   },
   DATA_AFTER_CLOSE: { closeCode: 1002, title: 'Frame sent after a close frame' },
   INFLATE_FAILED: { closeCode: 1007, title: 'Compressed message could not be inflated' },
+  /** Reported by the recorder, not the parser: the connection ended with part of a frame pending. */
+  TRUNCATED_FRAME: { closeCode: 1006, title: 'Connection ended inside a frame' },
 } as const satisfies Record<string, ViolationInfo>;
 
 export type ViolationCode = keyof typeof VIOLATIONS;

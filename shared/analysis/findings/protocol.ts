@@ -13,6 +13,8 @@ const FIXES: Record<string, string> = {
   INVALID_UTF8_CLOSE_REASON: 'Encode the close reason as UTF-8 (at most 123 bytes).',
   INVALID_CLOSE_CODE: 'Use a code allowed on the wire: 1000–1003, 1007–1014, 3000–4999.',
   CONTROL_FRAME_TOO_LONG: 'Keep ping/pong/close payloads at 125 bytes or less (RFC 6455 §5.5).',
+  TRUNCATED_FRAME:
+    'Find what cut the connection mid-frame: the sender crashing or being killed, or a proxy or load balancer timing out or resetting it (check the idle timeouts on the path).',
   INFLATE_FAILED:
     'Both ends must agree on permessage-deflate parameters (context takeover, window bits); check the negotiated extension.',
 };
@@ -40,9 +42,11 @@ export const protocolViolations: ConnectionRule = ({ facts }) => {
       severity: 'error',
       title: `${info?.title ?? code} (${code})`,
       detail:
-        `The ${sender} broke RFC 6455: ${message}${frameSeq !== undefined ? ` (frame #${frameSeq})` : ''}. ` +
-        `Seen ${plural(list.length, 'time')}. A conforming peer fails the connection with close code ${info?.closeCode ?? closeCode}` +
-        (info?.fatal ? '; the rest of this direction could not be framed.' : '.'),
+        code === 'TRUNCATED_FRAME'
+          ? `A frame from the ${sender} was cut off: ${message}. No close frame can follow; a browser reports 1006 (abnormal closure).`
+          : `The ${sender} broke RFC 6455: ${message}${frameSeq !== undefined ? ` (frame #${frameSeq})` : ''}. ` +
+            `Seen ${plural(list.length, 'time')}. A conforming peer fails the connection with close code ${info?.closeCode ?? closeCode}` +
+            (info?.fatal ? '; the rest of this direction could not be framed.' : '.'),
       evidence: list
         .slice(0, 5)
         .map((v) =>
