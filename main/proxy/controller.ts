@@ -21,7 +21,7 @@ export interface ProxyControllerOptions {
   updateIntervalMs?: number;
   /** Where recording runs (see captureFactory). Default 'auto'. */
   capture?: CaptureMode;
-  /** Nice value of the capture worker thread. Default 10. */
+  /** Nice value of the capture worker thread. Default 19. */
   captureNice?: number;
   /** Bytes per connection handed to the worker and not yet recorded. Default 4 MiB. */
   captureInFlightBytes?: number;
@@ -146,7 +146,8 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       if (pushTimer) clearTimeout(pushTimer);
       pushTimer = undefined;
       // Let the worker hand back what it still holds before it goes.
-      await new Promise((resolve) => setTimeout(resolve, workerHost ? 50 : 0));
+      workerHost?.flushNow();
+      await new Promise((resolve) => setTimeout(resolve, workerHost ? 100 : 0));
       await workerHost?.terminate();
       workerHost = undefined;
     },

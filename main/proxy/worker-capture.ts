@@ -18,8 +18,16 @@ export interface SessionEntry {
 export interface WorkerCaptureOptions {
   /** Bytes per connection handed to the worker and not yet processed; past this, the tap queues hold and drop. */
   inFlightBytes?: number;
-  /** Nice value of the worker thread (Linux): recording yields the CPU to the relay. Default 10. */
+  /** Nice value of the worker thread (Linux): recording yields the CPU to the relay. Default 19. */
   nice?: number;
+  /**
+   * While the relay thread's event loop was busier than this over the last interval, no new bytes are handed to the
+   * worker (taking its records back costs the relay thread too). Default 0.75; 1 disables.
+   */
+  maxRelayUtilization?: number;
+  /** Ops are sent to the worker at most this often, or sooner once `batchBytes` are pending. Default 10 ms. */
+  batchMs?: number;
+  batchBytes?: number;
 }
 
 const workerFile = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
@@ -39,29 +47,58 @@ export class CaptureWorkerHost {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly limit: number;
   private failed = false;
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly batchMs: number;
+  private readonly batchBytes: number;
+  private relayBusy = false;
+  private readonly loadTimer: NodeJS.Timeout | undefined;
 
   constructor(options: WorkerCaptureOptions = {}) {
     this.limit = options.inFlightBytes ?? 4 * 1024 * 1024;
-    this.worker = new Worker(workerFile, { workerData: { nice: options.nice ?? 10 } });
+    this.batchMs = options.batchMs ?? 10;
+    this.batchBytes = options.batchBytes ?? 512 * 1024;
+    this.worker = new Worker(workerFile, { workerData: { nice: options.nice ?? 19 } });
     this.worker.unref();
     this.worker.on('message', (result: CaptureResult) => this.onResult(result));
     this.worker.on('error', () => {
       this.failed = true;
     });
+    const maxUtilization = options.maxRelayUtilization ?? 0.75;
+    if (maxUtilization < 1) {
+      let last = performance.eventLoopUtilization();
+      this.loadTimer = setInterval(() => {
+        const now = performance.eventLoopUtilization();
+        this.relayBusy = performance.eventLoopUtilization(now, last).utilization > maxUtilization;
+        last = now;
+      }, 50);
+      this.loadTimer.unref();
+    }
   }
 
-  /** False while the worker is behind on this connection (the relay's tap queue keeps, then drops, meanwhile). */
+  /**
+   * False while the worker is behind on this connection or the relay thread is saturated (the relay's tap queue
+   * keeps, then drops whole frames, meanwhile).
+   */
   ready(conn: string): boolean {
-    return this.failed || (this.inFlight.get(conn) ?? 0) < this.limit;
+    return this.failed || (!this.relayBusy && (this.inFlight.get(conn) ?? 0) < this.limit);
   }
 
   post(op: CaptureOp): void {
     if (this.failed) return;
-    if (op.k === 'bytes') this.inFlight.set(op.conn, (this.inFlight.get(op.conn) ?? 0) + op.data.length);
+    if (op.k === 'bytes') {
+      this.inFlight.set(op.conn, (this.inFlight.get(op.conn) ?? 0) + op.data.length);
+      this.pendingBytes += op.data.length;
+    }
     this.ops.push(op);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
+    // Batching keeps worker wake-ups (and the CPU they take from the relay) to a few per interval.
+    if (this.pendingBytes >= this.batchBytes) {
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.flush);
+      }
+    } else {
+      this.timer ??= setTimeout(this.flush, this.batchMs);
     }
   }
 
@@ -71,8 +108,11 @@ export class CaptureWorkerHost {
 
   private readonly flush = (): void => {
     this.scheduled = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     const ops = this.ops;
     this.ops = [];
+    this.pendingBytes = 0;
     if (ops.length > 0) this.worker.postMessage(ops);
   };
 
@@ -93,7 +133,14 @@ export class CaptureWorkerHost {
     }
   }
 
+  /** Sends what is pending now (before stopping). */
+  flushNow(): void {
+    this.flush();
+  }
+
   terminate(): Promise<number> {
+    if (this.loadTimer) clearInterval(this.loadTimer);
+    if (this.timer) clearTimeout(this.timer);
     return this.worker.terminate();
   }
 }
