@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
