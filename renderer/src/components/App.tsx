@@ -2,6 +2,7 @@ import { ConnectForm } from './ConnectForm.js';
 import { ConnectionDetail } from './ConnectionDetail.js';
 import { ConnectionList } from './ConnectionList.js';
 import { EmptyState } from './EmptyState.js';
+import { ProxyPanel } from './ProxyPanel.js';
 import { SessionOpener } from './SessionOpener.js';
 import { LinkBanner, NoticeBar } from './StatusBanners.js';
 import { ThemeToggle } from './ThemeToggle.js';
@@ -23,6 +24,7 @@ export function App() {
       <div className="app-body">
         <aside className="sidebar">
           <ConnectForm />
+          <ProxyPanel />
           <ConnectionList />
         </aside>
         <main className="main">{view ? <ConnectionDetail view={view} /> : <EmptyState />}</main>

@@ -1,3 +1,4 @@
+import { formatSize } from '../format/bytes.js';
 import { describeClose } from '../ui/describe.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../ui/store-context.js';
@@ -22,6 +23,7 @@ function ConnectionHeader({ view }: { view: ConnectionView }) {
             HTTP/{view.httpVersion} {view.status}
           </span>
         )}
+        {view.mode === 'proxy' && <span>proxied{view.peer ? ` for ${view.peer}` : ''}</span>}
         {view.protocol && <span>protocol {view.protocol}</span>}
         <span>
           ↑ {view.frames.c2s} frames · ↓ {view.frames.s2c} frames
@@ -32,9 +34,24 @@ function ConnectionHeader({ view }: { view: ConnectionView }) {
           {close}
         </span>
       )}
+      {view.error && view.state !== 'failed' && (
+        <span className="header-alert" data-testid="connection-error">
+          Error: {view.error}
+        </span>
+      )}
+      {view.dropped.frames > 0 && (
+        <span className="header-alert" data-testid="dropped">
+          ⚠ Recording fell behind and dropped {view.dropped.frames} frames ({formatSize(view.dropped.bytes)});
+          the table is incomplete.
+        </span>
+      )}
     </header>
   );
 }
+
+/** Only the inspector's own client connections can be driven; proxied and recorded ones are observed. */
+const canCompose = (view: ConnectionView): boolean =>
+  !view.readOnly && view.mode === 'client' && view.state !== 'closed' && view.state !== 'failed';
 
 export function ConnectionDetail({ view }: { view: ConnectionView }) {
   const store = useInspectorStore();
@@ -87,9 +104,7 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
       ) : (
         <FindingsPanel view={view} log={log} />
       )}
-      {!view.readOnly && view.state !== 'closed' && view.state !== 'failed' && (
-        <Composer key={view.key} view={view} />
-      )}
+      {canCompose(view) && <Composer key={view.key} view={view} />}
     </section>
   );
 }

@@ -37,6 +37,11 @@ const ConnectionItem = memo(function ConnectionItem({
           </span>
         </span>
         <span className="connection-line meta">
+          {view.mode === 'proxy' && (
+            <span className="tag" title={view.peer ? `client ${view.peer}` : undefined}>
+              proxied
+            </span>
+          )}
           {view.status !== undefined && <span data-testid="connection-status">HTTP {view.status}</span>}
           <span>{formatDuration(Math.max(0, duration))}</span>
           <span title="frames client→server / server→client">

@@ -33,7 +33,11 @@ function TimeCell({
 }) {
   const wall = startedAt + t;
   return (
-    <span className="cell time" title={`${formatIso(wall)} (${formatRelativeMs(t - view.startT)} ms)`}>
+    <span
+      role="gridcell"
+      className="cell time"
+      title={`${formatIso(wall)} (${formatRelativeMs(t - view.startT)} ms)`}
+    >
       {absolute ? formatClock(wall) : formatRelativeMs(t - view.startT)}
     </span>
   );
@@ -53,33 +57,38 @@ function Row({
   const up = model.dir === 'c2s';
   return (
     <>
-      <span className="cell num">{model.kind === 'message' ? `m${model.id}` : model.id}</span>
+      <span role="gridcell" className="cell num">
+        {model.kind === 'message' ? `m${model.id}` : model.id}
+      </span>
       <TimeCell t={model.t} view={view} startedAt={startedAt} absolute={absolute} />
       <span
+        role="gridcell"
         className={`cell dir ${up ? 'up' : 'down'}`}
         title={up ? 'client → server' : 'server → client'}
         aria-label={up ? 'client to server' : 'server to client'}
       >
         {up ? '↑' : '↓'}
       </span>
-      <span className={`cell opcode op-${model.opcode}`}>{model.opcodeLabel}</span>
-      <span className="cell flags">
+      <span role="gridcell" className={`cell opcode op-${model.opcode}`}>
+        {model.opcodeLabel}
+      </span>
+      <span role="gridcell" className="cell flags">
         <Flag on={model.flags.fin} label="F" title="FIN" />
         <Flag on={model.flags.rsv1} label="1" title="RSV1" />
         <Flag on={model.flags.rsv2} label="2" title="RSV2" />
         <Flag on={model.flags.rsv3} label="3" title="RSV3" />
         <Flag on={model.flags.masked} label="M" title="MASK" />
       </span>
-      <span className="cell size" title={`${model.wireSize} bytes on the wire`}>
+      <span role="gridcell" className="cell size" title={`${model.wireSize} bytes on the wire`}>
         {formatSize(model.wireSize)}
       </span>
-      <span className="cell size" title={`${model.size} bytes decoded`}>
+      <span role="gridcell" className="cell size" title={`${model.size} bytes decoded`}>
         {formatSize(model.size)}
       </span>
-      <span className="cell preview" data-testid="row-preview">
+      <span role="gridcell" className="cell preview" data-testid="row-preview">
         {model.preview}
       </span>
-      <span className="cell violation" title={model.violations.join(', ')}>
+      <span role="gridcell" className="cell violation" title={model.violations.join(', ')}>
         {model.violations.length > 0 ? '⚠' : ''}
       </span>
     </>
@@ -135,21 +144,31 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
       aria-rowcount={count}
     >
       <div className="frames-header" role="row">
-        <span className="cell num" title="frame sequence number; m + id for messages">
+        <span role="columnheader" className="cell num" title="frame sequence number; m + id for messages">
           #
         </span>
-        <span className="cell time">{absolute ? 'Time' : 'Time (ms)'}</span>
-        <span className="cell dir" title="direction">
+        <span role="columnheader" className="cell time">
+          {absolute ? 'Time' : 'Time (ms)'}
+        </span>
+        <span role="columnheader" className="cell dir" title="direction">
           Dir
         </span>
-        <span className="cell opcode">Opcode</span>
-        <span className="cell flags" title="FIN RSV1 RSV2 RSV3 MASK">
+        <span role="columnheader" className="cell opcode">
+          Opcode
+        </span>
+        <span role="columnheader" className="cell flags" title="FIN RSV1 RSV2 RSV3 MASK">
           Flags
         </span>
-        <span className="cell size">Wire</span>
-        <span className="cell size">Decoded</span>
-        <span className="cell preview">Preview</span>
-        <span className="cell violation" title="protocol violations">
+        <span role="columnheader" className="cell size">
+          Wire
+        </span>
+        <span role="columnheader" className="cell size">
+          Decoded
+        </span>
+        <span role="columnheader" className="cell preview">
+          Preview
+        </span>
+        <span role="columnheader" className="cell violation" title="protocol violations">
           ⚠
         </span>
       </div>

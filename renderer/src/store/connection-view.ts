@@ -24,6 +24,8 @@ export interface ConnectionView {
   readOnly: boolean;
   url: string;
   mode: ConnectionMode;
+  /** Proxied connections: the client's address as the proxy saw it. */
+  peer?: string;
   /** `t` of the connection record: the origin of relative times. */
   startT: number;
   endT?: number;
@@ -38,6 +40,8 @@ export interface ConnectionView {
   bytes: Record<Direction, number>;
   messages: Record<Direction, number>;
   violations: number;
+  /** What the recorder had to drop (never silent). */
+  dropped: { frames: number; bytes: number };
   close?: CloseSummary;
   error?: string;
   /** Index (into the connection's event log) of the last http-request / http-response. */
@@ -66,6 +70,7 @@ export function emptyConnectionView(
     bytes: { c2s: 0, s2c: 0 },
     messages: { c2s: 0, s2c: 0 },
     violations: 0,
+    dropped: { frames: 0, bytes: 0 },
   };
 }
 
@@ -76,6 +81,7 @@ export function cloneView(view: ConnectionView): ConnectionView {
     frames: { ...view.frames },
     bytes: { ...view.bytes },
     messages: { ...view.messages },
+    dropped: { ...view.dropped },
     close: view.close && { ...view.close },
   };
 }
@@ -92,6 +98,7 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
     case 'connection':
       view.url = event.url;
       view.mode = event.mode;
+      if (event.peer) view.peer = event.peer;
       view.startT = event.t;
       break;
     case 'http-request':
@@ -154,8 +161,11 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       view.endT = event.t;
       view.state = view.state === 'connecting' || view.state === 'failed' ? 'failed' : 'closed';
       break;
-    case 'action':
     case 'dropped':
+      view.dropped.frames += event.frames;
+      view.dropped.bytes += event.bytes;
+      break;
+    case 'action':
       break;
   }
 }

@@ -14,11 +14,13 @@ import type { DataSlice, SourceInfo } from './slices/data-slice.js';
 import { initialDataSlice } from './slices/data-slice.js';
 import type { LinkSlice, Notice } from './slices/link-slice.js';
 import { initialLinkSlice } from './slices/link-slice.js';
+import type { ProxySlice } from './slices/proxy-slice.js';
+import { initialProxySlice } from './slices/proxy-slice.js';
 import type { UiSlice } from './slices/ui-slice.js';
 import { createUiSlice } from './slices/ui-slice.js';
 import { liveEventsAfterSnapshot } from './sync.js';
 
-export type InspectorState = DataSlice & UiSlice & LinkSlice & CommandSlice;
+export type InspectorState = DataSlice & UiSlice & LinkSlice & ProxySlice & CommandSlice;
 
 export interface LinkSource {
   state(): CoreLinkState;
@@ -71,6 +73,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
     return {
       ...initialDataSlice(),
       ...initialLinkSlice(),
+      ...initialProxySlice(),
       ...createUiSlice(set, get, storeApi),
       connect: (request) =>
         attempt('Connect', async () => {
@@ -112,6 +115,16 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           else if (snapshot.problems.length) {
             notify('error', `${name}: ${snapshot.problems.length} line(s) could not be read.`);
           }
+        }),
+      startProxy: (request) =>
+        attempt('Starting the proxy', async () => {
+          const info = await api.startProxy(request);
+          set((state) => ({ proxies: [...state.proxies.filter((p) => p.id !== info.id), info] }));
+        }),
+      stopProxy: (id) =>
+        attempt('Stopping the proxy', async () => {
+          await api.stopProxy({ id });
+          set((state) => ({ proxies: state.proxies.filter((p) => p.id !== id) }));
         }),
       dismissNotice: () => set({ notice: null }),
     };
@@ -158,14 +171,21 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
     ingest.push(LIVE_SOURCE, snapshot.events);
     ingest.push(LIVE_SOURCE, liveEventsAfterSnapshot(snapshot.events, buffered));
     ingest.flush();
+    // Proxies are optional in a core; a failure here only means there is nothing to list.
+    api.listProxies().then(
+      (proxies) => store.setState({ proxies }),
+      () => undefined,
+    );
   }
 
   function start(): Promise<void> {
+    // The core's pushed events enter the store here and nowhere else.
     cleanups.push(
       api.on('capture', (batch) => {
         if (syncing) syncing.push(...batch.events);
         else ingest.push(LIVE_SOURCE, batch.events);
       }),
+      api.on('proxies', (proxies) => store.setState({ proxies })),
     );
     const link = options.link;
     if (link) {

@@ -1,4 +1,5 @@
-import type { EventName, EventPayload, InspectorApi, SessionSnapshot } from '../../../shared/api/contract.js';
+import type { EventName, InspectorApi, MethodName, SessionSnapshot } from '../../../shared/api/contract.js';
+import { createApi } from '../../../shared/api/transport.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { FrameRecord } from '../../../shared/model/frame.js';
 import type { Direction } from '../../../shared/model/wire.js';
@@ -10,25 +11,21 @@ export const HEADER = {
   producer: 'test',
 } as const;
 
-/** An InspectorApi whose pushes and snapshot the test controls, recording the calls made to it. */
+/**
+ * An InspectorApi whose pushes and snapshot the test controls, recording the calls made to it. Built with `createApi`
+ * over a fake transport, so methods added to the contract later need no change here.
+ */
 export function createFakeApi(initial: CaptureEvent[] = []) {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const calls: { method: string; payload: unknown }[] = [];
   let snapshotEvents = initial;
   let snapshotGate: Promise<void> = Promise.resolve();
-  const record = (method: string) => (payload?: unknown) => {
-    calls.push({ method, payload });
-    return Promise.resolve(undefined);
-  };
-  const api: InspectorApi = {
+  const handlers: Partial<Record<MethodName, (payload: unknown) => Promise<unknown>>> = {
     getInfo: () => Promise.resolve({ shell: 'browser', version: 'test', session: HEADER }),
     connect: (payload) => {
       calls.push({ method: 'connect', payload });
       return Promise.resolve({ conn: 'c9' });
     },
-    send: record('send'),
-    ping: record('ping'),
-    close: record('close'),
     snapshot: async (): Promise<SessionSnapshot> => {
       const events = [...snapshotEvents];
       await snapshotGate;
@@ -39,15 +36,22 @@ export function createFakeApi(initial: CaptureEvent[] = []) {
       return Promise.resolve({ header: { ...HEADER, startedAt: 1 }, events: initial, problems: [] });
     },
     startProxy: () => Promise.reject(new Error('no proxy')),
-    stopProxy: () => Promise.resolve(),
     listProxies: () => Promise.resolve([]),
-    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+  };
+  const api: InspectorApi = createApi({
+    invoke: (method, payload) => {
+      const handler = handlers[method];
+      if (handler) return handler(payload);
+      calls.push({ method, payload });
+      return Promise.resolve(undefined);
+    },
+    subscribe: (event, listener) => {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (payload: unknown) => void);
-      return () => set.delete(listener as (payload: unknown) => void);
+      set.add(listener);
+      return () => set.delete(listener);
     },
-  };
+  });
   return {
     api,
     calls,

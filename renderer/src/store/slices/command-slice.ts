@@ -1,4 +1,4 @@
-import type { ConnectRequest } from '../../../../shared/api/contract.js';
+import type { ConnectRequest, StartProxyRequest } from '../../../../shared/api/contract.js';
 import type { ConnKey } from '../keys.js';
 
 /** User intents that call the core. Implemented in create-store.ts where the API and the ingest are in scope. */
@@ -10,5 +10,7 @@ export interface CommandSlice {
   ping: (key: ConnKey, data?: string) => Promise<boolean>;
   closeConnection: (key: ConnKey, code?: number, reason?: string) => Promise<boolean>;
   openSessionFile: (name: string, content: string) => Promise<boolean>;
+  startProxy: (request: StartProxyRequest) => Promise<boolean>;
+  stopProxy: (id: string) => Promise<boolean>;
   dismissNotice: () => void;
 }

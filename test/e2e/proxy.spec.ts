@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import WebSocket from 'ws';
+import type { InspectorServer } from './support/inspector-server.js';
+import { startInspectorServer } from './support/inspector-server.js';
+import { InspectorPage } from './support/inspector-page.js';
+import type { TestWsServer } from './support/ws-servers.js';
+import { startEchoServer } from './support/ws-servers.js';
+
+let inspector: InspectorServer;
+let echo: TestWsServer;
+
+test.beforeAll(async () => {
+  inspector = await startInspectorServer();
+  echo = await startEchoServer();
+});
+
+test.afterAll(async () => {
+  await inspector?.stop();
+  await echo?.close();
+});
+
+/** A plain client talking through the proxy: one message, its echo, then a normal close. */
+function talkThrough(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('open', () => ws.send('via proxy'));
+    ws.on('message', (data: Buffer) => {
+      ws.close(1000, 'bye');
+      resolve(data.toString());
+    });
+    ws.on('error', reject);
+  });
+}
+
+test('starts a reverse proxy from the UI and shows the proxied connection', async ({ page }) => {
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  await page.getByTestId('proxy-options').click();
+  await page.getByTestId('proxy-target').fill(echo.url.replace('/echo', ''));
+  await page.getByTestId('proxy-start').click();
+  const item = page.getByTestId('proxy-item');
+  await expect(item).toContainText('reverse');
+  const address = (await item.locator('code').textContent()) ?? '';
+  expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+
+  expect(await talkThrough(`ws://${address}/echo`)).toBe('via proxy');
+  const proxied = ui.connections.items().first();
+  await proxied.click();
+  await expect(proxied).toContainText('proxied');
+  await ui.traffic.framesMode().click();
+  await expect(ui.traffic.rowsByDir('c2s').filter({ hasText: 'via proxy' })).toHaveCount(1);
+  await expect(ui.traffic.rowsByDir('s2c').filter({ hasText: 'via proxy' })).toHaveCount(1);
+  await expect(ui.composer.root()).toHaveCount(0);
+  await expect(item).toContainText(/\d+ connections?/);
+  await ui.screenshot('15-proxy');
+
+  await page.getByTestId('proxy-stop').click();
+  await expect(item).toHaveCount(0);
+});
