@@ -51,3 +51,13 @@ test('serves the UI with a CSP that forbids inline scripts', async ({ request })
   expect(csp).not.toContain('unsafe-inline');
   expect(response.headers()['x-content-type-options']).toBe('nosniff');
 });
+
+test('when the core process goes away the page says so', async ({ page }) => {
+  const own = await startInspectorServer();
+  const ui = new InspectorPage(page);
+  await ui.open(own.url);
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await expect(page.getByTestId('link-banner')).toHaveCount(0);
+  await own.stop();
+  await expect(page.getByTestId('link-banner')).toContainText('Disconnected from core');
+});
