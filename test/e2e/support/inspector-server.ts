@@ -10,8 +10,9 @@ const serveJs = path.join(repoRoot, 'build', 'main', 'bridge', 'serve.js');
 let built = false;
 
 /**
- * Build once per worker so the tests drive the current code. `E2E_SKIP_BUILD=1` reuses an existing build. Falls back
- * to tsc + vite when the full build script is unavailable.
+ * Build once per worker so the tests drive the current code. `E2E_SKIP_BUILD=1` reuses an existing build. When the full
+ * build fails, falls back to tsc + vite; tsc still emits JavaScript on type errors, so a type error elsewhere in the tree
+ * (type checking is its own CI step) does not stop the UI tests as long as both outputs exist.
  */
 export function ensureBuilt(): void {
   if (built || (process.env.E2E_SKIP_BUILD === '1' && existsSync(serveJs))) return;
@@ -22,7 +23,9 @@ export function ensureBuilt(): void {
       cwd: repoRoot,
       stdio: 'inherit',
     });
-    if (tsc.status !== 0 || vite.status !== 0) throw new Error('building the app failed');
+    if (vite.status !== 0 || !existsSync(serveJs)) throw new Error('building the app failed');
+    if (tsc.status !== 0)
+      console.warn('e2e: tsc reported type errors; testing the JavaScript it emitted anyway');
   }
   built = true;
 }
