@@ -26,6 +26,8 @@ export interface ConnectionIdentity {
   peer?: string;
   target?: string;
   options?: ConnectionEvent['options'];
+  /** A reconnect's link to the connection it replaces. */
+  link?: Pick<ConnectionEvent, 'reconnectOf' | 'attempt' | 'reconnectDelayMs'>;
 }
 
 export interface ConnectionRecorderOptions extends ConnectionIdentity {
@@ -106,6 +108,7 @@ export class ConnectionRecorder {
     if (options.peer !== undefined) event.peer = options.peer;
     if (options.target !== undefined) event.target = options.target;
     if (options.options !== undefined) event.options = options.options;
+    if (options.link) Object.assign(event, options.link);
     this.emitEvent(event);
   }
 

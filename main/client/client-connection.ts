@@ -2,8 +2,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import type { ConnectHeartbeat } from '../../shared/api/contract.js';
 import type { HttpHeader } from '../../shared/model/handshake.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
+import { Heartbeat } from './heartbeat.js';
 import { tapSocket } from './socket-tap.js';
 
 export interface ClientConnectionOptions {
@@ -11,10 +13,14 @@ export interface ClientConnectionOptions {
   headers?: HttpHeader[];
   protocols?: string[];
   insecure?: boolean;
-  /** Send a protocol ping this often while open. */
+  /** Send a protocol ping this often while open (shorthand for a ping heartbeat). */
   pingIntervalMs?: number;
+  /** Send a protocol ping or a text message at an interval while open. */
+  heartbeat?: ConnectHeartbeat;
   handshakeTimeoutMs?: number;
   recorder: ConnectionRecorder;
+  /** Called once, when the upgrade completed. */
+  onOpen?: () => void;
   /** Called once, after the connection's `end` record. */
   onEnd?: () => void;
 }
@@ -50,7 +56,7 @@ export class ClientConnection {
   private readonly recorder: ConnectionRecorder;
   private readonly ws: WebSocket;
   private socket: net.Socket | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeats: Heartbeat[] = [];
   private readonly recordedErrors = new WeakSet<object>();
   private connected = false;
   private weSentFin = false;
@@ -73,8 +79,11 @@ export class ClientConnection {
     });
     this.ws.on('error', (error) => this.recordError(error, 'ws'));
     this.ws.on('unexpected-response', (req, res) => this.onUnexpectedResponse(req, res));
-    this.ws.on('open', () => this.startPinging());
-    this.ws.on('close', () => this.stopPinging());
+    this.ws.on('open', () => {
+      this.startHeartbeats();
+      options.onOpen?.();
+    });
+    this.ws.on('close', () => this.stopHeartbeats());
   }
 
   get state(): (typeof stateNames)[number] {
@@ -239,24 +248,31 @@ export class ClientConnection {
     socket.once('close', () => clearTimeout(force));
   }
 
-  private startPinging(): void {
-    const every = this.options.pingIntervalMs;
-    if (!every) return;
-    this.pingTimer = setInterval(() => {
-      if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
-    }, every);
-    this.pingTimer.unref();
+  private startHeartbeats(): void {
+    const { pingIntervalMs, heartbeat } = this.options;
+    const settings: ConnectHeartbeat[] = [
+      ...(pingIntervalMs ? [{ intervalMs: pingIntervalMs, kind: 'ping' as const }] : []),
+      ...(heartbeat ? [heartbeat] : []),
+    ];
+    for (const setting of settings) {
+      const beat = new Heartbeat(setting, {
+        isOpen: () => this.ws.readyState === WebSocket.OPEN,
+        ping: (payload) => this.ws.ping(payload),
+        sendText: (text) => this.ws.send(text),
+      });
+      beat.start();
+      this.heartbeats.push(beat);
+    }
   }
 
-  private stopPinging(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
+  private stopHeartbeats(): void {
+    for (const beat of this.heartbeats.splice(0)) beat.stop();
   }
 
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
-    this.stopPinging();
+    this.stopHeartbeats();
     this.recorder.end();
     this.options.onEnd?.();
   }

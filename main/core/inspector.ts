@@ -5,12 +5,14 @@ import type {
   EventPayload,
   InspectorService,
   ProxyInfo,
+  ReconnectNotice,
   RequestOf,
   SessionSnapshot,
   Unsubscribe,
 } from '../../shared/api/contract.js';
 import type { CaptureEvent, ConnectionId } from '../../shared/model/events.js';
 import type { SessionHeader } from '../../shared/model/session.js';
+import { applyAuth } from '../../shared/connect/auth.js';
 import { parseSession } from '../../shared/session/parse.js';
 import { createSessionHeader } from '../../shared/session/serialize.js';
 import type { Leg } from '../../shared/model/wire.js';
@@ -26,6 +28,8 @@ import {
   type ProxiedConnectionInfo,
   type ProxyController,
 } from './proxy-controller.js';
+import { ReconnectChain, type ReconnectLink } from './reconnect-chain.js';
+import { DEFAULT_STORM_CONCURRENCY, runStorm } from './storm.js';
 import { appVersion } from './version.js';
 
 export interface InspectorOptions {
@@ -48,6 +52,8 @@ export interface Inspector extends InspectorService {
   createRecorder(info: { mode: 'proxy' } & ProxiedConnectionInfo): ConnectionRecorder;
   /** Deliver batched records to subscribers now. */
   flush(): void;
+  /** Like `storm`, resolving once every connection of the storm has ended (the CLI waits for this). */
+  runStorm(request: RequestOf<'storm'>): Promise<{ conns: ConnectionId[] }>;
   /** Abort open connections, stop proxies, flush and close the session file. */
   dispose(): Promise<void>;
 }
@@ -116,6 +122,100 @@ export function createInspector(options: InspectorOptions): Inspector {
     return proxyController;
   };
 
+  /** Connections the user closed or aborted: their end is not a reason to reconnect. */
+  const closedByUser = new Set<ConnectionId>();
+  /** Every connection of a reconnect chain, mapped to its chain. */
+  const chains = new Map<ConnectionId, ReconnectChain>();
+  const reconnectListeners = new Set<(notice: ReconnectNotice) => void>();
+  const storms = new Set<ReturnType<typeof runStorm>>();
+  let disposing = false;
+
+  const notifyReconnect = (notice: ReconnectNotice): void => {
+    for (const listener of reconnectListeners) listener(notice);
+  };
+
+  /** Start one client connection (a first attempt, a reconnect, or one of a storm) and return its id. */
+  const openClient = (
+    request: RequestOf<'connect'>,
+    link?: ReconnectLink,
+    hooks: { onOpen?: () => void; onEnd?: () => void } = {},
+  ): ConnectionId => {
+    if (disposing) throw new Error('the inspector is shutting down');
+    parseWebSocketUrl(request.url);
+    const authorized = applyAuth(request.url, request.headers ?? [], request.auth);
+    const url = parseWebSocketUrl(authorized.url);
+    const recorder = makeRecorder({
+      mode: 'client',
+      url: url.href,
+      options: {
+        ...(request.protocols ? { protocols: request.protocols } : {}),
+        ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
+        ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
+        ...(request.auth ? { auth: request.auth.kind } : {}),
+        ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}),
+        ...(request.reconnect ? { reconnect: request.reconnect } : {}),
+      },
+      ...(link ? { link } : {}),
+    });
+    const conn = recorder.conn;
+    const chain = link ? chains.get(link.reconnectOf) : undefined;
+    if (chain) chains.set(conn, chain);
+    try {
+      const connection = new ClientConnection({
+        url: url.href,
+        ...(authorized.headers.length > 0 ? { headers: authorized.headers } : {}),
+        ...(request.protocols ? { protocols: request.protocols } : {}),
+        ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
+        ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
+        ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}),
+        recorder,
+        ...(hooks.onOpen ? { onOpen: hooks.onOpen } : {}),
+        onEnd: () => {
+          hooks.onEnd?.();
+          chains.get(conn)?.connectionEnded(conn, closedByUser.has(conn) || disposing);
+        },
+      });
+      connections.set(conn, connection);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      recorder.error('INVALID_REQUEST', message, 'client');
+      recorder.end();
+      throw new TypeError(message);
+    }
+    return conn;
+  };
+
+  const startStorm = (request: RequestOf<'storm'>): ReturnType<typeof runStorm> => {
+    if (disposing) throw new Error('the inspector is shutting down');
+    const { count, concurrency, intervalMs, holdMs, ...connectOptions } = request;
+    parseWebSocketUrl(request.url);
+    applyAuth(request.url, request.headers ?? [], request.auth);
+    const storm = runStorm(
+      {
+        count,
+        concurrency: concurrency ?? Math.min(count, DEFAULT_STORM_CONCURRENCY),
+        intervalMs: intervalMs ?? 0,
+        holdMs: holdMs ?? 0,
+      },
+      {
+        open: (hooks) => openClient(connectOptions, undefined, hooks),
+        close: (conn) => {
+          const connection = connections.get(conn);
+          if (!connection || connection.isEnded) return;
+          closedByUser.add(conn);
+          try {
+            connection.close(1000, '');
+          } catch {
+            connection.abort();
+          }
+        },
+      },
+    );
+    storms.add(storm);
+    void storm.finished.then(() => storms.delete(storm));
+    return storm;
+  };
+
   const inspector: Inspector = {
     header,
     clock,
@@ -124,34 +224,28 @@ export function createInspector(options: InspectorOptions): Inspector {
 
     connect: (request: RequestOf<'connect'>) =>
       attempt(() => {
-        const url = parseWebSocketUrl(request.url);
-        const recorder = makeRecorder({
-          mode: 'client',
-          url: url.href,
-          options: {
-            ...(request.protocols ? { protocols: request.protocols } : {}),
-            ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
-            ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
-          },
-        });
-        try {
-          const connection = new ClientConnection({
-            url: url.href,
-            ...(request.headers ? { headers: request.headers } : {}),
-            ...(request.protocols ? { protocols: request.protocols } : {}),
-            ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
-            ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
-            recorder,
+        const conn = openClient(request);
+        if (request.reconnect) {
+          const chain = new ReconnectChain(conn, request.reconnect, {
+            open: (link) => openClient(request, link),
+            notify: (notice) => notifyReconnect(notice),
           });
-          connections.set(recorder.conn, connection);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          recorder.error('INVALID_REQUEST', message, 'client');
-          recorder.end();
-          throw new TypeError(message);
+          chains.set(conn, chain);
         }
-        return { conn: recorder.conn };
+        return { conn };
       }),
+
+    stopReconnect: (request: RequestOf<'stopReconnect'>) =>
+      attempt(() => {
+        connectionFor(request.conn);
+        chains.get(request.conn)?.stop();
+      }),
+
+    storm: (request: RequestOf<'storm'>) =>
+      attempt(() => startStorm(request).started.then((conns) => ({ conns }))),
+
+    runStorm: (request: RequestOf<'storm'>) =>
+      attempt(() => startStorm(request).finished.then((conns) => ({ conns }))),
 
     send: (request: RequestOf<'send'>) =>
       attempt(() => connectionFor(request.conn).send(request.kind, request.data)),
@@ -159,7 +253,12 @@ export function createInspector(options: InspectorOptions): Inspector {
     ping: (request: RequestOf<'ping'>) => attempt(() => connectionFor(request.conn).ping(request.data)),
 
     close: (request: RequestOf<'close'>) =>
-      attempt(() => connectionFor(request.conn).close(request.code ?? 1000, request.reason ?? '')),
+      attempt(() => {
+        const connection = connectionFor(request.conn);
+        closedByUser.add(request.conn);
+        chains.get(request.conn)?.stop();
+        connection.close(request.code ?? 1000, request.reason ?? '');
+      }),
 
     snapshot: () => {
       log.flush();
@@ -183,6 +282,11 @@ export function createInspector(options: InspectorOptions): Inspector {
       if (event === 'capture') {
         return log.subscribe((events) => (listener as (payload: CaptureBatch) => void)({ events }));
       }
+      if (event === 'reconnect') {
+        const notify = listener as (payload: ReconnectNotice) => void;
+        reconnectListeners.add(notify);
+        return () => reconnectListeners.delete(notify);
+      }
       if (event === 'proxies' && proxyController?.onChange) {
         return proxyController.onChange(listener as (payload: ProxyInfo[]) => void);
       }
@@ -194,6 +298,9 @@ export function createInspector(options: InspectorOptions): Inspector {
     flush: () => log.flush(),
 
     dispose: async () => {
+      disposing = true;
+      for (const storm of storms) storm.cancel();
+      for (const chain of new Set(chains.values())) chain.stop();
       for (const connection of connections.values()) {
         if (!connection.isEnded) connection.abort();
       }

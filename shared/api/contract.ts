@@ -6,8 +6,22 @@
 import type { CaptureEvent, ConnectionId } from '../model/events.js';
 import type { HttpHeader } from '../model/handshake.js';
 import type { SessionHeader, SessionReadProblem } from '../model/session.js';
+import { encodeUtf8 } from '../protocol/utf8.js';
 import type { Validated } from './validate.js';
-import { arrayOf, bool, int, none, obj, oneOf, optional, str, trusted } from './validate.js';
+import {
+  arrayOf,
+  bool,
+  byKind,
+  int,
+  none,
+  numIn,
+  obj,
+  oneOf,
+  optional,
+  refine,
+  str,
+  trusted,
+} from './validate.js';
 
 export interface AppInfo {
   shell: 'electron' | 'browser' | 'cli';
@@ -40,13 +54,105 @@ export interface SessionSnapshot {
 const header = obj({ name: str({ min: 1, max: 1024 }), value: str({ max: 65_536 }) });
 const connId = str({ min: 1, max: 64 });
 
-export const connectRequest = obj({
+const DAY_MS = 86_400_000;
+
+/** Credentials applied to the upgrade request (see shared/connect/auth.ts); they show in the recorded request head. */
+export const connectAuth = byKind({
+  /** `Authorization: Bearer <token>` */
+  bearer: obj({ kind: oneOf('bearer'), token: str({ min: 1, max: 8192 }) }),
+  /** `Authorization: Basic base64(user:password)` (RFC 7617: the user may not contain ':') */
+  basic: obj({
+    kind: oneOf('basic'),
+    user: refine(str({ max: 1024 }), (user) => (user.includes(':') ? 'a user name without ":"' : undefined)),
+    password: str({ max: 1024 }),
+  }),
+  /** `?name=value` appended to the URL (browsers cannot set headers on a WebSocket, so many APIs do this). */
+  query: obj({ kind: oneOf('query'), name: str({ min: 1, max: 256 }), value: str({ max: 8192 }) }),
+});
+
+/** Something sent at an interval while open: a protocol ping (payload = message) or a text message. */
+export const connectHeartbeat = refine(
+  obj({
+    intervalMs: int({ min: 10, max: DAY_MS }),
+    kind: oneOf('ping', 'message'),
+    message: optional(str({ max: 1024 * 1024 })),
+  }),
+  (h) => {
+    if (h.kind === 'message' && !h.message) return 'a non-empty message for kind "message"';
+    if (h.kind === 'ping' && h.message !== undefined && encodeUtf8(h.message).length > 125)
+      return 'a ping payload of at most 125 bytes (RFC 6455 §5.5)';
+    return undefined;
+  },
+);
+
+/**
+ * Open a new connection (new id, same options) after an abnormal end, i.e. any end the user did not ask for.
+ * Delay of attempt n (1, 2, ...): min(maxDelayMs, initialDelayMs × factor^(n-1)), then reduced by up to
+ * `jitter` × itself at random. `factor` defaults to 2, `jitter` to 0, `maxAttempts` to unlimited.
+ */
+export const connectReconnect = refine(
+  obj({
+    initialDelayMs: int({ min: 10, max: DAY_MS }),
+    maxDelayMs: int({ min: 10, max: DAY_MS }),
+    factor: optional(numIn({ min: 1, max: 10 })),
+    maxAttempts: optional(int({ min: 1, max: 1_000_000 })),
+    jitter: optional(numIn({ min: 0, max: 1 })),
+  }),
+  (r) =>
+    r.maxDelayMs < r.initialDelayMs
+      ? `maxDelayMs (${r.maxDelayMs}) >= initialDelayMs (${r.initialDelayMs})`
+      : undefined,
+);
+
+export const connectRequest = refine(
+  obj({
+    url: str({ min: 1, max: 8192 }),
+    headers: optional(arrayOf(header, 200)),
+    protocols: optional(arrayOf(str({ min: 1, max: 256 }), 50)),
+    insecure: optional(bool),
+    /** Protocol ping at this interval; same as `heartbeat: { kind: 'ping', intervalMs }`. */
+    pingIntervalMs: optional(int({ min: 10, max: DAY_MS })),
+    auth: optional(connectAuth),
+    heartbeat: optional(connectHeartbeat),
+    reconnect: optional(connectReconnect),
+  }),
+  (r) =>
+    r.pingIntervalMs !== undefined && r.heartbeat?.kind === 'ping'
+      ? 'either pingIntervalMs or a ping heartbeat, not both'
+      : undefined,
+);
+
+export const MAX_STORM_CONNECTIONS = 10_000;
+
+/** Open `count` connections to one URL, `concurrency` at a time, starting one every `intervalMs`; hold each open. */
+export const stormRequest = obj({
   url: str({ min: 1, max: 8192 }),
+  count: int({ min: 1, max: MAX_STORM_CONNECTIONS }),
+  /** Connections in progress at once. Default min(count, 50). */
+  concurrency: optional(int({ min: 1, max: 1000 })),
+  /** Pause between starting two connections. Default 0. */
+  intervalMs: optional(int({ min: 0, max: 60_000 })),
+  /** How long each connection stays open before the client closes it with 1000. Default 0 (close at once). */
+  holdMs: optional(int({ min: 0, max: 3_600_000 })),
   headers: optional(arrayOf(header, 200)),
   protocols: optional(arrayOf(str({ min: 1, max: 256 }), 50)),
   insecure: optional(bool),
-  pingIntervalMs: optional(int({ min: 10, max: 86_400_000 })),
+  auth: optional(connectAuth),
 });
+
+export const stopReconnectRequest = obj({ conn: connId });
+
+/** Pushed when a reconnect chain decides what happens after one of its connections ended. */
+export interface ReconnectNotice {
+  /** The connection that ended. */
+  conn: ConnectionId;
+  /** The chain's first connection. */
+  chain: ConnectionId;
+  /** `scheduled`: attempt `attempt` starts in `delayMs`; `stopped`: the user stopped it; `exhausted`: maxAttempts reached. */
+  state: 'scheduled' | 'stopped' | 'exhausted';
+  attempt: number;
+  delayMs?: number;
+}
 
 export const sendRequest = obj({
   conn: connId,
@@ -83,7 +189,12 @@ export const methods = {
   connect: { request: connectRequest, response: trusted<{ conn: ConnectionId }>() },
   send: { request: sendRequest, response: trusted<void>() },
   ping: { request: pingRequest, response: trusted<void>() },
+  /** Closing any connection of a reconnect chain also stops the chain. */
   close: { request: closeRequest, response: trusted<void>() },
+  /** Stop a reconnect chain (any of its connections) without closing its live connection. */
+  stopReconnect: { request: stopReconnectRequest, response: trusted<void>() },
+  /** Resolves once every connection of the storm has started (records keep arriving as `capture` events). */
+  storm: { request: stormRequest, response: trusted<{ conns: ConnectionId[] }>() },
   /** Everything recorded so far in the live session (for a window that opens or reconnects). */
   snapshot: { request: none, response: trusted<SessionSnapshot>() },
   /** Parse a session file's content; the result is shown read-only beside the live session. */
@@ -97,6 +208,7 @@ export const events = {
   /** New capture records, in order, batched (never one message per frame). */
   capture: trusted<CaptureBatch>(),
   proxies: trusted<ProxyInfo[]>(),
+  reconnect: trusted<ReconnectNotice>(),
 } as const;
 
 export type Methods = typeof methods;
@@ -110,6 +222,10 @@ export type Unsubscribe = () => void;
 export type ConnectRequest = RequestOf<'connect'>;
 export type SendRequest = RequestOf<'send'>;
 export type CloseRequest = RequestOf<'close'>;
+export type ConnectAuth = NonNullable<ConnectRequest['auth']>;
+export type ConnectHeartbeat = NonNullable<ConnectRequest['heartbeat']>;
+export type ConnectReconnect = NonNullable<ConnectRequest['reconnect']>;
+export type StormRequest = RequestOf<'storm'>;
 export type StartProxyRequest = RequestOf<'startProxy'>;
 export type { HttpHeader };
 

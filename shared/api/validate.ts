@@ -101,3 +101,38 @@ export const trusted =
   <T>(): Validator<T> =>
   (v) =>
     v as T;
+
+/** A finite number within bounds (fractions allowed). */
+export const numIn =
+  (opts: { min?: number; max?: number }): Validator<number> =>
+  (v, path = '') => {
+    const n = num(v, path);
+    if (opts.min !== undefined && n < opts.min) throw new PayloadError(path, `number >= ${opts.min}`);
+    if (opts.max !== undefined && n > opts.max) throw new PayloadError(path, `number <= ${opts.max}`);
+    return n;
+  };
+
+/** One of several object shapes, chosen by the string in `kind` (a discriminated union). */
+export const byKind =
+  <const M extends Record<string, Validator<object>>>(
+    variants: M,
+  ): Validator<{ [K in keyof M]: Validated<M[K]> & { kind: K } }[keyof M]> =>
+  (v, path = '') => {
+    if (!isRecord(v)) throw new PayloadError(path, 'object');
+    const kind = v.kind;
+    const variant = typeof kind === 'string' && Object.hasOwn(variants, kind) ? variants[kind] : undefined;
+    if (!variant) {
+      throw new PayloadError(path ? `${path}.kind` : 'kind', `one of ${Object.keys(variants).join(', ')}`);
+    }
+    return variant(v, path) as { [K in keyof M]: Validated<M[K]> & { kind: K } }[keyof M];
+  };
+
+/** A further check on a value that passed `inner`; `expected` says what was wanted, as in other errors. */
+export const refine =
+  <T>(inner: Validator<T>, check: (value: T) => string | undefined): Validator<T> =>
+  (v, path = '') => {
+    const value = inner(v, path);
+    const problem = check(value);
+    if (problem !== undefined) throw new PayloadError(path, problem);
+    return value;
+  };

@@ -28,8 +28,27 @@ export interface ConnectionEvent extends Base {
   /** For proxied connections: the client's address and the upstream target. */
   peer?: string;
   target?: string;
-  /** The options the user asked for (client mode), for the record. */
-  options?: { protocols?: string[]; insecure?: boolean; pingIntervalMs?: number };
+  /** The options the user asked for (client mode), for the record. Credentials are not repeated here. */
+  options?: {
+    protocols?: string[];
+    insecure?: boolean;
+    pingIntervalMs?: number;
+    auth?: 'bearer' | 'basic' | 'query';
+    heartbeat?: { intervalMs: number; kind: 'ping' | 'message'; message?: string };
+    reconnect?: {
+      initialDelayMs: number;
+      maxDelayMs: number;
+      factor?: number;
+      maxAttempts?: number;
+      jitter?: number;
+    };
+  };
+  /** A reconnect: the connection of the same chain whose end caused this attempt. */
+  reconnectOf?: ConnectionId;
+  /** A reconnect: 1 for the first reconnect of the chain, 2 for the next, ... */
+  attempt?: number;
+  /** A reconnect: the backoff delay waited after `reconnectOf` ended, ms. */
+  reconnectDelayMs?: number;
 }
 
 export interface HttpRequestEvent extends Base {
