@@ -99,8 +99,11 @@ export async function proxyConnection(
   };
   const consumers = { c2s: capture.stream('c2s'), s2c: capture.stream('s2c') };
   const tap = (dir: Direction, chunk: Buffer): void => {
-    taps[dir].push(chunk);
-    options.drainer.wake(taps[dir], consumers[dir]);
+    const queue = taps[dir];
+    const consumer = consumers[dir];
+    queue.push(chunk);
+    if (consumer.cheap && queue.drain(consumer) === false) return;
+    options.drainer.wake(queue, consumer);
   };
   // Bytes the client sent right behind its head are part of the c2s stream.
   if (request.rest.length > 0) tap('c2s', request.rest);

@@ -10,6 +10,11 @@ export interface TapConsumer {
   lost?(frames: number, bytes: number): void;
   /** False while the consumer cannot take more bytes now (the queue holds them, then drops whole frames). */
   ready?(): boolean;
+  /**
+   * The consumer only hands bytes on (no parsing), so the relay may drain into it right away instead of after the
+   * I/O phase.
+   */
+  cheap?: boolean;
 }
 
 export interface TapQueueOptions {

@@ -176,6 +176,7 @@ export function workerCaptureFactory(
         host.post({ k: 'dropped', conn, at: at(), dir, frames, bytes, lost: false }),
       lost: (frames, bytes) => host.post({ k: 'dropped', conn, at: at(), dir, frames, bytes, lost: true }),
       ready: () => host.ready(conn),
+      cheap: true,
     });
     const streams = { c2s: stream('c2s'), s2c: stream('s2c') };
     const capture: ProxyCapture = {
