@@ -1,54 +1,216 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
-import type { ConnectRequest, HttpHeader } from '../../../shared/api/contract.js';
+import type { FormEvent, ReactNode } from 'react';
+import type { ConnectFields } from '../ui/connect-request.js';
+import { buildConnectRequest, emptyConnectFields } from '../ui/connect-request.js';
 import { useInspector } from '../ui/store-context.js';
 
-/** "Name: value" lines to headers; returns the first bad line instead when one has no colon or no name. */
-export function parseHeaderLines(text: string): { headers: HttpHeader[] } | { error: string } {
-  const headers: HttpHeader[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!name) return { error: `Header line needs "Name: value": ${line}` };
-    headers.push({ name, value: line.slice(colon + 1).trim() });
-  }
-  return { headers };
+type Update = <K extends keyof ConnectFields>(key: K, value: ConnectFields[K]) => void;
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <label>
+      <span>
+        {label} {hint && <span className="hint">{hint}</span>}
+      </span>
+      {children}
+    </label>
+  );
+}
+
+function TextInput({
+  id,
+  value,
+  onChange,
+  label,
+  type = 'text',
+}: {
+  id: string;
+  value: string;
+  onChange: (v: string) => void;
+  label: string;
+  type?: 'text' | 'password';
+}) {
+  return (
+    <input
+      type={type}
+      aria-label={label}
+      data-testid={id}
+      spellCheck={false}
+      autoComplete="off"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
+function AuthFields({ f, update }: { f: ConnectFields; update: Update }) {
+  return (
+    <>
+      <Field label="Credentials">
+        <select
+          aria-label="Credentials"
+          data-testid="connect-auth"
+          value={f.authKind}
+          onChange={(e) => update('authKind', e.target.value as ConnectFields['authKind'])}
+        >
+          <option value="none">None</option>
+          <option value="bearer">Bearer token (Authorization header)</option>
+          <option value="basic">Basic (user and password)</option>
+          <option value="query">Query parameter (?name=value)</option>
+        </select>
+      </Field>
+      {f.authKind === 'bearer' && (
+        <Field label="Token">
+          <TextInput
+            id="connect-token"
+            label="Bearer token"
+            type="password"
+            value={f.token}
+            onChange={(v) => update('token', v)}
+          />
+        </Field>
+      )}
+      {f.authKind === 'basic' && (
+        <div className="field-pair">
+          <Field label="User">
+            <TextInput id="connect-user" label="User" value={f.user} onChange={(v) => update('user', v)} />
+          </Field>
+          <Field label="Password">
+            <TextInput
+              id="connect-password"
+              label="Password"
+              type="password"
+              value={f.password}
+              onChange={(v) => update('password', v)}
+            />
+          </Field>
+        </div>
+      )}
+      {f.authKind === 'query' && (
+        <div className="field-pair">
+          <Field label="Name">
+            <TextInput
+              id="connect-query-name"
+              label="Query parameter name"
+              value={f.queryName}
+              onChange={(v) => update('queryName', v)}
+            />
+          </Field>
+          <Field label="Value">
+            <TextInput
+              id="connect-query-value"
+              label="Query parameter value"
+              type="password"
+              value={f.queryValue}
+              onChange={(v) => update('queryValue', v)}
+            />
+          </Field>
+        </div>
+      )}
+    </>
+  );
+}
+
+function HeartbeatFields({ f, update }: { f: ConnectFields; update: Update }) {
+  return (
+    <>
+      <Field label="Heartbeat">
+        <select
+          aria-label="Heartbeat"
+          data-testid="connect-heartbeat"
+          value={f.heartbeatKind}
+          onChange={(e) => update('heartbeatKind', e.target.value as ConnectFields['heartbeatKind'])}
+        >
+          <option value="none">None</option>
+          <option value="ping">Protocol ping</option>
+          <option value="message">Text message</option>
+        </select>
+      </Field>
+      {f.heartbeatKind !== 'none' && (
+        <div className="field-pair">
+          <Field label="Every" hint="seconds">
+            <TextInput
+              id="connect-heartbeat-seconds"
+              label="Heartbeat interval in seconds"
+              value={f.heartbeatSeconds}
+              onChange={(v) => update('heartbeatSeconds', v)}
+            />
+          </Field>
+          <Field
+            label={f.heartbeatKind === 'ping' ? 'Payload' : 'Message'}
+            hint={f.heartbeatKind === 'ping' ? 'optional' : undefined}
+          >
+            <TextInput
+              id="connect-heartbeat-message"
+              label="Heartbeat payload"
+              value={f.heartbeatMessage}
+              onChange={(v) => update('heartbeatMessage', v)}
+            />
+          </Field>
+        </div>
+      )}
+    </>
+  );
+}
+
+function ReconnectFields({ f, update }: { f: ConnectFields; update: Update }) {
+  return (
+    <>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid="connect-reconnect"
+          checked={f.reconnect}
+          onChange={(e) => update('reconnect', e.target.checked)}
+        />
+        Reconnect after an abnormal end
+      </label>
+      {f.reconnect && (
+        <div className="field-triple">
+          <Field label="First" hint="s">
+            <TextInput
+              id="connect-reconnect-first"
+              label="First reconnect delay in seconds"
+              value={f.reconnectInitialSeconds}
+              onChange={(v) => update('reconnectInitialSeconds', v)}
+            />
+          </Field>
+          <Field label="Max" hint="s">
+            <TextInput
+              id="connect-reconnect-max"
+              label="Longest reconnect delay in seconds"
+              value={f.reconnectMaxSeconds}
+              onChange={(v) => update('reconnectMaxSeconds', v)}
+            />
+          </Field>
+          <Field label="Attempts">
+            <TextInput
+              id="connect-reconnect-attempts"
+              label="Maximum reconnect attempts"
+              value={f.reconnectMaxAttempts}
+              onChange={(v) => update('reconnectMaxAttempts', v)}
+            />
+          </Field>
+        </div>
+      )}
+    </>
+  );
 }
 
 export function ConnectForm() {
   const connect = useInspector((s) => s.connect);
-  const [url, setUrl] = useState('');
-  const [headerText, setHeaderText] = useState('');
-  const [protocols, setProtocols] = useState('');
-  const [insecure, setInsecure] = useState(false);
-  const [pingSeconds, setPingSeconds] = useState('');
+  const [fields, setFields] = useState<ConnectFields>(emptyConnectFields);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const update: Update = (key, value) => setFields((f) => ({ ...f, [key]: value }));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const trimmed = url.trim();
-    if (!/^wss?:\/\//i.test(trimmed)) return setProblem('The URL must start with ws:// or wss://');
-    const parsed = parseHeaderLines(headerText);
-    if ('error' in parsed) return setProblem(parsed.error);
-    const request: ConnectRequest = { url: trimmed };
-    if (parsed.headers.length) request.headers = parsed.headers;
-    const list = protocols
-      .split(',')
-      .map((p) => p.trim())
-      .filter(Boolean);
-    if (list.length) request.protocols = list;
-    if (insecure) request.insecure = true;
-    if (pingSeconds.trim()) {
-      const ms = Math.round(Number(pingSeconds) * 1000);
-      if (!Number.isFinite(ms) || ms < 10)
-        return setProblem('Ping interval must be a number of seconds (≥ 0.01)');
-      request.pingIntervalMs = ms;
-    }
+    const built = buildConnectRequest(fields);
+    if ('error' in built) return setProblem(built.error);
     setProblem(null);
     setBusy(true);
-    await connect(request);
+    await connect(built.request);
     setBusy(false);
   };
 
@@ -61,8 +223,8 @@ export function ConnectForm() {
           data-testid="connect-url"
           placeholder="ws://host:port/path"
           spellCheck={false}
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
+          value={fields.url}
+          onChange={(e) => update('url', e.target.value)}
         />
         <button type="submit" className="primary" data-testid="connect-button" disabled={busy}>
           Connect
@@ -70,45 +232,33 @@ export function ConnectForm() {
       </div>
       <details className="connect-options">
         <summary data-testid="connect-options">Options</summary>
-        <label>
-          Headers <span className="hint">one “Name: value” per line</span>
+        <Field label="Headers" hint="one “Name: value” per line">
           <textarea
             aria-label="Request headers"
             data-testid="connect-headers"
             rows={3}
             spellCheck={false}
-            value={headerText}
-            onChange={(e) => setHeaderText(e.target.value)}
+            value={fields.headers}
+            onChange={(e) => update('headers', e.target.value)}
           />
-        </label>
-        <label>
-          Subprotocols <span className="hint">comma separated</span>
-          <input
-            type="text"
-            aria-label="Subprotocols"
-            data-testid="connect-protocols"
-            spellCheck={false}
-            value={protocols}
-            onChange={(e) => setProtocols(e.target.value)}
+        </Field>
+        <Field label="Subprotocols" hint="comma separated">
+          <TextInput
+            id="connect-protocols"
+            label="Subprotocols"
+            value={fields.protocols}
+            onChange={(v) => update('protocols', v)}
           />
-        </label>
-        <label>
-          Ping every <span className="hint">seconds, empty = never</span>
-          <input
-            type="text"
-            inputMode="decimal"
-            aria-label="Ping interval in seconds"
-            data-testid="connect-ping"
-            value={pingSeconds}
-            onChange={(e) => setPingSeconds(e.target.value)}
-          />
-        </label>
+        </Field>
+        <AuthFields f={fields} update={update} />
+        <HeartbeatFields f={fields} update={update} />
+        <ReconnectFields f={fields} update={update} />
         <label className="checkbox">
           <input
             type="checkbox"
             data-testid="connect-insecure"
-            checked={insecure}
-            onChange={(e) => setInsecure(e.target.checked)}
+            checked={fields.insecure}
+            onChange={(e) => update('insecure', e.target.checked)}
           />
           Accept invalid TLS certificates
         </label>

@@ -7,6 +7,7 @@ import { DetailPane } from './DetailPane.js';
 import { FindingsPanel } from './FindingsPanel.js';
 import { FramesTable } from './FramesTable.js';
 import { HandshakePanel } from './HandshakePanel.js';
+import { ReconnectStatus } from './ReconnectStatus.js';
 import { TrafficToolbar } from './TrafficToolbar.js';
 
 function ConnectionHeader({ view }: { view: ConnectionView }) {
@@ -23,6 +24,12 @@ function ConnectionHeader({ view }: { view: ConnectionView }) {
             HTTP/{view.httpVersion} {view.status}
           </span>
         )}
+        {view.attempt !== undefined && (
+          <span>
+            reconnect #{view.attempt}
+            {view.reconnectOf ? ` after ${view.reconnectOf}` : ''}
+          </span>
+        )}
         {view.mode === 'proxy' && <span>proxied{view.peer ? ` for ${view.peer}` : ''}</span>}
         {view.protocol && <span>protocol {view.protocol}</span>}
         <span>
@@ -34,6 +41,7 @@ function ConnectionHeader({ view }: { view: ConnectionView }) {
           {close}
         </span>
       )}
+      <ReconnectStatus view={view} />
       {view.error && view.state !== 'failed' && (
         <span className="header-alert" data-testid="connection-error">
           Error: {view.error}

@@ -37,6 +37,7 @@ const ConnectionItem = memo(function ConnectionItem({
           </span>
         </span>
         <span className="connection-line meta">
+          {view.attempt !== undefined && <span className="tag">reconnect #{view.attempt}</span>}
           {view.mode === 'proxy' && (
             <span className="tag" title={view.peer ? `client ${view.peer}` : undefined}>
               proxied

@@ -24,6 +24,9 @@ export interface ConnectionView {
   readOnly: boolean;
   url: string;
   mode: ConnectionMode;
+  /** A reconnect: the connection whose end caused it, and its attempt number in the chain. */
+  reconnectOf?: ConnectionId;
+  attempt?: number;
   /** Proxied connections: the client's address as the proxy saw it. */
   peer?: string;
   /** `t` of the connection record: the origin of relative times. */
@@ -99,6 +102,8 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       view.url = event.url;
       view.mode = event.mode;
       if (event.peer) view.peer = event.peer;
+      if (event.reconnectOf) view.reconnectOf = event.reconnectOf;
+      if (event.attempt !== undefined) view.attempt = event.attempt;
       view.startT = event.t;
       break;
     case 'http-request':

@@ -7,7 +7,7 @@ import { HotLog } from './hot-log.js';
 import type { Ingest, Scheduler } from './ingest.js';
 import { animationFrameScheduler, createIngest } from './ingest.js';
 import type { ConnKey, SourceId } from './keys.js';
-import { LIVE_SOURCE } from './keys.js';
+import { connKey, LIVE_SOURCE } from './keys.js';
 import { RowIndex } from './rows.js';
 import type { CommandSlice } from './slices/command-slice.js';
 import type { DataSlice, SourceInfo } from './slices/data-slice.js';
@@ -126,6 +126,8 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           await api.stopProxy({ id });
           set((state) => ({ proxies: state.proxies.filter((p) => p.id !== id) }));
         }),
+      stopReconnect: (key) =>
+        attempt('Stopping the reconnects', () => api.stopReconnect({ conn: connOf(key) })),
       dismissNotice: () => set({ notice: null }),
     };
   });
@@ -186,6 +188,11 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         else ingest.push(LIVE_SOURCE, batch.events);
       }),
       api.on('proxies', (proxies) => store.setState({ proxies })),
+      api.on('reconnect', (notice) =>
+        store.setState((state) => ({
+          reconnects: { ...state.reconnects, [connKey(LIVE_SOURCE, notice.conn)]: notice },
+        })),
+      ),
     );
     const link = options.link;
     if (link) {

@@ -103,3 +103,9 @@ export const startFloodServer = (count: number): Promise<TestWsServer> =>
       for (let i = 1; i <= count; i++) socket.send(JSON.stringify({ n: i, payload: 'x'.repeat(40) }));
     }),
   );
+
+/** Accepts the upgrade, then drops TCP without a close frame after `afterMs` (an abnormal end, 1006). */
+export const startDroppingServer = (afterMs: number): Promise<TestWsServer> =>
+  startServer((socket) => {
+    setTimeout(() => socket.terminate(), afterMs);
+  });

@@ -10,7 +10,11 @@ import {
 import { formatDuration, formatRelativeMs } from '../../../renderer/src/format/time.js';
 import { clipForDisplay, prettyJson, previewText } from '../../../renderer/src/format/text.js';
 import { encodeOutgoing } from '../../../renderer/src/components/Composer.js';
-import { parseHeaderLines } from '../../../renderer/src/components/ConnectForm.js';
+import {
+  buildConnectRequest,
+  emptyConnectFields,
+  parseHeaderLines,
+} from '../../../renderer/src/ui/connect-request.js';
 import { bridgeUrlFromPage } from '../../../renderer/src/api/bridge-transport.js';
 
 describe('bytes', () => {
@@ -103,5 +107,69 @@ describe('form input', () => {
       'ws://127.0.0.1:5000/api?token=a%2Bb',
     );
     expect(bridgeUrlFromPage('http://127.0.0.1:5000/index.html')).toBe('ws://127.0.0.1:5000/api');
+  });
+});
+
+describe('buildConnectRequest', () => {
+  const fields = (over: Partial<ReturnType<typeof emptyConnectFields>>) => ({
+    ...emptyConnectFields(),
+    url: 'ws://127.0.0.1:1/x',
+    ...over,
+  });
+
+  it('builds the smallest request from a URL alone', () => {
+    expect(buildConnectRequest(fields({}))).toEqual({ request: { url: 'ws://127.0.0.1:1/x' } });
+    expect(buildConnectRequest(fields({ url: 'http://x' }))).toEqual({
+      error: 'The URL must start with ws:// or wss://',
+    });
+  });
+
+  it('adds headers, subprotocols, TLS, credentials, heartbeat and reconnect as the contract spells them', () => {
+    const built = buildConnectRequest(
+      fields({
+        headers: 'X-A: 1',
+        protocols: 'a, b',
+        insecure: true,
+        authKind: 'basic',
+        user: 'me',
+        password: 'pw',
+        heartbeatKind: 'message',
+        heartbeatSeconds: '2.5',
+        heartbeatMessage: '{"type":"ping"}',
+        reconnect: true,
+        reconnectInitialSeconds: '0.5',
+        reconnectMaxSeconds: '10',
+        reconnectMaxAttempts: '3',
+      }),
+    );
+    expect(built).toEqual({
+      request: {
+        url: 'ws://127.0.0.1:1/x',
+        headers: [{ name: 'X-A', value: '1' }],
+        protocols: ['a', 'b'],
+        insecure: true,
+        auth: { kind: 'basic', user: 'me', password: 'pw' },
+        heartbeat: { kind: 'message', intervalMs: 2500, message: '{"type":"ping"}' },
+        reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, maxAttempts: 3 },
+      },
+    });
+  });
+
+  it('explains what to fix', () => {
+    expect(buildConnectRequest(fields({ authKind: 'bearer' }))).toEqual({ error: 'Enter the bearer token' });
+    expect(buildConnectRequest(fields({ authKind: 'basic', user: 'a:b' }))).toHaveProperty('error');
+    expect(buildConnectRequest(fields({ heartbeatKind: 'message' }))).toEqual({
+      error: 'Enter the heartbeat message',
+    });
+    expect(buildConnectRequest(fields({ heartbeatKind: 'ping', heartbeatMessage: 'x'.repeat(126) }))).toEqual(
+      {
+        error: 'A ping payload is limited to 125 bytes',
+      },
+    );
+    expect(
+      buildConnectRequest(
+        fields({ reconnect: true, reconnectInitialSeconds: '5', reconnectMaxSeconds: '1' }),
+      ),
+    ).toEqual({ error: 'The longest reconnect delay must be ≥ the first one' });
   });
 });

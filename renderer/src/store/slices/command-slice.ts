@@ -12,5 +12,6 @@ export interface CommandSlice {
   openSessionFile: (name: string, content: string) => Promise<boolean>;
   startProxy: (request: StartProxyRequest) => Promise<boolean>;
   stopProxy: (id: string) => Promise<boolean>;
+  stopReconnect: (key: ConnKey) => Promise<boolean>;
   dismissNotice: () => void;
 }

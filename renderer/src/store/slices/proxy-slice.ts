@@ -1,8 +1,11 @@
-import type { ProxyInfo } from '../../../../shared/api/contract.js';
+import type { ProxyInfo, ReconnectNotice } from '../../../../shared/api/contract.js';
+import type { ConnKey } from '../keys.js';
 
-/** Proxies running in the core; small and pushed whole by the `proxies` event. */
+/** Small pushed state of the core: running proxies (`proxies` event) and reconnect chains (`reconnect` event). */
 export interface ProxySlice {
   proxies: ProxyInfo[];
+  /** Latest reconnect notice per live connection that ended (keyed like connections). */
+  reconnects: Record<ConnKey, ReconnectNotice>;
 }
 
-export const initialProxySlice = (): ProxySlice => ({ proxies: [] });
+export const initialProxySlice = (): ProxySlice => ({ proxies: [], reconnects: {} });

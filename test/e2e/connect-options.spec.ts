@@ -1,0 +1,50 @@
+import { expect, test } from '@playwright/test';
+import type { InspectorServer } from './support/inspector-server.js';
+import { startInspectorServer } from './support/inspector-server.js';
+import { InspectorPage } from './support/inspector-page.js';
+import type { TestWsServer } from './support/ws-servers.js';
+import { startDroppingServer } from './support/ws-servers.js';
+
+let inspector: InspectorServer;
+let server: TestWsServer;
+
+test.beforeAll(async () => {
+  inspector = await startInspectorServer();
+  server = await startDroppingServer(150);
+});
+
+test.afterAll(async () => {
+  await inspector?.stop();
+  await server?.close();
+});
+
+test('bearer credentials go into the upgrade request; abnormal ends are retried with backoff', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  await page.getByTestId('connect-options').click();
+  await page.getByTestId('connect-auth').selectOption('bearer');
+  await page.getByTestId('connect-token').fill('s3cret');
+  await page.getByTestId('connect-reconnect').check();
+  await page.getByTestId('connect-reconnect-first').fill('0.2');
+  await page.getByTestId('connect-reconnect-max').fill('0.4');
+  await page.getByTestId('connect-reconnect-attempts').fill('2');
+  await ui.screenshot('16-connect-options', page.getByRole('form', { name: 'Connect' }));
+  await ui.connect.to(server.url);
+
+  await expect(ui.connections.items()).toHaveCount(3, { timeout: 15_000 });
+  await expect(ui.connections.list()).toContainText('reconnect #1');
+  await expect(ui.connections.list()).toContainText('reconnect #2');
+
+  const first = ui.connections.items().last();
+  await first.click();
+  await expect(page.getByTestId('reconnect-status')).toContainText('Reconnect attempt 1 scheduled');
+  await expect(ui.connection.closeSummary()).toContainText('1006');
+  await ui.connection.tabHandshake().click();
+  await expect(ui.handshake.requestHeaders()).toContainText('AuthorizationBearer s3cret');
+
+  await ui.connections.items().first().click();
+  await expect(page.getByTestId('reconnect-status')).toContainText('Gave up');
+  await ui.screenshot('17-reconnect-chain');
+});
