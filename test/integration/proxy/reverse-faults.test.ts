@@ -236,6 +236,35 @@ describe('reverse proxy: upstream failures', () => {
   });
 });
 
+describe('reverse proxy: hostile input', () => {
+  it('answers garbage with 400, drops idle and oversized heads, and keeps serving', async () => {
+    const server = await startTappedWsServer((ws) => ws.on('message', (data) => ws.send(data)));
+    cleanups.push(() => server.close());
+    const { port } = await reverseProxy(server.url, { headTimeoutMs: 300 });
+
+    const garbage = tappedConnection(port);
+    garbage.socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0xff, 0x0d, 0x0a, 0x0d, 0x0a]));
+    await waitClosed(garbage.socket);
+    expect(garbage.incoming.bytes().toString('latin1')).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+
+    const huge = tappedConnection(port);
+    huge.socket.write(`GET / HTTP/1.1\r\nX: ${'a'.repeat(70_000)}`);
+    await waitClosed(huge.socket);
+    expect(huge.incoming.bytes().toString('latin1')).toMatch(/^HTTP\/1\.1 400 [^]*larger than/);
+
+    const idle = tappedConnection(port);
+    idle.socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    await waitClosed(idle.socket);
+
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/still-fine`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send('ok');
+    const reply = await new Promise<Buffer>((resolve) => ws.once('message', resolve));
+    expect(reply.toString()).toBe('ok');
+    ws.close();
+  });
+});
+
 describe('reverse proxy under load', () => {
   it('serves and records 500 concurrent connections', async () => {
     const server = await startTappedWsServer((ws) => ws.on('message', (data) => ws.send(data)));
