@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { CaptureEvent } from '../../../shared/model/events.js';
+import {
+  connectRequest,
+  type ConnectAuth,
+  type ConnectHeartbeat,
+  type ConnectReconnect,
+  type ConnectRequest,
+} from '../../../shared/api/contract.js';
+import { PayloadError } from '../../../shared/api/validate.js';
 import type { HttpHeader } from '../../../shared/model/handshake.js';
 import { createInspector, parseWebSocketUrl } from '../../core/inspector.js';
 import { CloseSummary } from '../close-summary.js';
@@ -17,11 +24,24 @@ Options:
   -s, --send TEXT              send a text message once open (repeatable, in order)
   -k, --insecure               accept any TLS certificate
       --ping-interval SECONDS  send a protocol ping this often
+      --bearer TOKEN           send 'Authorization: Bearer TOKEN'
+      --basic USER:PASSWORD    send 'Authorization: Basic …' (RFC 7617)
+      --query-token NAME=VALUE add NAME=VALUE to the URL's query (percent-encoded)
+      --heartbeat-message TEXT send TEXT as a text message at an interval (--heartbeat-interval, else
+                               --ping-interval, which then sends the message instead of pings)
+      --heartbeat-interval SECONDS
+                               heartbeat interval (without --heartbeat-message: protocol pings)
+      --reconnect              after an end you did not ask for, reconnect with exponential backoff
+                               (500 ms doubling up to 30 s, up to 50 % shorter at random); Ctrl-C stops
+      --reconnect-max N        give up after N reconnect attempts (default: unlimited)
   -d, --duration SECONDS       close with 1000 after this long (default: until the peer closes or Ctrl-C)
   -o, --out FILE               write the session (JSON Lines, see docs/session-format.md) as it is recorded
   -h, --help                   show this help
 
-Exit codes: 0 the connection opened (however it ended), 1 it never opened, 2 bad arguments.`;
+Exit codes: 0 the connection opened (however it ended; with --reconnect: any attempt opened), 1 it never
+opened, 2 bad arguments.`;
+
+export const CLI_RECONNECT_DEFAULTS = { initialDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.5 };
 
 /** How long a requested close may take before the connection is dropped. */
 const CLOSE_GRACE_MS = 5_000;
@@ -33,6 +53,9 @@ export interface ConnectArgs {
   send: string[];
   insecure: boolean;
   pingIntervalMs?: number;
+  auth?: ConnectAuth;
+  heartbeat?: ConnectHeartbeat;
+  reconnect?: ConnectReconnect;
   durationMs?: number;
   out?: string;
 }
@@ -58,6 +81,77 @@ function parseSeconds(flag: string, text: string | undefined): number | undefine
   return Math.round(seconds * 1000);
 }
 
+function parseAuth(values: {
+  bearer?: string | undefined;
+  basic?: string | undefined;
+  'query-token'?: string | undefined;
+}): ConnectAuth | undefined {
+  const given = (['bearer', 'basic', 'query-token'] as const).filter((flag) => values[flag] !== undefined);
+  if (given.length > 1) throw new UsageError(`use one of --${given.join(', --')}, not several`);
+  if (values.bearer !== undefined) {
+    if (values.bearer === '') throw new UsageError('--bearer needs a token');
+    return { kind: 'bearer', token: values.bearer };
+  }
+  if (values.basic !== undefined) {
+    const colon = values.basic.indexOf(':');
+    if (colon < 0) throw new UsageError(`--basic expects USER:PASSWORD, got ${JSON.stringify(values.basic)}`);
+    return { kind: 'basic', user: values.basic.slice(0, colon), password: values.basic.slice(colon + 1) };
+  }
+  const query = values['query-token'];
+  if (query !== undefined) {
+    const equals = query.indexOf('=');
+    if (equals <= 0) throw new UsageError(`--query-token expects NAME=VALUE, got ${JSON.stringify(query)}`);
+    return { kind: 'query', name: query.slice(0, equals), value: query.slice(equals + 1) };
+  }
+  return undefined;
+}
+
+function parseCount(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--${flag} must be a positive whole number, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/** Ping and heartbeat flags combined: see the usage text. */
+function parseHeartbeat(
+  pingIntervalMs: number | undefined,
+  heartbeatIntervalMs: number | undefined,
+  message: string | undefined,
+): { pingIntervalMs?: number; heartbeat?: ConnectHeartbeat } {
+  if (message !== undefined) {
+    if (message === '') throw new UsageError('--heartbeat-message needs a text');
+    const intervalMs = heartbeatIntervalMs ?? pingIntervalMs;
+    if (intervalMs === undefined) {
+      throw new UsageError('--heartbeat-message needs --heartbeat-interval (or --ping-interval)');
+    }
+    return {
+      heartbeat: { intervalMs, kind: 'message', message },
+      ...(heartbeatIntervalMs !== undefined && pingIntervalMs !== undefined ? { pingIntervalMs } : {}),
+    };
+  }
+  if (heartbeatIntervalMs !== undefined && pingIntervalMs !== undefined) {
+    throw new UsageError(
+      'without --heartbeat-message, give --ping-interval or --heartbeat-interval, not both',
+    );
+  }
+  const interval = heartbeatIntervalMs ?? pingIntervalMs;
+  return interval !== undefined ? { pingIntervalMs: interval } : {};
+}
+
+/** Check the request the flags make against the contract, so the CLI refuses what the core would. */
+function checkRequest(request: ConnectRequest): void {
+  try {
+    connectRequest(request);
+  } catch (error) {
+    if (error instanceof PayloadError)
+      throw new UsageError(error.message.replace(/^invalid payload at /, ''));
+    throw error;
+  }
+}
+
 export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
   let parsed;
   try {
@@ -71,6 +165,13 @@ export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
         send: { type: 'string', short: 's', multiple: true },
         insecure: { type: 'boolean', short: 'k' },
         'ping-interval': { type: 'string' },
+        bearer: { type: 'string' },
+        basic: { type: 'string' },
+        'query-token': { type: 'string' },
+        'heartbeat-message': { type: 'string' },
+        'heartbeat-interval': { type: 'string' },
+        reconnect: { type: 'boolean' },
+        'reconnect-max': { type: 'string' },
         duration: { type: 'string', short: 'd' },
         out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
@@ -90,18 +191,46 @@ export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const pingIntervalMs = parseSeconds('ping-interval', values['ping-interval']);
+  const beats = parseHeartbeat(
+    parseSeconds('ping-interval', values['ping-interval']),
+    parseSeconds('heartbeat-interval', values['heartbeat-interval']),
+    values['heartbeat-message'],
+  );
+  const auth = parseAuth(values);
+  const reconnectMax = parseCount('reconnect-max', values['reconnect-max']);
+  if (reconnectMax !== undefined && !values.reconnect)
+    throw new UsageError('--reconnect-max needs --reconnect');
+  const reconnect: ConnectReconnect | undefined = values.reconnect
+    ? { ...CLI_RECONNECT_DEFAULTS, ...(reconnectMax !== undefined ? { maxAttempts: reconnectMax } : {}) }
+    : undefined;
   const durationMs = parseSeconds('duration', values.duration);
   if (values.out === '') throw new UsageError('--out needs a file name');
-  return {
+  const args: ConnectArgs = {
     url,
     headers: (values.header ?? []).map(parseHeader),
     protocols: values.protocol ?? [],
     send: values.send ?? [],
     insecure: values.insecure ?? false,
-    ...(pingIntervalMs !== undefined ? { pingIntervalMs } : {}),
+    ...beats,
+    ...(auth ? { auth } : {}),
+    ...(reconnect ? { reconnect } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
+  };
+  checkRequest(toConnectRequest(args));
+  return args;
+}
+
+function toConnectRequest(args: ConnectArgs): ConnectRequest {
+  return {
+    url: args.url,
+    headers: args.headers,
+    protocols: args.protocols,
+    insecure: args.insecure,
+    ...(args.pingIntervalMs !== undefined ? { pingIntervalMs: args.pingIntervalMs } : {}),
+    ...(args.auth ? { auth: args.auth } : {}),
+    ...(args.heartbeat ? { heartbeat: args.heartbeat } : {}),
+    ...(args.reconnect ? { reconnect: args.reconnect } : {}),
   };
 }
 
@@ -111,16 +240,23 @@ async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
     ...(args.out ? { sessionPath: args.out } : {}),
     onWriteError: (error) => io.err(`wsi connect: cannot write ${args.out ?? ''}: ${error.message}`),
   });
-  const summary = new CloseSummary();
-  let t0 = 0;
+  const summaries = new Map<string, CloseSummary>();
+  /** Connections of this run: the first, then each reconnect of it. */
+  const chain = new Set<string>();
+  let t0: number | undefined;
   let conn = '';
+  let latestEnded = false;
+  let chainDone = !args.reconnect;
   let resolveEnd: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (resolveEnd = resolve));
+  const finishIfDone = (): void => {
+    if (latestEnded && chainDone) resolveEnd();
+  };
   const pendingSends = [...args.send];
 
-  const print = (event: CaptureEvent): void => {
-    if (event.type === 'connection') t0 = event.t;
-    for (const line of formatEvent(event)) io.out(`${formatTime(event.t - t0)}  ${line}`);
+  const print = (event: { t: number }, line: string): void => {
+    t0 ??= event.t;
+    io.out(`${formatTime(event.t - t0)}  ${line}`);
   };
 
   const sendQueued = (): void => {
@@ -133,15 +269,43 @@ async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
 
   const unsubscribe = inspector.on('capture', ({ events }) => {
     for (const event of events) {
-      if (event.conn !== conn) continue;
+      if (event.type === 'connection' && event.reconnectOf !== undefined && chain.has(event.reconnectOf)) {
+        chain.add(event.conn);
+        conn = event.conn;
+        latestEnded = false;
+        print(event, `* reconnect attempt ${event.attempt ?? '?'} (after ${event.reconnectDelayMs ?? 0} ms)`);
+      }
+      if (!chain.has(event.conn)) continue;
+      let summary = summaries.get(event.conn);
+      if (!summary) summaries.set(event.conn, (summary = new CloseSummary()));
       summary.observe(event);
-      print(event);
+      for (const line of formatEvent(event)) print(event, line);
       if (event.type === 'open') sendQueued();
       if (event.type === 'end') {
-        io.out(`${formatTime(event.t - t0)}  * ${summary.describe()}`);
-        resolveEnd();
+        print(event, `* ${summary.describe()}`);
+        if (event.conn === conn) {
+          latestEnded = true;
+          finishIfDone();
+        }
       }
     }
+  });
+
+  const stopListening = inspector.on('reconnect', (notice) => {
+    inspector.flush();
+    const now = { t: inspector.clock.now() };
+    if (notice.state === 'scheduled') {
+      print(now, `* reconnecting in ${notice.delayMs ?? 0} ms (attempt ${notice.attempt})`);
+      return;
+    }
+    print(
+      now,
+      notice.state === 'exhausted'
+        ? `* giving up after ${notice.attempt} reconnect attempt(s)`
+        : '* reconnecting stopped',
+    );
+    chainDone = true;
+    finishIfDone();
   });
 
   let stopping = false;
@@ -153,7 +317,9 @@ async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
       return;
     }
     stopping = true;
+    chainDone = true;
     inspector.close({ conn, code: 1000 }).catch(() => undefined);
+    finishIfDone();
     setTimeout(() => {
       io.err(`wsi connect: no close within ${CLOSE_GRACE_MS / 1000} s: dropping the connection`);
       void inspector.dispose();
@@ -164,13 +330,8 @@ async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    ({ conn } = await inspector.connect({
-      url: args.url,
-      headers: args.headers,
-      protocols: args.protocols,
-      insecure: args.insecure,
-      ...(args.pingIntervalMs !== undefined ? { pingIntervalMs: args.pingIntervalMs } : {}),
-    }));
+    ({ conn } = await inspector.connect(toConnectRequest(args)));
+    chain.add(conn);
   } catch (error) {
     io.err(`wsi connect: ${error instanceof Error ? error.message : String(error)}`);
     await inspector.dispose();
@@ -187,8 +348,9 @@ async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
   process.off('SIGTERM', onSignal);
   await inspector.dispose();
   unsubscribe();
+  stopListening();
   if (args.out) io.err(`wsi connect: session written to ${args.out}`);
-  return summary.wasOpen ? EXIT_OK : EXIT_FAILED;
+  return [...summaries.values()].some((s) => s.wasOpen) ? EXIT_OK : EXIT_FAILED;
 }
 
 export const connectCommand: Command = {
