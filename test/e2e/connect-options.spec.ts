@@ -3,7 +3,7 @@ import type { InspectorServer } from './support/inspector-server.js';
 import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
 import type { TestWsServer } from './support/ws-servers.js';
-import { startDroppingServer } from './support/ws-servers.js';
+import { startDroppingServer, startEchoServer } from './support/ws-servers.js';
 
 let inspector: InspectorServer;
 let server: TestWsServer;
@@ -47,4 +47,22 @@ test('bearer credentials go into the upgrade request; abnormal ends are retried 
   await ui.connections.items().first().click();
   await expect(page.getByTestId('reconnect-status')).toContainText('Gave up');
   await ui.screenshot('17-reconnect-chain');
+});
+
+test('a storm of 300 connections fills a virtualized connection list', async ({ page }) => {
+  const echo = await startEchoServer();
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await ui.connect.url().fill(echo.url);
+    await page.getByTestId('storm-options').click();
+    await page.getByTestId('storm-count').fill('300');
+    await page.getByTestId('storm-start').click();
+    await expect(page.getByTestId('notice')).toContainText('started 300 connections', { timeout: 30_000 });
+    await expect(ui.connections.list().locator('[data-state="closed"]').first()).toBeVisible();
+    expect(await ui.connections.items().count()).toBeLessThan(60);
+    await ui.screenshot('18-storm');
+  } finally {
+    await echo.close();
+  }
 });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { ConnectFields } from '../ui/connect-request.js';
-import { buildConnectRequest, emptyConnectFields } from '../ui/connect-request.js';
+import { buildConnectRequest, buildStormRequest, emptyConnectFields } from '../ui/connect-request.js';
 import { useInspector } from '../ui/store-context.js';
 
 type Update = <K extends keyof ConnectFields>(key: K, value: ConnectFields[K]) => void;
@@ -197,8 +197,57 @@ function ReconnectFields({ f, update }: { f: ConnectFields; update: Update }) {
   );
 }
 
+function StormFields({ f, update, onStart }: { f: ConnectFields; update: Update; onStart: () => void }) {
+  return (
+    <details className="connect-options storm">
+      <summary data-testid="storm-options">Load test (storm)</summary>
+      <p className="hint">
+        Opens many connections to the URL above with the same headers, subprotocols and credentials.
+      </p>
+      <div className="field-pair">
+        <Field label="Connections">
+          <TextInput
+            id="storm-count"
+            label="Number of connections"
+            value={f.stormCount}
+            onChange={(v) => update('stormCount', v)}
+          />
+        </Field>
+        <Field label="At once" hint="default 50">
+          <TextInput
+            id="storm-concurrency"
+            label="Connections in progress at once"
+            value={f.stormConcurrency}
+            onChange={(v) => update('stormConcurrency', v)}
+          />
+        </Field>
+        <Field label="Every" hint="ms">
+          <TextInput
+            id="storm-interval"
+            label="Milliseconds between starts"
+            value={f.stormIntervalMs}
+            onChange={(v) => update('stormIntervalMs', v)}
+          />
+        </Field>
+        <Field label="Hold" hint="s">
+          <TextInput
+            id="storm-hold"
+            label="Seconds each connection stays open"
+            value={f.stormHoldSeconds}
+            onChange={(v) => update('stormHoldSeconds', v)}
+          />
+        </Field>
+      </div>
+      <button type="button" data-testid="storm-start" onClick={onStart}>
+        Start storm
+      </button>
+    </details>
+  );
+}
+
 export function ConnectForm() {
   const connect = useInspector((s) => s.connect);
+  const storm = useInspector((s) => s.storm);
   const [fields, setFields] = useState<ConnectFields>(emptyConnectFields);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -212,6 +261,13 @@ export function ConnectForm() {
     setBusy(true);
     await connect(built.request);
     setBusy(false);
+  };
+
+  const startStorm = async () => {
+    const built = buildStormRequest(fields);
+    if ('error' in built) return setProblem(built.error);
+    setProblem(null);
+    await storm(built.request);
   };
 
   return (
@@ -263,6 +319,7 @@ export function ConnectForm() {
           Accept invalid TLS certificates
         </label>
       </details>
+      <StormFields f={fields} update={update} onStart={() => void startStorm()} />
       {problem && (
         <p className="form-problem" role="alert">
           {problem}

@@ -1,7 +1,9 @@
-import { memo } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnKey } from '../store/keys.js';
+import type { SourceInfo } from '../store/slices/data-slice.js';
 import { describeClose } from '../ui/describe.js';
 import { formatDuration } from '../format/time.js';
 import { useInspector } from '../ui/store-context.js';
@@ -19,7 +21,7 @@ const ConnectionItem = memo(function ConnectionItem({
   const duration = (view.endT ?? view.lastT) - view.startT;
   const close = describeClose(view);
   return (
-    <li>
+    <>
       <button
         type="button"
         className={`connection-item${selected ? ' selected' : ''}`}
@@ -56,39 +58,73 @@ const ConnectionItem = memo(function ConnectionItem({
           </span>
         )}
       </button>
-    </li>
+    </>
   );
 });
 
+type Entry = { kind: 'source'; source: SourceInfo } | { kind: 'connection'; key: ConnKey };
+
+/** Source headings and connections (newest first) as one flat list, so it can be virtualized. */
+function flatten(sources: SourceInfo[], order: readonly ConnKey[]): Entry[] {
+  const entries: Entry[] = [];
+  for (const source of sources) {
+    const keys = order.filter((key) => key.startsWith(`${source.id}/`));
+    if (!source.readOnly && keys.length === 0) continue;
+    entries.push({ kind: 'source', source });
+    for (let i = keys.length - 1; i >= 0; i--) entries.push({ kind: 'connection', key: keys[i]! });
+  }
+  return entries;
+}
+
+/** Virtualized: a reconnect storm or a long proxy session can add thousands of connections. */
 export function ConnectionList() {
   const sources = useInspector(useShallow((s) => Object.values(s.sources)));
   const order = useInspector((s) => s.connectionOrder);
   const connections = useInspector((s) => s.connections);
   const selected = useInspector((s) => s.selected);
   const select = useInspector((s) => s.select);
+  const entries = useMemo(() => flatten(sources, order), [sources, order]);
+  const scrollRef = useRef<HTMLElement>(null);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (entries[index]?.kind === 'source' ? 30 : 66),
+    getItemKey: (index) => {
+      const entry = entries[index];
+      return entry?.kind === 'source' ? `source:${entry.source.id}` : (entry?.key ?? index);
+    },
+    overscan: 8,
+  });
 
   return (
-    <nav className="connection-list" aria-label="Connections">
-      {sources.map((source) => {
-        const keys = order.filter((key) => key.startsWith(`${source.id}/`));
-        if (source.readOnly === false && keys.length === 0) return null;
-        return (
-          <section key={source.id} className="source-group">
-            <h2 className="source-title">
-              {source.label}
-              {source.readOnly && <span className="read-only">read-only</span>}
-            </h2>
-            <ul>
-              {[...keys].reverse().map((key) => {
-                const view = connections[key];
-                return view ? (
-                  <ConnectionItem key={key} view={view} selected={key === selected} onSelect={select} />
-                ) : null;
-              })}
-            </ul>
-          </section>
-        );
-      })}
+    <nav className="connection-list" aria-label="Connections" ref={scrollRef}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const entry = entries[item.index];
+          if (!entry) return null;
+          const view = entry.kind === 'connection' ? connections[entry.key] : undefined;
+          return (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="connection-entry"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              {entry.kind === 'source' ? (
+                <h2 className="source-title">
+                  {entry.source.label}
+                  {entry.source.readOnly && <span className="read-only">read-only</span>}
+                </h2>
+              ) : view ? (
+                <ConnectionItem view={view} selected={entry.key === selected} onSelect={select} />
+              ) : null}
+            </div>
+          );
+        })}
+      </div>
     </nav>
   );
 }

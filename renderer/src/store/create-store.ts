@@ -128,6 +128,11 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         }),
       stopReconnect: (key) =>
         attempt('Stopping the reconnects', () => api.stopReconnect({ conn: connOf(key) })),
+      storm: (request) =>
+        attempt('The storm', async () => {
+          const { conns } = await api.storm(request);
+          notify('info', `Storm: started ${conns.length} connections to ${request.url}.`);
+        }),
       dismissNotice: () => set({ notice: null }),
     };
   });

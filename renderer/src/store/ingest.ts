@@ -78,8 +78,8 @@ export function createIngest(
       revisions,
       connectionOrder,
       revision: state.revision + 1,
-      // The first connection to appear is selected, so a fresh window shows something useful at once.
-      ...(state.selected === null && added[0] !== undefined ? { selected: added[0] } : {}),
+      // With nothing selected, the newest connection is, so a fresh window shows something useful at once.
+      ...(state.selected === null && added.length > 0 ? { selected: added[added.length - 1] } : {}),
     });
   }
 

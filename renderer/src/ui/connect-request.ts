@@ -1,4 +1,5 @@
-import type { ConnectRequest, HttpHeader } from '../../../shared/api/contract.js';
+import type { ConnectRequest, HttpHeader, StormRequest } from '../../../shared/api/contract.js';
+import { MAX_STORM_CONNECTIONS } from '../../../shared/api/contract.js';
 
 /** What the connect form holds, as typed (strings from inputs). */
 export interface ConnectFields {
@@ -19,6 +20,10 @@ export interface ConnectFields {
   reconnectInitialSeconds: string;
   reconnectMaxSeconds: string;
   reconnectMaxAttempts: string;
+  stormCount: string;
+  stormConcurrency: string;
+  stormIntervalMs: string;
+  stormHoldSeconds: string;
 }
 
 export const emptyConnectFields = (): ConnectFields => ({
@@ -39,6 +44,10 @@ export const emptyConnectFields = (): ConnectFields => ({
   reconnectInitialSeconds: '1',
   reconnectMaxSeconds: '30',
   reconnectMaxAttempts: '',
+  stormCount: '100',
+  stormConcurrency: '',
+  stormIntervalMs: '0',
+  stormHoldSeconds: '0',
 });
 
 /** "Name: value" lines to headers; returns the first bad line instead when one has no colon or no name. */
@@ -112,5 +121,42 @@ export function buildConnectRequest(f: ConnectFields): { request: ConnectRequest
       request.reconnect.maxAttempts = attempts;
     }
   }
+  return { request };
+}
+
+function wholeNumber(text: string, what: string, min: number, max: number): number | string {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    return `${what} must be a whole number from ${min} to ${max}`;
+  return n;
+}
+
+/**
+ * A storm (many connections to the form's URL, same headers, subprotocols, TLS setting and credentials), or what to
+ * fix. Heartbeat and reconnect do not apply to storms.
+ */
+export function buildStormRequest(f: ConnectFields): { request: StormRequest } | { error: string } {
+  const base = buildConnectRequest({ ...f, heartbeatKind: 'none', reconnect: false });
+  if ('error' in base) return base;
+  const count = wholeNumber(f.stormCount, 'Connections', 1, MAX_STORM_CONNECTIONS);
+  if (typeof count === 'string') return { error: count };
+  const { url, headers, protocols, insecure, auth } = base.request;
+  const request: StormRequest = { url, count };
+  if (headers) request.headers = headers;
+  if (protocols) request.protocols = protocols;
+  if (insecure) request.insecure = insecure;
+  if (auth) request.auth = auth;
+  if (f.stormConcurrency.trim()) {
+    const concurrency = wholeNumber(f.stormConcurrency, 'Concurrency', 1, 1000);
+    if (typeof concurrency === 'string') return { error: concurrency };
+    request.concurrency = concurrency;
+  }
+  const interval = wholeNumber(f.stormIntervalMs || '0', 'The interval', 0, 60_000);
+  if (typeof interval === 'string') return { error: interval };
+  if (interval) request.intervalMs = interval;
+  const holdMs = Math.round(Number(f.stormHoldSeconds || '0') * 1000);
+  if (!Number.isFinite(holdMs) || holdMs < 0 || holdMs > 3_600_000)
+    return { error: 'Hold must be 0 to 3600 seconds' };
+  if (holdMs) request.holdMs = holdMs;
   return { request };
 }

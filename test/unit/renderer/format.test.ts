@@ -12,6 +12,7 @@ import { clipForDisplay, prettyJson, previewText } from '../../../renderer/src/f
 import { encodeOutgoing } from '../../../renderer/src/components/Composer.js';
 import {
   buildConnectRequest,
+  buildStormRequest,
   emptyConnectFields,
   parseHeaderLines,
 } from '../../../renderer/src/ui/connect-request.js';
@@ -171,5 +172,43 @@ describe('buildConnectRequest', () => {
         fields({ reconnect: true, reconnectInitialSeconds: '5', reconnectMaxSeconds: '1' }),
       ),
     ).toEqual({ error: 'The longest reconnect delay must be ≥ the first one' });
+  });
+});
+
+describe('buildStormRequest', () => {
+  it('reuses the URL, headers and credentials and adds the storm shape', () => {
+    const built = buildStormRequest({
+      ...emptyConnectFields(),
+      url: 'ws://h/x',
+      headers: 'X-A: 1',
+      authKind: 'bearer',
+      token: 't',
+      heartbeatKind: 'ping',
+      reconnect: true,
+      stormCount: '500',
+      stormConcurrency: '20',
+      stormIntervalMs: '5',
+      stormHoldSeconds: '1.5',
+    });
+    expect(built).toEqual({
+      request: {
+        url: 'ws://h/x',
+        count: 500,
+        headers: [{ name: 'X-A', value: '1' }],
+        auth: { kind: 'bearer', token: 't' },
+        concurrency: 20,
+        intervalMs: 5,
+        holdMs: 1500,
+      },
+    });
+  });
+
+  it('refuses counts outside the contract', () => {
+    expect(buildStormRequest({ ...emptyConnectFields(), url: 'ws://h', stormCount: '0' })).toHaveProperty(
+      'error',
+    );
+    expect(buildStormRequest({ ...emptyConnectFields(), url: 'ws://h', stormCount: '10001' })).toHaveProperty(
+      'error',
+    );
   });
 });

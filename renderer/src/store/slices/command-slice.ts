@@ -1,4 +1,4 @@
-import type { ConnectRequest, StartProxyRequest } from '../../../../shared/api/contract.js';
+import type { ConnectRequest, StartProxyRequest, StormRequest } from '../../../../shared/api/contract.js';
 import type { ConnKey } from '../keys.js';
 
 /** User intents that call the core. Implemented in create-store.ts where the API and the ingest are in scope. */
@@ -13,5 +13,6 @@ export interface CommandSlice {
   startProxy: (request: StartProxyRequest) => Promise<boolean>;
   stopProxy: (id: string) => Promise<boolean>;
   stopReconnect: (key: ConnKey) => Promise<boolean>;
+  storm: (request: StormRequest) => Promise<boolean>;
   dismissNotice: () => void;
 }
