@@ -17,7 +17,7 @@ export interface CommonProxyOptions {
   responseTimeoutMs?: number;
   /** Wait for the client's request head. Default 30 s. */
   headTimeoutMs?: number;
-  /** Per direction and connection. Default 16 MiB. */
+  /** Per direction and connection. Default 4 MiB (chunks held longer cost the relay thread GC time). */
   tapBudgetBytes?: number;
   /** Connection count changed (for ProxyInfo updates). */
   onChange?: () => void;
@@ -44,7 +44,7 @@ export function connectionOptions(
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
     headTimeoutMs: options.headTimeoutMs ?? 30_000,
-    tapBudgetBytes: options.tapBudgetBytes ?? 16 * 1024 * 1024,
+    tapBudgetBytes: options.tapBudgetBytes ?? 4 * 1024 * 1024,
   };
 }
 

@@ -20,7 +20,7 @@ export interface TapConsumer {
 export interface TapQueueOptions {
   /** Bytes that may wait for the recorder before capture starts dropping whole frames. */
   budgetBytes: number;
-  /** A single frame may push the queue past the budget (it is kept whole) up to this many bytes. */
+  /** A single frame may push the queue past the budget (it is kept whole) up to this many bytes. Default 64 MiB. */
   hardLimitBytes?: number;
 }
 
@@ -47,7 +47,8 @@ export class TapQueue {
 
   constructor(options: TapQueueOptions) {
     this.budget = options.budgetBytes;
-    this.hardLimit = options.hardLimitBytes ?? options.budgetBytes * 4;
+    // A frame in progress is kept whole well past the budget: losing sync costs the rest of the connection's capture.
+    this.hardLimit = options.hardLimitBytes ?? Math.max(options.budgetBytes * 4, 64 * 1024 * 1024);
   }
 
   get pendingBytes(): number {
