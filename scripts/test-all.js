@@ -30,7 +30,11 @@ function addVitest(file) {
   const report = readJson(file);
   if (!report) return;
   counts.passed += report.numPassedTests ?? 0;
-  counts.failed += report.numFailedTests ?? 0;
+  // A file that fails before its tests run (import or hook error) counts as one failure, so the line stays honest.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+  ).length;
+  counts.failed += (report.numFailedTests ?? 0) + brokenFiles;
   counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 
