@@ -61,6 +61,7 @@ test('a storm of 300 connections fills a virtualized connection list', async ({ 
     await expect(page.getByTestId('notice')).toContainText('started 300 connections', { timeout: 30_000 });
     await expect(ui.connections.list().locator('[data-state="closed"]').first()).toBeVisible();
     expect(await ui.connections.items().count()).toBeLessThan(60);
+    await ui.connections.items().first().click();
     await ui.screenshot('18-storm');
   } finally {
     await echo.close();

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SocketLike } from '../../../renderer/src/api/bridge-transport.js';
 import { createBridgeTransport } from '../../../renderer/src/api/bridge-transport.js';
+import { preloadTransport } from '../../../renderer/src/api/connect-to-core.js';
+import type { InspectorApi } from '../../../shared/api/contract.js';
+import { createApi } from '../../../shared/api/transport.js';
 
 /** A socket the test opens, closes and talks through by hand. */
 class FakeSocket implements SocketLike {
@@ -117,5 +120,22 @@ describe('bridge transport', () => {
     current().open();
     transport.dispose();
     expect(timers).toHaveLength(0);
+  });
+});
+
+describe('preload transport', () => {
+  it('calls the preload functions through createApi and reports missing ones as rejections', async () => {
+    const calls: unknown[] = [];
+    const preload = {
+      connect: (payload: unknown) => (calls.push(payload), Promise.resolve({ conn: 'c1' })),
+      on: (_event: string, listener: (p: unknown) => void) => (listener('hello'), () => undefined),
+    } as unknown as InspectorApi;
+    const api = createApi(preloadTransport(preload));
+    expect(await api.connect({ url: 'ws://x/' })).toEqual({ conn: 'c1' });
+    expect(calls).toEqual([{ url: 'ws://x/' }]);
+    await expect(api.snapshot()).rejects.toThrow('the Electron preload has no snapshot()');
+    const seen: unknown[] = [];
+    api.on('capture', (p) => seen.push(p));
+    expect(seen).toEqual(['hello']);
   });
 });
