@@ -65,6 +65,16 @@ test('connects to an echo server, shows the handshake, both frames, and a client
   await expect(page.getByTestId('payload-body')).toContainText('"nested": {');
   await ui.screenshot('04-message-json');
 
+  await page.getByTestId('row-filter').fill('GREETING');
+  await expect(ui.traffic.rows()).toHaveCount(2);
+  await page.getByTestId('dir-filter').selectOption('c2s');
+  await expect(ui.traffic.rows()).toHaveCount(1);
+  await page.getByTestId('row-filter').fill('no such text');
+  await expect(page.getByText('No messages match the filter.')).toBeVisible();
+  await page.getByTestId('row-filter').fill('');
+  await page.getByTestId('dir-filter').selectOption('both');
+  await expect(ui.traffic.rows()).toHaveCount(4);
+
   await ui.composer.closeCode().fill('1000');
   await ui.composer.closeReason().fill('done');
   await ui.composer.close().click();

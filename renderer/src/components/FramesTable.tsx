@@ -104,6 +104,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
   const selectedRow = useInspector((s) => s.selectedRow);
   const selectRow = useInspector((s) => s.selectRow);
   const mode = useInspector((s) => s.viewMode);
+  const filtered = useInspector((s) => s.dirFilter !== 'both' || s.textFilter.trim() !== '');
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
@@ -182,11 +183,13 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
       >
         {count === 0 ? (
           <p className="table-empty">
-            {view.readOnly
-              ? `No ${mode} in this connection.`
-              : view.state === 'open'
-                ? `No ${mode} yet. Use the composer below to send one.`
-                : `No ${mode}.`}
+            {filtered
+              ? `No ${mode} match the filter.`
+              : view.readOnly
+                ? `No ${mode} in this connection.`
+                : view.state === 'open'
+                  ? `No ${mode} yet. Use the composer below to send one.`
+                  : `No ${mode}.`}
           </p>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

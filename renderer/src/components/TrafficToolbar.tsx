@@ -7,11 +7,35 @@ export function TrafficToolbar() {
   const setShowControl = useInspector((s) => s.setShowControl);
   const absolute = useInspector((s) => s.absoluteTime);
   const setAbsolute = useInspector((s) => s.setAbsoluteTime);
+  const dirFilter = useInspector((s) => s.dirFilter);
+  const setDirFilter = useInspector((s) => s.setDirFilter);
+  const textFilter = useInspector((s) => s.textFilter);
+  const setTextFilter = useInspector((s) => s.setTextFilter);
   const follow = useInspector((s) => s.follow);
   const setFollow = useInspector((s) => s.setFollow);
 
   return (
     <div className="traffic-toolbar">
+      <input
+        type="search"
+        className="row-search"
+        aria-label="Filter rows by payload text"
+        data-testid="row-filter"
+        placeholder="Filter payload…"
+        spellCheck={false}
+        value={textFilter}
+        onChange={(e) => setTextFilter(e.target.value)}
+      />
+      <select
+        aria-label="Direction"
+        data-testid="dir-filter"
+        value={dirFilter}
+        onChange={(e) => setDirFilter(e.target.value as typeof dirFilter)}
+      >
+        <option value="both">↑↓</option>
+        <option value="c2s">↑ only</option>
+        <option value="s2c">↓ only</option>
+      </select>
       <span className="segmented" role="group" aria-label="Rows">
         <button
           type="button"
@@ -30,14 +54,14 @@ export function TrafficToolbar() {
           Frames
         </button>
       </span>
-      <label className="checkbox">
+      <label className="checkbox" title="Show ping, pong and close frames">
         <input
           type="checkbox"
           data-testid="show-control"
           checked={showControl}
           onChange={(e) => setShowControl(e.target.checked)}
         />
-        Control frames
+        Control
       </label>
       <label className="checkbox">
         <input
@@ -55,7 +79,7 @@ export function TrafficToolbar() {
         title={follow ? 'Following new rows; scroll up to stop' : 'Jump to the newest row and follow'}
         onClick={() => setFollow(!follow)}
       >
-        {follow ? 'Following ⤓' : 'Follow ⤓'}
+        Follow ⤓
       </button>
     </div>
   );

@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnKey } from '../store/keys.js';
+import type { RowFilter } from '../store/rows.js';
 import { useInspector, useInspectorStore } from './store-context.js';
 
 const EMPTY: readonly number[] = [];
@@ -16,10 +17,16 @@ export function useRows(key: ConnKey | null): {
   const revision = useInspector((s) => (key ? (s.revisions[key] ?? 0) : 0));
   const mode = useInspector((s) => s.viewMode);
   const showControl = useInspector((s) => s.showControl);
+  const dirFilter = useInspector((s) => s.dirFilter);
+  // Deferred so typing stays responsive while a long capture is searched.
+  const text = useDeferredValue(useInspector((s) => s.textFilter.trim()));
   return useMemo(() => {
     const log = key ? store.hot.get(key) : undefined;
-    const rows = key && log ? store.rowIndex.rows(key, log, { mode, showControl }) : EMPTY;
+    const filter: RowFilter = { mode, showControl };
+    if (dirFilter !== 'both') filter.dir = dirFilter;
+    if (text) filter.text = text;
+    const rows = key && log ? store.rowIndex.rows(key, log, filter) : EMPTY;
     // `rows` is append-only and reused (so `revision` must stay a dependency); `count` is what consumers watch.
     return { rows, log, count: rows.length, revision };
-  }, [store, key, revision, mode, showControl]);
+  }, [store, key, revision, mode, showControl, dirFilter, text]);
 }

@@ -156,6 +156,27 @@ describe('createInspectorStore', () => {
     expect(rows).toEqual([5, 7]);
   });
 
+  it('filters rows by direction and by payload text (case-insensitive, close reasons included)', async () => {
+    const store = createInspectorStore(createFakeApi().api, { schedule: manualScheduler().schedule });
+    await store.start();
+    store.ingest.push('live', [
+      ...handshake('c1', 0),
+      frame('c1', 10, 'c2s', 1, 'Subscribe BTC'),
+      frame('c1', 11, 's2c', 1, 'ack subscribe'),
+      frame('c1', 12, 's2c', 1, 'price 42'),
+      closeFrame('c1', 13, 's2c', 4001, 'Subscription expired'),
+    ]);
+    store.ingest.flush();
+    const log = store.hot.get('live/c1')!;
+    const rows = (filter: Partial<Parameters<typeof store.rowIndex.rows>[2]>) =>
+      store.rowIndex.rows('live/c1', log, { mode: 'frames', showControl: true, ...filter });
+    expect(rows({ dir: 's2c' })).toEqual([5, 6, 7]);
+    expect(rows({ text: 'subscri' })).toEqual([4, 5, 7]);
+    expect(rows({ text: 'subscri', dir: 'c2s' })).toEqual([4]);
+    expect(rows({ text: '4001' })).toEqual([7]);
+    expect(rows({ text: 'nothing' })).toEqual([]);
+  });
+
   it('sends commands with the connection id and reports failures as a notice', async () => {
     const fake = createFakeApi(handshake('c1', 0));
     const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });

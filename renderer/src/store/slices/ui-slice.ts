@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { Direction } from '../../../../shared/model/wire.js';
 import type { ConnKey } from '../keys.js';
 import type { ViewMode } from '../rows.js';
 
@@ -12,6 +13,8 @@ export interface UiSlice {
   viewMode: ViewMode;
   showControl: boolean;
   absoluteTime: boolean;
+  dirFilter: 'both' | Direction;
+  textFilter: string;
   follow: boolean;
   theme: ThemeChoice;
   panel: DetailPanel;
@@ -20,6 +23,8 @@ export interface UiSlice {
   setViewMode: (mode: ViewMode) => void;
   setShowControl: (show: boolean) => void;
   setAbsoluteTime: (absolute: boolean) => void;
+  setDirFilter: (dir: 'both' | Direction) => void;
+  setTextFilter: (text: string) => void;
   setFollow: (follow: boolean) => void;
   setTheme: (theme: ThemeChoice) => void;
   setPanel: (panel: DetailPanel) => void;
@@ -31,6 +36,8 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   viewMode: 'messages',
   showControl: true,
   absoluteTime: false,
+  dirFilter: 'both',
+  textFilter: '',
   follow: true,
   theme: 'system',
   panel: 'traffic',
@@ -39,6 +46,8 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   setViewMode: (viewMode) => set({ viewMode, selectedRow: null }),
   setShowControl: (showControl) => set({ showControl }),
   setAbsoluteTime: (absoluteTime) => set({ absoluteTime }),
+  setDirFilter: (dirFilter) => set({ dirFilter }),
+  setTextFilter: (textFilter) => set({ textFilter }),
   setFollow: (follow) => set({ follow }),
   setTheme: (theme) => set({ theme }),
   setPanel: (panel) => set({ panel }),
