@@ -278,6 +278,13 @@ export function createInspector(options: InspectorOptions): Inspector {
 
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),
 
+    openInspectedBrowser: () =>
+      Promise.reject(
+        new Error(
+          'an inspected browser window needs the desktop app; here, start a forward proxy and point a browser at it',
+        ),
+      ),
+
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe {
       if (event === 'capture') {
         return log.subscribe((events) => (listener as (payload: CaptureBatch) => void)({ events }));

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { createInspector } from '../core/inspector.js';
 import { createProxyController } from '../proxy/controller.js';
+import { createInspectedBrowserOpener } from './inspected-browser.js';
 import { wireIpc } from './ipc.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -11,7 +12,9 @@ const rendererFile = join(here, '..', '..', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererFile).href;
 
 async function createWindow(): Promise<void> {
-  const inspector = createInspector({ shell: 'electron', proxyController: createProxyController() });
+  const caDir = join(app.getPath('userData'), 'ca');
+  const inspector = createInspector({ shell: 'electron', proxyController: createProxyController({ caDir }) });
+  const service = { ...inspector, openInspectedBrowser: createInspectedBrowserOpener(inspector, caDir) };
   const window = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -25,7 +28,7 @@ async function createWindow(): Promise<void> {
       webSecurity: true,
     },
   });
-  const unwire = wireIpc(inspector, window, rendererUrl);
+  const unwire = wireIpc(service, window, rendererUrl);
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https?:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };

@@ -184,6 +184,13 @@ export const startProxyRequest = obj({
 
 export const stopProxyRequest = obj({ id: str({ min: 1, max: 64 }) });
 
+export const openInspectedBrowserRequest = obj({ url: str({ min: 1, max: 8192 }) });
+
+export interface InspectedBrowserInfo {
+  /** The forward proxy the window's session goes through (started on demand, reused afterwards). */
+  proxy: ProxyInfo;
+}
+
 export const methods = {
   getInfo: { request: none, response: trusted<AppInfo>() },
   connect: { request: connectRequest, response: trusted<{ conn: ConnectionId }>() },
@@ -202,6 +209,11 @@ export const methods = {
   startProxy: { request: startProxyRequest, response: trusted<ProxyInfo>() },
   stopProxy: { request: stopProxyRequest, response: trusted<void>() },
   listProxies: { request: none, response: trusted<ProxyInfo[]>() },
+  /**
+   * Desktop app only: a browser window whose session goes through the forward proxy and trusts the local CA for that
+   * session alone, so a web app's sockets are captured without touching system settings.
+   */
+  openInspectedBrowser: { request: openInspectedBrowserRequest, response: trusted<InspectedBrowserInfo>() },
 } as const;
 
 export const events = {

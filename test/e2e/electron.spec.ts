@@ -1,6 +1,9 @@
 // The Electron shell end to end. Runs wherever an Electron binary is installed; says plainly that it skipped otherwise.
 import { _electron as electron, expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -43,6 +46,44 @@ test.describe('Electron shell', () => {
       await window.screenshot({ path: 'test-results/screenshots/electron-window.png' });
     } finally {
       await app.close();
+    }
+  });
+
+  test("an inspected browser window captures a page's WebSocket through the forward proxy", async () => {
+    const page = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<script>const ws = new WebSocket('ws://' + location.host + '/ws');
+        ws.onopen = () => ws.send('from the inspected page');</script>`);
+    });
+    const wss = new WebSocketServer({ server: page, path: '/ws' });
+    wss.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
+    const app = await electron.launch({ executablePath: binary ?? undefined, args: [root, '--no-sandbox'] });
+    try {
+      const window = await app.firstWindow();
+      type Api = {
+        openInspectedBrowser(r: { url: string }): Promise<unknown>;
+        snapshot(): Promise<{ events: { type: string; frame?: { data: string } }[] }>;
+      };
+      await window.evaluate(
+        (u) => (window as unknown as { inspector: Api }).inspector.openInspectedBrowser({ url: u }),
+        url,
+      );
+      await expect
+        .poll(async () => {
+          const snapshot = await window.evaluate(() =>
+            (window as unknown as { inspector: Api }).inspector.snapshot(),
+          );
+          return snapshot.events.some(
+            (e) => e.type === 'frame' && e.frame?.data === btoa('from the inspected page'),
+          );
+        })
+        .toBe(true);
+    } finally {
+      await app.close();
+      wss.close();
+      page.close();
     }
   });
 });
