@@ -6,6 +6,7 @@ import type { ConnKey } from '../store/keys.js';
 import type { SourceInfo } from '../store/slices/data-slice.js';
 import { describeClose } from '../ui/describe.js';
 import { formatDuration } from '../format/time.js';
+import { useNow } from '../ui/use-now.js';
 import { useInspector } from '../ui/store-context.js';
 
 /** Memoised: a flush replaces only the views of connections that changed, so the others skip rendering. */
@@ -18,7 +19,13 @@ const ConnectionItem = memo(function ConnectionItem({
   selected: boolean;
   onSelect: (key: ConnKey) => void;
 }) {
-  const duration = (view.endT ?? view.lastT) - view.startT;
+  const live = !view.readOnly && view.endT === undefined;
+  const now = useNow(live);
+  const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
+  // An open connection's duration keeps growing while nothing is recorded, so it is measured against the clock.
+  const duration = live
+    ? Math.max(view.lastT - view.startT, now - startedAt - view.startT)
+    : (view.endT ?? view.lastT) - view.startT;
   const close = describeClose(view);
   return (
     <>
