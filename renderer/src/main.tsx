@@ -7,7 +7,7 @@ import { StoreProvider } from './ui/store-context.js';
 import './styles.css';
 
 const core = connectToCore(window);
-const store = createInspectorStore(core.api, { link: core });
+const store = createInspectorStore(core.api, { link: core, shell: core.shell });
 void store.start();
 
 const root = document.getElementById('root');

@@ -30,6 +30,44 @@ function ProxyItem({ proxy }: { proxy: ProxyInfo }) {
   );
 }
 
+/** Desktop app only: open a browser window whose traffic the inspector records through its forward proxy. */
+function InspectedBrowser() {
+  const shell = useInspector((s) => s.shell);
+  const open = useInspector((s) => s.openInspectedBrowser);
+  const [url, setUrl] = useState('https://');
+  if (shell !== 'electron') {
+    return (
+      <p className="hint">
+        In the desktop app you can also open a browser window whose WebSocket traffic goes through a forward
+        proxy here. In a browser, start a forward proxy and set it as the browser’s HTTP proxy.
+      </p>
+    );
+  }
+  return (
+    <form
+      aria-label="Open an inspected browser"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void open(url.trim());
+      }}
+    >
+      <label>
+        Inspected browser <span className="hint">a window whose traffic is recorded</span>
+        <input
+          type="text"
+          data-testid="inspected-url"
+          spellCheck={false}
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+      </label>
+      <button type="submit" data-testid="inspected-open">
+        Open window
+      </button>
+    </form>
+  );
+}
+
 /** Start a reverse proxy (in front of one ws:// target) or a forward proxy; its connections appear in the list. */
 export function ProxyPanel() {
   const proxies = useInspector((s) => s.proxies);
@@ -109,6 +147,7 @@ export function ProxyPanel() {
           </p>
         )}
       </form>
+      <InspectedBrowser />
       {proxies.length > 0 && (
         <ul className="proxy-list" aria-label="Proxies">
           {proxies.map((proxy) => (

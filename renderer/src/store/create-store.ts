@@ -32,6 +32,7 @@ export interface InspectorStoreOptions {
   schedule?: Scheduler;
   /** Health of the link to the core; the store re-synchronises after a reconnect. */
   link?: LinkSource;
+  shell?: 'electron' | 'browser';
 }
 
 export interface InspectorStore extends StoreApi<InspectorState> {
@@ -72,7 +73,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
 
     return {
       ...initialDataSlice(),
-      ...initialLinkSlice(),
+      ...initialLinkSlice(options.shell),
       ...initialProxySlice(),
       ...createUiSlice(set, get, storeApi),
       connect: (request) =>
@@ -132,6 +133,15 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         attempt('The storm', async () => {
           const { conns } = await api.storm(request);
           notify('info', `Storm: started ${conns.length} connections to ${request.url}.`);
+        }),
+      openInspectedBrowser: (url) =>
+        attempt('Opening the browser window', async () => {
+          const { proxy } = await api.openInspectedBrowser({ url });
+          set((state) => ({ proxies: [...state.proxies.filter((p) => p.id !== proxy.id), proxy] }));
+          notify(
+            'info',
+            `Opened a browser window; its traffic goes through the forward proxy on ${proxy.address}.`,
+          );
         }),
       dismissNotice: () => set({ notice: null }),
     };

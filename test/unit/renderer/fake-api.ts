@@ -37,6 +37,12 @@ export function createFakeApi(initial: CaptureEvent[] = []) {
     },
     startProxy: () => Promise.reject(new Error('no proxy')),
     listProxies: () => Promise.resolve([]),
+    openInspectedBrowser: (payload) => {
+      calls.push({ method: 'openInspectedBrowser', payload });
+      return Promise.resolve({
+        proxy: { id: 'p1', mode: 'forward', address: '127.0.0.1:8080', active: true, connections: 0 },
+      });
+    },
   };
   const api: InspectorApi = createApi({
     invoke: (method, payload) => {

@@ -192,6 +192,20 @@ describe('createInspectorStore', () => {
     expect(store.getState().notice?.text).toContain('Send failed');
   });
 
+  it('opens an inspected browser window (desktop shell) and lists its forward proxy', async () => {
+    const fake = createFakeApi();
+    const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule, shell: 'electron' });
+    await store.start();
+    expect(store.getState().shell).toBe('electron');
+    expect(await store.getState().openInspectedBrowser('https://example.test/')).toBe(true);
+    expect(fake.calls).toContainEqual({
+      method: 'openInspectedBrowser',
+      payload: { url: 'https://example.test/' },
+    });
+    expect(store.getState().proxies.map((p) => p.address)).toEqual(['127.0.0.1:8080']);
+    expect(store.getState().notice?.text).toContain('127.0.0.1:8080');
+  });
+
   it('shows an opened session file as its own read-only connections', async () => {
     const fake = createFakeApi([...handshake('c1', 0), frame('c1', 3, 's2c', 1, 'old')]);
     const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });

@@ -14,5 +14,7 @@ export interface CommandSlice {
   stopProxy: (id: string) => Promise<boolean>;
   stopReconnect: (key: ConnKey) => Promise<boolean>;
   storm: (request: StormRequest) => Promise<boolean>;
+  /** Desktop app only: a browser window whose traffic goes through a forward proxy of this inspector. */
+  openInspectedBrowser: (url: string) => Promise<boolean>;
   dismissNotice: () => void;
 }
