@@ -1,5 +1,5 @@
 // The inspector's reverse proxy in its own process, as the app runs it: inspector + proxy controller, full capture.
-// argv: <buildDir> <targetUrl> <capture: full|none>. Prints {"port": N}; on "stats" (stdin) prints capture counts.
+// argv: <buildDir> <targetUrl> <capture: full|inline|none>. Prints {"port": N}; on "stats" (stdin) prints capture counts.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,7 +25,8 @@ if (captureMode === 'none') {
   const proxy = await startReverseProxy({ target, capture: noCapture });
   port = proxy.port;
 } else {
-  const controller = createProxyController();
+  // 'full' records in the capture worker (the default from a build); 'inline' records on the relay thread.
+  const controller = createProxyController({ capture: captureMode === 'inline' ? 'inline' : 'auto' });
   const inspector = createInspector({ shell: 'cli', proxyController: controller });
   inspector.on('capture', ({ events }) => {
     counts.events += events.length;

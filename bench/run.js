@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Proxy throughput bench: one run on loopback, every path measured against `direct` in the same run.
-//   node bench/run.js [--seconds S] [--json FILE] [--no-build]
+//   node bench/run.js [--seconds S] [--rounds N] [--json FILE] [--no-build]
 // Paths: direct, inspector proxy with full capture, inspector proxy relay only, nginx and mitmproxy when installed.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ const option = (name, fallback) => {
   return i === -1 ? fallback : args[i + 1];
 };
 const seconds = Number(option('--seconds', '1'));
+const rounds = Number(option('--rounds', '2'));
 const jsonOut = option('--json', undefined);
 const buildDir = path.join(root, 'bench', 'results', 'build');
 const children = [];
@@ -268,26 +269,49 @@ async function main() {
   const { port: echoPort } = await echo.next();
   const direct = `ws://127.0.0.1:${echoPort}`;
 
-  const rows = [];
-  process.stderr.write(`bench: ${seconds}s per measurement\n`);
-  rows.push(await measure('direct', direct));
-
+  process.stderr.write(`bench: ${seconds}s per measurement, best of ${rounds} interleaved rounds\n`);
   const full = startChild('bench/proxy-child.js', [buildDir, direct, 'full']);
   const { port: fullPort } = await full.next();
-  rows.push(await measure('inspector proxy (full capture)', `ws://127.0.0.1:${fullPort}`));
-  full.child.stdin.write('stats\n');
-  const stats = await full.next();
-  full.child.kill('SIGTERM');
-
   const relayOnly = startChild('bench/proxy-child.js', [buildDir, direct, 'none']);
   const { port: relayPort } = await relayOnly.next();
-  rows.push(await measure('inspector proxy (relay only)', `ws://127.0.0.1:${relayPort}`));
-  relayOnly.child.kill('SIGTERM');
-
   const nginx = await startNginx(echoPort).catch(
     (error) => (process.stderr.write(`nginx: ${error.message}\n`), undefined),
   );
-  if (nginx) rows.push(await measure('nginx reverse proxy', nginx.base));
+  const paths = [
+    { name: 'direct', base: direct },
+    { name: 'inspector proxy (full capture)', base: `ws://127.0.0.1:${fullPort}`, capture: full },
+    { name: 'inspector proxy (relay only)', base: `ws://127.0.0.1:${relayPort}` },
+    ...(nginx ? [{ name: 'nginx reverse proxy', base: nginx.base }] : []),
+  ];
+  const best = new Map();
+  let stats;
+  for (let round = 1; round <= rounds; round++) {
+    for (const path of paths) {
+      const row = await measure(path.name, path.base);
+      const previous = best.get(path.name);
+      best.set(
+        path.name,
+        previous
+          ? {
+              ...row,
+              roundTrips: Math.max(row.roundTrips, previous.roundTrips),
+              oneWay1k: Math.max(row.oneWay1k, previous.oneWay1k),
+              oneWay64k: Math.max(row.oneWay64k, previous.oneWay64k),
+              complete: row.complete && previous.complete,
+            }
+          : row,
+      );
+      if (path.capture) {
+        // Waits until the capture worker has recorded (or dropped) everything relayed so far.
+        path.capture.child.stdin.write('stats\n');
+        stats = await path.capture.next();
+      }
+    }
+  }
+  full.child.kill('SIGTERM');
+  relayOnly.child.kill('SIGTERM');
+  const rows = [...best.values()];
+  // mitmproxy buffers without backpressure and keeps working long after a measurement: measured once, last.
   const mitm = await startMitmproxy(echoPort).catch(
     (error) => (process.stderr.write(`mitmproxy: ${error.message}\n`), undefined),
   );
@@ -329,7 +353,7 @@ async function main() {
     `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; run took ${fmt((performance.now() - started) / 1000, 1)} s`,
   );
   process.stdout.write(lines.join('\n') + '\n');
-  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ rows, stats, seconds }, null, 2));
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ rows, stats, seconds, rounds }, null, 2));
   process.exit(0);
 }
 
