@@ -53,6 +53,12 @@ test('starts a reverse proxy from the UI and shows the proxied connection', asyn
   await expect(ui.composer.root()).toHaveCount(0);
   await expect(item).toContainText(/\d+ connections?/);
   await ui.screenshot('15-proxy');
+  await ui.connection.tabHandshake().click();
+  await expect(ui.handshake.statusLine().first()).toHaveText('HTTP/1.1 101 Switching Protocols');
+  await expect(page.getByTestId('header-diff')).toContainText('Host');
+  await ui.screenshot('15b-proxy-handshake');
+  await ui.screenshot('15c-header-diff', page.getByTestId('header-diff'));
+  await ui.connection.tabTraffic().click();
 
   await page.getByTestId('proxy-stop').click();
   await expect(item).toHaveCount(0);

@@ -1,5 +1,6 @@
 import type { HttpRequestEvent, HttpResponseEvent, OpenEvent } from '../../../shared/model/events.js';
 import type { AcceptCheck, HandshakeTiming, HttpHeader } from '../../../shared/model/handshake.js';
+import { diffHeaders } from '../../../shared/analysis/index.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
 import { clipForDisplay } from '../format/text.js';
 import type { ConnectionView } from '../store/connection-view.js';
@@ -65,6 +66,41 @@ function Timing({ timing }: { timing: HandshakeTiming }) {
           })}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/** What the proxy changed between the client's request and the one it sent upstream (shared/analysis). */
+function ProxyHeaderDiff({ downstream, upstream }: { downstream: HttpHeader[]; upstream: HttpHeader[] }) {
+  const diff = diffHeaders(downstream, upstream);
+  const changes = diff.entries.filter((e) => e.change !== 'same');
+  return (
+    <section
+      aria-label="Request headers changed by the proxy"
+      className="header-diff"
+      data-testid="header-diff"
+    >
+      <h3>Request headers changed on the way upstream</h3>
+      {changes.length === 0 ? (
+        <p className="pane-empty">None: the request was forwarded with the same headers.</p>
+      ) : (
+        <table className="headers">
+          <tbody>
+            {changes.map((e) => (
+              <tr key={`${e.change}:${e.name}`} className={`diff-${e.change}`}>
+                <th scope="row">{e.name}</th>
+                <td>
+                  {e.change === 'added'
+                    ? `added: ${e.after ?? ''}`
+                    : e.change === 'removed'
+                      ? `removed (was ${e.before ?? ''})${e.hopByHop ? ', hop-by-hop' : ''}`
+                      : `${e.before ?? ''} → ${e.after ?? ''}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
@@ -159,6 +195,13 @@ export function HandshakePanel({ view, log }: { view: ConnectionView; log: Conne
           </div>
         );
       })}
+      {(() => {
+        const down = requests.find((r) => r.leg === 'downstream');
+        const up = requests.find((r) => r.leg === 'upstream');
+        return down && up ? (
+          <ProxyHeaderDiff downstream={down.head.headers} upstream={up.head.headers} />
+        ) : null;
+      })()}
       {open && (
         <section aria-label="Negotiated" className="negotiated">
           <h3>Negotiated</h3>
