@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { InspectorServer } from './support/inspector-server.js';
 import { startInspectorServer } from './support/inspector-server.js';
@@ -84,4 +85,17 @@ test('connects to an echo server, shows the handshake, both frames, and a client
   await ui.traffic.framesMode().click();
   await expect(ui.traffic.rows().filter({ hasText: 'close' })).toHaveCount(2);
   await ui.screenshot('05-closed');
+
+  // Round trip: save the live session, open the file, see the same frames read-only.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('save-session').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^wsi-session-.*\.jsonl$/);
+  const saved = await download.path();
+  const firstLine = JSON.parse(readFileSync(saved, 'utf8').split('\n')[0] ?? '{}') as { format?: string };
+  expect(firstLine.format).toBe('wsi-session');
+  await page.getByTestId('session-file-input').setInputFiles(saved);
+  await expect(ui.connections.list()).toContainText('read-only');
+  await expect(ui.traffic.rowsByDir('c2s').filter({ hasText: 'hello inspector' })).toHaveCount(1);
 });

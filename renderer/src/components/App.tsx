@@ -4,6 +4,7 @@ import { ConnectionList } from './ConnectionList.js';
 import { EmptyState } from './EmptyState.js';
 import { ProxyPanel } from './ProxyPanel.js';
 import { SessionOpener } from './SessionOpener.js';
+import { SessionSaver } from './SessionSaver.js';
 import { LinkBanner, NoticeBar } from './StatusBanners.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import { useInspector } from '../ui/store-context.js';
@@ -16,6 +17,7 @@ export function App() {
         <span className="app-title">WebSocket Inspector</span>
         <span className="app-bar-actions">
           <SessionOpener />
+          <SessionSaver />
           <ThemeToggle />
         </span>
       </header>

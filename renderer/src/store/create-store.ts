@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { InspectorApi, SessionSnapshot, Unsubscribe } from '../../../shared/api/contract.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
+import { serializeSession } from '../../../shared/session/index.js';
 import type { CoreLinkState } from '../api/bridge-transport.js';
 import { HotLog } from './hot-log.js';
 import type { Ingest, Scheduler } from './ingest.js';
@@ -143,6 +144,19 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
             `Opened a browser window; its traffic goes through the forward proxy on ${proxy.address}.`,
           );
         }),
+      exportLiveSession: async () => {
+        try {
+          const snapshot = await api.snapshot();
+          const stamp = new Date(snapshot.header.startedAt).toISOString().replace(/[:.]/g, '-');
+          return {
+            name: `wsi-session-${stamp}.jsonl`,
+            text: serializeSession({ header: snapshot.header, events: snapshot.events }),
+          };
+        } catch (error) {
+          notify('error', `Saving the session failed: ${errorText(error)}`);
+          return null;
+        }
+      },
       dismissNotice: () => set({ notice: null }),
     };
   });

@@ -206,6 +206,18 @@ describe('createInspectorStore', () => {
     expect(store.getState().notice?.text).toContain('127.0.0.1:8080');
   });
 
+  it('exports the live session as session-file text', async () => {
+    const store = createInspectorStore(createFakeApi(handshake('c1', 0)).api, {
+      schedule: manualScheduler().schedule,
+    });
+    await store.start();
+    const file = await store.getState().exportLiveSession();
+    const lines = file?.text.trim().split('\n') ?? [];
+    expect(file?.name).toMatch(/^wsi-session-2023-11-14T22-13-20-000Z\.jsonl$/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'wsi-session', startedAt: 1_700_000_000_000 });
+    expect(lines).toHaveLength(5);
+  });
+
   it('shows an opened session file as its own read-only connections', async () => {
     const fake = createFakeApi([...handshake('c1', 0), frame('c1', 3, 's2c', 1, 'old')]);
     const store = createInspectorStore(fake.api, { schedule: manualScheduler().schedule });

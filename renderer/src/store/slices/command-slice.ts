@@ -16,5 +16,7 @@ export interface CommandSlice {
   storm: (request: StormRequest) => Promise<boolean>;
   /** Desktop app only: a browser window whose traffic goes through a forward proxy of this inspector. */
   openInspectedBrowser: (url: string) => Promise<boolean>;
+  /** The live session as session-file text (from a fresh snapshot), or null when that failed (a notice says why). */
+  exportLiveSession: () => Promise<{ name: string; text: string } | null>;
   dismissNotice: () => void;
 }
