@@ -145,9 +145,9 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       await Promise.all(all.map((proxy) => proxy.close()));
       if (pushTimer) clearTimeout(pushTimer);
       pushTimer = undefined;
-      // Let the worker hand back what it still holds before it goes.
-      workerHost?.flushNow();
-      await new Promise((resolve) => setTimeout(resolve, workerHost ? 100 : 0));
+      // Closing the proxies ended their connections; let the worker record them to the end before it goes.
+      await new Promise((resolve) => setImmediate(resolve));
+      await workerHost?.settle();
       await workerHost?.terminate();
       workerHost = undefined;
     },

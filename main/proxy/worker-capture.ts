@@ -134,9 +134,17 @@ export class CaptureWorkerHost {
     }
   }
 
-  /** Sends what is pending now (before stopping). */
-  flushNow(): void {
+  /**
+   * Sends what is pending and resolves once every connection handed to the worker has its `end` record in the
+   * session (or after `timeoutMs`), so a session file written at shutdown is complete.
+   */
+  async settle(timeoutMs = 5000): Promise<void> {
     this.flush();
+    const deadline = Date.now() + timeoutMs;
+    while (this.sessions.size > 0 && !this.failed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (this.ops.length > 0) this.flush();
+    }
   }
 
   terminate(): Promise<number> {

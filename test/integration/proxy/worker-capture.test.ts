@@ -98,6 +98,19 @@ describe('capture in the worker thread', () => {
     expect(side.incoming.size).toBeGreaterThan(0);
   });
 
+  it('records connections still open at shutdown to their end before the worker stops', async () => {
+    const { inspector, port } = await session({});
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/open-at-exit`, { perMessageDeflate: false });
+    ws.on('error', () => undefined);
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send('last words');
+    await new Promise((resolve) => ws.once('message', resolve));
+    await inspector.dispose();
+    const events = (await inspector.snapshot(undefined)).events;
+    expect(events.filter((e) => e.type === 'frame')).toHaveLength(2);
+    expect(events.at(-1)?.type).toBe('end');
+  });
+
   it('drops whole frames with exact counts when the worker falls behind, never touching the relay', async () => {
     // A tiny hand-off window and queue force the worker to fall behind a burst.
     const { inspector, port, ended } = await session({
