@@ -270,24 +270,30 @@ async function main() {
   const direct = `ws://127.0.0.1:${echoPort}`;
 
   process.stderr.write(`bench: ${seconds}s per measurement, best of ${rounds} interleaved rounds\n`);
-  const full = startChild('bench/proxy-child.js', [buildDir, direct, 'full']);
-  const { port: fullPort } = await full.next();
   const relayOnly = startChild('bench/proxy-child.js', [buildDir, direct, 'none']);
   const { port: relayPort } = await relayOnly.next();
   const nginx = await startNginx(echoPort).catch(
     (error) => (process.stderr.write(`nginx: ${error.message}\n`), undefined),
   );
+  // The full-capture proxy runs in a fresh process each round and is stopped before anything else is measured:
+  // the session it keeps in memory (and the GC threads working on it) must not weigh on the other paths.
+  const fullCapture = async () => {
+    const full = startChild('bench/proxy-child.js', [buildDir, direct, 'full']);
+    const { port } = await full.next();
+    return { base: `ws://127.0.0.1:${port}`, child: full };
+  };
   const paths = [
     { name: 'direct', base: direct },
-    { name: 'inspector proxy (full capture)', base: `ws://127.0.0.1:${fullPort}`, capture: full },
     { name: 'inspector proxy (relay only)', base: `ws://127.0.0.1:${relayPort}` },
     ...(nginx ? [{ name: 'nginx reverse proxy', base: nginx.base }] : []),
+    { name: 'inspector proxy (full capture)', start: fullCapture },
   ];
   const best = new Map();
-  let stats;
+  const stats = { frames: 0, messages: 0, dropped: 0, droppedFrames: 0, droppedBytes: 0, settledMs: 0 };
   for (let round = 1; round <= rounds; round++) {
     for (const path of paths) {
-      const row = await measure(path.name, path.base);
+      const started = path.start ? await path.start() : undefined;
+      const row = await measure(path.name, started?.base ?? path.base);
       const previous = best.get(path.name);
       best.set(
         path.name,
@@ -301,14 +307,17 @@ async function main() {
             }
           : row,
       );
-      if (path.capture) {
-        // Waits until the capture worker has recorded (or dropped) everything relayed so far.
-        path.capture.child.stdin.write('stats\n');
-        stats = await path.capture.next();
+      if (started) {
+        // Waits until the capture worker has recorded (or dropped) everything relayed, then stops the proxy.
+        started.child.child.stdin.write('stats\n');
+        const counts = await started.child.next();
+        for (const key of Object.keys(stats))
+          stats[key] = key === 'settledMs' ? Math.max(stats[key], counts[key]) : stats[key] + counts[key];
+        started.child.child.kill('SIGTERM');
+        await new Promise((resolve) => started.child.child.once('exit', resolve));
       }
     }
   }
-  full.child.kill('SIGTERM');
   relayOnly.child.kill('SIGTERM');
   const rows = [...best.values()];
   // mitmproxy buffers without backpressure and keeps working long after a measurement: measured once, last.
@@ -320,6 +329,10 @@ async function main() {
   const [d] = rows;
   const find = (prefix) => rows.find((r) => r.path.startsWith(prefix));
   const proxy = find('inspector proxy (full');
+  const order = ['direct', 'inspector proxy (full', 'inspector proxy (relay', 'nginx', 'mitmproxy'];
+  rows.sort(
+    (a, b) => order.findIndex((p) => a.path.startsWith(p)) - order.findIndex((p) => b.path.startsWith(p)),
+  );
   const lines = [];
   lines.push('| path | 1 KiB round trips/s | 1 KiB one-way MiB/s | 64 KiB one-way MiB/s |');
   lines.push('|---|---:|---:|---:|');
@@ -345,9 +358,9 @@ async function main() {
   }
   lines.push('');
   lines.push(
-    `capture during the full-capture run: ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
+    `capture during the full-capture runs (all rounds): ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
       `${stats.dropped} drop reports (${fmt(stats.droppedFrames)} frames, ${fmt(stats.droppedBytes)} bytes not recorded); ` +
-      `recording finished ${fmt(stats.settledMs / 1000, 1)} s after the last measurement`,
+      `recording finished at most ${fmt(stats.settledMs / 1000, 1)} s after a measurement`,
   );
   lines.push(
     `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; run took ${fmt((performance.now() - started) / 1000, 1)} s`,
