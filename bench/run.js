@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Proxy throughput bench: one run on loopback, every path measured against `direct` in the same run.
 //   node bench/run.js [--seconds S] [--rounds N] [--json FILE] [--no-build]
+// Defaults: 7 rounds of 0.4 s slices; each path reports the median of its slices.
 // Paths: direct, inspector proxy with full capture, inspector proxy relay only, nginx and mitmproxy when installed.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,8 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i === -1 ? fallback : args[i + 1];
 };
-const seconds = Number(option('--seconds', '1'));
-const rounds = Number(option('--rounds', '2'));
+const seconds = Number(option('--seconds', '0.4'));
+const rounds = Number(option('--rounds', '7'));
 const jsonOut = option('--json', undefined);
 const buildDir = path.join(root, 'bench', 'results', 'build');
 const children = [];
@@ -120,11 +121,11 @@ function open(url) {
 }
 
 /** 1 KiB messages, one at a time: send, wait for the echo, repeat. */
-async function roundTrips(base) {
+async function roundTrips(base, duration = seconds) {
   const ws = await open(`${base}/echo`);
   const payload = Buffer.alloc(1024, 0x61);
   let count = 0;
-  const end = performance.now() + seconds * 1000;
+  const end = performance.now() + duration * 1000;
   const started = performance.now();
   await new Promise((resolve) => {
     ws.on('message', () => {
@@ -144,13 +145,13 @@ async function roundTrips(base) {
  * locally), the sink counts what arrives; rate = bytes received / time between first and last arrival, on the
  * sink's clock. Bounded: stops waiting for stragglers after a few seconds and uses what arrived.
  */
-async function oneWay(base, size) {
+async function oneWay(base, size, duration = seconds) {
   const ws = await open(`${base}/sink`);
   const payload = Buffer.alloc(size, 0x62);
   let latest = { bytes: 0 };
   ws.on('message', (data) => (latest = JSON.parse(data.toString())));
   let sent = 0;
-  const end = performance.now() + seconds * 1000;
+  const end = performance.now() + duration * 1000;
   await new Promise((resolve) => {
     const pump = () => {
       while (ws.bufferedAmount < 4 * 1024 * 1024 && performance.now() < end) {
@@ -162,7 +163,7 @@ async function oneWay(base, size) {
     };
     pump();
   });
-  const waitUntil = performance.now() + Math.max(3000, seconds * 3000);
+  const waitUntil = performance.now() + Math.max(3000, duration * 3000);
   while (latest.bytes < sent && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
   ws.close();
   const spanNs = latest.first && latest.last ? Number(BigInt(latest.last) - BigInt(latest.first)) : 0;
@@ -172,11 +173,11 @@ async function oneWay(base, size) {
   };
 }
 
-async function measure(name, base) {
-  await roundTrips(base); // warm-up: connection setup, JIT
-  const rt = await roundTrips(base);
-  const small = await oneWay(base, 1024);
-  const large = await oneWay(base, 64 * 1024);
+async function measure(name, base, duration = seconds) {
+  await roundTrips(base, duration); // warm-up: connection setup, JIT
+  const rt = await roundTrips(base, duration);
+  const small = await oneWay(base, 1024, duration);
+  const large = await oneWay(base, 64 * 1024, duration);
   const row = {
     path: name,
     roundTrips: rt,
@@ -269,9 +270,13 @@ async function main() {
   const { port: echoPort } = await echo.next();
   const direct = `ws://127.0.0.1:${echoPort}`;
 
-  process.stderr.write(`bench: ${seconds}s per measurement, best of ${rounds} interleaved rounds\n`);
+  process.stderr.write(
+    `bench: ${rounds} rounds of ${seconds} s slices per path and metric, paths interleaved\n`,
+  );
   const relayOnly = startChild('bench/proxy-child.js', [buildDir, direct, 'none']);
   const { port: relayPort } = await relayOnly.next();
+  const pipeRelay = startChild('bench/node-pipe-relay.js', [String(echoPort)]);
+  const { port: pipePort } = await pipeRelay.next();
   const nginx = await startNginx(echoPort).catch(
     (error) => (process.stderr.write(`nginx: ${error.message}\n`), undefined),
   );
@@ -285,51 +290,71 @@ async function main() {
   const paths = [
     { name: 'direct', base: direct },
     { name: 'inspector proxy (relay only)', base: `ws://127.0.0.1:${relayPort}` },
+    { name: 'plain Node pipe relay', base: `ws://127.0.0.1:${pipePort}` },
     ...(nginx ? [{ name: 'nginx reverse proxy', base: nginx.base }] : []),
     { name: 'inspector proxy (full capture)', start: fullCapture },
   ];
-  const best = new Map();
-  const stats = { frames: 0, messages: 0, dropped: 0, droppedFrames: 0, droppedBytes: 0, settledMs: 0 };
-  for (let round = 1; round <= rounds; round++) {
-    for (const path of paths) {
-      const started = path.start ? await path.start() : undefined;
-      const row = await measure(path.name, started?.base ?? path.base);
-      const previous = best.get(path.name);
-      best.set(
-        path.name,
-        previous
-          ? {
-              ...row,
-              roundTrips: Math.max(row.roundTrips, previous.roundTrips),
-              oneWay1k: Math.max(row.oneWay1k, previous.oneWay1k),
-              oneWay64k: Math.max(row.oneWay64k, previous.oneWay64k),
-              complete: row.complete && previous.complete,
-            }
-          : row,
-      );
-      if (started) {
-        // Waits until the capture worker has recorded (or dropped) everything relayed, then stops the proxy.
-        started.child.child.stdin.write('stats\n');
-        const counts = await started.child.next();
-        for (const key of Object.keys(stats))
-          stats[key] = key === 'settledMs' ? Math.max(stats[key], counts[key]) : stats[key] + counts[key];
-        started.child.child.kill('SIGTERM');
-        await new Promise((resolve) => started.child.child.once('exit', resolve));
-      }
+  // Every path is measured in short slices, the paths taking turns (rotating order), and each path keeps the median
+  // of its slices: load that comes and goes on a shared machine then hits every path alike.
+  const full = await fullCapture();
+  paths[paths.length - 1] = { name: 'inspector proxy (full capture)', base: full.base };
+  const slices = new Map(
+    paths.map((p) => [p.name, { roundTrips: [], oneWay1k: [], oneWay64k: [], complete: true }]),
+  );
+  for (const p of paths) await roundTrips(p.base, 0.3); // warm-up: connection setup, JIT
+  for (let round = 0; round < rounds; round++) {
+    const order = paths.map((_, i) => paths[(i + round) % paths.length]);
+    for (const p of order) {
+      const s = slices.get(p.name);
+      s.roundTrips.push(await roundTrips(p.base, seconds));
+      const small = await oneWay(p.base, 1024, seconds);
+      const large = await oneWay(p.base, 64 * 1024, seconds);
+      s.oneWay1k.push(small.mibps);
+      s.oneWay64k.push(large.mibps);
+      s.complete &&= small.complete && large.complete;
     }
+    process.stderr.write(`  round ${round + 1}/${rounds} done\n`);
   }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const best = new Map(
+    [...slices].map(([name, s]) => [
+      name,
+      {
+        path: name,
+        roundTrips: median(s.roundTrips),
+        oneWay1k: median(s.oneWay1k),
+        oneWay64k: median(s.oneWay64k),
+        complete: s.complete,
+      },
+    ]),
+  );
+  full.child.child.stdin.write('stats\n');
+  const stats = await full.child.next();
+  full.child.child.kill('SIGTERM');
   relayOnly.child.kill('SIGTERM');
+  pipeRelay.child.kill('SIGTERM');
   const rows = [...best.values()];
   // mitmproxy buffers without backpressure and keeps working long after a measurement: measured once, last.
   const mitm = await startMitmproxy(echoPort).catch(
     (error) => (process.stderr.write(`mitmproxy: ${error.message}\n`), undefined),
   );
-  if (mitm) rows.push(await measure('mitmproxy reverse mode', mitm.base));
+  if (mitm) rows.push(await measure('mitmproxy reverse mode', mitm.base, 1));
 
   const [d] = rows;
   const find = (prefix) => rows.find((r) => r.path.startsWith(prefix));
   const proxy = find('inspector proxy (full');
-  const order = ['direct', 'inspector proxy (full', 'inspector proxy (relay', 'nginx', 'mitmproxy'];
+  const order = [
+    'direct',
+    'inspector proxy (full',
+    'inspector proxy (relay',
+    'plain Node',
+    'nginx',
+    'mitmproxy',
+  ];
   rows.sort(
     (a, b) => order.findIndex((p) => a.path.startsWith(p)) - order.findIndex((p) => b.path.startsWith(p)),
   );
@@ -351,6 +376,7 @@ async function main() {
   for (const line of [
     ratioRow('proxy / direct (targets ≥ 0.6×, ≥ 0.9×, ≥ 0.9×)', proxy, d),
     ratioRow('relay only / direct', find('inspector proxy (relay'), d),
+    ratioRow('plain Node pipe relay / direct', find('plain Node'), d),
     ratioRow('nginx / direct', find('nginx'), d),
     ratioRow('proxy / mitmproxy (target ≥ 8×)', proxy, find('mitmproxy')),
   ]) {
@@ -358,15 +384,18 @@ async function main() {
   }
   lines.push('');
   lines.push(
-    `capture during the full-capture runs (all rounds): ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
+    `capture during the full-capture path: ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
       `${stats.dropped} drop reports (${fmt(stats.droppedFrames)} frames, ${fmt(stats.droppedBytes)} bytes not recorded); ` +
-      `recording finished at most ${fmt(stats.settledMs / 1000, 1)} s after a measurement`,
+      `recording finished ${fmt(stats.settledMs / 1000, 1)} s after the last slice`,
   );
   lines.push(
     `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; run took ${fmt((performance.now() - started) / 1000, 1)} s`,
   );
   process.stdout.write(lines.join('\n') + '\n');
-  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ rows, stats, seconds, rounds }, null, 2));
+  if (jsonOut) {
+    const perSlice = Object.fromEntries(slices);
+    writeFileSync(jsonOut, JSON.stringify({ rows, slices: perSlice, stats, seconds, rounds }, null, 2));
+  }
   process.exit(0);
 }
 
