@@ -63,7 +63,7 @@ test('connects to an echo server, shows the handshake, both frames, and a client
   const json = ui.traffic.rowsByDir('s2c').filter({ hasText: 'greeting' });
   await json.click();
   await expect(page.getByTestId('payload-tab-json')).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByTestId('payload-body')).toContainText('"nested": {');
+  await expect(page.getByTestId('json-tree')).toContainText('"nested": {1 key}');
   await ui.screenshot('04-message-json');
 
   await page.getByTestId('row-filter').fill('GREETING');

@@ -1,11 +1,34 @@
 import type { FrameRecord, MessageRecord } from '../../../shared/model/frame.js';
 import { closeCodeMeaning, opcodeName, violationTitle } from '../format/protocol-names.js';
 import type { ConnectionLog } from '../store/hot-log.js';
+import { compressionSummary, deflateParameters, negotiatedDeflate } from '../ui/deflate-info.js';
 import { describeViolation } from '../ui/describe.js';
 import { useInspector } from '../ui/store-context.js';
 import { PayloadView } from './PayloadView.js';
 
 const yesNo = (b: boolean): string => (b ? '1' : '0');
+
+export const DETAIL_PANE_ID = 'detail-pane';
+
+function DeflateInfo({ message, log }: { message: MessageRecord; log: ConnectionLog }) {
+  if (!message.compressed) return null;
+  const extension = negotiatedDeflate(log);
+  return (
+    <section className="deflate-info" aria-label="Compression" data-testid="deflate-info">
+      <h3>permessage-deflate</h3>
+      <p>{compressionSummary(message)}</p>
+      {extension ? (
+        <ul>
+          {deflateParameters(extension).map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>Negotiated parameters unknown (no open record).</p>
+      )}
+    </section>
+  );
+}
 
 function Fields({ rows }: { rows: [string, string][] }) {
   return (
@@ -126,6 +149,7 @@ function MessageDetail({ message, log }: { message: MessageRecord; log: Connecti
             </tbody>
           </table>
         </section>
+        <DeflateInfo message={message} log={log} />
         <Violations log={log} seqs={message.frames} />
       </div>
       <PayloadView
@@ -142,7 +166,13 @@ export function DetailPane({ log }: { log: ConnectionLog | undefined }) {
   const selectedRow = useInspector((s) => s.selectedRow);
   const event = log && selectedRow !== null ? log.at(selectedRow) : undefined;
   return (
-    <aside className="detail-pane" aria-label="Details" data-testid="detail-pane">
+    <aside
+      className="detail-pane"
+      aria-label="Details"
+      data-testid="detail-pane"
+      id={DETAIL_PANE_ID}
+      tabIndex={-1}
+    >
       {!log || !event ? (
         <p className="pane-empty">Select a row to see its header fields and payload.</p>
       ) : event.type === 'frame' ? (

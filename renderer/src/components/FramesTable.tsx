@@ -3,12 +3,15 @@ import { useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { formatClock, formatIso, formatRelativeMs } from '../format/time.js';
 import { formatSize } from '../format/bytes.js';
+import { DETAIL_PANE_ID } from './DetailPane.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { rowModel } from '../ui/row-model.js';
 import type { RowModel } from '../ui/row-model.js';
 import { useInspector } from '../ui/store-context.js';
 import { useRows } from '../ui/use-rows.js';
+import { RowFilterBar } from './filters/RowFilterBar.js';
+import { positionOfRow } from '../filters/row-position.js';
 
 const ROW_HEIGHT = 24;
 
@@ -43,16 +46,26 @@ function TimeCell({
   );
 }
 
+function DeltaCell({ ms }: { ms: number | null }) {
+  return (
+    <span role="gridcell" className="cell time delta" title="time since the previous row shown, ms">
+      {ms === null ? '' : formatRelativeMs(ms)}
+    </span>
+  );
+}
+
 function Row({
   model,
   view,
   startedAt,
   absolute,
+  deltaMs,
 }: {
   model: RowModel;
   view: ConnectionView;
   startedAt: number;
   absolute: boolean;
+  deltaMs: number | null;
 }) {
   const up = model.dir === 'c2s';
   return (
@@ -61,6 +74,7 @@ function Row({
         {model.kind === 'message' ? `m${model.id}` : model.id}
       </span>
       <TimeCell t={model.t} view={view} startedAt={startedAt} absolute={absolute} />
+      <DeltaCell ms={deltaMs} />
       <span
         role="gridcell"
         className={`cell dir ${up ? 'up' : 'down'}`}
@@ -126,30 +140,51 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
     if (atBottom !== follow) setFollow(atBottom);
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    event.preventDefault();
-    const position = selectedRow === null ? -1 : rows.indexOf(selectedRow);
-    const next = Math.max(0, Math.min(count - 1, position + (event.key === 'ArrowDown' ? 1 : -1)));
-    const index = rows[next];
+  const selectPosition = (position: number) => {
+    const index = rows[position];
     if (index === undefined) return;
     selectRow(index);
-    virtualizer.scrollToIndex(next);
+    virtualizer.scrollToIndex(position);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const position = selectedRow === null ? -1 : positionOfRow(rows, selectedRow);
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      if (step < 0 && follow) setFollow(false);
+      selectPosition(Math.max(0, Math.min(count - 1, position + step)));
+    } else if (event.key === 'End') {
+      event.preventDefault();
+      selectPosition(count - 1);
+      setFollow(true);
+    } else if (event.key === 'Home') {
+      event.preventDefault();
+      setFollow(false);
+      selectPosition(0);
+    } else if (event.key === 'Enter' && position >= 0) {
+      event.preventDefault();
+      document.getElementById(DETAIL_PANE_ID)?.focus();
+    }
   };
 
   return (
     <div
-      className="frames-table"
+      className="frames-table with-delta"
       role="grid"
       aria-label={mode === 'frames' ? 'Frames' : 'Messages'}
       aria-rowcount={count}
     >
+      <RowFilterBar />
       <div className="frames-header" role="row">
         <span role="columnheader" className="cell num" title="frame sequence number; m + id for messages">
           #
         </span>
         <span role="columnheader" className="cell time">
           {absolute ? 'Time' : 'Time (ms)'}
+        </span>
+        <span role="columnheader" className="cell time" title="time since the previous row shown, ms">
+          Δ ms
         </span>
         <span role="columnheader" className="cell dir" title="direction">
           Dir
@@ -199,6 +234,8 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                 const model = rowModel(log.at(index), log);
                 if (!model) return null;
                 const selected = index === selectedRow;
+                const previous = item.index > 0 ? log.at(rows[item.index - 1]!) : undefined;
+                const deltaMs = previous ? model.t - previous.t : null;
                 return (
                   <div
                     key={index}
@@ -211,7 +248,13 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                     style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                     onClick={() => selectRow(index)}
                   >
-                    <Row model={model} view={view} startedAt={startedAt} absolute={absolute} />
+                    <Row
+                      model={model}
+                      view={view}
+                      startedAt={startedAt}
+                      absolute={absolute}
+                      deltaMs={deltaMs}
+                    />
                   </div>
                 );
               })}

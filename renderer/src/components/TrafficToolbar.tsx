@@ -1,4 +1,26 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { RefObject } from 'react';
+import { compileSearch } from '../filters/search-pattern.js';
 import { useInspector } from '../ui/store-context.js';
+
+const isTypingTarget = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+
+/** "/" anywhere outside a text field focuses the row search, as in many log viewers. */
+function useSlashFocuses(input: RefObject<HTMLInputElement | null>): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTypingTarget(event.target)) return;
+      event.preventDefault();
+      input.current?.focus();
+      input.current?.select();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [input]);
+}
 
 export function TrafficToolbar() {
   const mode = useInspector((s) => s.viewMode);
@@ -11,21 +33,57 @@ export function TrafficToolbar() {
   const setDirFilter = useInspector((s) => s.setDirFilter);
   const textFilter = useInspector((s) => s.textFilter);
   const setTextFilter = useInspector((s) => s.setTextFilter);
+  const searchMode = useInspector((s) => s.searchMode);
+  const setSearchMode = useInspector((s) => s.setSearchMode);
   const follow = useInspector((s) => s.follow);
   const setFollow = useInspector((s) => s.setFollow);
+  const searchInput = useRef<HTMLInputElement>(null);
+  useSlashFocuses(searchInput);
+  const searchError = useMemo(() => {
+    const compiled = compileSearch(textFilter.trim(), searchMode);
+    return compiled.ok ? null : compiled.error;
+  }, [textFilter, searchMode]);
 
   return (
     <div className="traffic-toolbar">
-      <input
-        type="search"
-        className="row-search"
-        aria-label="Filter rows by payload text"
-        data-testid="row-filter"
-        placeholder="Filter payload…"
-        spellCheck={false}
-        value={textFilter}
-        onChange={(e) => setTextFilter(e.target.value)}
-      />
+      <span className="row-search-group">
+        <input
+          ref={searchInput}
+          type="search"
+          className={searchError ? 'row-search invalid' : 'row-search'}
+          aria-label={
+            searchMode === 'regex' ? 'Filter rows by regular expression' : 'Filter rows by payload text'
+          }
+          aria-invalid={searchError !== null}
+          aria-describedby={searchError ? 'row-search-error' : undefined}
+          data-testid="row-filter"
+          placeholder={searchMode === 'regex' ? 'Regex… ( / )' : 'Filter payload… ( / )'}
+          spellCheck={false}
+          value={textFilter}
+          onChange={(e) => setTextFilter(e.target.value)}
+        />
+        <button
+          type="button"
+          className="regex-toggle"
+          aria-pressed={searchMode === 'regex'}
+          aria-label="Regular expression"
+          title="Treat the filter as a regular expression (case-insensitive)"
+          data-testid="regex-toggle"
+          onClick={() => setSearchMode(searchMode === 'regex' ? 'text' : 'regex')}
+        >
+          .*
+        </button>
+        {searchError && (
+          <span
+            id="row-search-error"
+            className="row-search-error"
+            role="alert"
+            data-testid="row-filter-error"
+          >
+            {searchError}
+          </span>
+        )}
+      </span>
       <select
         aria-label="Direction"
         data-testid="dir-filter"

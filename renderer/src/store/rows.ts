@@ -1,5 +1,9 @@
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { Direction } from '../../../shared/model/wire.js';
+import type { SearchMode } from '../filters/search-pattern.js';
+import { compileSearch, SEARCH_CAP_CHARS } from '../filters/search-pattern.js';
+import type { RowType } from '../filters/row-types.js';
+import { rowTypeOf } from '../filters/row-types.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
 import type { ConnectionLog } from './hot-log.js';
 import { isControlOpcode } from './hot-log.js';
@@ -11,34 +15,78 @@ export interface RowFilter {
   showControl: boolean;
   /** Only this direction. */
   dir?: Direction;
-  /** Case-insensitive text the payload (or close reason) must contain. */
+  /** Case-insensitive text (or, with searchMode 'regex', a pattern) the payload or close reason must contain. */
   text?: string;
+  searchMode?: SearchMode;
+  /** Only these row types; absent = all. */
+  types?: readonly RowType[];
+  /** Decoded payload size bounds in bytes, inclusive. */
+  minSize?: number;
+  maxSize?: number;
 }
 
-function payloadContains(base64: string, needle: string, extra = ''): boolean {
-  const text = `${extra} ${decodeUtf8(base64ToBytes(base64))}`;
-  return text.toLowerCase().includes(needle);
+const CAPPED_BASE64_CHARS = Math.ceil(SEARCH_CAP_CHARS / 3) * 4;
+
+/** The searchable text of a row: at most SEARCH_CAP_CHARS bytes of payload, plus a close code and reason. */
+function searchableText(base64: string, close?: { code?: number; reason?: string }): string {
+  const text = decodeUtf8(base64ToBytes(base64.slice(0, CAPPED_BASE64_CHARS)));
+  return close ? `${close.code ?? ''} ${close.reason ?? ''} ${text}` : text;
+}
+
+export type RowPredicate = (event: CaptureEvent) => boolean;
+
+/** A predicate for one filter, compiled once; an invalid regex filters nothing by text (the UI reports it). */
+export function compileRowFilter(filter: RowFilter): RowPredicate {
+  const search = filter.text ? compileSearch(filter.text, filter.searchMode ?? 'text') : undefined;
+  const matchesText = search?.ok ? search.test : undefined;
+  const types = filter.types ? new Set(filter.types) : undefined;
+  const { minSize, maxSize } = filter;
+  return (event) => {
+    let dir: Direction;
+    let opcode: number;
+    let size: number;
+    if (event.type === 'frame') {
+      opcode = event.frame.opcode;
+      if (isControlOpcode(opcode) ? !filter.showControl : filter.mode !== 'frames') return false;
+      dir = event.frame.dir;
+      size = event.frame.payloadLength;
+    } else if (event.type === 'message') {
+      if (filter.mode !== 'messages') return false;
+      opcode = event.message.opcode;
+      dir = event.message.dir;
+      size = event.message.size;
+    } else {
+      return false;
+    }
+    if (filter.dir && filter.dir !== dir) return false;
+    if (types) {
+      const type = rowTypeOf(opcode);
+      if (type && !types.has(type)) return false;
+    }
+    if (minSize !== undefined && size < minSize) return false;
+    if (maxSize !== undefined && size > maxSize) return false;
+    if (!matchesText) return true;
+    if (event.type === 'message') return matchesText(searchableText(event.message.data));
+    return matchesText(searchableText(event.frame.data, event.frame.close));
+  };
 }
 
 export function rowMatches(event: CaptureEvent, filter: RowFilter): boolean {
-  let dir: Direction;
-  if (event.type === 'frame') {
-    const { opcode } = event.frame;
-    if (isControlOpcode(opcode) ? !filter.showControl : filter.mode !== 'frames') return false;
-    dir = event.frame.dir;
-  } else if (event.type === 'message') {
-    if (filter.mode !== 'messages') return false;
-    dir = event.message.dir;
-  } else {
-    return false;
-  }
-  if (filter.dir && filter.dir !== dir) return false;
-  if (!filter.text) return true;
-  const needle = filter.text.toLowerCase();
-  if (event.type === 'message') return payloadContains(event.message.data, needle);
-  const close = event.frame.close;
-  return payloadContains(event.frame.data, needle, close ? `${close.code ?? ''} ${close.reason ?? ''}` : '');
+  return compileRowFilter(filter)(event);
 }
+
+const filterCacheKey = (key: string, filter: RowFilter): string =>
+  [
+    key,
+    filter.mode,
+    filter.showControl,
+    filter.dir ?? '',
+    filter.searchMode ?? 'text',
+    filter.text ?? '',
+    filter.types?.join(',') ?? '*',
+    filter.minSize ?? '',
+    filter.maxSize ?? '',
+  ].join('\u0000');
 
 /** Row lists kept per filter; typing a search creates one per keystroke, so only the most recent are kept. */
 const MAX_CACHED_FILTERS = 24;
@@ -47,6 +95,7 @@ interface RowCache {
   log: ConnectionLog;
   processed: number;
   rows: number[];
+  matches: RowPredicate;
 }
 
 /**
@@ -57,11 +106,10 @@ export class RowIndex {
   private readonly caches = new Map<string, RowCache>();
 
   rows(key: string, log: ConnectionLog, filter: RowFilter): readonly number[] {
-    const cacheKey = [key, filter.mode, filter.showControl, filter.dir ?? '', filter.text ?? ''].join(
-      '\u0000',
-    );
+    const cacheKey = filterCacheKey(key, filter);
     let cache = this.caches.get(cacheKey);
-    if (!cache || cache.log !== log) cache = { log, processed: 0, rows: [] };
+    if (!cache || cache.log !== log)
+      cache = { log, processed: 0, rows: [], matches: compileRowFilter(filter) };
     // Re-inserting keeps the Map in least-recently-used order.
     this.caches.delete(cacheKey);
     this.caches.set(cacheKey, cache);
@@ -73,7 +121,7 @@ export class RowIndex {
     if (cache.processed < total) {
       let index = cache.processed;
       for (const event of log.events.range(cache.processed, total)) {
-        if (rowMatches(event, filter)) cache.rows.push(index);
+        if (cache.matches(event)) cache.rows.push(index);
         index++;
       }
       cache.processed = total;

@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
+import { ROW_TYPES } from '../filters/row-types.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnKey } from '../store/keys.js';
 import type { RowFilter } from '../store/rows.js';
@@ -20,13 +21,22 @@ export function useRows(key: ConnKey | null): {
   const dirFilter = useInspector((s) => s.dirFilter);
   // Deferred so typing stays responsive while a long capture is searched.
   const text = useDeferredValue(useInspector((s) => s.textFilter.trim()));
+  const searchMode = useInspector((s) => s.searchMode);
+  const types = useInspector((s) => s.typeFilter);
+  const size = useInspector((s) => s.sizeFilter);
   return useMemo(() => {
     const log = key ? store.hot.get(key) : undefined;
     const filter: RowFilter = { mode, showControl };
     if (dirFilter !== 'both') filter.dir = dirFilter;
-    if (text) filter.text = text;
+    if (text) {
+      filter.text = text;
+      filter.searchMode = searchMode;
+    }
+    if (types.length < ROW_TYPES.length) filter.types = types;
+    if (size.min !== null) filter.minSize = size.min;
+    if (size.max !== null) filter.maxSize = size.max;
     const rows = key && log ? store.rowIndex.rows(key, log, filter) : EMPTY;
     // `rows` is append-only and reused (so `revision` must stay a dependency); `count` is what consumers watch.
     return { rows, log, count: rows.length, revision };
-  }, [store, key, revision, mode, showControl, dirFilter, text]);
+  }, [store, key, revision, mode, showControl, dirFilter, text, searchMode, types, size]);
 }

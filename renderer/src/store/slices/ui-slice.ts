@@ -1,10 +1,13 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { Direction } from '../../../../shared/model/wire.js';
+import type { RowType } from '../../filters/row-types.js';
+import { ROW_TYPES } from '../../filters/row-types.js';
+import type { SearchMode } from '../../filters/search-pattern.js';
 import type { ConnKey } from '../keys.js';
 import type { ViewMode } from '../rows.js';
 
 export type ThemeChoice = 'system' | 'dark' | 'light';
-export type DetailPanel = 'traffic' | 'handshake' | 'findings';
+export type DetailPanel = 'traffic' | 'handshake' | 'findings' | 'timeline';
 
 export interface UiSlice {
   selected: ConnKey | null;
@@ -15,6 +18,10 @@ export interface UiSlice {
   absoluteTime: boolean;
   dirFilter: 'both' | Direction;
   textFilter: string;
+  searchMode: SearchMode;
+  typeFilter: readonly RowType[];
+  /** Decoded size bounds in bytes; null = unbounded. */
+  sizeFilter: { min: number | null; max: number | null };
   follow: boolean;
   theme: ThemeChoice;
   panel: DetailPanel;
@@ -25,6 +32,9 @@ export interface UiSlice {
   setAbsoluteTime: (absolute: boolean) => void;
   setDirFilter: (dir: 'both' | Direction) => void;
   setTextFilter: (text: string) => void;
+  setSearchMode: (mode: SearchMode) => void;
+  setTypeFilter: (types: readonly RowType[]) => void;
+  setSizeFilter: (size: { min: number | null; max: number | null }) => void;
   setFollow: (follow: boolean) => void;
   setTheme: (theme: ThemeChoice) => void;
   setPanel: (panel: DetailPanel) => void;
@@ -38,6 +48,9 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   absoluteTime: false,
   dirFilter: 'both',
   textFilter: '',
+  searchMode: 'text',
+  typeFilter: ROW_TYPES,
+  sizeFilter: { min: null, max: null },
   follow: true,
   theme: 'system',
   panel: 'traffic',
@@ -48,6 +61,9 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   setAbsoluteTime: (absoluteTime) => set({ absoluteTime }),
   setDirFilter: (dirFilter) => set({ dirFilter }),
   setTextFilter: (textFilter) => set({ textFilter }),
+  setSearchMode: (searchMode) => set({ searchMode }),
+  setTypeFilter: (typeFilter) => set({ typeFilter }),
+  setSizeFilter: (sizeFilter) => set({ sizeFilter }),
   setFollow: (follow) => set({ follow }),
   setTheme: (theme) => set({ theme }),
   setPanel: (panel) => set({ panel }),

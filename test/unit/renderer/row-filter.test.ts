@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
+import { compileRowFilter, RowIndex } from '../../../renderer/src/store/rows.js';
+import type { RowFilter } from '../../../renderer/src/store/rows.js';
+import { closeFrame, frame } from './fake-api.js';
+
+function logOf(): ConnectionLog {
+  const log = new ConnectionLog();
+  log.append(frame('c1', 1, 'c2s', 1, 'hello world', { fin: false }));
+  log.append(frame('c1', 2, 'c2s', 0, ' and more'));
+  log.append(frame('c1', 3, 's2c', 2, '\u0001\u0002\u0003'));
+  log.append(frame('c1', 4, 's2c', 9, 'ping-data'));
+  log.append(frame('c1', 5, 'c2s', 10, 'ping-data'));
+  log.append(frame('c1', 6, 's2c', 1, `{"type":"tick","n":42}`));
+  log.append(closeFrame('c1', 7, 's2c', 4001, 'bye now'));
+  return log;
+}
+
+const seqs = (log: ConnectionLog, filter: RowFilter): number[] =>
+  new RowIndex()
+    .rows('k', log, filter)
+    .map((i) => log.at(i))
+    .map((e) => e?.t ?? -1);
+
+const frames: RowFilter = { mode: 'frames', showControl: true };
+
+describe('row filters', () => {
+  it('keeps only the chosen types, continuation included', () => {
+    const log = logOf();
+    expect(seqs(log, { ...frames, types: ['continuation', 'pong'] })).toEqual([2, 5]);
+    expect(seqs(log, { ...frames, types: ['text', 'close'] })).toEqual([1, 6, 7]);
+    expect(seqs(log, { ...frames, types: [] })).toEqual([]);
+  });
+
+  it('keeps sizes within inclusive bounds', () => {
+    const log = logOf();
+    expect(seqs(log, { ...frames, minSize: 9, maxSize: 9 })).toEqual([2, 4, 5, 7]);
+    expect(seqs(log, { ...frames, maxSize: 3 })).toEqual([3]);
+  });
+
+  it('searches by regex, close reasons included', () => {
+    const log = logOf();
+    expect(seqs(log, { ...frames, text: '"n":\\d{2}\\}$', searchMode: 'regex' })).toEqual([6]);
+    expect(seqs(log, { ...frames, text: '^4001 BYE', searchMode: 'regex' })).toEqual([7]);
+  });
+
+  it('treats an invalid regex as no text filter (the UI shows the error)', () => {
+    const log = logOf();
+    expect(seqs(log, { ...frames, text: '(oops', searchMode: 'regex' })).toHaveLength(7);
+  });
+
+  it('searches only the first part of a huge payload', () => {
+    const log = new ConnectionLog();
+    log.append(frame('c1', 1, 's2c', 1, `${'a'.repeat(100_000)}NEEDLE`));
+    expect(seqs(log, { ...frames, text: 'needle' })).toEqual([]);
+    expect(seqs(log, { ...frames, text: 'aaa' })).toEqual([1]);
+  });
+
+  it('is compiled once and reused for every event', () => {
+    const matches = compileRowFilter({ ...frames, text: 'tick', searchMode: 'regex' });
+    const log = logOf();
+    const kept = [...log.events.range()].filter(matches);
+    expect(kept).toHaveLength(1);
+  });
+
+  it('extends per-filter row lists incrementally', () => {
+    const log = logOf();
+    const index = new RowIndex();
+    const filter: RowFilter = { ...frames, types: ['text'] };
+    expect(index.rows('k', log, filter)).toHaveLength(2);
+    log.append(frame('c1', 8, 'c2s', 1, 'late'));
+    expect(index.rows('k', log, filter)).toHaveLength(3);
+  });
+});
