@@ -9,6 +9,7 @@ import { FramesTable } from './FramesTable.js';
 import { HandshakePanel } from './HandshakePanel.js';
 import { ReconnectStatus } from './ReconnectStatus.js';
 import { TrafficToolbar } from './TrafficToolbar.js';
+import { TimelinePanel } from './timeline/TimelinePanel.js';
 
 function ConnectionHeader({ view }: { view: ConnectionView }) {
   const close = describeClose(view);
@@ -100,6 +101,15 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
         >
           Findings
         </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={panel === 'timeline'}
+          data-testid="tab-timeline"
+          onClick={() => setPanel('timeline')}
+        >
+          Timeline
+        </button>
         {panel === 'traffic' && <TrafficToolbar />}
       </div>
       {panel === 'traffic' ? (
@@ -109,6 +119,8 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
         </div>
       ) : panel === 'handshake' ? (
         <HandshakePanel view={view} log={log} />
+      ) : panel === 'timeline' ? (
+        <TimelinePanel key={view.key} view={view} />
       ) : (
         <FindingsPanel view={view} log={log} />
       )}
