@@ -25,6 +25,8 @@ export interface UiSlice {
   follow: boolean;
   theme: ThemeChoice;
   panel: DetailPanel;
+  /** The connection the selected one is compared with in the Handshake tab. */
+  compareWith: ConnKey | null;
   select: (key: ConnKey | null) => void;
   selectRow: (index: number | null) => void;
   setViewMode: (mode: ViewMode) => void;
@@ -38,6 +40,7 @@ export interface UiSlice {
   setFollow: (follow: boolean) => void;
   setTheme: (theme: ThemeChoice) => void;
   setPanel: (panel: DetailPanel) => void;
+  setCompareWith: (key: ConnKey | null) => void;
 }
 
 export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
@@ -54,6 +57,7 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   follow: true,
   theme: 'system',
   panel: 'traffic',
+  compareWith: null,
   select: (key) => set({ selected: key, selectedRow: null, follow: true }),
   selectRow: (index) => set({ selectedRow: index }),
   setViewMode: (viewMode) => set({ viewMode, selectedRow: null }),
@@ -67,4 +71,5 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   setFollow: (follow) => set({ follow }),
   setTheme: (theme) => set({ theme }),
   setPanel: (panel) => set({ panel }),
+  setCompareWith: (compareWith) => set({ compareWith }),
 });
