@@ -57,7 +57,7 @@ export function TrafficToolbar() {
           aria-invalid={searchError !== null}
           aria-describedby={searchError ? 'row-search-error' : undefined}
           data-testid="row-filter"
-          placeholder={searchMode === 'regex' ? 'Regex… ( / )' : 'Filter payload… ( / )'}
+          placeholder={searchMode === 'regex' ? 'Regex… (press /)' : 'Filter… (press /)'}
           spellCheck={false}
           value={textFilter}
           onChange={(e) => setTextFilter(e.target.value)}
