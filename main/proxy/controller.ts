@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ProxyInfo, StartProxyRequest, Unsubscribe } from '../../shared/api/contract.js';
 import type { ProxiedConnectionInfo, ProxyController, RecorderFactory } from '../core/proxy-controller.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
@@ -56,7 +57,14 @@ function captureFactory(
     // ConnectionRecorder has no public "append a record" yet; its emit function is the session's append.
     const emit = (recorder as unknown as Emitting).emitEvent?.bind(recorder);
     if (!emit) throw new Error('this ConnectionRecorder cannot take records from the capture worker');
-    return { conn: recorder.conn, t0: recorder.t0, startedAt: 0, emit };
+    // The recorder's t0 was taken just now on the session's monotonic clock: that fixes the offset.
+    return {
+      conn: recorder.conn,
+      t0: recorder.t0,
+      startedAt: 0,
+      offset: recorder.t0 - performance.now(),
+      emit,
+    };
   });
 }
 

@@ -13,6 +13,8 @@ export interface SessionEntry {
   /** Session time (ms) when the `connection` record was made. */
   t0: number;
   startedAt: number;
+  /** Session time = performance.now() + offset. */
+  offset: number;
   emit(event: CaptureEvent): void;
 }
 
@@ -62,9 +64,8 @@ export class CaptureWorkerHost {
     this.worker = new Worker(workerFile, { workerData: { nice: options.nice ?? 19 } });
     this.worker.unref();
     this.worker.on('message', (result: CaptureResult) => this.onResult(result));
-    this.worker.on('error', () => {
-      this.failed = true;
-    });
+    this.worker.on('error', (error) => this.fail(`the capture worker failed: ${error.message}`));
+    this.worker.on('exit', (code) => this.fail(`the capture worker exited (code ${code})`));
     const maxUtilization = options.maxRelayUtilization ?? 0.75;
     if (maxUtilization < 1) {
       let last = performance.eventLoopUtilization();
@@ -105,6 +106,23 @@ export class CaptureWorkerHost {
 
   register(entry: SessionEntry): void {
     this.sessions.set(entry.conn, entry);
+    if (this.failure) this.fail(this.failure);
+  }
+
+  /** Never silent: every connection the worker was recording gets an error and its end, from here. */
+  private failure: string | undefined;
+
+  private fail(message: string): void {
+    if (this.failed && this.failure === undefined) return; // terminated on purpose
+    this.failed = true;
+    this.failure = message;
+    for (const session of this.sessions.values()) {
+      const t = Math.round((performance.now() + session.offset) * 1000) / 1000;
+      session.emit({ type: 'error', conn: session.conn, t, code: 'CAPTURE_WORKER_FAILED', message });
+      session.emit({ type: 'end', conn: session.conn, t });
+    }
+    this.sessions.clear();
+    this.inFlight.clear();
   }
 
   private readonly flush = (): void => {
@@ -148,6 +166,7 @@ export class CaptureWorkerHost {
   }
 
   terminate(): Promise<number> {
+    this.failed = true; // a deliberate stop, not a failure: no records for it
     if (this.loadTimer) clearInterval(this.loadTimer);
     if (this.timer) clearTimeout(this.timer);
     return this.worker.terminate();
@@ -165,9 +184,7 @@ export function workerCaptureFactory(
   return (start) => {
     const entry = open(start);
     host.register(entry);
-    const { conn } = entry;
-    // Session time from performance.now(): the entry's t0 was taken just now on the same monotonic clock.
-    const offset = entry.t0 - performance.now();
+    const { conn, offset } = entry;
     const at = (relayTime = performance.now()): number => Math.round((relayTime + offset) * 1000) / 1000;
     host.post({
       k: 'open',

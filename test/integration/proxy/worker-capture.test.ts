@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type * as InspectorModule from '../../../main/core/inspector.js';
 import type * as ControllerModule from '../../../main/proxy/controller.js';
+import type * as WorkerCaptureModule from '../../../main/proxy/worker-capture.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { TappedWsServer } from '../../helpers/proxy-wire.js';
 import { sha256, startTappedWsServer } from '../../helpers/proxy-wire.js';
@@ -20,6 +21,7 @@ const exec = promisify(execFile);
 let outDir: string;
 let inspectorModule: typeof InspectorModule;
 let controllerModule: typeof ControllerModule;
+let workerCaptureModule: typeof WorkerCaptureModule;
 let server: TappedWsServer;
 
 beforeAll(async () => {
@@ -42,6 +44,7 @@ beforeAll(async () => {
     (await import(pathToFileURL(path.join(outDir, rel)).href)) as T;
   inspectorModule = await load<typeof InspectorModule>('main/core/inspector.js');
   controllerModule = await load<typeof ControllerModule>('main/proxy/controller.js');
+  workerCaptureModule = await load<typeof WorkerCaptureModule>('main/proxy/worker-capture.js');
   server = await startTappedWsServer((ws) =>
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
   );
@@ -109,6 +112,28 @@ describe('capture in the worker thread', () => {
     const events = (await inspector.snapshot(undefined)).events;
     expect(events.filter((e) => e.type === 'frame')).toHaveLength(2);
     expect(events.at(-1)?.type).toBe('end');
+  });
+
+  it('ends every connection with an error record if the worker dies, never silently', async () => {
+    const host = new workerCaptureModule.CaptureWorkerHost();
+    const emitted: CaptureEvent[] = [];
+    const entry = (conn: string) => ({
+      conn,
+      t0: 0,
+      startedAt: 0,
+      offset: 0,
+      emit: (e: CaptureEvent) => emitted.push(e),
+    });
+    host.register(entry('w1'));
+    await (host as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    host.register(entry('w2'));
+    expect(emitted.map((e) => `${e.conn}:${e.type}:${e.type === 'error' ? e.code : ''}`)).toEqual([
+      'w1:error:CAPTURE_WORKER_FAILED',
+      'w1:end:',
+      'w2:error:CAPTURE_WORKER_FAILED',
+      'w2:end:',
+    ]);
   });
 
   it('drops whole frames with exact counts when the worker falls behind, never touching the relay', async () => {
