@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnKey } from '../store/keys.js';
@@ -8,16 +8,24 @@ import { describeClose } from '../ui/describe.js';
 import { formatDuration } from '../format/time.js';
 import { useNow } from '../ui/use-now.js';
 import { useInspector } from '../ui/store-context.js';
+import type { ReconnectGroup } from '../ui/reconnect-groups.js';
+import { groupReconnects } from '../ui/reconnect-groups.js';
+import { FindingsBadge } from './list/FindingsBadge.js';
+import { ReconnectGroupHeader } from './list/ReconnectGroupHeader.js';
+import './list/list.css';
 
 /** Memoised: a flush replaces only the views of connections that changed, so the others skip rendering. */
 const ConnectionItem = memo(function ConnectionItem({
   view,
   selected,
   onSelect,
+  onCompare,
 }: {
   view: ConnectionView;
   selected: boolean;
   onSelect: (key: ConnKey) => void;
+  /** Alt+click: compare the selected connection's handshake with this one. */
+  onCompare: (key: ConnKey) => void;
 }) {
   const live = !view.readOnly && view.endT === undefined;
   const now = useNow(live);
@@ -35,7 +43,8 @@ const ConnectionItem = memo(function ConnectionItem({
         aria-pressed={selected}
         data-testid="connection-item"
         data-state={view.state}
-        onClick={() => onSelect(view.key)}
+        title="Alt+click to compare the selected connection with this one"
+        onClick={(event) => (event.altKey ? onCompare(view.key) : onSelect(view.key))}
       >
         <span className="connection-line">
           <span className={`state-badge state-${view.state}`} data-testid="connection-state">
@@ -58,6 +67,7 @@ const ConnectionItem = memo(function ConnectionItem({
             ↑{view.frames.c2s} ↓{view.frames.s2c}
           </span>
           {view.violations > 0 && <span className="violation-count">⚠ {view.violations}</span>}
+          <FindingsBadge view={view} />
         </span>
         {close && (
           <span className="connection-line close-summary" data-testid="connection-close">
@@ -69,16 +79,39 @@ const ConnectionItem = memo(function ConnectionItem({
   );
 });
 
-type Entry = { kind: 'source'; source: SourceInfo } | { kind: 'connection'; key: ConnKey };
+type Entry =
+  | { kind: 'source'; source: SourceInfo }
+  | { kind: 'group'; group: ReconnectGroup; collapsed: boolean }
+  | { kind: 'connection'; key: ConnKey; nested: boolean };
 
-/** Source headings and connections (newest first) as one flat list, so it can be virtualized. */
-function flatten(sources: SourceInfo[], order: readonly ConnKey[]): Entry[] {
+/**
+ * Source headings, reconnect groups and connections (newest first) as one flat list, so it can be virtualized.
+ * Repeated connections to one endpoint share a collapsible group ordered by its newest attempt.
+ */
+function flatten(
+  sources: SourceInfo[],
+  order: readonly ConnKey[],
+  connections: Readonly<Record<ConnKey, ConnectionView>>,
+  collapsed: ReadonlySet<string>,
+): Entry[] {
   const entries: Entry[] = [];
   for (const source of sources) {
-    const keys = order.filter((key) => key.startsWith(`${source.id}/`));
-    if (!source.readOnly && keys.length === 0) continue;
+    const views = order
+      .filter((key) => key.startsWith(`${source.id}/`))
+      .map((key) => connections[key])
+      .filter((view): view is ConnectionView => view !== undefined);
+    if (!source.readOnly && views.length === 0) continue;
     entries.push({ kind: 'source', source });
-    for (let i = keys.length - 1; i >= 0; i--) entries.push({ kind: 'connection', key: keys[i]! });
+    const newest = (group: ReconnectGroup) => order.indexOf(group.keys[group.keys.length - 1]!);
+    const groups = groupReconnects(views).sort((a, b) => newest(b) - newest(a));
+    for (const group of groups) {
+      const nested = group.keys.length > 1;
+      const isCollapsed = nested && collapsed.has(group.id);
+      if (nested) entries.push({ kind: 'group', group, collapsed: isCollapsed });
+      if (isCollapsed) continue;
+      for (let i = group.keys.length - 1; i >= 0; i--)
+        entries.push({ kind: 'connection', key: group.keys[i]!, nested });
+    }
   }
   return entries;
 }
@@ -90,17 +123,41 @@ export function ConnectionList() {
   const connections = useInspector((s) => s.connections);
   const selected = useInspector((s) => s.selected);
   const select = useInspector((s) => s.select);
-  const entries = useMemo(() => flatten(sources, order), [sources, order]);
+  const setCompareWith = useInspector((s) => s.setCompareWith);
+  const setPanel = useInspector((s) => s.setPanel);
+  const compare = useCallback(
+    (key: ConnKey) => {
+      setCompareWith(key);
+      setPanel('handshake');
+    },
+    [setCompareWith, setPanel],
+  );
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const toggleGroup = useCallback(
+    (id: string) =>
+      setCollapsed((previous) => {
+        const next = new Set(previous);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
+  const entries = useMemo(
+    () => flatten(sources, order, connections, collapsed),
+    [sources, order, connections, collapsed],
+  );
   const scrollRef = useRef<HTMLElement>(null);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
   const virtualizer = useVirtualizer({
     count: entries.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => (entries[index]?.kind === 'source' ? 30 : 66),
+    estimateSize: (index) => (entries[index]?.kind === 'connection' ? 66 : 30),
     getItemKey: (index) => {
       const entry = entries[index];
-      return entry?.kind === 'source' ? `source:${entry.source.id}` : (entry?.key ?? index);
+      if (entry?.kind === 'source') return `source:${entry.source.id}`;
+      if (entry?.kind === 'group') return `group:${entry.group.id}`;
+      return entry?.key ?? index;
     },
     overscan: 8,
   });
@@ -117,7 +174,9 @@ export function ConnectionList() {
               key={item.key}
               data-index={item.index}
               ref={virtualizer.measureElement}
-              className="connection-entry"
+              className={
+                entry.kind === 'connection' && entry.nested ? 'connection-entry nested' : 'connection-entry'
+              }
               style={{ transform: `translateY(${item.start}px)` }}
             >
               {entry.kind === 'source' ? (
@@ -125,8 +184,19 @@ export function ConnectionList() {
                   {entry.source.label}
                   {entry.source.readOnly && <span className="read-only">read-only</span>}
                 </h2>
+              ) : entry.kind === 'group' ? (
+                <ReconnectGroupHeader
+                  group={entry.group}
+                  collapsed={entry.collapsed}
+                  onToggle={toggleGroup}
+                />
               ) : view ? (
-                <ConnectionItem view={view} selected={entry.key === selected} onSelect={select} />
+                <ConnectionItem
+                  view={view}
+                  selected={entry.key === selected}
+                  onSelect={select}
+                  onCompare={compare}
+                />
               ) : null}
             </div>
           );

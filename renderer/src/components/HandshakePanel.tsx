@@ -6,6 +6,8 @@ import { clipForDisplay } from '../format/text.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { useInspector } from '../ui/store-context.js';
+import { ComparePanel } from './compare/ComparePanel.js';
+import { HeaderDiffTable } from './compare/HeaderDiffTable.js';
 
 const ACCEPT_TEXT: Record<AcceptCheck, string> = {
   ok: 'Sec-WebSocket-Accept matches the key ✓',
@@ -84,22 +86,14 @@ function ProxyHeaderDiff({ downstream, upstream }: { downstream: HttpHeader[]; u
       {changes.length === 0 ? (
         <p className="pane-empty">None: the request was forwarded with the same headers.</p>
       ) : (
-        <table className="headers">
-          <tbody>
-            {changes.map((e) => (
-              <tr key={`${e.change}:${e.name}`} className={`diff-${e.change}`}>
-                <th scope="row">{e.name}</th>
-                <td>
-                  {e.change === 'added'
-                    ? `added: ${e.after ?? ''}`
-                    : e.change === 'removed'
-                      ? `removed (was ${e.before ?? ''})${e.hopByHop ? ', hop-by-hop' : ''}`
-                      : `${e.before ?? ''} → ${e.after ?? ''}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HeaderDiffTable
+          before={downstream}
+          after={upstream}
+          beforeLabel="Client → inspector"
+          afterLabel="Inspector → server"
+          label="Request headers changed by the proxy"
+          onlyChanges
+        />
       )}
     </section>
   );
@@ -220,6 +214,7 @@ export function HandshakePanel({ view, log }: { view: ConnectionView; log: Conne
           </p>
         </section>
       )}
+      <ComparePanel view={view} />
     </div>
   );
 }

@@ -1,0 +1,47 @@
+import { useDeferredValue, useMemo } from 'react';
+import { analyzeSession } from '../../../../shared/analysis/index.js';
+import type { Severity } from '../../../../shared/model/finding.js';
+import type { ConnectionView } from '../../store/connection-view.js';
+import { useInspector, useInspectorStore } from '../../ui/store-context.js';
+import { useNow } from '../../ui/use-now.js';
+
+const ORDER: Severity[] = ['error', 'warning', 'info'];
+const ICON: Record<Severity, string> = { error: '✕', warning: '⚠', info: 'ℹ' };
+
+/**
+ * Count of the connection's findings, shown with the worst severity. A live connection is re-analysed at most every
+ * few seconds (not on every flush), so a busy list stays cheap.
+ */
+export function FindingsBadge({ view }: { view: ConnectionView }) {
+  const store = useInspectorStore();
+  const live = !view.readOnly && view.endT === undefined;
+  const revision = useInspector((s) => s.revisions[view.key] ?? 0);
+  const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
+  const clock = useNow(live, 3000);
+  const settledRevision = useDeferredValue(live ? 0 : revision);
+  const findings = useMemo(() => {
+    const log = store.hot.get(view.key);
+    if (!log) return [];
+    void settledRevision;
+    const options = live ? { now: Math.max(clock - startedAt, view.lastT) } : {};
+    return analyzeSession({ header: { startedAt }, events: Array.from(log.events.range()) }, options)
+      .findings;
+    // view.lastT is deliberately left out: while live the clock drives re-analysis.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, view.key, live, clock, startedAt, settledRevision]);
+  if (findings.length === 0) return null;
+  const worst = ORDER.find((severity) => findings.some((f) => f.severity === severity)) ?? 'info';
+  const count = findings.filter((f) => f.severity === worst).length;
+  const text = `${count} ${worst}${count === 1 ? '' : 's'}${findings.length > count ? ` (+${findings.length - count} more)` : ''}`;
+  return (
+    <span
+      className={`findings-badge severity-${worst}`}
+      data-testid="findings-badge"
+      data-severity={worst}
+      title={`Findings: ${text}`}
+    >
+      {ICON[worst]} {count}
+      <span className="visually-hidden"> {text}</span>
+    </span>
+  );
+}
