@@ -8,7 +8,7 @@ import { classifyRequest, parseRequestHead, parseResponseHead } from './http-hea
 import type { RequestKind } from './http-head.js';
 import { relay } from './relay.js';
 import type { TapDrainer } from './tap-drainer.js';
-import { TapQueue } from './tap-queue.js';
+import { ConnectionTaps } from './connection-taps.js';
 import type { DialResult, UpstreamEndpoint } from './upstream-dialer.js';
 import { dialUpstream } from './upstream-dialer.js';
 
@@ -93,17 +93,14 @@ export async function proxyConnection(
   const sentHead = parseRequestHead(upstreamHead);
   if (sentHead.ok) capture.requestHead('upstream', sentHead.head);
 
-  const taps = {
-    c2s: new TapQueue({ budgetBytes: options.tapBudgetBytes }),
-    s2c: new TapQueue({ budgetBytes: options.tapBudgetBytes }),
-  };
-  const consumers = { c2s: capture.stream('c2s'), s2c: capture.stream('s2c') };
+  const taps = new ConnectionTaps(
+    { c2s: capture.stream('c2s'), s2c: capture.stream('s2c') },
+    options.tapBudgetBytes,
+  );
   const tap = (dir: Direction, chunk: Buffer): void => {
-    const queue = taps[dir];
-    const consumer = consumers[dir];
-    queue.push(chunk);
-    if (consumer.cheap && queue.drain(consumer) === false) return;
-    options.drainer.wake(queue, consumer);
+    taps.push(dir, chunk);
+    if (taps.cheap && taps.ready() && !taps.drain()) return;
+    options.drainer.wake(taps);
   };
   // Bytes the client sent right behind its head are part of the c2s stream.
   if (request.rest.length > 0) tap('c2s', request.rest);
@@ -134,7 +131,7 @@ export async function proxyConnection(
     // Something arrived but it is not a complete head: the client gets exactly those bytes.
     capture.error('upstream', 'EBADRESPONSE', response.message, 'server');
     client.write(response.received);
-    return relayRaw(client, upstream, capture, taps, consumers);
+    return relayRaw(client, upstream, capture, taps);
   }
   timing.headersCompleteMs = response.at - started;
   timing.firstByteMs = timing.headersCompleteMs;
@@ -143,7 +140,7 @@ export async function proxyConnection(
   if (!responseHead.ok) {
     capture.error('upstream', 'EBADRESPONSE', responseHead.message, 'server');
     if (response.rest.length > 0) client.write(response.rest);
-    return relayRaw(client, upstream, capture, taps, consumers);
+    return relayRaw(client, upstream, capture, taps);
   }
   const upgraded = responseHead.head.status === 101;
   const body = upgraded ? undefined : response.rest.subarray(0, options.maxBodyBytes ?? 64 * 1024);
@@ -157,41 +154,32 @@ export async function proxyConnection(
     client,
     upstream,
     upgraded ? { c2s: (chunk) => tap('c2s', chunk), s2c: (chunk) => tap('s2c', chunk) } : {},
-    relayEvents(capture, taps, consumers),
+    relayEvents(capture, taps),
   );
 }
-
-type Taps = Record<Direction, TapQueue>;
-type Consumers = Record<Direction, ReturnType<ProxyCapture['stream']>>;
 
 function relayRaw(
   client: net.Socket,
   upstream: net.Socket,
   capture: ProxyCapture,
-  taps: Taps,
-  consumers: Consumers,
+  taps: ConnectionTaps,
 ): void {
-  relay(client, upstream, {}, relayEvents(capture, taps, consumers));
+  relay(client, upstream, {}, relayEvents(capture, taps));
 }
 
 /** TCP facts are recorded after the frames that preceded them, so the queues are flushed first. */
-function relayEvents(capture: ProxyCapture, taps: Taps, consumers: Consumers): Parameters<typeof relay>[3] {
-  const flush = (): void => {
-    taps.c2s.drain(consumers.c2s, Infinity, true);
-    taps.s2c.drain(consumers.s2c, Infinity, true);
-  };
+function relayEvents(capture: ProxyCapture, taps: ConnectionTaps): Parameters<typeof relay>[3] {
   return {
     tcp: (leg, kind, side) => {
-      flush();
+      taps.drain(Infinity, true);
       capture.tcp(leg, kind, side);
     },
     error: (leg, code, message, side) => {
-      flush();
+      taps.drain(Infinity, true);
       capture.error(leg, code, message, side);
     },
     closed: () => {
-      taps.c2s.finish(consumers.c2s);
-      taps.s2c.finish(consumers.s2c);
+      taps.finish();
       capture.end();
     },
   };

@@ -1,18 +1,18 @@
-import type { TapConsumer, TapQueue } from './tap-queue.js';
+import type { Drainable } from './connection-taps.js';
 
 /**
  * Drains tap queues into their consumers after the event loop's I/O phase (setImmediate), in slices, so socket
  * reads and relay writes always run first and recording only uses the time left over.
  */
 export class TapDrainer {
-  private readonly pending = new Map<TapQueue, TapConsumer>();
+  private readonly pending = new Set<Drainable>();
   private scheduled = false;
 
   constructor(private readonly sliceMs = 4) {}
 
-  /** Notes that `queue` has work for `consumer`. Cheap enough to call on every relayed chunk. */
-  wake(queue: TapQueue, consumer: TapConsumer): void {
-    if (!this.pending.has(queue)) this.pending.set(queue, consumer);
+  /** Notes that `work` has something queued. Cheap enough to call on every relayed chunk. */
+  wake(work: Drainable): void {
+    this.pending.add(work);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.run);
@@ -23,19 +23,19 @@ export class TapDrainer {
     this.scheduled = false;
     const deadline = performance.now() + this.sliceMs;
     let blocked = 0;
-    for (const [queue, consumer] of this.pending) {
-      if (consumer.ready && !consumer.ready()) {
+    for (const work of this.pending) {
+      if (!work.ready()) {
         blocked++;
         continue;
       }
       let more: boolean;
       try {
-        more = queue.drain(consumer, deadline);
+        more = work.drain(deadline);
       } catch {
-        // A recorder bug must not take the relay down; the queue keeps its order for the next attempt.
-        more = queue.hasWork;
+        // A recorder bug must not take the relay down; the item that failed is skipped, the rest keep their order.
+        more = true;
       }
-      if (!more) this.pending.delete(queue);
+      if (!more) this.pending.delete(work);
       if (performance.now() > deadline) break;
     }
     if (this.pending.size > 0 && !this.scheduled) {

@@ -24,7 +24,9 @@ export interface TapQueueOptions {
   hardLimitBytes?: number;
 }
 
-type Item = { kind: 'bytes'; chunk: Buffer; at: number } | { kind: 'dropped'; frames: number; bytes: number };
+type Item =
+  | { kind: 'bytes'; chunk: Buffer; at: number }
+  | { kind: 'dropped'; frames: number; bytes: number; at: number };
 
 /**
  * The relay pushes every chunk here synchronously (no copy, no parsing beyond frame headers) and goes on
@@ -112,9 +114,49 @@ export class TapQueue {
 
   private flushDropped(): void {
     if (this.droppedBytes === 0) return;
-    this.items.push({ kind: 'dropped', frames: this.droppedFrames, bytes: this.droppedBytes });
+    this.items.push({ kind: 'dropped', frames: this.droppedFrames, bytes: this.droppedBytes, at: this.now });
     this.totalDroppedFrames += this.droppedFrames;
     this.totalDroppedBytes += this.droppedBytes;
+    this.droppedFrames = 0;
+    this.droppedBytes = 0;
+  }
+
+  /** When the relay saw the next queued item (for merging two directions in order), or undefined when empty. */
+  get nextAt(): number | undefined {
+    return this.items[this.head]?.at;
+  }
+
+  /** Hands the next queued item to the consumer. */
+  takeOne(consumer: TapConsumer): void {
+    const item = this.items[this.head];
+    if (!item) return;
+    this.items[this.head++] = undefined as unknown as Item;
+    if (item.kind === 'bytes') {
+      this.queuedBytes -= item.chunk.length;
+      consumer.bytes(item.chunk, item.at);
+    } else {
+      consumer.dropped(item.frames, item.bytes);
+    }
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** The stream ended: queue the report of a gap still open (a mid-frame loss is reported by `reportLost`). */
+  closeGap(): void {
+    if (this.mode !== 'lost') this.flushDropped();
+  }
+
+  /** After the last item: if capture lost sync mid-frame, say how much was not recorded. */
+  reportLost(consumer: TapConsumer): void {
+    if (this.mode !== 'lost' || this.droppedBytes === 0) return;
+    this.totalDroppedFrames += this.droppedFrames;
+    this.totalDroppedBytes += this.droppedBytes;
+    (consumer.lost ?? consumer.dropped).call(consumer, this.droppedFrames, this.droppedBytes);
     this.droppedFrames = 0;
     this.droppedBytes = 0;
   }

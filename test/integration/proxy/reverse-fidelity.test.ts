@@ -121,6 +121,9 @@ describe.each([
     expect(frames.filter((f) => f.opcode === 9)).toHaveLength(1);
     expect(frames.some((f) => f.opcode === 0 && f.dir === 'c2s')).toBe(true);
     expect(mine.at(-1)?.type).toBe('end');
+    // Both directions interleave in the order the relay saw them.
+    const times = mine.map((e) => e.t);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
   it('relays permessage-deflate and a 16 MiB message unchanged', async () => {
