@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { analyzeSession, formatTextReport } from '../../../shared/analysis/index.js';
 import type { AnalysisOptions } from '../../../shared/analysis/index.js';
-import { parseSession } from '../../../shared/session/index.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIo } from '../command.js';
+import { onePositional, parseCommandLine } from '../args.js';
+import { readSessionFile } from '../session-file.js';
+import { defineCommand, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIo } from '../command.js';
 
 const usage = `Usage: wsi analyze FILE [--json] [--idle-threshold SECONDS]
 
@@ -26,26 +25,13 @@ export interface AnalyzeArgs {
 }
 
 export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        'idle-threshold': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    json: { type: 'boolean' },
+    'idle-threshold': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('missing the session FILE to analyze');
-  if (positionals.length > 1)
-    throw new UsageError(`expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
+  const file = onePositional(positionals, 'FILE', 'missing the session FILE to analyze');
   const threshold = values['idle-threshold'];
   let idleThresholdMs: number | undefined;
   if (threshold !== undefined) {
@@ -57,27 +43,15 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs | 'help' {
     idleThresholdMs = Math.round(seconds * 1000);
   }
   return {
-    file: positionals[0] ?? '',
+    file,
     json: values.json ?? false,
     ...(idleThresholdMs !== undefined ? { idleThresholdMs } : {}),
   };
 }
 
 async function analyze(args: AnalyzeArgs, io: CommandIo): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(args.file, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    io.err(`wsi analyze: cannot read ${args.file}: ${reason === 'ENOENT' ? 'no such file' : reason}`);
-    return EXIT_USAGE;
-  }
-  const { session, problems } = parseSession(text);
-  for (const p of problems) io.err(`wsi analyze: ${args.file}:${p.line}: ${p.message}`);
-  if (session.events.length === 0 && problems.length > 0) {
-    io.err(`wsi analyze: ${args.file} holds no readable session`);
-    return EXIT_USAGE;
-  }
+  const session = await readSessionFile(args.file, 'analyze', io);
+  if (!session) return EXIT_USAGE;
   const options: AnalysisOptions =
     args.idleThresholdMs !== undefined ? { idleThresholdMs: args.idleThresholdMs } : {};
   const analysis = analyzeSession(session, options);
@@ -86,16 +60,10 @@ async function analyze(args: AnalyzeArgs, io: CommandIo): Promise<number> {
   return EXIT_OK;
 }
 
-export const analyzeCommand: Command = {
+export const analyzeCommand: Command = defineCommand({
   name: 'analyze',
   summary: 'explain what went wrong in a recorded session (close attribution, idle drops, handshake errors)',
   usage,
-  run: async (argv, io) => {
-    const args = parseAnalyzeArgs(argv);
-    if (args === 'help') {
-      io.out(usage);
-      return EXIT_OK;
-    }
-    return analyze(args, io);
-  },
-};
+  parse: parseAnalyzeArgs,
+  execute: analyze,
+});

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   connectRequest,
   type ConnectAuth,
@@ -10,7 +9,8 @@ import { PayloadError } from '../../../shared/api/validate.js';
 import type { HttpHeader } from '../../../shared/model/handshake.js';
 import { createInspector, parseWebSocketUrl } from '../../core/inspector.js';
 import { CloseSummary } from '../close-summary.js';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
+import { onePositional, parseCommandLine } from '../args.js';
+import { defineCommand, EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 import { formatEvent, formatTime } from '../format.js';
 
 const usage = `Usage: wsi connect <ws://|wss:// url> [options]
@@ -153,39 +153,25 @@ function checkRequest(request: ConnectRequest): void {
 }
 
 export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        header: { type: 'string', short: 'H', multiple: true },
-        protocol: { type: 'string', short: 'p', multiple: true },
-        send: { type: 'string', short: 's', multiple: true },
-        insecure: { type: 'boolean', short: 'k' },
-        'ping-interval': { type: 'string' },
-        bearer: { type: 'string' },
-        basic: { type: 'string' },
-        'query-token': { type: 'string' },
-        'heartbeat-message': { type: 'string' },
-        'heartbeat-interval': { type: 'string' },
-        reconnect: { type: 'boolean' },
-        'reconnect-max': { type: 'string' },
-        duration: { type: 'string', short: 'd' },
-        out: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    header: { type: 'string', short: 'H', multiple: true },
+    protocol: { type: 'string', short: 'p', multiple: true },
+    send: { type: 'string', short: 's', multiple: true },
+    insecure: { type: 'boolean', short: 'k' },
+    'ping-interval': { type: 'string' },
+    bearer: { type: 'string' },
+    basic: { type: 'string' },
+    'query-token': { type: 'string' },
+    'heartbeat-message': { type: 'string' },
+    'heartbeat-interval': { type: 'string' },
+    reconnect: { type: 'boolean' },
+    'reconnect-max': { type: 'string' },
+    duration: { type: 'string', short: 'd' },
+    out: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('missing the URL to connect to');
-  if (positionals.length > 1)
-    throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(' ')}`);
-  const url = positionals[0] ?? '';
+  const url = onePositional(positionals, 'URL', 'missing the URL to connect to');
   try {
     parseWebSocketUrl(url);
   } catch (error) {
@@ -353,16 +339,10 @@ async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
   return [...summaries.values()].some((s) => s.wasOpen) ? EXIT_OK : EXIT_FAILED;
 }
 
-export const connectCommand: Command = {
+export const connectCommand: Command = defineCommand({
   name: 'connect',
   summary: 'open a WebSocket and print every frame, close and TCP event as it happens',
   usage,
-  run: async (argv, io) => {
-    const args = parseConnectArgs(argv);
-    if (args === 'help') {
-      io.out(usage);
-      return EXIT_OK;
-    }
-    return connect(args, io);
-  },
-};
+  parse: parseConnectArgs,
+  execute: connect,
+});

@@ -1,9 +1,17 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { writeFile } from 'node:fs/promises';
 import { toHar, toPcapng } from '../../../shared/export/index.js';
 import type { Session } from '../../../shared/model/session.js';
-import { parseSession } from '../../../shared/session/index.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIo } from '../command.js';
+import { onePositional, parseCommandLine } from '../args.js';
+import { readSessionFile } from '../session-file.js';
+import {
+  defineCommand,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  type Command,
+  type CommandIo,
+} from '../command.js';
 
 const usage = `Usage: wsi export FILE [--har OUT.har] [--pcapng OUT.pcapng]
 
@@ -26,27 +34,14 @@ export interface ExportArgs {
 }
 
 export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        har: { type: 'string' },
-        pcapng: { type: 'string' },
-        'no-frames': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    har: { type: 'string' },
+    pcapng: { type: 'string' },
+    'no-frames': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('missing the session FILE to export');
-  if (positionals.length > 1)
-    throw new UsageError(`expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
+  const file = onePositional(positionals, 'FILE', 'missing the session FILE to export');
   const { har, pcapng } = values;
   if (har === undefined && pcapng === undefined)
     throw new UsageError('nothing to export: give --har OUT and/or --pcapng OUT');
@@ -58,7 +53,7 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
         : `--har and --pcapng both write to ${har}`,
     );
   return {
-    file: positionals[0] ?? '',
+    file,
     ...(har !== undefined ? { har } : {}),
     ...(pcapng !== undefined ? { pcapng } : {}),
     frames: !values['no-frames'],
@@ -79,14 +74,6 @@ const processSinks: ExportSinks = {
     ),
 };
 
-const describeReadError = (error: unknown): string => {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
-};
-
 function summarize(session: Session): string {
   const connections = new Set(session.events.map((e) => e.conn)).size;
   const frames = session.events.filter((e) => e.type === 'frame').length;
@@ -99,19 +86,8 @@ export async function runExport(
   io: CommandIo,
   sinks: ExportSinks = processSinks,
 ): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(args.file, 'utf8');
-  } catch (error) {
-    io.err(`wsi export: cannot read ${args.file}: ${describeReadError(error)}`);
-    return EXIT_USAGE;
-  }
-  const { session, problems } = parseSession(text);
-  for (const p of problems) io.err(`wsi export: ${args.file}:${p.line}: ${p.message}`);
-  if (session.events.length === 0 && problems.length > 0) {
-    io.err(`wsi export: ${args.file} holds no readable session`);
-    return EXIT_USAGE;
-  }
+  const session = await readSessionFile(args.file, 'export', io);
+  if (!session) return EXIT_USAGE;
   const toStdout = args.har === '-' || args.pcapng === '-';
   const report = toStdout ? io.err : io.out;
   const outputs: { path: string; format: string; render: () => Uint8Array | string }[] = [];
@@ -143,16 +119,10 @@ export async function runExport(
   return code;
 }
 
-export const exportCommand: Command = {
+export const exportCommand: Command = defineCommand({
   name: 'export',
   summary: 'export a recorded session as HAR (browser DevTools) and/or pcapng (Wireshark)',
   usage,
-  run: async (argv, io) => {
-    const args = parseExportArgs(argv);
-    if (args === 'help') {
-      io.out(usage);
-      return EXIT_OK;
-    }
-    return runExport(args, io);
-  },
-};
+  parse: parseExportArgs,
+  execute: (args, io) => runExport(args, io),
+});

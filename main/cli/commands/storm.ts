@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
 import { MAX_STORM_CONNECTIONS, stormRequest, type StormRequest } from '../../../shared/api/contract.js';
 import { PayloadError } from '../../../shared/api/validate.js';
 import { summarizeStorm, type StormSummary } from '../../../shared/connect/storm-summary.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { createInspector, parseWebSocketUrl } from '../../core/inspector.js';
 import { DEFAULT_STORM_CONCURRENCY } from '../../core/storm.js';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
+import { onePositional, parseCommandLine } from '../args.js';
+import { defineCommand, EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 
 const usage = `Usage: wsi storm <ws://|wss:// url> --count N [options]
 
@@ -40,30 +40,18 @@ function parseWhole(flag: string, text: string | undefined, min: number): number
 }
 
 export function parseStormArgs(argv: string[]): StormArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        count: { type: 'string', short: 'n' },
-        concurrency: { type: 'string', short: 'c' },
-        interval: { type: 'string', short: 'i' },
-        hold: { type: 'string' },
-        header: { type: 'string', short: 'H', multiple: true },
-        insecure: { type: 'boolean', short: 'k' },
-        out: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    count: { type: 'string', short: 'n' },
+    concurrency: { type: 'string', short: 'c' },
+    interval: { type: 'string', short: 'i' },
+    hold: { type: 'string' },
+    header: { type: 'string', short: 'H', multiple: true },
+    insecure: { type: 'boolean', short: 'k' },
+    out: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new UsageError(`expected one URL, got ${positionals.length}`);
-  const url = positionals[0] ?? '';
+  const url = onePositional(positionals, 'URL', 'missing the URL to storm');
   try {
     parseWebSocketUrl(url);
   } catch (error) {
@@ -163,16 +151,10 @@ async function storm(args: StormArgs, io: CommandIo): Promise<number> {
   return summary.failed === 0 && !interrupted ? EXIT_OK : EXIT_FAILED;
 }
 
-export const stormCommand: Command = {
+export const stormCommand: Command = defineCommand({
   name: 'storm',
   summary: 'open N connections to one URL (reconnect storm), record them all and summarize the outcomes',
   usage,
-  run: async (argv, io) => {
-    const args = parseStormArgs(argv);
-    if (args === 'help') {
-      io.out(usage);
-      return EXIT_OK;
-    }
-    return storm(args, io);
-  },
-};
+  parse: parseStormArgs,
+  execute: storm,
+});

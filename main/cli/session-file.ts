@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import type { Session } from '../../shared/model/session.js';
+import { parseSession } from '../../shared/session/index.js';
+import type { CommandIo } from './command.js';
+
+const describeReadError = (error: unknown): string => {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+};
+
+/**
+ * Read a session file for a command: problems in a damaged file are listed on stderr and everything readable is
+ * returned; null (after saying why) when nothing could be read.
+ */
+export async function readSessionFile(path: string, command: string, io: CommandIo): Promise<Session | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    io.err(`wsi ${command}: cannot read ${path}: ${describeReadError(error)}`);
+    return null;
+  }
+  const { session, problems } = parseSession(text);
+  for (const p of problems) io.err(`wsi ${command}: ${path}:${p.line}: ${p.message}`);
+  if (session.events.length === 0 && problems.length > 0) {
+    io.err(`wsi ${command}: ${path} holds no readable session`);
+    return null;
+  }
+  return session;
+}
