@@ -76,6 +76,8 @@ test('timeline: lanes, ping RTTs, the silence, idle threshold, who closed, zoom'
   // The server dropped TCP without a close frame.
   await expect(panel.getByTestId('close-marker')).toContainText('closed by server');
   await expect(panel.getByTestId('close-marker')).toContainText('no close frame');
+  // Short silences between pings are not shaded at this zoom; only the one before the drop.
+  await expect(panel.getByTestId('timeline-gap')).toHaveCount(1);
   await ui.screenshot('timeline', panel);
 
   // A 1 s idle timeout would have dropped this connection during the silence.

@@ -216,7 +216,12 @@ export const TimelineLanes = memo(function TimelineLanes({
   title: string;
 }) {
   const scale: Scale = { range, width, pxPerMs: width / (range.end - range.start), offset };
-  const gaps = visibleGaps(data.gaps, range.start - offset, range.end - offset, scale.pxPerMs, 6);
+  // Between any two frames there is a silence; shade the ones that matter for an idle timeout (half of it: the
+  // heartbeat rule of thumb) or that stand out at this zoom (a tenth of the view).
+  const notable = Math.min(thresholdMs / 2, (range.end - range.start) / 10);
+  const gaps = visibleGaps(data.gaps, range.start - offset, range.end - offset, scale.pxPerMs, 6).filter(
+    (gap) => gap.durationMs >= notable,
+  );
   return (
     <svg className="timeline-lanes" width={width} height={ROW_HEIGHT} role="img" aria-label={title}>
       {LANES.map(({ dir, label }) => (
