@@ -223,6 +223,12 @@ export class ConnectionRecorder {
     this.ended = true;
   }
 
+  /** Append a record built elsewhere (the proxy's capture worker parses the bytes in another thread). */
+  append(event: CaptureEvent): void {
+    this.push(event);
+    if (event.type === 'end') this.ended = true;
+  }
+
   private push(event: CaptureEvent): void {
     if (this.ended) return;
     this.emitEvent(event);

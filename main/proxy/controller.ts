@@ -38,9 +38,6 @@ export interface InspectorProxyController extends ProxyController {
 /** The recorder parses what it is fed as the downstream leg (heads as the client sent and received them). */
 const downstreamLeg = (start: CaptureStart): ProxiedConnectionInfo => ({ ...start, leg: 'downstream' });
 
-/** ConnectionRecorder keeps the session's append function as a private field; reached structurally. */
-type Emitting = { emitEvent?: (event: CaptureEvent) => void };
-
 /**
  * Where recording runs. 'worker' needs the compiled worker (a build) and a recorder whose records can be appended
  * from outside; 'auto' uses the worker when both hold, else records on the relay thread ('inline').
@@ -54,9 +51,7 @@ function captureFactory(
   if (mode === 'inline' || (mode === 'auto' && !workerCaptureAvailable())) return inline;
   return workerCaptureFactory(host(), (start) => {
     const recorder = recorderFactory(downstreamLeg(start));
-    // ConnectionRecorder has no public "append a record" yet; its emit function is the session's append.
-    const emit = (recorder as unknown as Emitting).emitEvent?.bind(recorder);
-    if (!emit) throw new Error('this ConnectionRecorder cannot take records from the capture worker');
+    const emit = (event: CaptureEvent): void => recorder.append(event);
     // The recorder's t0 was taken just now on the session's monotonic clock: that fixes the offset.
     return {
       conn: recorder.conn,
