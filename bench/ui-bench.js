@@ -1,0 +1,374 @@
+#!/usr/bin/env node
+/* global document, requestAnimationFrame -- functions passed to page.evaluate run in the page */
+// UI bench: the real browser shell (build/main/bridge/serve.js) in Chromium, driven by Playwright.
+//   node bench/ui-bench.js [--frames 1000000] [--baseline 100000] [--no-build]
+// Measures, for a baseline session and a large one in the same run: open time, text and regex filter time, frame
+// times while scrolling, JS heap; then live ingest (20,000 frames/s for 5 s) against an idle-page baseline.
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { WebSocketServer } from 'ws';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1];
+};
+const BIG = Number(option('--frames', '1000000'));
+const BASE = Number(option('--baseline', '100000'));
+const INGEST_RATE = 20_000;
+const INGEST_SECONDS = 5;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'wsi-ui-bench-'));
+const cleanups = [];
+const cleanup = async () => {
+  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+  rmSync(tmp, { recursive: true, force: true });
+};
+
+const NEEDLE_EVERY = 97;
+const REGEX = 'order-\\d{4}7\\b';
+const REGEX_SOURCE = new RegExp(REGEX, 'iu');
+
+/** A session file: one connection, a mix of text (some JSON), binary, ping/pong, both directions. */
+async function writeSession(file, frames) {
+  const out = createWriteStream(file);
+  const write = (obj) =>
+    out.write(`${JSON.stringify(obj)}\n`) ? undefined : new Promise((r) => out.once('drain', r));
+  const startedAt = Date.now();
+  await write({ format: 'wsi-session', version: 1, startedAt, producer: 'ui-bench' });
+  await write({
+    type: 'connection',
+    conn: 'c1',
+    t: 0,
+    mode: 'client',
+    url: 'ws://bench.local/feed',
+    at: startedAt,
+  });
+  await write({ type: 'open', conn: 'c1', t: 1, protocol: '', extensions: [] });
+  let messages = 0;
+  let control = 0;
+  let textHits = 0;
+  let regexHits = 0;
+  const offset = { c2s: 0, s2c: 0 };
+  for (let seq = 0; seq < frames; seq++) {
+    const t = 2 + seq * 0.05;
+    const dir = seq % 5 === 0 ? 'c2s' : 's2c';
+    const kind = seq % 20 === 7 ? 9 : seq % 20 === 8 ? 10 : seq % 4 === 3 ? 2 : 1;
+    let payload;
+    if (kind === 1) {
+      const needle = seq % NEEDLE_EVERY === 0 ? ' needle' : '';
+      payload = Buffer.from(
+        `{"type":"quote","id":"order-${seq}","px":${(seq % 1000) / 10}${needle ? ',"tag":"needle"' : ''}}`,
+      );
+      if (needle) textHits++;
+      if (REGEX_SOURCE.test(payload.toString())) regexHits++;
+    } else if (kind === 2) payload = Buffer.alloc(16 + (seq % 48), seq & 0xff);
+    else payload = Buffer.from(`hb${seq % 100}`);
+    const masked = dir === 'c2s';
+    const headerLength = (masked ? 6 : 2) + (payload.length > 125 ? 2 : 0);
+    const frame = {
+      seq,
+      dir,
+      offset: offset[dir],
+      fin: true,
+      rsv1: false,
+      rsv2: false,
+      rsv3: false,
+      opcode: kind,
+      masked,
+      lengthEncoding: payload.length > 125 ? 16 : 7,
+      headerLength,
+      payloadLength: payload.length,
+      data: payload.toString('base64'),
+      truncated: false,
+    };
+    if (masked) frame.maskKey = '01020304';
+    offset[dir] += headerLength + payload.length;
+    if (kind <= 2) frame.messageId = messages;
+    await write({ type: 'frame', conn: 'c1', t, frame });
+    if (kind <= 2) {
+      await write({
+        type: 'message',
+        conn: 'c1',
+        t,
+        message: {
+          id: messages,
+          dir,
+          opcode: kind,
+          frames: [seq],
+          wireSize: payload.length,
+          size: payload.length,
+          compressed: false,
+          data: frame.data,
+          truncated: false,
+          ...(kind === 1 ? { utf8Valid: true } : {}),
+        },
+      });
+      messages++;
+    } else control++;
+  }
+  await new Promise((resolve) => out.end(resolve));
+  // Rows in messages mode (control shown): messages + control frames. Filters match messages only (control frames'
+  // payloads "hbN" contain neither the needle nor the pattern).
+  return { rows: messages + control, textHits, regexHits };
+}
+
+async function startServe() {
+  const child = spawn(process.execPath, [path.join(root, 'build/main/bridge/serve.js')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  cleanups.push(async () => child.kill('SIGTERM'));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /Inspector UI: (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`serve.js exited ${code}`)));
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+const p95 = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? NaN;
+};
+
+/** rAF intervals in the page for `ms`, while `during` runs in the page each frame (optional). */
+async function frameTimes(page, ms, scroll) {
+  const deltas = await page.evaluate(
+    ({ ms, scroll }) =>
+      new Promise((resolve) => {
+        const el = document.querySelector('[data-testid="frames-scroll"]');
+        const out = [];
+        let last = performance.now();
+        const end = last + ms;
+        let direction = 1;
+        const tick = (now) => {
+          out.push(now - last);
+          last = now;
+          if (scroll && el) {
+            if (el.scrollTop + el.clientHeight >= el.scrollHeight - 10) direction = -1;
+            if (el.scrollTop <= 0) direction = 1;
+            el.scrollTop += direction * 2400;
+          }
+          if (now < end) requestAnimationFrame(tick);
+          else resolve(out.slice(1));
+        };
+        requestAnimationFrame(tick);
+      }),
+    { ms, scroll },
+  );
+  return {
+    median: median(deltas),
+    p95: p95(deltas),
+    dropped: deltas.filter((d) => d > 25).length,
+    frames: deltas.length,
+  };
+}
+
+async function heapMiB(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage').catch(() => undefined);
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1024 / 1024;
+}
+
+async function timeUntilRows(page, expected, action, timeoutMs = 120_000) {
+  const started = performance.now();
+  await action();
+  await page.waitForFunction(
+    (n) => document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(n),
+    expected,
+    { timeout: timeoutMs, polling: 50 },
+  );
+  return performance.now() - started;
+}
+
+/** Time from a click to its visible effect (aria-pressed flips), measured in the page. */
+const clickLatency = (page, testId) =>
+  page.evaluate(
+    (id) =>
+      new Promise((resolve) => {
+        const button = document.querySelector(`[data-testid="${id}"]`);
+        const before = button.getAttribute('aria-pressed');
+        const started = performance.now();
+        const check = () => {
+          if (performance.now() - started > 10_000) return resolve(NaN);
+          const now = document.querySelector(`[data-testid="${id}"]`);
+          if (now && now.getAttribute('aria-pressed') !== before) resolve(performance.now() - started);
+          else setTimeout(check, 1);
+        };
+        button.click();
+        check();
+      }),
+    testId,
+  );
+
+async function sessionRun(browser, url, frames) {
+  const file = path.join(tmp, `session-${frames}.jsonl`);
+  const t0 = performance.now();
+  const expected = await writeSession(file, frames);
+  const generateMs = performance.now() - t0;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(url);
+  await page.getByText('WebSocket Inspector').waitFor();
+  const openMs = await timeUntilRows(
+    page,
+    expected.rows,
+    () => page.getByTestId('session-file-input').setInputFiles(file),
+    170_000,
+  );
+  const heap = await heapMiB(cdp);
+  const textMs = await timeUntilRows(page, expected.textHits, () =>
+    page.getByTestId('row-filter').fill('needle'),
+  );
+  await timeUntilRows(page, expected.rows, () => page.getByTestId('row-filter').fill(''));
+  await page.getByTestId('regex-toggle').click();
+  const regexMs = await timeUntilRows(page, expected.regexHits, () =>
+    page.getByTestId('row-filter').fill(REGEX),
+  );
+  await timeUntilRows(page, expected.rows, () => page.getByTestId('row-filter').fill(''));
+  const scroll = await frameTimes(page, 3000, true);
+  const click = await clickLatency(page, 'mode-frames');
+  await page.close();
+  return { frames, rows: expected.rows, generateMs, openMs, textMs, regexMs, scroll, heap, click };
+}
+
+async function startIngestServer() {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  wss.on('connection', (socket) => {
+    socket.on('error', () => undefined);
+    let sent = 0;
+    const total = INGEST_RATE * INGEST_SECONDS;
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * INGEST_RATE));
+      for (; sent < due; sent++) socket.send(`{"type":"tick","n":${sent},"px":${sent % 997}}`);
+      if (sent >= total) clearInterval(timer);
+    }, 5);
+  });
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    for (const c of wss.clients) c.terminate();
+    http.closeAllConnections();
+    http.close();
+  });
+  return `ws://127.0.0.1:${http.address().port}/ticks`;
+}
+
+async function ingestRun(browser, url) {
+  const wsUrl = await startIngestServer();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(url);
+  await page.getByText('WebSocket Inspector').waitFor();
+  const idle = await frameTimes(page, 1500, false);
+  const idleHeap = await heapMiB(cdp);
+  await page.getByTestId('connect-url').fill(wsUrl);
+  const started = performance.now();
+  await page.getByTestId('connect-button').click();
+  await page.getByTestId('mode-frames').waitFor();
+  await page.waitForTimeout(500);
+  const during = await frameTimes(page, 2500, false);
+  const click = await clickLatency(page, 'follow-toggle');
+  const total = INGEST_RATE * INGEST_SECONDS;
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount')) >= n,
+    total,
+    { timeout: 60_000, polling: 100 },
+  );
+  const allShownMs = performance.now() - started;
+  const heap = await heapMiB(cdp);
+  await page.close();
+  return { idle, idleHeap, during, click, allShownMs, heap, total };
+}
+
+const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
+
+async function main() {
+  if (!args.includes('--no-build')) {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.main.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
+  const url = await startServe();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--enable-precise-memory-info',
+      '--js-flags=--max-old-space-size=4096',
+    ],
+  });
+  cleanups.push(() => browser.close());
+  const base = await sessionRun(browser, url, BASE);
+  const big = await sessionRun(browser, url, BIG);
+  const ingest = await ingestRun(browser, url);
+
+  console.log(
+    `\nUI bench (Chromium ${browser.version()}, ${os.cpus().length} CPUs, Node ${process.version})\n`,
+  );
+  console.log(
+    `| metric | ${BASE.toLocaleString('en')} frames | ${BIG.toLocaleString('en')} frames | ratio |`,
+  );
+  console.log('| --- | ---: | ---: | ---: |');
+  const rowsOf = (label, a, b, unit, d = 0) =>
+    console.log(`| ${label} | ${f(a, d)} ${unit} | ${f(b, d)} ${unit} | ${ratio(b, a)} |`);
+  rowsOf('table rows (messages + control)', base.rows, big.rows, '');
+  rowsOf('open session → last row count shown', base.openMs, big.openMs, 'ms');
+  rowsOf('text filter applied', base.textMs, big.textMs, 'ms');
+  rowsOf('regex filter applied', base.regexMs, big.regexMs, 'ms');
+  rowsOf('scroll: frame time median', base.scroll.median, big.scroll.median, 'ms', 1);
+  rowsOf('scroll: frame time p95', base.scroll.p95, big.scroll.p95, 'ms', 1);
+  rowsOf('scroll: frames > 25 ms', base.scroll.dropped, big.scroll.dropped, `of ${big.scroll.frames}`);
+  rowsOf('click handled (after scrolling)', base.click, big.click, 'ms', 1);
+  rowsOf('JS heap used after open', base.heap, big.heap, 'MiB');
+  console.log(
+    `\nLive ingest: ${INGEST_RATE.toLocaleString('en')} frames/s for ${INGEST_SECONDS} s (${ingest.total.toLocaleString('en')} messages)\n`,
+  );
+  console.log('| metric | idle page | during ingest | ratio |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(
+    `| rAF frame time median | ${f(ingest.idle.median, 1)} ms | ${f(ingest.during.median, 1)} ms | ${ratio(ingest.during.median, ingest.idle.median)} |`,
+  );
+  console.log(
+    `| rAF frame time p95 | ${f(ingest.idle.p95, 1)} ms | ${f(ingest.during.p95, 1)} ms | ${ratio(ingest.during.p95, ingest.idle.p95)} |`,
+  );
+  console.log(
+    `| frames > 25 ms | ${ingest.idle.dropped} of ${ingest.idle.frames} | ${ingest.during.dropped} of ${ingest.during.frames} | |`,
+  );
+  console.log(
+    `| JS heap used | ${f(ingest.idleHeap)} MiB | ${f(ingest.heap)} MiB (after) | ${ratio(ingest.heap, ingest.idleHeap)} |`,
+  );
+  console.log(`| click handled during ingest | | ${f(ingest.click, 1)} ms | |`);
+  console.log(
+    `| connect → all ${ingest.total.toLocaleString('en')} rows shown | | ${f(ingest.allShownMs)} ms | (sending takes ${INGEST_SECONDS * 1000} ms) |`,
+  );
+  console.log(
+    `\nsession files generated in ${f(base.generateMs)} ms / ${f(big.generateMs)} ms (not part of the UI figures)`,
+  );
+}
+
+main().then(cleanup, async (error) => {
+  console.error(error);
+  await cleanup();
+  process.exitCode = 1;
+});
