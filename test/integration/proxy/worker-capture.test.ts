@@ -3,7 +3,7 @@
  * other tests run from), so this file compiles main/ + shared/ into a temporary folder and drives that build.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -26,6 +26,8 @@ let server: TappedWsServer;
 
 beforeAll(async () => {
   // Inside the repository so the build resolves node_modules like the real one.
+  // bench/results is git-ignored, so a fresh clone does not have it.
+  mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
   outDir = mkdtempSync(path.join(root, 'bench', 'results', 'test-build-'));
   try {
     await exec(
