@@ -37,8 +37,9 @@ export function relay(client: net.Socket, upstream: net.Socket, taps: RelayTaps,
   ): void => {
     let sawEnd = false;
     from.on('data', (chunk: Buffer) => {
-      if (tap) tap(chunk);
+      // Forward first: the tap's work never sits between a byte's arrival and its departure.
       if (!to.write(chunk)) from.pause();
+      if (tap) tap(chunk);
     });
     to.on('drain', () => from.resume());
     from.on('end', () => {
