@@ -16,6 +16,7 @@ import type { Direction, Leg, Side } from '../../shared/model/wire.js';
 import type { FrameParserApi, ParserViolation } from '../../shared/protocol/types.js';
 import type { SessionClock } from '../core/clock.js';
 import { checkAccept } from './accept-check.js';
+import type { PayloadSink } from './payload-store.js';
 import type { HeadReader, MessageAssemblerStage, ProtocolStages } from './protocol-stages.js';
 import { toBase64, toFrameRecord, toViolationRecord } from './record-convert.js';
 import { ResponseBodyCollector } from './response-body.js';
@@ -37,8 +38,10 @@ export interface ConnectionRecorderOptions extends ConnectionIdentity {
   stages: ProtocolStages;
   /** The leg whose bytes `onBytes` receives. Default 'direct'. */
   leg?: Leg;
-  /** Payload bytes kept per frame / message. */
+  /** Payload bytes kept per frame / message in the record (the preview). */
   maxCapturedPayload?: number;
+  /** Where full payloads longer than the preview go; records then carry a `ref` to them. */
+  payloads?: PayloadSink;
   /** Bytes of a non-101 response body kept. */
   maxBodyBytes?: number;
 }
@@ -75,6 +78,7 @@ export class ConnectionRecorder {
   private readonly stages: ProtocolStages;
   private readonly leg: Leg;
   private readonly maxCapturedPayload: number;
+  private readonly payloads: PayloadSink | undefined;
   private readonly maxBodyBytes: number;
   private readonly c2s: DirectionState;
   private readonly s2c: DirectionState;
@@ -93,6 +97,7 @@ export class ConnectionRecorder {
     this.stages = options.stages;
     this.leg = options.leg ?? 'direct';
     this.maxCapturedPayload = options.maxCapturedPayload ?? 64 * 1024;
+    this.payloads = options.payloads;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
     this.c2s = { dir: 'c2s', phase: 'head', head: this.stages.headReader('request'), held: [] };
     this.s2c = { dir: 's2c', phase: 'head', head: this.stages.headReader('response'), held: [] };
@@ -110,6 +115,14 @@ export class ConnectionRecorder {
     if (options.options !== undefined) event.options = options.options;
     if (options.link) Object.assign(event, options.link);
     this.emitEvent(event);
+  }
+
+  /** The preview cap and payload sink, for a recorder of the same connection that runs elsewhere (a worker). */
+  get payloadOptions(): { maxCapturedPayload: number; payloads?: PayloadSink } {
+    return {
+      maxCapturedPayload: this.maxCapturedPayload,
+      ...(this.payloads ? { payloads: this.payloads } : {}),
+    };
   }
 
   get isEnded(): boolean {
@@ -315,12 +328,14 @@ export class ConnectionRecorder {
       direction: state.dir,
       extensions,
       maxCapturedPayload: this.maxCapturedPayload,
+      ...(this.payloads ? { keepWholePayload: this.payloads.maxPayload } : {}),
     });
     const inflater = this.stages.inflater(state.dir, extensions);
     state.assembler = this.stages.messageAssembler({
       direction: state.dir,
       extensions,
       maxCapturedPayload: this.maxCapturedPayload,
+      ...(this.payloads ? { keepWholeMessage: this.payloads.maxPayload } : {}),
       ...(inflater ? { inflater } : {}),
     });
     if (state.dir === 's2c') state.phase = 'frames';
@@ -377,23 +392,27 @@ export class ConnectionRecorder {
       for (const v of assembled.violations) if (!codes.includes(v.code)) codes.push(v.code);
 
       const data = toBase64(frame.payload);
-      this.push({
-        type: 'frame',
-        conn: this.conn,
-        t,
-        frame: toFrameRecord(frame, seq, state.dir, messageId, codes, data),
-      });
+      const record = toFrameRecord(frame, seq, state.dir, messageId, codes, data);
+      const frameRef = frame.truncated ? this.keepPayload(`f${seq}`, frame.wholePayload) : undefined;
+      if (frameRef) record.ref = frameRef;
+      this.push({ type: 'frame', conn: this.conn, t, frame: record });
       for (const v of [...own, ...assembled.violations]) {
         this.push({ type: 'violation', conn: this.conn, t, violation: toViolationRecord(v, state.dir, seq) });
       }
       const message = assembled.message;
       if (message) {
+        const id = messageId ?? this.nextMessageId++;
+        const ref = !message.truncated
+          ? undefined
+          : frameRef && message.wholeData === frame.wholePayload
+            ? frameRef
+            : this.keepPayload(`m${id}`, message.wholeData);
         this.push({
           type: 'message',
           conn: this.conn,
           t,
           message: {
-            id: messageId ?? this.nextMessageId++,
+            id,
             dir: state.dir,
             opcode: message.opcode,
             frames: message.frameIndices,
@@ -403,6 +422,7 @@ export class ConnectionRecorder {
             // A one-frame message is usually a view of the frame's payload: encode it once.
             data: message.data === frame.payload ? data : toBase64(message.data),
             truncated: message.truncated,
+            ...(ref ? { ref } : {}),
             ...(message.utf8Valid !== undefined ? { utf8Valid: message.utf8Valid } : {}),
           },
         });
@@ -411,6 +431,11 @@ export class ConnectionRecorder {
     for (const v of streamViolations) {
       this.push({ type: 'violation', conn: this.conn, t, violation: toViolationRecord(v, state.dir) });
     }
+  }
+
+  private keepPayload(ref: string, bytes: Uint8Array | undefined): string | undefined {
+    if (!bytes || !this.payloads) return undefined;
+    return this.payloads.keep(this.conn, ref, bytes) ? ref : undefined;
   }
 
   /** Message ids are given when a data message's first frame is seen, so every frame can name its message. */

@@ -18,9 +18,12 @@ import { createSessionHeader } from '../../shared/session/serialize.js';
 import type { Leg } from '../../shared/model/wire.js';
 import { ConnectionRecorder, type ConnectionIdentity } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
+import { PayloadStore } from '../capture/payload-store.js';
 import type { ProtocolStages } from '../capture/protocol-stages.js';
+import { toBase64 } from '../capture/record-convert.js';
 import { ClientConnection } from '../client/client-connection.js';
 import { EventLog } from '../session/event-log.js';
+import { withFullPayloads } from '../session/full-payloads.js';
 import { SessionWriter } from '../session/session-writer.js';
 import { createSessionClock, type SessionClock } from './clock.js';
 import {
@@ -37,8 +40,14 @@ export interface InspectorOptions {
   /** Write the session to this file as it is recorded (JSON Lines). */
   sessionPath?: string;
   proxyController?: ProxyController;
-  /** Payload bytes kept per frame and message. Default 64 KiB. */
+  /** Payload bytes kept per frame and message in its record (the preview). Default 64 KiB. */
   maxCapturedPayload?: number;
+  /** Full payloads longer than the preview are kept in memory up to this size each (0: none). Default 16 MiB. */
+  maxStoredPayload?: number;
+  /** Total bytes of full payloads kept in memory; the oldest are evicted first. Default 256 MiB. */
+  payloadBudget?: number;
+  /** The session file gets full payloads (up to `maxStoredPayload`) instead of previews. */
+  fullPayloadsInSession?: boolean;
   clock?: SessionClock;
   stages?: ProtocolStages;
   /** Called if the session file cannot be written (recording continues in memory). */
@@ -96,7 +105,14 @@ export function createInspector(options: InspectorOptions): Inspector {
         options.onWriteError ? { onError: options.onWriteError } : {},
       )
     : undefined;
-  const stopWriting = writer ? log.subscribe((batch) => writer.append(batch)) : undefined;
+  const payloadStore = new PayloadStore({
+    ...(options.maxStoredPayload !== undefined ? { maxPayload: options.maxStoredPayload } : {}),
+    ...(options.payloadBudget !== undefined ? { budget: options.payloadBudget } : {}),
+  });
+  const toSessionFile = options.fullPayloadsInSession
+    ? (batch: CaptureEvent[]): CaptureEvent[] => withFullPayloads(batch, payloadStore)
+    : (batch: CaptureEvent[]): CaptureEvent[] => batch;
+  const stopWriting = writer ? log.subscribe((batch) => writer.append(toSessionFile(batch))) : undefined;
 
   const emit = (event: CaptureEvent): void => log.append(event);
 
@@ -109,6 +125,7 @@ export function createInspector(options: InspectorOptions): Inspector {
       emit,
       stages,
       ...(options.maxCapturedPayload !== undefined ? { maxCapturedPayload: options.maxCapturedPayload } : {}),
+      ...(payloadStore.maxPayload > 0 ? { payloads: payloadStore } : {}),
     });
 
   const connectionFor = (conn: string): ClientConnection => {
@@ -277,6 +294,12 @@ export function createInspector(options: InspectorOptions): Inspector {
     stopProxy: (request: RequestOf<'stopProxy'>) => attempt(() => requireProxy().stop(request.id)),
 
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),
+
+    getPayload: (request: RequestOf<'getPayload'>) =>
+      attempt(() => {
+        const bytes = payloadStore.require(request.conn, request.ref);
+        return { base64: toBase64(bytes), size: bytes.length };
+      }),
 
     openInspectedBrowser: () =>
       Promise.reject(

@@ -184,6 +184,14 @@ export const startProxyRequest = obj({
 
 export const stopProxyRequest = obj({ id: str({ min: 1, max: 64 }) });
 
+/** A full payload by the `ref` of a truncated frame or message record of the live session. */
+export const getPayloadRequest = obj({ conn: connId, ref: str({ min: 1, max: 64 }) });
+
+export interface PayloadContent {
+  base64: string;
+  size: number;
+}
+
 export const openInspectedBrowserRequest = obj({ url: str({ min: 1, max: 8192 }) });
 
 export interface InspectedBrowserInfo {
@@ -209,6 +217,11 @@ export const methods = {
   startProxy: { request: startProxyRequest, response: trusted<ProxyInfo>() },
   stopProxy: { request: stopProxyRequest, response: trusted<void>() },
   listProxies: { request: none, response: trusted<ProxyInfo[]>() },
+  /**
+   * The full payload behind a record's `ref`. Rejects with "payload no longer in memory: evicted to stay within N MiB"
+   * once the session's payload budget pushed it out, or "unknown reference" for a ref this session never made.
+   */
+  getPayload: { request: getPayloadRequest, response: trusted<PayloadContent>() },
   /**
    * Desktop app only: a browser window whose session goes through the forward proxy and trusts the local CA for that
    * session alone, so a web app's sockets are captured without touching system settings.

@@ -24,6 +24,11 @@ export interface FrameRecord {
   /** Unmasked payload, base64, capped (see `truncated`). */
   data: string;
   truncated: boolean;
+  /**
+   * When truncated: the full payload is held by the live session that recorded it, fetched with `getPayload`.
+   * Valid only in that session (never meaningful in a session file read later).
+   */
+  ref?: string;
   /** The message this frame belongs to (data frames only). */
   messageId?: number;
   /** For close frames: the parsed body. */
@@ -48,6 +53,8 @@ export interface MessageRecord {
   /** Decoded payload, base64, capped. */
   data: string;
   truncated: boolean;
+  /** When truncated: reference to the full decoded payload in the live session (see FrameRecord.ref). */
+  ref?: string;
   /** For text messages: whether the complete payload was valid UTF-8. */
   utf8Valid?: boolean;
 }

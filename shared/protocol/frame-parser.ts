@@ -55,6 +55,7 @@ export class FrameParser implements FrameParserApi {
   private readonly deflate: boolean;
   private readonly maxCaptured: number;
   private readonly maxCompressed: number;
+  private readonly maxWhole: number;
 
   private consumed = 0;
   private readonly headerBuf = new Uint8Array(MAX_HEADER);
@@ -75,6 +76,7 @@ export class FrameParser implements FrameParserApi {
       this.maxCaptured,
       Math.floor(options.maxCompressedPayload ?? DEFAULT_MAX_COMPRESSED_PAYLOAD),
     );
+    this.maxWhole = Math.max(0, Math.floor(options.keepWholePayload ?? 0));
   }
 
   /** Bytes consumed by framing so far (bytes discarded after a fatal error are not included). */
@@ -192,6 +194,7 @@ export class FrameParser implements FrameParserApi {
     const fin = (b0 & 0x80) !== 0;
     const kind = this.trackMessage(opcode, fin, rsv1);
     const keepWhole = kind.compressed && payloadLength <= this.maxCompressed;
+    const keepAll = keepWhole || payloadLength <= this.maxWhole;
     this.frame = {
       offset,
       fin,
@@ -204,7 +207,7 @@ export class FrameParser implements FrameParserApi {
       lengthEncoding,
       headerLength: size,
       payloadLength,
-      keep: keepWhole ? payloadLength : Math.min(payloadLength, this.maxCaptured),
+      keep: keepAll ? payloadLength : Math.min(payloadLength, this.maxCaptured),
       keepWhole,
       text: kind.text,
       buffer: undefined,
@@ -277,7 +280,7 @@ export class FrameParser implements FrameParserApi {
     const codes = f.violations;
     this.checkFrame(f, codes);
     const kept = f.buffer ?? EMPTY;
-    const payload = f.keepWhole && kept.length > this.maxCaptured ? kept.subarray(0, this.maxCaptured) : kept;
+    const payload = kept.length > this.maxCaptured ? kept.subarray(0, this.maxCaptured) : kept;
     const frame: ParsedFrame = {
       offset: f.offset,
       fin: f.fin,
@@ -295,6 +298,7 @@ export class FrameParser implements FrameParserApi {
     };
     if (f.maskKey) frame.maskKey = f.maskKey;
     if (f.keepWhole) frame.compressedPayload = kept;
+    if (kept.length > this.maxCaptured && kept.length === f.payloadLength) frame.wholePayload = kept;
     if (f.text) frame.utf8Valid = f.fin ? this.utf8.finish() : this.utf8.valid;
     if (f.opcode === Opcode.close) frame.close = parseCloseBody(kept, f.payloadLength, codes);
     const frameIndex = frames.length;

@@ -27,6 +27,8 @@ interface OpenMessage {
   compressedParts: Uint8Array[] | undefined;
   /** Uncompressed messages: the decoded prefix kept so far and the total size. */
   kept: CappedCollector;
+  /** Uncompressed messages: every frame's whole payload while they all fit `keepWholeMessage`. */
+  wholeParts: WholeCollector | undefined;
   /** Uncompressed text: verdict from the frames (the parser validates the whole payload as it streams). */
   utf8Valid: boolean;
 }
@@ -71,6 +73,30 @@ class CappedCollector {
   }
 }
 
+/** Keeps every chunk appended while the total stays within `limit`; past it, gives up (and frees what it held). */
+class WholeCollector {
+  private parts: Uint8Array[] | undefined = [];
+  private size = 0;
+
+  constructor(private readonly limit: number) {}
+
+  append(bytes: Uint8Array | undefined, copy: boolean): void {
+    if (!this.parts) return;
+    if (bytes === undefined || this.size + bytes.length > this.limit) {
+      this.parts = undefined;
+      return;
+    }
+    this.parts.push(copy ? bytes.slice() : bytes);
+    this.size += bytes.length;
+  }
+
+  get data(): Uint8Array | undefined {
+    const parts = this.parts;
+    if (!parts) return undefined;
+    return parts.length === 1 ? parts[0] : concat(parts);
+  }
+}
+
 /**
  * Groups the frames of one direction into messages (RFC 6455 §5.4), validates text as UTF-8 across fragments, and
  * inflates permessage-deflate messages (RFC 7692) through the injected Inflater. Control frames pass through without
@@ -87,6 +113,7 @@ export class MessageAssembler {
   private readonly resetPerMessage: boolean;
   private readonly inflater: Inflater | undefined;
   private readonly maxCaptured: number;
+  private readonly maxWhole: number;
   private open: OpenMessage | undefined;
   private closeSeen = false;
   /** Context takeover without a usable window: later compressed messages cannot be inflated until a reset. */
@@ -98,6 +125,7 @@ export class MessageAssembler {
     this.resetPerMessage = senderResetsContext(options.extensions, options.direction);
     this.inflater = options.inflater;
     this.maxCaptured = Math.max(0, Math.floor(options.maxCapturedPayload ?? DEFAULT_MAX_CAPTURED_PAYLOAD));
+    this.maxWhole = Math.max(0, Math.floor(options.keepWholeMessage ?? 0));
   }
 
   /** Whether a close frame has been seen in this direction. */
@@ -143,6 +171,7 @@ export class MessageAssembler {
         compressed,
         compressedParts: compressed ? [] : undefined,
         kept: new CappedCollector(this.maxCaptured),
+        wholeParts: !compressed && this.maxWhole > 0 ? new WholeCollector(this.maxWhole) : undefined,
         utf8Valid: true,
       };
       this.open = open;
@@ -170,6 +199,7 @@ export class MessageAssembler {
     }
     open.kept.append(frame.payload, true);
     open.kept.skip(frame.payloadLength - frame.payload.length);
+    open.wholeParts?.append(frame.wholePayload ?? (frame.truncated ? undefined : frame.payload), false);
     if (open.opcode === Opcode.text) {
       // The parser's verdict covers the whole payload; without one, validate what we have.
       open.utf8Valid = frame.utf8Valid ?? this.fallbackUtf8(open, frame);
@@ -196,6 +226,10 @@ export class MessageAssembler {
       data,
       truncated: data.length < open.kept.size,
     };
+    if (message.truncated) {
+      const whole = open.wholeParts?.data;
+      if (whole) message.wholeData = whole;
+    }
     if (open.opcode === Opcode.text) message.utf8Valid = open.utf8Valid;
     return message;
   }
@@ -232,10 +266,12 @@ export class MessageAssembler {
       return message;
     }
     const kept = new CappedCollector(this.maxCaptured);
+    const whole = this.maxWhole > 0 ? new WholeCollector(this.maxWhole) : undefined;
     const validator = open.opcode === Opcode.text ? new Utf8Validator() : undefined;
     const input = concat([...open.compressedParts, DEFLATE_TAIL]);
     const result = this.inflater.inflate(input, (chunk) => {
       kept.append(chunk, false);
+      whole?.append(chunk, true);
       validator?.push(chunk);
     });
     if (!result.ok) {
@@ -248,12 +284,15 @@ export class MessageAssembler {
     }
     if (result.data.length > 0) {
       kept.append(result.data, true);
+      whole?.append(result.data, false);
       validator?.push(result.data);
     }
     if (this.resetPerMessage) this.inflater.reset();
     message.size = kept.size;
     message.data = kept.data;
     message.truncated = message.data.length < kept.size;
+    const wholeData = message.truncated ? whole?.data : undefined;
+    if (wholeData) message.wholeData = wholeData;
     if (validator) message.utf8Valid = validator.finish();
     return message;
   }

@@ -38,6 +38,11 @@ export interface ParsedFrame {
    */
   compressedPayload?: Uint8Array;
   /**
+   * The complete unmasked payload when it is longer than `maxCapturedPayload` and was kept whole (see
+   * `FrameParserOptions.keepWholePayload`, or a compressed message's frame). `payload` is a view of its start.
+   */
+  wholePayload?: Uint8Array;
+  /**
    * Frames of an uncompressed text message: whether the message's bytes up to the end of this frame are valid UTF-8
    * (at the final frame this includes "no sequence left incomplete"). Computed over the whole payload, kept or not.
    */
@@ -70,6 +75,11 @@ export interface FrameParserOptions {
    * inflation needs every byte. Default 16 MiB.
    */
   maxCompressedPayload?: number;
+  /**
+   * Frames up to this many bytes are kept whole (see `ParsedFrame.wholePayload`) so their full payload can be stored
+   * apart from the preview. Default 0: only the preview is kept.
+   */
+  keepWholePayload?: number;
 }
 
 export interface FrameParseResult {
@@ -112,6 +122,8 @@ export interface AssembledMessage {
   /** Decoded payload, capped at `maxCapturedPayload`. */
   data: Uint8Array;
   truncated: boolean;
+  /** The whole decoded payload when `data` is truncated and it fits `keepWholeMessage`. */
+  wholeData?: Uint8Array;
   utf8Valid?: boolean;
   /**
    * Set when the inspector could not decode a compressed message (its own limits, or the compression context was
@@ -125,6 +137,8 @@ export interface MessageAssemblerOptions {
   extensions?: NegotiatedExtension[];
   inflater?: Inflater;
   maxCapturedPayload?: number;
+  /** Messages up to this many decoded bytes are also kept whole (`AssembledMessage.wholeData`). Default 0. */
+  keepWholeMessage?: number;
 }
 
 export interface AssemblyResult {
