@@ -1,4 +1,6 @@
+import type { InjectedFault } from '../../shared/model/fault.js';
 import type {
+  ActionEvent,
   CaptureEvent,
   ConnectionEvent,
   ConnectionId,
@@ -188,13 +190,14 @@ export class ConnectionRecorder {
     });
   }
 
-  action(action: 'send' | 'ping' | 'close' | 'abort', detail?: string): void {
+  action(action: ActionEvent['action'], detail?: string, fault?: InjectedFault): void {
     this.push({
       type: 'action',
       conn: this.conn,
       t: this.clock.now(),
       action,
       ...(detail ? { detail } : {}),
+      ...(fault ? { fault } : {}),
     });
   }
 

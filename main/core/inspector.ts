@@ -293,6 +293,22 @@ export function createInspector(options: InspectorOptions): Inspector {
 
     stopProxy: (request: RequestOf<'stopProxy'>) => attempt(() => requireProxy().stop(request.id)),
 
+    injectFault: (request: RequestOf<'injectFault'>) =>
+      attempt(() => {
+        const client = connections.get(request.conn);
+        if (client) {
+          if (request.fault.kind !== 'rst')
+            throw new TypeError(
+              `a client connection supports only the "rst" fault (use close to send a close frame); "${request.fault.kind}" needs a proxied connection`,
+            );
+          // Not a user close: a reconnect chain reacts to it as to any other drop.
+          return client.abort();
+        }
+        if (!proxyController?.injectFault)
+          throw new UnknownConnectionError(`no connection "${request.conn}"`);
+        proxyController.injectFault(request.conn, request.fault);
+      }),
+
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),
 
     getPayload: (request: RequestOf<'getPayload'>) =>

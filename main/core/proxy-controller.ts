@@ -1,4 +1,9 @@
-import type { ProxyInfo, StartProxyRequest, Unsubscribe } from '../../shared/api/contract.js';
+import type {
+  ConnectionFault,
+  ProxyInfo,
+  StartProxyRequest,
+  Unsubscribe,
+} from '../../shared/api/contract.js';
 import type { Leg } from '../../shared/model/wire.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
 
@@ -24,6 +29,8 @@ export interface ProxyController {
   list(): ProxyInfo[] | Promise<ProxyInfo[]>;
   /** Optional: notify when a proxy starts, stops, fails or its connection count changes. */
   onChange?(listener: (proxies: ProxyInfo[]) => void): Unsubscribe;
+  /** Optional: inject a fault into an open proxied connection; throws when there is no such connection. */
+  injectFault?(conn: string, fault: ConnectionFault): void;
   /** Optional: stop everything (called by inspector.dispose()). */
   dispose?(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /** Messages between the relay thread and the capture worker (see worker-capture.ts, capture-worker.ts). */
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { HandshakeTiming, HttpRequestHead, HttpResponseHead } from '../../shared/model/handshake.js';
+import type { InjectedFault } from '../../shared/model/fault.js';
 import type { Direction, Side } from '../../shared/model/wire.js';
 import type { ProxyLeg } from './capture.js';
 
@@ -30,6 +31,7 @@ export type CaptureOp =
   | { k: 'dropped'; conn: string; at: number; dir: Direction; frames: number; bytes: number; lost: boolean }
   | { k: 'tcp'; conn: string; at: number; leg: ProxyLeg; kind: 'connect' | 'fin' | 'rst'; side: Side }
   | { k: 'error'; conn: string; at: number; leg?: ProxyLeg; code: string; message: string; side?: Side }
+  | { k: 'fault'; conn: string; at: number; fault: InjectedFault }
   | { k: 'end'; conn: string; at: number };
 
 export interface CaptureResult {

@@ -8,9 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
-import type { CaptureOp, CaptureResult } from './capture-worker-protocol.js';
+import type { CaptureOp } from './capture-worker-protocol.js';
 import { recorderCapture } from './recorder-capture.js';
 import type { ProxyCapture } from './capture.js';
+import type { WorkerOpenOp, WorkerResult } from './worker-capture.js';
 
 const { nice } = workerData as { nice: number };
 
@@ -29,9 +30,11 @@ lowerPriority();
 const stages = defaultProtocolStages();
 const connections = new Map<string, { capture: ProxyCapture; at: { now: number } }>();
 let events: CaptureEvent[] = [];
+let payloads: NonNullable<WorkerResult['payloads']> = [];
 const acks = new Map<string, number>();
 
-function open(op: Extract<CaptureOp, { k: 'open' }>): void {
+function open(op: WorkerOpenOp): void {
+  const maxPayload = op.maxStoredPayload ?? 0;
   const at = { now: op.at };
   const recorder = new ConnectionRecorder({
     conn: op.conn,
@@ -47,6 +50,21 @@ function open(op: Extract<CaptureOp, { k: 'open' }>): void {
     },
     stages,
     ...(op.maxCapturedPayload !== undefined ? { maxCapturedPayload: op.maxCapturedPayload } : {}),
+    ...(maxPayload > 0
+      ? {
+          // The relay thread's store has the last word (its budget); here only the per-payload limit applies.
+          payloads: {
+            maxPayload,
+            keep: (conn: string, ref: string, bytes: Uint8Array) =>
+              // Posting a view clones its whole buffer: send exactly the payload.
+              payloads.push([
+                conn,
+                ref,
+                bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice(),
+              ]) > 0,
+          },
+        }
+      : {}),
   });
   connections.set(op.conn, { capture: recorderCapture(recorder), at });
 }
@@ -77,6 +95,8 @@ function apply(op: CaptureOp): void {
       return capture.tcp(op.leg, op.kind, op.side);
     case 'error':
       return capture.error(op.leg, op.code, op.message, op.side);
+    case 'fault':
+      return capture.fault(op.fault);
     case 'end':
       capture.end();
       connections.delete(op.conn);
@@ -92,8 +112,9 @@ parentPort?.on('message', (ops: CaptureOp[]) => {
       // One bad op must not stop the others; the recorder reports its own internal errors as records.
     }
   }
-  const result: CaptureResult = { events, acks: [...acks] };
+  const result: WorkerResult = { events, acks: [...acks], ...(payloads.length > 0 ? { payloads } : {}) };
   events = [];
+  payloads = [];
   acks.clear();
   parentPort?.postMessage(result);
 });

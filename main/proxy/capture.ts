@@ -1,4 +1,5 @@
 import type { HandshakeTiming, HttpRequestHead, HttpResponseHead } from '../../shared/model/handshake.js';
+import type { InjectedFault } from '../../shared/model/fault.js';
 import type { Direction, Leg, Side } from '../../shared/model/wire.js';
 import type { TapConsumer } from './tap-queue.js';
 
@@ -10,6 +11,8 @@ export type ProxyLeg = Exclude<Leg, 'direct'>;
  * reported synchronously (they are few), frame bytes arrive through a TapQueue drained off the relay's path.
  */
 export interface ProxyCapture {
+  /** The session's id for this connection, when the capture knows it (fault injection addresses it by this). */
+  readonly conn?: string;
   requestHead(leg: ProxyLeg, head: HttpRequestHead): void;
   /** `body` is the start of a non-101 response's body, as far as it arrived with the head. */
   responseHead(leg: ProxyLeg, head: HttpResponseHead, timing: HandshakeTiming, body?: Buffer): void;
@@ -17,6 +20,8 @@ export interface ProxyCapture {
   stream(dir: Direction): TapConsumer;
   tcp(leg: ProxyLeg, kind: 'connect' | 'fin' | 'rst', side: Side): void;
   error(leg: ProxyLeg | undefined, code: string, message: string, side?: Side): void;
+  /** The proxy injected a fault on purpose. */
+  fault(fault: InjectedFault): void;
   /** Both sockets are gone; no call follows. */
   end(): void;
 }
@@ -43,5 +48,6 @@ export const noCapture: CaptureFactory = () => ({
   stream: () => ignoringConsumer,
   tcp: ignore,
   error: ignore,
+  fault: ignore,
   end: ignore,
 });

@@ -1,5 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { ProxyInfo, StartProxyRequest, Unsubscribe } from '../../shared/api/contract.js';
+import type {
+  ConnectionFault,
+  ProxyInfo,
+  StartProxyRequest,
+  Unsubscribe,
+} from '../../shared/api/contract.js';
 import type { ProxiedConnectionInfo, ProxyController, RecorderFactory } from '../core/proxy-controller.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { CaptureFactory, CaptureStart } from './capture.js';
@@ -9,6 +14,8 @@ import { startForwardProxy } from './forward-proxy.js';
 import type { RunningProxy } from './proxy-options.js';
 import { recorderCaptureFactory } from './recorder-capture.js';
 import { startReverseProxy } from './reverse-proxy.js';
+import { FaultRegistry } from './faults/fault-registry.js';
+import { normalizeFault } from './faults/normalize-fault.js';
 
 /** Settings the API request does not carry (they come from the shell: CLI flags, app preferences). */
 export interface ProxyControllerOptions {
@@ -59,6 +66,7 @@ function captureFactory(
       startedAt: 0,
       offset: recorder.t0 - performance.now(),
       emit,
+      ...recorder.payloadOptions,
     };
   });
 }
@@ -70,6 +78,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
   let nextId = 1;
   let pushTimer: NodeJS.Timeout | undefined;
   let workerHost: CaptureWorkerHost | undefined;
+  const faultRegistry = new FaultRegistry();
   const host = (): CaptureWorkerHost =>
     (workerHost ??= new CaptureWorkerHost({
       ...(options.captureNice !== undefined ? { nice: options.captureNice } : {}),
@@ -101,6 +110,8 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       const common = {
         capture: captureFactory(options.capture ?? 'auto', recorderFactory, host),
         onChange: pushSoon,
+        faultRegistry,
+        ...(request.faults !== undefined ? { faults: request.faults } : {}),
         ...(request.listenHost !== undefined ? { listenHost: request.listenHost } : {}),
         ...(request.listenPort !== undefined ? { listenPort: request.listenPort } : {}),
         ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
@@ -136,6 +147,12 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
     },
 
     list,
+
+    injectFault(conn: string, fault: ConnectionFault): void {
+      const faults = faultRegistry.get(conn);
+      if (!faults) throw new Error(`no open proxied WebSocket connection "${conn}"`);
+      faults.inject(normalizeFault(fault));
+    },
 
     onChange(listener: (proxies: ProxyInfo[]) => void): Unsubscribe {
       listeners.add(listener);

@@ -1,17 +1,26 @@
 /** The plain-text responses the proxy itself sends when it cannot give the client the upstream's real answer. */
 
 export interface ProxyErrorResponse {
-  status: 400 | 502 | 504;
+  status: number;
   /** Bytes for the socket. */
   bytes: Buffer;
 }
 
-const reasons = { 400: 'Bad Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' } as const;
+const reasons: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
-export function errorResponse(status: 400 | 502 | 504, message: string): ProxyErrorResponse {
+/** `status` is 400, 502 or 504 for the proxy's own failures; any 4xx/5xx for an injected upgrade rejection. */
+export function errorResponse(status: number, message: string): ProxyErrorResponse {
   const body = Buffer.from(`websocket-inspector proxy: ${message}\n`, 'utf8');
   const head =
-    `HTTP/1.1 ${status} ${reasons[status]}\r\n` +
+    `HTTP/1.1 ${status} ${reasons[status] ?? 'Error'}\r\n` +
     'Content-Type: text/plain; charset=utf-8\r\n' +
     `Content-Length: ${body.length}\r\n` +
     'Connection: close\r\n' +

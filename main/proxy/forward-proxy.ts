@@ -176,7 +176,7 @@ export async function startForwardProxy(
       dialed.socket.on('error', () => undefined);
       client.write(CONNECT_ESTABLISHED);
       const noop = (): void => undefined;
-      return relay(client, dialed.socket, {}, { tcp: noop, error: noop, closed: noop });
+      return void relay(client, dialed.socket, {}, { tcp: noop, error: noop, closed: noop });
     }
 
     client.write(CONNECT_ESTABLISHED);

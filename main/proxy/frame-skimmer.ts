@@ -9,6 +9,8 @@ export class FrameSkimmer {
   /** Partial header bytes carried over between chunks. */
   private header = Buffer.alloc(14);
   private headerHave = 0;
+  /** Close frames (opcode 8) whose header has been skimmed. */
+  closeFrames = 0;
 
   /** True when the next byte of the stream is the first byte of a frame. */
   get atBoundary(): boolean {
@@ -32,6 +34,7 @@ export class FrameSkimmer {
       const need = this.headerNeeded();
       if (need !== undefined && this.headerHave >= need) {
         this.remaining = this.payloadLength();
+        if ((this.header[0]! & 0x0f) === 0x8) this.closeFrames++;
         this.headerHave = 0;
       }
     }

@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import type { HandshakeTiming, HttpRequestHead } from '../../shared/model/handshake.js';
+import type { ProxyFaults } from '../../shared/api/contract.js';
 import type { Direction } from '../../shared/model/wire.js';
 import type { CaptureFactory, ProxyCapture } from './capture.js';
 import { errorResponse } from './error-response.js';
@@ -11,6 +12,9 @@ import type { TapDrainer } from './tap-drainer.js';
 import { ConnectionTaps } from './connection-taps.js';
 import type { DialResult, UpstreamEndpoint } from './upstream-dialer.js';
 import { dialUpstream } from './upstream-dialer.js';
+import { ConnectionFaults } from './faults/connection-faults.js';
+import type { FaultRegistry } from './faults/fault-registry.js';
+import type { UpgradeFate, UpgradeGate } from './faults/upgrade-gate.js';
 
 /** Where and how one request goes upstream, decided by the proxy mode from the client's request head. */
 export interface UpstreamPlan {
@@ -38,6 +42,10 @@ export interface ProxyConnectionOptions {
   maxBodyBytes?: number;
   /** Called when a dialled connection is known to carry a WebSocket (or a broken attempt). */
   onCaptured?: () => void;
+  /** Whole-proxy faults (idle timeout, lifetime; the upgrade rates are applied through `upgradeGate`). */
+  faults?: ProxyFaults;
+  upgradeGate?: UpgradeGate;
+  faultRegistry?: FaultRegistry;
 }
 
 const noop = (): void => undefined;
@@ -67,6 +75,9 @@ export async function proxyConnection(
   options.onCaptured?.();
   capture.tcp('downstream', 'connect', 'server');
   capture.requestHead('downstream', parsed.head);
+  const fate: UpgradeFate =
+    kind === 'websocket' && options.upgradeGate ? options.upgradeGate.next() : 'relay';
+  if (fate === 'reject') return rejectUpgrade(client, capture, options.faults);
   let clientGone = false;
   client.once('close', () => (clientGone = true));
 
@@ -150,12 +161,52 @@ export async function proxyConnection(
     client.write(response.rest);
     if (upgraded) tap('s2c', response.rest);
   }
-  relay(
+  // Faults exist only once the relay does, but the relay's end must reach them.
+  const live: { faults?: ConnectionFaults } = {};
+  const events = relayEvents(capture, taps, () => live.faults?.dispose());
+  const relayed = relay(
     client,
     upstream,
     upgraded ? { c2s: (chunk) => tap('c2s', chunk), s2c: (chunk) => tap('s2c', chunk) } : {},
-    relayEvents(capture, taps),
+    events,
   );
+  if (!upgraded) return;
+  const faults = (live.faults = new ConnectionFaults(relayed, (fault) => {
+    taps.drain(Infinity, true);
+    capture.fault(fault);
+  }));
+  if (capture.conn !== undefined && options.faultRegistry) {
+    const unregister = options.faultRegistry.add(capture.conn, faults);
+    const dispose = faults.dispose.bind(faults);
+    faults.dispose = () => {
+      unregister();
+      dispose();
+    };
+  }
+  if (fate === 'drop-after-upgrade') {
+    const percent = options.faults?.dropAfterUpgradePercent ?? 0;
+    return faults.inject({ kind: 'drop-after-upgrade', percent });
+  }
+  faults.watch({
+    ...(options.faults?.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.faults.idleTimeoutMs } : {}),
+    ...(options.faults?.idleDrop !== undefined ? { idleDrop: options.faults.idleDrop } : {}),
+    ...(options.faults?.maxLifetimeMs !== undefined ? { maxLifetimeMs: options.faults.maxLifetimeMs } : {}),
+  });
+}
+
+/** The upgrade fault: the proxy answers the client itself, as a failing gateway would; the server never hears of it. */
+function rejectUpgrade(client: net.Socket, capture: ProxyCapture, faults: ProxyFaults | undefined): void {
+  const status = faults?.rejectStatus ?? 503;
+  capture.fault({ kind: 'reject-upgrade', status, percent: faults?.rejectUpgradePercent ?? 0 });
+  const response = errorResponse(status, 'fault injection: upgrade rejected by the inspector');
+  const head = parseResponseHead(response.bytes.subarray(0, response.bytes.indexOf('\r\n\r\n') + 4));
+  if (head.ok) {
+    capture.responseHead('downstream', head.head, {}, response.bytes.subarray(head.head.raw.length));
+  }
+  if (client.destroyed) return capture.end();
+  client.once('close', () => capture.end());
+  client.end(response.bytes);
+  client.resume();
 }
 
 function relayRaw(
@@ -164,11 +215,15 @@ function relayRaw(
   capture: ProxyCapture,
   taps: ConnectionTaps,
 ): void {
-  relay(client, upstream, {}, relayEvents(capture, taps));
+  relay(client, upstream, {}, relayEvents(capture, taps, noop));
 }
 
 /** TCP facts are recorded after the frames that preceded them, so the queues are flushed first. */
-function relayEvents(capture: ProxyCapture, taps: ConnectionTaps): Parameters<typeof relay>[3] {
+function relayEvents(
+  capture: ProxyCapture,
+  taps: ConnectionTaps,
+  onClosed: () => void,
+): Parameters<typeof relay>[3] {
   return {
     tcp: (leg, kind, side) => {
       taps.drain(Infinity, true);
@@ -179,6 +234,7 @@ function relayEvents(capture: ProxyCapture, taps: ConnectionTaps): Parameters<ty
       capture.error(leg, code, message, side);
     },
     closed: () => {
+      onClosed();
       taps.finish();
       capture.end();
     },

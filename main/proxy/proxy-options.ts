@@ -1,4 +1,7 @@
+import type { ProxyFaults } from '../../shared/api/contract.js';
 import type { CaptureFactory } from './capture.js';
+import type { FaultRegistry } from './faults/fault-registry.js';
+import { UpgradeGate } from './faults/upgrade-gate.js';
 import type { ProxyConnectionOptions } from './proxy-connection.js';
 import { sharedDrainer } from './tap-drainer.js';
 
@@ -21,6 +24,10 @@ export interface CommonProxyOptions {
   tapBudgetBytes?: number;
   /** Connection count changed (for ProxyInfo updates). */
   onChange?: () => void;
+  /** Faults applied to every connection (see docs/proxy.md, "Fault injection"). */
+  faults?: ProxyFaults;
+  /** Where open connections are registered for per-connection fault injection. */
+  faultRegistry?: FaultRegistry;
 }
 
 export interface RunningProxy {
@@ -45,6 +52,16 @@ export function connectionOptions(
     responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
     headTimeoutMs: options.headTimeoutMs ?? 30_000,
     tapBudgetBytes: options.tapBudgetBytes ?? 4 * 1024 * 1024,
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.faultRegistry ? { faultRegistry: options.faultRegistry } : {}),
+    ...(options.faults?.rejectUpgradePercent || options.faults?.dropAfterUpgradePercent
+      ? {
+          upgradeGate: new UpgradeGate({
+            rejectPercent: options.faults.rejectUpgradePercent ?? 0,
+            dropAfterUpgradePercent: options.faults.dropAfterUpgradePercent ?? 0,
+          }),
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { AcceptCheck, CappedBytes, HandshakeTiming } from '../../shared/model/handshake.js';
 import type { HttpRequestHead, HttpResponseHead } from '../../shared/model/handshake.js';
+import type { InjectedFault } from '../../shared/model/fault.js';
+import { describeFault } from '../../shared/model/fault.js';
 import type { Direction, Leg, Side } from '../../shared/model/wire.js';
 import { senderOf } from '../../shared/model/wire.js';
 import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
@@ -10,6 +12,7 @@ import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
  * client sent and received them, then frames); heads of the upstream leg are recorded explicitly.
  */
 export interface ProxyRecorder {
+  readonly conn?: string;
   onBytes(dir: Direction, chunk: Uint8Array): void;
   recordRequestHead(head: HttpRequestHead, leg: Leg): void;
   recordResponseHead(
@@ -20,6 +23,8 @@ export interface ProxyRecorder {
   tcp(kind: 'connect' | 'fin' | 'rst', side: Side, leg?: Leg): void;
   error(code: string, message: string, side?: Side, leg?: Leg): void;
   end(): void;
+  /** Optional: record an injected fault (an `action` record). */
+  action?(action: 'fault', detail: string, fault: InjectedFault): void;
   /** Optional: record a capture gap (a `dropped` record) and skip the parser past it. */
   dropped?(dir: Direction, frames: number, bytes: number): void;
 }
@@ -49,6 +54,7 @@ export function recorderCapture(recorder: ProxyRecorder): ProxyCapture {
   });
   const streams = { c2s: consumer('c2s'), s2c: consumer('s2c') };
   return {
+    ...(recorder.conn !== undefined ? { conn: recorder.conn } : {}),
     requestHead: (leg, head) => {
       if (leg === 'downstream') recorder.onBytes('c2s', Buffer.from(head.raw, 'latin1'));
       else recorder.recordRequestHead(head, leg);
@@ -65,6 +71,7 @@ export function recorderCapture(recorder: ProxyRecorder): ProxyCapture {
     stream: (dir) => streams[dir],
     tcp: (leg, kind, side) => recorder.tcp(kind, side, leg),
     error: (leg, code, message, side) => recorder.error(code, message, side, leg),
+    fault: (fault) => recorder.action?.('fault', describeFault(fault), fault),
     end: () => recorder.end(),
   };
 }

@@ -1,8 +1,12 @@
 import type net from 'node:net';
-import type { Side } from '../../shared/model/wire.js';
+import type { Direction, Side } from '../../shared/model/wire.js';
 import type { ProxyLeg } from './capture.js';
+import { RelayPipe } from './relay-pipe.js';
 
-/** Taps the relay calls with every chunk, synchronously; they must not block (see TapQueue). */
+/**
+ * Taps the relay calls with every chunk, synchronously; they must not block (see TapQueue). They record the
+ * downstream leg: c2s as read from the client, s2c as written to the client (so injected frames are recorded).
+ */
 export interface RelayTaps {
   c2s?: (chunk: Buffer) => void;
   s2c?: (chunk: Buffer) => void;
@@ -16,36 +20,75 @@ export interface RelayEvents {
   closed(): void;
 }
 
+/** What fault injection works with: both pipes and sockets, and a way to take one side out of the relay. */
+export interface RelayHandle {
+  readonly pipes: Record<Direction, RelayPipe>;
+  socket(side: Side): net.Socket;
+  /** The pipe whose destination is `side`. */
+  pipeTo(side: Side): RelayPipe;
+  pipeFrom(side: Side): RelayPipe;
+  /**
+   * The inspector ends `side` itself: nothing more is relayed to or from it and its FIN/reset is not passed on; the
+   * other side's FIN is answered with a FIN so it can finish.
+   */
+  cut(side: Side): void;
+  isCut(side: Side): boolean;
+  /** performance.now() of the last bytes read from either side. */
+  lastActivityAt(): number;
+  readonly closed: boolean;
+}
+
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
  * Pipes raw bytes both ways between the client and the upstream socket, exactly as received, honouring
  * backpressure. FIN is passed on as FIN (half-close), a reset as a reset, so each end sees what the other did.
  */
-export function relay(client: net.Socket, upstream: net.Socket, taps: RelayTaps, events: RelayEvents): void {
+export function relay(
+  client: net.Socket,
+  upstream: net.Socket,
+  taps: RelayTaps,
+  events: RelayEvents,
+): RelayHandle {
   let open = 2;
+  const cut = { client: false, server: false };
+  const pipes: Record<Direction, RelayPipe> = {
+    c2s: new RelayPipe(client, upstream, taps.c2s ? { received: taps.c2s } : {}),
+    s2c: new RelayPipe(upstream, client, taps.s2c ? { delivered: taps.s2c } : {}),
+  };
+  const handle: RelayHandle = {
+    pipes,
+    socket: (side) => (side === 'client' ? client : upstream),
+    pipeTo: (side) => (side === 'client' ? pipes.s2c : pipes.c2s),
+    pipeFrom: (side) => (side === 'client' ? pipes.c2s : pipes.s2c),
+    cut: (side) => {
+      cut[side] = true;
+      pipes.c2s.discard();
+      pipes.s2c.discard();
+    },
+    isCut: (side) => cut[side],
+    lastActivityAt: () => Math.max(pipes.c2s.lastReceivedAt, pipes.s2c.lastReceivedAt),
+    closed: false,
+  };
   const onClosed = (): void => {
-    if (--open === 0) events.closed();
+    if (--open > 0) return;
+    (handle as { closed: boolean }).closed = true;
+    pipes.c2s.dispose();
+    pipes.s2c.dispose();
+    events.closed();
   };
 
-  const pipe = (
-    from: net.Socket,
-    to: net.Socket,
-    tap: ((chunk: Buffer) => void) | undefined,
-    leg: ProxyLeg,
-    side: Side,
-  ): void => {
+  const wire = (pipe: RelayPipe, leg: ProxyLeg, side: Side): void => {
+    const { from, to } = pipe;
+    const other: Side = side === 'client' ? 'server' : 'client';
     let sawEnd = false;
-    from.on('data', (chunk: Buffer) => {
-      // Forward first: the tap's work never sits between a byte's arrival and its departure.
-      if (!to.write(chunk)) from.pause();
-      if (tap) tap(chunk);
-    });
-    to.on('drain', () => from.resume());
+    from.on('data', (chunk: Buffer) => pipe.accept(chunk));
     from.on('end', () => {
       sawEnd = true;
       events.tcp(leg, 'fin', side);
-      if (!to.destroyed) to.end();
+      if (cut[other] && !cut[side] && !from.destroyed && !from.writableEnded) from.end();
+      if (cut[side] || cut[other]) return;
+      pipe.acceptEnd();
     });
     from.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? 'ERROR';
@@ -54,7 +97,8 @@ export function relay(client: net.Socket, upstream: net.Socket, taps: RelayTaps,
     });
     const onClose = (hadError: boolean): void => {
       // A reset or error on one side is passed on as a reset; a clean close after FIN needs nothing more.
-      if ((hadError || !sawEnd) && !to.destroyed) {
+      if ((hadError || !sawEnd) && !to.destroyed && !cut[side] && !cut[other]) {
+        pipe.discard();
         resetOrDestroy(to);
       }
       onClosed();
@@ -68,10 +112,11 @@ export function relay(client: net.Socket, upstream: net.Socket, taps: RelayTaps,
     }
   };
 
-  pipe(client, upstream, taps.c2s, 'downstream', 'client');
-  pipe(upstream, client, taps.s2c, 'upstream', 'server');
+  wire(pipes.c2s, 'downstream', 'client');
+  wire(pipes.s2c, 'upstream', 'server');
   client.resume();
   upstream.resume();
+  return handle;
 }
 
 /** Sends a TCP RST where the socket allows it (plain TCP); TLS sockets can only be destroyed. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
+import type { PayloadSink } from '../capture/payload-store.js';
 import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
 import type { CaptureOp, CaptureResult } from './capture-worker-protocol.js';
 import type { TapConsumer } from './tap-queue.js';
@@ -16,7 +17,17 @@ export interface SessionEntry {
   /** Session time = performance.now() + offset. */
   offset: number;
   emit(event: CaptureEvent): void;
+  /** The session's preview cap, passed to the worker's recorder. */
+  maxCapturedPayload?: number;
+  /** Where full payloads the worker kept go (the session's payload store). */
+  payloads?: PayloadSink;
 }
+
+/** The open op with the store's per-payload limit (0 or absent: the worker keeps previews only). */
+export type WorkerOpenOp = Extract<CaptureOp, { k: 'open' }> & { maxStoredPayload?: number };
+
+/** A worker result with the full payloads kept since the last one, to enter the store before their records. */
+export type WorkerResult = CaptureResult & { payloads?: [conn: string, ref: string, bytes: Uint8Array][] };
 
 export interface WorkerCaptureOptions {
   /** Bytes per connection handed to the worker and not yet processed; past this, the tap queues hold and drop. */
@@ -63,7 +74,7 @@ export class CaptureWorkerHost {
     this.batchBytes = options.batchBytes ?? 512 * 1024;
     this.worker = new Worker(workerFile, { workerData: { nice: options.nice ?? 19 } });
     this.worker.unref();
-    this.worker.on('message', (result: CaptureResult) => this.onResult(result));
+    this.worker.on('message', (result: WorkerResult) => this.onResult(result));
     this.worker.on('error', (error) => this.fail(`the capture worker failed: ${error.message}`));
     this.worker.on('exit', (code) => this.fail(`the capture worker exited (code ${code})`));
     const maxUtilization = options.maxRelayUtilization ?? 0.75;
@@ -135,7 +146,9 @@ export class CaptureWorkerHost {
     if (ops.length > 0) this.worker.postMessage(ops);
   };
 
-  private onResult(result: CaptureResult): void {
+  private onResult(result: WorkerResult): void {
+    for (const [conn, ref, bytes] of result.payloads ?? [])
+      this.sessions.get(conn)?.payloads?.keep(conn, ref, bytes);
     for (const [conn, bytes] of result.acks) {
       const left = (this.inFlight.get(conn) ?? 0) - bytes;
       if (left > 0) this.inFlight.set(conn, left);
@@ -186,7 +199,7 @@ export function workerCaptureFactory(
     host.register(entry);
     const { conn, offset } = entry;
     const at = (relayTime = performance.now()): number => Math.round((relayTime + offset) * 1000) / 1000;
-    host.post({
+    const openOp: WorkerOpenOp = {
       k: 'open',
       conn,
       at: entry.t0,
@@ -194,7 +207,10 @@ export function workerCaptureFactory(
       peer: start.peer,
       target: start.target,
       startedAt: entry.startedAt,
-    });
+      ...(entry.maxCapturedPayload !== undefined ? { maxCapturedPayload: entry.maxCapturedPayload } : {}),
+      ...(entry.payloads ? { maxStoredPayload: entry.payloads.maxPayload } : {}),
+    };
+    host.post(openOp);
     const stream = (dir: 'c2s' | 's2c'): TapConsumer => ({
       bytes: (chunk, relayTime) => host.post({ k: 'bytes', conn, at: at(relayTime), dir, data: chunk }),
       dropped: (frames, bytes) =>
@@ -205,6 +221,7 @@ export function workerCaptureFactory(
     });
     const streams = { c2s: stream('c2s'), s2c: stream('s2c') };
     const capture: ProxyCapture = {
+      conn,
       requestHead: (leg, head) => host.post({ k: 'req', conn, at: at(), leg, head }),
       responseHead: (leg, head, timing, body) =>
         host.post({
@@ -228,6 +245,7 @@ export function workerCaptureFactory(
           message,
           ...(side ? { side } : {}),
         }),
+      fault: (fault) => host.post({ k: 'fault', conn, at: at(), fault }),
       end: () => host.post({ k: 'end', conn, at: at() }),
     };
     return capture;

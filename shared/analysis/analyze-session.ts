@@ -7,6 +7,7 @@ import { collectFacts } from './connection-facts.js';
 import { closeRules } from './findings/close.js';
 import type { AnalysisOptions, ConnectionRule, ResolvedOptions } from './findings/context.js';
 import { makeFinding, resolveOptions } from './findings/context.js';
+import { faultInjected, SUPERSEDED_BY_FAULT } from './findings/fault.js';
 import { handshakeRules } from './findings/handshake.js';
 import { heartbeatRules } from './findings/heartbeat.js';
 import { protocolRules } from './findings/protocol.js';
@@ -20,6 +21,7 @@ const CONNECTION_RULES: readonly ConnectionRule[] = [
   ...closeRules,
   ...heartbeatRules,
   ...protocolRules,
+  faultInjected,
 ];
 
 /** Findings of one connection (its facts collected already). */
@@ -34,7 +36,9 @@ export function connectionFindings(facts: ConnectionFacts, options: ResolvedOpti
     heartbeat: analyzeHeartbeatFacts(facts, heartbeatOptions),
     options,
   };
-  return CONNECTION_RULES.flatMap((rule) => rule(ctx)).map((input) => makeFinding(facts.id, input));
+  const found = CONNECTION_RULES.flatMap((rule) => rule(ctx));
+  const kept = ctx.close.injectedFault ? found.filter((f) => !SUPERSEDED_BY_FAULT.has(f.id)) : found;
+  return kept.map((input) => makeFinding(facts.id, input));
 }
 
 /**

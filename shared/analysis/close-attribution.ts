@@ -5,6 +5,16 @@ import type { ConnectionFacts, Indexed } from './connection-facts.js';
 import { collectFacts, isCloseFrame, openedT } from './connection-facts.js';
 import { silenceByDirection } from './silence.js';
 import { minOf } from './format.js';
+import { describeFault, ENDING_FAULTS } from '../model/fault.js';
+import type { InjectedFault } from '../model/fault.js';
+
+export interface InjectedFaultFact {
+  fault: InjectedFault;
+  /** e.g. "idle timeout 5 s". */
+  description: string;
+  t: number;
+  index: number;
+}
 
 export interface CloseFrameFact {
   side: Side;
@@ -39,6 +49,8 @@ export interface CloseAttribution {
   /** Silence per direction (ms since the last frame sent that way) when the first ending act happened. */
   silenceBefore?: Record<Direction, number>;
   closingHandshakeComplete: boolean;
+  /** The inspector's injected fault that ended the connection (initiator 'inspector'). */
+  injectedFault?: InjectedFaultFact;
   /** Code a browser CloseEvent would report; null while open. */
   browserCloseCode: number | null;
 }
@@ -90,10 +102,21 @@ export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
   else if (tcpEnd) initiator = tcpEnd.side;
   else if (firstError?.side) initiator = firstError.side;
 
-  const endings = [firstClose?.t, tcpEnd?.t, firstError?.t, facts.end?.t].filter(
+  const endingFault = facts.faults.find((f) => ENDING_FAULTS.has(f.fault.kind));
+  const endings = [endingFault?.t, firstClose?.t, tcpEnd?.t, firstError?.t, facts.end?.t].filter(
     (t): t is number => t !== undefined,
   );
   const endedT = minOf(endings);
+  const injectedFault =
+    endingFault && endingFault.t <= (endedT ?? Infinity)
+      ? {
+          fault: endingFault.fault,
+          description: describeFault(endingFault.fault),
+          t: endingFault.t,
+          index: endingFault.index,
+        }
+      : undefined;
+  if (injectedFault) initiator = 'inspector';
   const isOpen = openedT(facts) !== undefined;
   const silenceBefore = endedT !== undefined && isOpen ? silenceByDirection(facts, endedT) : undefined;
 
@@ -108,6 +131,7 @@ export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
     closingHandshakeComplete: firstClose !== undefined && replyClose !== undefined,
     browserCloseCode,
   };
+  if (injectedFault) result.injectedFault = injectedFault;
   if (firstClose) result.firstClose = firstClose;
   if (replyClose) result.replyClose = replyClose;
   if (fin) result.firstFin = tcpFact(fin);

@@ -1,4 +1,5 @@
 import type {
+  ActionEvent,
   CaptureEvent,
   ConnectionEvent,
   ConnectionId,
@@ -12,6 +13,9 @@ import type {
   DroppedEvent,
 } from '../model/events.js';
 import type { Leg } from '../model/wire.js';
+import type { InjectedFault } from '../model/fault.js';
+
+export type InjectedFaultEvent = ActionEvent & { fault: InjectedFault };
 
 /** An event with its index in the connection's event array (the index evidence refs point to). */
 export type Indexed<E> = E & { index: number };
@@ -28,6 +32,8 @@ export interface ConnectionFacts {
   errors: Indexed<ErrorEvent>[];
   violations: Indexed<ViolationEvent>[];
   dropped: Indexed<DroppedEvent>[];
+  /** Faults the inspector's proxy injected (action records with action 'fault'). */
+  faults: Indexed<InjectedFaultEvent>[];
   end?: Indexed<{ type: 'end'; t: number }>;
   /** Time of the first and last event. */
   firstT: number;
@@ -44,6 +50,7 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
     errors: [],
     violations: [],
     dropped: [],
+    faults: [],
     firstT: events[0]?.t ?? 0,
     lastT: events[0]?.t ?? 0,
   };
@@ -76,6 +83,10 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
         break;
       case 'dropped':
         facts.dropped.push({ ...event, index });
+        break;
+      case 'action':
+        if (event.action === 'fault' && event.fault)
+          facts.faults.push({ ...event, fault: event.fault, index });
         break;
       case 'end':
         facts.end ??= { type: 'end', t: event.t, index };

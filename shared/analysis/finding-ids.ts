@@ -22,6 +22,7 @@ export const FINDING_IDS = [
   'protocol.violation',
   'capture.dropped',
   'session.reconnect-storm',
+  'fault.injected',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

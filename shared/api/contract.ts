@@ -174,13 +174,81 @@ export const openSessionRequest = obj({
   content: str({ max: 1024 * 1024 * 1024 }),
 });
 
+/**
+ * Faults a proxy applies to every connection from its start (see docs/proxy.md, "Fault injection"). Rates are
+ * exact, spread evenly over the attempts (not random), so a run is reproducible.
+ */
+export const proxyFaults = refine(
+  obj({
+    /** Drop both sides without a close frame after this long with no bytes in either direction (after the 101). */
+    idleTimeoutMs: optional(int({ min: 100, max: DAY_MS })),
+    /** How the idle drop ends TCP. Default 'fin'. */
+    idleDrop: optional(oneOf('fin', 'rst')),
+    /** Drop both sides (FIN, no close frame) this long after the 101, traffic or not. */
+    maxLifetimeMs: optional(int({ min: 100, max: DAY_MS })),
+    /** Answer this share of upgrade requests itself with `rejectStatus`, without contacting the server. */
+    rejectUpgradePercent: optional(numIn({ min: 0, max: 100 })),
+    /** Default 503. */
+    rejectStatus: optional(int({ min: 400, max: 599 })),
+    /** Relay the 101, then drop both sides (FIN, no close frame) for this share of upgrades. */
+    dropAfterUpgradePercent: optional(numIn({ min: 0, max: 100 })),
+  }),
+  (f) => {
+    if (f.idleDrop !== undefined && f.idleTimeoutMs === undefined) return 'idleDrop only with idleTimeoutMs';
+    if (f.rejectStatus !== undefined && f.rejectUpgradePercent === undefined)
+      return 'rejectStatus only with rejectUpgradePercent';
+    if ((f.rejectUpgradePercent ?? 0) + (f.dropAfterUpgradePercent ?? 0) > 100)
+      return 'rejectUpgradePercent + dropAfterUpgradePercent of at most 100';
+    return undefined;
+  },
+);
+
 export const startProxyRequest = obj({
   mode: oneOf('reverse', 'forward'),
   listenHost: optional(str({ min: 1, max: 255 })),
   listenPort: optional(int({ min: 0, max: 65_535 })),
   target: optional(str({ min: 1, max: 8192 })),
   insecure: optional(bool),
+  faults: optional(proxyFaults),
 });
+
+const faultSide = optional(oneOf('client', 'server', 'both'));
+const faultDirection = optional(oneOf('c2s', 's2c', 'both'));
+/** Close codes a peer may send (RFC 6455 §7.4): not 1004–1006 or 1015. */
+const sendableCloseCode = refine(int({ min: 1000, max: 4999 }), (code) =>
+  (code >= 1004 && code <= 1006) || code === 1015 || (code > 1015 && code < 3000)
+    ? 'a close code that may be sent: 1000–1003, 1007–1014 or 3000–4999'
+    : undefined,
+);
+
+/**
+ * A fault injected into one open proxied connection. `side` (default 'both') is whom a drop or close frame goes
+ * to; `direction` (default 'both') is which way a stall or latency applies.
+ */
+export const connectionFault = byKind({
+  /** TCP FIN without a close frame. */
+  fin: obj({ kind: oneOf('fin'), side: faultSide }),
+  /** TCP reset. */
+  rst: obj({ kind: oneOf('rst'), side: faultSide }),
+  /** A close frame with this code and reason (at a frame boundary), then the inspector closes TCP. */
+  close: obj({
+    kind: oneOf('close'),
+    side: faultSide,
+    code: sendableCloseCode,
+    reason: optional(
+      refine(str({ max: 123 }), (r) =>
+        encodeUtf8(r).length > 123 ? 'a reason of at most 123 UTF-8 bytes' : undefined,
+      ),
+    ),
+  }),
+  /** Stop forwarding for `ms`, or until a 'resume'. */
+  stall: obj({ kind: oneOf('stall'), direction: faultDirection, ms: optional(int({ min: 1, max: DAY_MS })) }),
+  resume: obj({ kind: oneOf('resume'), direction: faultDirection }),
+  /** Delay every chunk by `ms` (0 removes it), keeping order. */
+  latency: obj({ kind: oneOf('latency'), direction: faultDirection, ms: int({ min: 0, max: 600_000 }) }),
+});
+
+export const injectFaultRequest = obj({ conn: connId, fault: connectionFault });
 
 export const stopProxyRequest = obj({ id: str({ min: 1, max: 64 }) });
 
@@ -216,6 +284,8 @@ export const methods = {
   openSession: { request: openSessionRequest, response: trusted<SessionSnapshot>() },
   startProxy: { request: startProxyRequest, response: trusted<ProxyInfo>() },
   stopProxy: { request: stopProxyRequest, response: trusted<void>() },
+  /** Inject a fault into an open proxied connection (client connections: 'rst' only). Recorded as an action. */
+  injectFault: { request: injectFaultRequest, response: trusted<void>() },
   listProxies: { request: none, response: trusted<ProxyInfo[]>() },
   /**
    * The full payload behind a record's `ref`. Rejects with "payload no longer in memory: evicted to stay within N MiB"
@@ -252,6 +322,9 @@ export type ConnectHeartbeat = NonNullable<ConnectRequest['heartbeat']>;
 export type ConnectReconnect = NonNullable<ConnectRequest['reconnect']>;
 export type StormRequest = RequestOf<'storm'>;
 export type StartProxyRequest = RequestOf<'startProxy'>;
+export type ProxyFaults = NonNullable<StartProxyRequest['faults']>;
+export type InjectFaultRequest = RequestOf<'injectFault'>;
+export type ConnectionFault = InjectFaultRequest['fault'];
 export type { HttpHeader };
 
 type MethodFn<M extends MethodName> =

@@ -79,7 +79,8 @@ export interface HarWebSocketClose {
   reason: string;
   /** Epoch seconds of the first ending act (close frame, FIN, RST, error). */
   timestamp: number | null;
-  initiator: 'client' | 'server' | 'unknown';
+  /** 'inspector': the inspector's proxy ended it on purpose (fault injection). */
+  initiator: 'client' | 'server' | 'unknown' | 'inspector';
   /** How it ended: close-frame, tcp-fin, tcp-rst, timeout, error, open. */
   kind: string;
   /** Both close frames were exchanged. */

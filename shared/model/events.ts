@@ -7,6 +7,7 @@ import type {
   HttpResponseHead,
   NegotiatedExtension,
 } from './handshake.js';
+import type { InjectedFault } from './fault.js';
 import type { EpochMs, MonoMs } from './time.js';
 import type { Direction, Leg, Side } from './wire.js';
 
@@ -111,11 +112,15 @@ export interface ErrorEvent extends Base {
   side?: Side;
 }
 
-/** What the user (or the CLI) asked the inspector to do, recorded for context. */
+/**
+ * What the user (or the CLI) asked the inspector to do, recorded for context. Action 'fault': the inspector's proxy
+ * injected a fault on purpose (`fault` says which; `detail` words it).
+ */
 export interface ActionEvent extends Base {
   type: 'action';
-  action: 'send' | 'ping' | 'close' | 'abort';
+  action: 'send' | 'ping' | 'close' | 'abort' | 'fault';
   detail?: string;
+  fault?: InjectedFault;
 }
 
 /** Recording fell behind and dropped this much; never silent. */

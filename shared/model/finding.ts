@@ -24,7 +24,8 @@ export interface Finding {
   fix: string;
 }
 
-export type CloseInitiator = 'client' | 'server' | 'unknown';
+/** 'inspector': the inspector's own proxy ended the connection on purpose (fault injection). */
+export type CloseInitiator = 'client' | 'server' | 'unknown' | 'inspector';
 export type CloseKind = 'close-frame' | 'tcp-fin' | 'tcp-rst' | 'timeout' | 'error' | 'open';
 
 /** The per-connection summary printed by `wsi analyze --json` (field names are a public contract). */

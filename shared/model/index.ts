@@ -5,3 +5,4 @@ export * from './session.js';
 export * from './time.js';
 export * from './wire.js';
 export * from './finding.js';
+export * from './fault.js';

@@ -1,0 +1,212 @@
+import type net from 'node:net';
+import { FrameSkimmer } from './frame-skimmer.js';
+
+export interface PipeHooks {
+  /** Every chunk read from the source, whatever a fault does with it afterwards. */
+  received?: (chunk: Buffer) => void;
+  /** Every chunk written to the destination, injected bytes included. */
+  delivered?: (chunk: Buffer) => void;
+}
+
+interface Queued {
+  chunk?: Buffer;
+  /** The source's FIN, passed on in order behind the chunks before it. */
+  end?: true;
+  dueAt: number;
+}
+
+/** Bytes held for latency or a stall before the source is paused (TCP backpressure does the rest). */
+const QUEUE_HIGH_WATER = 4 * 1024 * 1024;
+
+/**
+ * One direction of the relay: bytes from `from` written to `to` exactly as received. Faults can delay chunks
+ * (latency, in order), hold them (stall: the source is paused, as a hung intermediary stops reading), discard
+ * everything (after a drop), or write a frame at the next frame boundary. Without faults every chunk is written at
+ * once. A header-only skimmer follows frame boundaries over every byte delivered or discarded.
+ */
+export class RelayPipe {
+  private latencyMs = 0;
+  private stalled = false;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private discarding = false;
+  private readonly queue: Queued[] = [];
+  private queuedBytes = 0;
+  private lastDueAt = 0;
+  private waitingDrain = false;
+  private paused = false;
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private readonly skimmer = new FrameSkimmer();
+  private injection: { bytes: Buffer; then: () => void } | undefined;
+  /** Called when a close frame's header passes (delivered or discarded). */
+  onCloseFrame: (() => void) | undefined;
+  /** performance.now() of the last chunk read from the source. */
+  lastReceivedAt = 0;
+
+  constructor(
+    readonly from: net.Socket,
+    readonly to: net.Socket,
+    private readonly hooks: PipeHooks,
+  ) {
+    to.on('drain', () => {
+      this.waitingDrain = false;
+      this.pump();
+    });
+  }
+
+  get isDiscarding(): boolean {
+    return this.discarding;
+  }
+
+  accept(chunk: Buffer): void {
+    this.lastReceivedAt = performance.now();
+    this.hooks.received?.(chunk);
+    if (this.discarding) return this.skim(chunk);
+    if (this.queue.length === 0 && !this.stalled && this.latencyMs === 0 && !this.waitingDrain)
+      return this.deliver(chunk);
+    this.enqueue({ chunk, dueAt: 0 });
+  }
+
+  /** The source sent FIN: pass it on behind what is still queued. */
+  acceptEnd(): void {
+    if (this.discarding) return;
+    if (this.queue.length === 0 && !this.stalled && this.latencyMs === 0) return this.endDestination();
+    this.enqueue({ end: true, dueAt: 0 });
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  stall(ms?: number): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+    this.stalled = true;
+    if (ms !== undefined) this.stallTimer = setTimeout(() => this.resume(), ms);
+    this.updateFlow();
+  }
+
+  resume(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+    this.stalled = false;
+    this.pump();
+  }
+
+  /** From now on nothing reaches the destination; the source is still read (and skimmed) so it can finish. */
+  discard(): void {
+    if (this.discarding) return;
+    this.discarding = true;
+    this.stalled = false;
+    this.injection = undefined;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    for (const item of this.queue.splice(0)) if (item.chunk) this.skim(item.chunk);
+    this.queuedBytes = 0;
+    this.updateFlow();
+  }
+
+  /**
+   * Writes `bytes` at the next frame boundary of what the destination received (finishing the frame in progress
+   * from held or incoming bytes, at once and whatever the stall or latency), then calls `then`.
+   */
+  injectAtBoundary(bytes: Buffer, then: () => void): void {
+    if (this.discarding) return then();
+    this.injection = { bytes, then };
+    this.stalled = false;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    while (this.injection && this.queue.length > 0) {
+      const item = this.queue.shift()!;
+      if (item.chunk) {
+        this.queuedBytes -= item.chunk.length;
+        this.deliver(item.chunk);
+      }
+    }
+    if (this.injection && this.skimmer.atBoundary) this.inject();
+    this.updateFlow();
+  }
+
+  dispose(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+  }
+
+  private enqueue(item: Queued): void {
+    // Never earlier than the item before it: lowering the latency must not reorder bytes.
+    item.dueAt = Math.max(performance.now() + this.latencyMs, this.lastDueAt);
+    this.lastDueAt = item.dueAt;
+    this.queue.push(item);
+    if (item.chunk) this.queuedBytes += item.chunk.length;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = undefined;
+    while (this.queue.length > 0 && !this.stalled && !this.waitingDrain && !this.discarding) {
+      const head = this.queue[0]!;
+      const wait = head.dueAt - performance.now();
+      if (wait > 0) {
+        this.pumpTimer = setTimeout(() => this.pump(), Math.ceil(wait));
+        break;
+      }
+      this.queue.shift();
+      if (head.end) this.endDestination();
+      else if (head.chunk) {
+        this.queuedBytes -= head.chunk.length;
+        this.deliver(head.chunk);
+      }
+    }
+    this.updateFlow();
+  }
+
+  private deliver(chunk: Buffer): void {
+    if (this.injection) {
+      const cut = this.skimmer.nextBoundary(chunk);
+      if (cut >= 0) {
+        if (cut > 0) this.write(chunk.subarray(0, cut));
+        this.inject();
+        this.skim(chunk.subarray(cut));
+        return;
+      }
+    }
+    this.write(chunk);
+  }
+
+  private inject(): void {
+    const injection = this.injection;
+    if (!injection) return;
+    this.injection = undefined;
+    this.write(injection.bytes, false);
+    this.discard();
+    injection.then();
+  }
+
+  private write(chunk: Buffer, skim = true): void {
+    if (skim) this.skim(chunk);
+    if (this.to.destroyed || this.to.writableEnded) return;
+    this.hooks.delivered?.(chunk);
+    if (!this.to.write(chunk)) this.waitingDrain = true;
+    this.updateFlow();
+  }
+
+  private skim(chunk: Buffer): void {
+    const before = this.skimmer.closeFrames;
+    this.skimmer.skim(chunk);
+    if (this.skimmer.closeFrames !== before) this.onCloseFrame?.();
+  }
+
+  private endDestination(): void {
+    if (!this.to.destroyed && !this.to.writableEnded) this.to.end();
+  }
+
+  private updateFlow(): void {
+    const hold =
+      !this.discarding && (this.waitingDrain || this.stalled || this.queuedBytes >= QUEUE_HIGH_WATER);
+    if (hold === this.paused || this.from.destroyed) return;
+    this.paused = hold;
+    if (hold) this.from.pause();
+    else this.from.resume();
+  }
+}

@@ -1,0 +1,62 @@
+/** A fault the inspector's proxy injected on purpose (recorded in an `action` record with action 'fault'). */
+export type FaultTarget = 'client' | 'server' | 'both';
+export type FaultDirection = 'c2s' | 's2c' | 'both';
+
+export type InjectedFault =
+  | { kind: 'fin' | 'rst'; side: FaultTarget }
+  | { kind: 'close'; side: FaultTarget; code: number; reason?: string }
+  | { kind: 'stall'; direction: FaultDirection; ms?: number }
+  | { kind: 'resume'; direction: FaultDirection }
+  | { kind: 'latency'; direction: FaultDirection; ms: number }
+  | { kind: 'idle-timeout'; ms: number; drop: 'fin' | 'rst' }
+  | { kind: 'max-lifetime'; ms: number }
+  | { kind: 'reject-upgrade'; status: number; percent: number }
+  | { kind: 'drop-after-upgrade'; percent: number };
+
+export type InjectedFaultKind = InjectedFault['kind'];
+
+/** Faults that end the connection (the others only delay it). */
+export const ENDING_FAULTS: ReadonlySet<InjectedFaultKind> = new Set([
+  'fin',
+  'rst',
+  'close',
+  'idle-timeout',
+  'max-lifetime',
+  'reject-upgrade',
+  'drop-after-upgrade',
+]);
+
+const seconds = (ms: number): string =>
+  ms % 1000 === 0 ? `${ms / 1000} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+
+const towards = (side: FaultTarget): string => (side === 'both' ? 'both sides' : `the ${side}`);
+const which = (direction: FaultDirection): string =>
+  direction === 'both' ? 'both directions' : direction === 'c2s' ? 'client → server' : 'server → client';
+
+/** Short human wording, e.g. "idle timeout 5 s" or "close 1001 \"bye\" to the client". */
+export function describeFault(fault: InjectedFault): string {
+  switch (fault.kind) {
+    case 'fin':
+      return `TCP FIN without a close frame to ${towards(fault.side)}`;
+    case 'rst':
+      return `TCP reset to ${towards(fault.side)}`;
+    case 'close':
+      return `close frame ${fault.code}${fault.reason ? ` "${fault.reason}"` : ''} to ${towards(fault.side)}`;
+    case 'stall':
+      return `relay stalled (${which(fault.direction)})${fault.ms !== undefined ? ` for ${seconds(fault.ms)}` : ' until resumed'}`;
+    case 'resume':
+      return `relay resumed (${which(fault.direction)})`;
+    case 'latency':
+      return fault.ms === 0
+        ? `latency removed (${which(fault.direction)})`
+        : `latency ${seconds(fault.ms)} per chunk (${which(fault.direction)})`;
+    case 'idle-timeout':
+      return `idle timeout ${seconds(fault.ms)}, ${fault.drop === 'rst' ? 'TCP reset' : 'TCP FIN'} to both sides`;
+    case 'max-lifetime':
+      return `maximum connection lifetime ${seconds(fault.ms)}`;
+    case 'reject-upgrade':
+      return `upgrade rejected with ${fault.status} (${fault.percent}% of upgrades)`;
+    case 'drop-after-upgrade':
+      return `dropped right after the 101 (${fault.percent}% of upgrades)`;
+  }
+}
