@@ -142,6 +142,8 @@ export function formatEvent(event: CaptureEvent): string[] {
     case 'error':
       return [`! error ${event.code}${event.side ? ` (${event.side})` : ''}: ${event.message}`];
     case 'action':
+      if (event.action === 'fault')
+        return [`! fault injected by the inspector: ${event.detail ?? event.fault?.kind ?? ''}`];
       return [`* requested: ${event.action}${event.detail ? ` ${event.detail}` : ''}`];
     case 'dropped':
       return [`! recording dropped ${event.frames} frames (${event.bytes} bytes) ${event.dir}`];

@@ -5,6 +5,8 @@ import { createInspector } from '../../core/inspector.js';
 import { defaultCaDir } from '../../proxy/ca-store.js';
 import { createProxyController } from '../../proxy/controller.js';
 import { parseTarget } from '../../proxy/reverse-proxy.js';
+import type { ProxyFaults } from '../../../shared/api/contract.js';
+import { proxyFaults } from '../../../shared/api/contract.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 import { formatEvent, formatTime } from '../format.js';
 
@@ -28,6 +30,11 @@ Options:
       --ca-dir DIR               forward mode: CA folder (default ${defaultCaDir()})
       --export-ca FILE           forward mode: copy the CA certificate (PEM) to FILE
       --pass-through HOST        forward mode: tunnel HOST (or *.domain) without interception (repeatable)
+      --idle-timeout SECONDS     fault: drop both sides (no close frame) after SECONDS without bytes either way
+      --idle-drop fin|rst        how the idle timeout drops (default fin)
+      --max-lifetime SECONDS     fault: drop both sides (FIN) SECONDS after the 101, traffic or not
+      --reject-upgrades PERCENT[:STATUS]  fault: answer PERCENT% of upgrades with STATUS (default 503) itself
+      --drop-after-upgrade PERCENT        fault: relay the 101, then drop PERCENT% of connections (FIN)
       --connect-timeout SECONDS  upstream TCP/TLS connect timeout, then 502/504 (default 10)
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
@@ -51,6 +58,53 @@ export interface ProxyArgs {
   durationMs?: number;
   out?: string;
   quiet: boolean;
+  faults?: ProxyFaults;
+}
+
+function parsePercent(flag: string, text: string): number {
+  const percent = Number(text);
+  if (text.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100)
+    throw new UsageError(`--${flag} must be a percentage from 0 to 100, got ${JSON.stringify(text)}`);
+  return percent;
+}
+
+/** The fault flags as the API's `faults`, checked by the same validator. */
+function parseFaults(values: Partial<Record<string, string | boolean | string[]>>): ProxyFaults | undefined {
+  const text = (flag: string): string | undefined =>
+    typeof values[flag] === 'string' ? values[flag] : undefined;
+  const faults: Record<string, unknown> = {};
+  const idle = parseSeconds('idle-timeout', text('idle-timeout'));
+  if (idle !== undefined) faults.idleTimeoutMs = idle;
+  const drop = text('idle-drop');
+  if (drop !== undefined) {
+    if (drop !== 'fin' && drop !== 'rst')
+      throw new UsageError(`--idle-drop must be fin or rst, got ${JSON.stringify(drop)}`);
+    if (idle === undefined) throw new UsageError('--idle-drop needs --idle-timeout');
+    faults.idleDrop = drop;
+  }
+  const lifetime = parseSeconds('max-lifetime', text('max-lifetime'));
+  if (lifetime !== undefined) faults.maxLifetimeMs = lifetime;
+  const reject = text('reject-upgrades');
+  if (reject !== undefined) {
+    const [percent = '', status, ...extra] = reject.split(':');
+    faults.rejectUpgradePercent = parsePercent('reject-upgrades', percent);
+    if (status !== undefined) {
+      const code = Number(status);
+      if (extra.length > 0 || !Number.isInteger(code) || code < 400 || code > 599)
+        throw new UsageError(
+          `--reject-upgrades STATUS must be an HTTP status from 400 to 599, got ${JSON.stringify(reject)}`,
+        );
+      faults.rejectStatus = code;
+    }
+  }
+  const dropAfter = text('drop-after-upgrade');
+  if (dropAfter !== undefined) faults.dropAfterUpgradePercent = parsePercent('drop-after-upgrade', dropAfter);
+  if (Object.keys(faults).length === 0) return undefined;
+  try {
+    return proxyFaults(faults, 'faults');
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function parseSeconds(flag: string, text: string | undefined): number | undefined {
@@ -93,6 +147,11 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         duration: { type: 'string', short: 'd' },
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q' },
+        'idle-timeout': { type: 'string' },
+        'idle-drop': { type: 'string' },
+        'max-lifetime': { type: 'string' },
+        'reject-upgrades': { type: 'string' },
+        'drop-after-upgrade': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -129,6 +188,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   const connectTimeoutMs = parseSeconds('connect-timeout', values['connect-timeout']);
   const responseTimeoutMs = parseSeconds('response-timeout', values['response-timeout']);
   const durationMs = parseSeconds('duration', values.duration);
+  const faults = parseFaults(values);
   return {
     mode: forward ? 'forward' : 'reverse',
     ...(values.target !== undefined ? { target: values.target } : {}),
@@ -143,6 +203,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     quiet: values.quiet ?? false,
+    ...(faults ? { faults } : {}),
   };
 }
 
@@ -181,6 +242,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       listenPort: args.listenPort,
       insecure: args.insecure,
       ...(args.target !== undefined ? { target: args.target } : {}),
+      ...(args.faults ? { faults: args.faults } : {}),
     });
     if (args.mode === 'reverse') {
       io.out(`wsi proxy: listening on ${info.address}, forwarding to ${info.target ?? args.target ?? ''}`);

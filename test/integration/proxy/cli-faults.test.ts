@@ -1,0 +1,98 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { CommandIo } from '../../../main/cli/command.js';
+import { parseProxyArgs } from '../../../main/cli/commands/proxy.js';
+import { runCli } from '../../../main/cli/wsi.js';
+import type { RunningWsServer } from '../../helpers/ws-servers.js';
+import { startEchoServer } from '../../helpers/ws-servers.js';
+
+function captureIo(): CommandIo & { out_: string[]; err_: string[] } {
+  const out_: string[] = [];
+  const err_: string[] = [];
+  return { out_, err_, out: (line) => out_.push(line), err: (line) => err_.push(line) };
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+let server: RunningWsServer;
+beforeAll(async () => {
+  server = await startEchoServer();
+});
+afterAll(() => server.close());
+
+describe('wsi proxy fault flags', () => {
+  it('turns the flags into the API faults', () => {
+    const args = parseProxyArgs([
+      '--target',
+      'ws://x',
+      '--idle-timeout',
+      '5',
+      '--idle-drop',
+      'rst',
+      '--max-lifetime',
+      '30',
+      '--reject-upgrades',
+      '25:429',
+      '--drop-after-upgrade',
+      '10',
+    ]);
+    expect(args !== 'help' && args.faults).toEqual({
+      idleTimeoutMs: 5000,
+      idleDrop: 'rst',
+      maxLifetimeMs: 30_000,
+      rejectUpgradePercent: 25,
+      rejectStatus: 429,
+      dropAfterUpgradePercent: 10,
+    });
+  });
+
+  it.each([
+    [['--idle-timeout', '0'], /--idle-timeout must be a positive number/],
+    [['--idle-timeout', '5', '--idle-drop', 'boom'], /--idle-drop must be fin or rst/],
+    [['--idle-drop', 'rst'], /--idle-drop needs --idle-timeout/],
+    [['--max-lifetime', 'soon'], /--max-lifetime must be a positive number/],
+    [['--reject-upgrades', '120'], /--reject-upgrades must be a percentage/],
+    [['--reject-upgrades', '50:200'], /STATUS must be an HTTP status from 400 to 599/],
+    [['--drop-after-upgrade', 'many'], /--drop-after-upgrade must be a percentage/],
+    [['--reject-upgrades', '60', '--drop-after-upgrade', '50'], /at most 100/],
+  ])('rejects %j with exit 2', async (argv, message) => {
+    const io = captureIo();
+    expect(await runCli(['proxy', '--target', 'ws://x', ...argv], io)).toBe(2);
+    expect(io.err_.join('\n')).toMatch(message);
+  });
+
+  it('prints the injected idle-timeout fault', async () => {
+    const port = await freePort();
+    const io = captureIo();
+    const running = runCli(
+      [
+        'proxy',
+        '--target',
+        server.url,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--idle-timeout',
+        '0.5',
+        '--duration',
+        '1.5',
+      ],
+      io,
+    );
+    while (!io.out_.some((line) => line.includes('listening on')))
+      await new Promise((r) => setTimeout(r, 20));
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+    const code = await new Promise<number>((resolve) => ws.once('close', resolve));
+    expect(code).toBe(1006);
+    expect(await running).toBe(0);
+    expect(io.out_.join('\n')).toMatch(
+      /^c\d+ .*! fault injected by the inspector: idle timeout 500 ms, TCP FIN to both sides$/m,
+    );
+  });
+});
