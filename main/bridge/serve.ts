@@ -1,11 +1,13 @@
 // The browser shell: the real inspector behind the bridge. Prints exactly one line, `Inspector UI: <url>`, on stdout.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseByteCount } from '../cli/payload-flags.js';
 import { createInspector } from '../core/inspector.js';
 import { createProxyController } from '../proxy/controller.js';
 import { startBridge } from './server.js';
 
-const USAGE = 'usage: serve.js [--port N] [--host ADDRESS] [--session FILE.jsonl] [--static DIR]';
+const USAGE =
+  'usage: serve.js [--port N] [--host ADDRESS] [--session FILE.jsonl] [--static DIR] [--max-preview BYTES] [--max-payload BYTES]';
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       session: { type: 'string' },
       static: { type: 'string' },
+      'max-preview': { type: 'string' },
+      'max-payload': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -40,6 +44,12 @@ async function main(): Promise<void> {
     shell: 'browser',
     proxyController: createProxyController(),
     ...(values.session ? { sessionPath: values.session } : {}),
+    ...(values['max-preview'] !== undefined
+      ? { maxCapturedPayload: parseByteCount('max-preview', values['max-preview']) }
+      : {}),
+    ...(values['max-payload'] !== undefined
+      ? { maxStoredPayload: parseByteCount('max-payload', values['max-payload']) }
+      : {}),
     onWriteError: (error) => console.error(`cannot write the session file: ${error.message}`),
   });
   const staticDir = values.static ?? fileURLToPath(new URL('../../renderer/', import.meta.url));

@@ -2,7 +2,9 @@
 import { app, BrowserWindow, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { DEFAULT_MAX_STORED_PAYLOAD, DEFAULT_PAYLOAD_BUDGET } from '../capture/payload-store.js';
 import { createInspector } from '../core/inspector.js';
+import { DEFAULT_MAX_CAPTURED_PAYLOAD } from '../../shared/protocol/frame-parser.js';
 import { createProxyController } from '../proxy/controller.js';
 import { createInspectedBrowserOpener } from './inspected-browser.js';
 import { wireIpc } from './ipc.js';
@@ -13,7 +15,13 @@ const rendererUrl = pathToFileURL(rendererFile).href;
 
 async function createWindow(): Promise<void> {
   const caDir = join(app.getPath('userData'), 'ca');
-  const inspector = createInspector({ shell: 'electron', proxyController: createProxyController({ caDir }) });
+  const inspector = createInspector({
+    shell: 'electron',
+    proxyController: createProxyController({ caDir }),
+    maxCapturedPayload: DEFAULT_MAX_CAPTURED_PAYLOAD,
+    maxStoredPayload: DEFAULT_MAX_STORED_PAYLOAD,
+    payloadBudget: DEFAULT_PAYLOAD_BUDGET,
+  });
   const service = { ...inspector, openInspectedBrowser: createInspectedBrowserOpener(inspector, caDir) };
   const window = new BrowserWindow({
     width: 1400,

@@ -10,6 +10,12 @@ import type { HttpHeader } from '../../../shared/model/handshake.js';
 import { createInspector, parseWebSocketUrl } from '../../core/inspector.js';
 import { CloseSummary } from '../close-summary.js';
 import { onePositional, parseCommandLine } from '../args.js';
+import {
+  PAYLOAD_FLAGS_USAGE,
+  PAYLOAD_FLAG_OPTIONS,
+  parsePayloadFlags,
+  type PayloadLimits,
+} from '../payload-flags.js';
 import { defineCommand, EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 import { formatEvent, formatTime } from '../format.js';
 
@@ -36,6 +42,7 @@ Options:
       --reconnect-max N        give up after N reconnect attempts (default: unlimited)
   -d, --duration SECONDS       close with 1000 after this long (default: until the peer closes or Ctrl-C)
   -o, --out FILE               write the session (JSON Lines, see docs/session-format.md) as it is recorded
+${PAYLOAD_FLAGS_USAGE}
   -h, --help                   show this help
 
 Exit codes: 0 the connection opened (however it ended; with --reconnect: any attempt opened), 1 it never
@@ -58,6 +65,7 @@ export interface ConnectArgs {
   reconnect?: ConnectReconnect;
   durationMs?: number;
   out?: string;
+  payloads?: PayloadLimits;
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -168,6 +176,7 @@ export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
     'reconnect-max': { type: 'string' },
     duration: { type: 'string', short: 'd' },
     out: { type: 'string', short: 'o' },
+    ...PAYLOAD_FLAG_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -202,6 +211,7 @@ export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
     ...(reconnect ? { reconnect } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
+    payloads: parsePayloadFlags(values),
   };
   checkRequest(toConnectRequest(args));
   return args;
@@ -224,6 +234,7 @@ async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
   const inspector = createInspector({
     shell: 'cli',
     ...(args.out ? { sessionPath: args.out } : {}),
+    ...args.payloads,
     onWriteError: (error) => io.err(`wsi connect: cannot write ${args.out ?? ''}: ${error.message}`),
   });
   const summaries = new Map<string, CloseSummary>();

@@ -8,6 +8,12 @@ import { parseTarget } from '../../proxy/reverse-proxy.js';
 import type { ProxyFaults } from '../../../shared/api/contract.js';
 import { proxyFaults } from '../../../shared/api/contract.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
+import {
+  PAYLOAD_FLAGS_USAGE,
+  PAYLOAD_FLAG_OPTIONS,
+  parsePayloadFlags,
+  type PayloadLimits,
+} from '../payload-flags.js';
 import { formatEvent, formatTime } from '../format.js';
 
 const usage = `Usage: wsi proxy --target <ws://|wss:// url> [options]      (reverse mode)
@@ -39,6 +45,7 @@ Options:
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
   -o, --out FILE                 write the session (JSON Lines, see docs/session-format.md) as it is recorded
+${PAYLOAD_FLAGS_USAGE}
   -q, --quiet                    do not print frames (handshakes, closes and errors still)
   -h, --help                     show this help
 
@@ -57,6 +64,7 @@ export interface ProxyArgs {
   responseTimeoutMs?: number;
   durationMs?: number;
   out?: string;
+  payloads?: PayloadLimits;
   quiet: boolean;
   faults?: ProxyFaults;
 }
@@ -153,6 +161,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'reject-upgrades': { type: 'string' },
         'drop-after-upgrade': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...PAYLOAD_FLAG_OPTIONS,
       },
     });
   } catch (error) {
@@ -202,6 +211,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     ...(responseTimeoutMs !== undefined ? { responseTimeoutMs } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
+    payloads: parsePayloadFlags(values),
     quiet: values.quiet ?? false,
     ...(faults ? { faults } : {}),
   };
@@ -221,6 +231,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
     shell: 'cli',
     proxyController: controller,
     ...(args.out ? { sessionPath: args.out } : {}),
+    ...args.payloads,
     onWriteError: (error) => io.err(`wsi proxy: cannot write ${args.out ?? ''}: ${error.message}`),
   });
   const starts = new Map<string, number>();
