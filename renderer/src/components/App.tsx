@@ -4,6 +4,7 @@ import { ConnectionList } from './ConnectionList.js';
 import { EmptyState } from './EmptyState.js';
 import { ProxyPanel } from './ProxyPanel.js';
 import { SessionOpener } from './SessionOpener.js';
+import { SessionProblems } from './SessionProblems.js';
 import { SessionSaver } from './SessionSaver.js';
 import { LinkBanner, NoticeBar } from './StatusBanners.js';
 import { ThemeToggle } from './ThemeToggle.js';
@@ -23,6 +24,7 @@ export function App() {
       </header>
       <LinkBanner />
       <NoticeBar />
+      <SessionProblems />
       <div className="app-body">
         <aside className="sidebar">
           <ConnectForm />

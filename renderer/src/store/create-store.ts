@@ -10,6 +10,7 @@ import { animationFrameScheduler, createIngest } from './ingest.js';
 import type { ConnKey, SourceId } from './keys.js';
 import { connKey, LIVE_SOURCE } from './keys.js';
 import { RowIndex } from './rows.js';
+import { ingestSessionStream } from './session-stream-ingest.js';
 import type { CommandSlice } from './slices/command-slice.js';
 import type { DataSlice, SourceInfo } from './slices/data-slice.js';
 import { initialDataSlice } from './slices/data-slice.js';
@@ -118,6 +119,27 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
             notify('error', `${name}: ${snapshot.problems.length} line(s) could not be read.`);
           }
         }),
+      openSessionStream: (name, chunks, streamOptions) =>
+        ingestSessionStream(
+          {
+            ingest,
+            nextSourceId: () => `file${++fileCount}`,
+            putSource: addSource,
+            removeSource: (source) => {
+              ingest.resetSource(source);
+              set((state) => {
+                const { [source]: _removed, ...sources } = state.sources;
+                return { sources };
+              });
+            },
+            connectionsOf: (source) => get().connectionOrder.filter((key) => key.startsWith(`${source}/`)),
+            select: (key) => get().select(key),
+            notify,
+          },
+          name,
+          chunks,
+          streamOptions,
+        ),
       startProxy: (request) =>
         attempt('Starting the proxy', async () => {
           const info = await api.startProxy(request);

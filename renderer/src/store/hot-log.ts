@@ -1,6 +1,7 @@
 import type { CaptureEvent, FrameEvent, MessageEvent } from '../../../shared/model/events.js';
 import { ChunkedLog } from './chunked-log.js';
 import type { ConnKey } from './keys.js';
+import { sharePayloadWithFrame } from './share-payload.js';
 
 /** Everything recorded for one connection, append-only, plus lookups the detail views need. */
 export class ConnectionLog {
@@ -13,6 +14,7 @@ export class ConnectionLog {
   readonly otherViolations: number[] = [];
 
   append(event: CaptureEvent): number {
+    sharePayloadWithFrame(event, (seq) => this.frame(seq));
     const index = this.events.push(event);
     if (event.type === 'frame') this.frameBySeq.set(event.frame.seq, index);
     else if (event.type === 'violation') {

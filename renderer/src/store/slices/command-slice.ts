@@ -1,5 +1,6 @@
 import type { ConnectRequest, StartProxyRequest, StormRequest } from '../../../../shared/api/contract.js';
 import type { ConnKey } from '../keys.js';
+import type { SessionStreamOptions, SessionStreamOutcome } from '../session-stream-ingest.js';
 
 /** User intents that call the core. Implemented in create-store.ts where the API and the ingest are in scope. */
 export interface CommandSlice {
@@ -10,6 +11,12 @@ export interface CommandSlice {
   ping: (key: ConnKey, data?: string) => Promise<boolean>;
   closeConnection: (key: ConnKey, code?: number, reason?: string) => Promise<boolean>;
   openSessionFile: (name: string, content: string) => Promise<boolean>;
+  /** Opens a session file read-only from a stream of its text (large files); same result as `openSessionFile`. */
+  openSessionStream: (
+    name: string,
+    chunks: ReadableStream<string>,
+    options?: SessionStreamOptions,
+  ) => Promise<SessionStreamOutcome>;
   startProxy: (request: StartProxyRequest) => Promise<boolean>;
   stopProxy: (id: string) => Promise<boolean>;
   stopReconnect: (key: ConnKey) => Promise<boolean>;

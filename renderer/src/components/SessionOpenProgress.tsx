@@ -1,0 +1,25 @@
+import { formatSize } from '../format/bytes.js';
+
+export interface SessionOpenState {
+  name: string;
+  totalBytes: number;
+  bytesRead: number;
+  events: number;
+}
+
+/** Progress of a session file being opened: bytes read of the total, records so far, and a Cancel. */
+export function SessionOpenProgress({ state, onCancel }: { state: SessionOpenState; onCancel: () => void }) {
+  const { name, totalBytes, bytesRead, events } = state;
+  return (
+    <span className="session-open-progress" role="status" data-testid="session-progress">
+      <span>Opening {name}:</span>
+      <progress max={totalBytes || 1} value={bytesRead} aria-label="Bytes read" />
+      <span data-testid="session-progress-text">
+        {formatSize(bytesRead)} / {formatSize(totalBytes)} · {events.toLocaleString('en')} records
+      </span>
+      <button type="button" data-testid="session-cancel" onClick={onCancel}>
+        Cancel
+      </button>
+    </span>
+  );
+}
