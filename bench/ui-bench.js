@@ -15,6 +15,15 @@ import { WebSocketServer } from 'ws';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
+if (args.includes('--help')) {
+  console.log(`Usage: node bench/ui-bench.js [--frames N] [--baseline N] [--no-build] [--no-ingest]
+
+Opens a generated session of --baseline frames (default 100000) and of --frames frames (default 1000000) in the
+real browser shell through the streaming file path (setInputFiles on the session file input), then prints: time to
+open (until the last row count shows), text and regex filter time, scroll frame times (median / p95 / dropped), JS
+heap after open, with ratios against the baseline; then live ingest against an idle page (skip with --no-ingest).`);
+  process.exit(0);
+}
 const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i === -1 ? fallback : args[i + 1];
@@ -321,7 +330,7 @@ async function main() {
   cleanups.push(() => browser.close());
   const base = await sessionRun(browser, url, BASE);
   const big = await sessionRun(browser, url, BIG);
-  const ingest = await ingestRun(browser, url);
+  const ingest = args.includes('--no-ingest') ? null : await ingestRun(browser, url);
 
   console.log(
     `\nUI bench (Chromium ${browser.version()}, ${os.cpus().length} CPUs, Node ${process.version})\n`,
@@ -341,6 +350,13 @@ async function main() {
   rowsOf('scroll: frames > 25 ms', base.scroll.dropped, big.scroll.dropped, `of ${big.scroll.frames}`);
   rowsOf('click handled (after scrolling)', base.click, big.click, 'ms', 1);
   rowsOf('JS heap used after open', base.heap, big.heap, 'MiB');
+  if (ingest) printIngest(ingest);
+  console.log(
+    `\nsession files generated in ${f(base.generateMs)} ms / ${f(big.generateMs)} ms (not part of the UI figures)`,
+  );
+}
+
+function printIngest(ingest) {
   console.log(
     `\nLive ingest: ${INGEST_RATE.toLocaleString('en')} frames/s for ${INGEST_SECONDS} s (${ingest.total.toLocaleString('en')} messages)\n`,
   );
@@ -361,9 +377,6 @@ async function main() {
   console.log(`| click handled during ingest | | ${f(ingest.click, 1)} ms | |`);
   console.log(
     `| connect → all ${ingest.total.toLocaleString('en')} rows shown | | ${f(ingest.allShownMs)} ms | (sending takes ${INGEST_SECONDS * 1000} ms) |`,
-  );
-  console.log(
-    `\nsession files generated in ${f(base.generateMs)} ms / ${f(big.generateMs)} ms (not part of the UI figures)`,
   );
 }
 

@@ -126,7 +126,8 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    // Each row is ~20 DOM nodes; a small overscan keeps a fast scroll within one frame's budget.
+    overscan: 4,
   });
 
   useEffect(() => {
@@ -229,7 +230,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {log &&
-              virtualizer.getVirtualItems().map((item) => {
+              virtualizer.getVirtualItems().map((item, _, items) => {
                 const index = rows[item.index]!;
                 const model = rowModel(log.at(index), log);
                 if (!model) return null;
@@ -238,7 +239,8 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                 const deltaMs = previous ? model.t - previous.t : null;
                 return (
                   <div
-                    key={index}
+                    // Keyed by slot, not by row: a scroll then updates the same DOM rows instead of replacing them all.
+                    key={item.index % items.length}
                     role="row"
                     aria-selected={selected}
                     data-testid="frame-row"
