@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -71,4 +71,93 @@ test('opens a session file read-only and shows its frames, messages and violatio
   await expect(findings.first()).toBeVisible();
   await expect(page.getByTestId('findings-panel')).toContainText('Closed by');
   await ui.screenshot('09-session-findings');
+});
+
+/** Slows file reading in the page (each chunk of at most 4 KiB waits 30 ms) so the progress can be seen. */
+const slowFileReads = () => {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this) below
+  const original = Blob.prototype.stream;
+  Blob.prototype.stream = function (this: Blob) {
+    const reader = original.call(this).getReader();
+    let pending: Uint8Array | undefined;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!pending?.length) {
+          const { done, value } = await reader.read();
+          if (done) return controller.close();
+          pending = value;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        controller.enqueue(pending.slice(0, 4096));
+        pending = pending.subarray(4096);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }) as ReturnType<Blob['stream']>;
+  };
+};
+
+test('streams a session file in the page: progress while reading, then the frames', async ({ page }) => {
+  await page.addInitScript(slowFileReads);
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  let openSessionCalls = 0;
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (f) => {
+      if (String(f.payload).includes('"openSession"')) openSessionCalls++;
+    }),
+  );
+  const lines = readFileSync(sessionFile, 'utf8').split('\n');
+  // Enough records that reading takes several slowed chunks.
+  const big = path.join(path.dirname(sessionFile), 'big.wsi.jsonl');
+  const records = lines.slice(1).filter((l) => l.includes('"type":"frame"'));
+  writeFileSync(
+    big,
+    [lines[0], ...lines.slice(1), ...Array.from({ length: 40 }, () => records).flat()].join('\n'),
+  );
+  await page.getByTestId('session-file-input').setInputFiles(big);
+
+  const progress = page.getByTestId('session-progress');
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText('Opening big.wsi.jsonl');
+  await expect(page.getByTestId('session-progress-text')).toContainText(/KiB \/ .* records/);
+  await expect(progress).toBeHidden({ timeout: 30_000 });
+  await expect(ui.connections.list()).toContainText('big.wsi.jsonl');
+  await expect(ui.connections.selected()).toContainText('/feed');
+  await expect(ui.traffic.rowsByDir('s2c').first()).toBeVisible();
+  expect(openSessionCalls).toBe(0);
+});
+
+test('cancelling an open removes the partly read file', async ({ page }) => {
+  await page.addInitScript(slowFileReads);
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  const text = readFileSync(sessionFile, 'utf8');
+  const big = path.join(path.dirname(sessionFile), 'cancelled.wsi.jsonl');
+  writeFileSync(big, text + text.split('\n').slice(1).join('\n').repeat(30));
+  await page.getByTestId('session-file-input').setInputFiles(big);
+  await expect(page.getByTestId('session-progress')).toBeVisible();
+  await page.getByTestId('session-cancel').click();
+  await expect(page.getByTestId('session-progress')).toBeHidden();
+  await expect(ui.connections.list()).not.toContainText('cancelled.wsi.jsonl');
+});
+
+test('a damaged file still shows its readable frames and names the bad lines', async ({ page }) => {
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  const lines = readFileSync(sessionFile, 'utf8').trimEnd().split('\n');
+  lines.splice(3, 0, '{"type":"frame","conn":"c1","t":1', 'garbage that is not JSON');
+  const damaged = path.join(path.dirname(sessionFile), 'damaged.wsi.jsonl');
+  // Also cut the last record in half, as a killed recorder would.
+  const last = lines.pop() ?? '';
+  writeFileSync(damaged, [...lines, last.slice(0, last.length >> 1)].join('\n'));
+  await page.getByTestId('session-file-input').setInputFiles(damaged);
+
+  await expect(ui.connections.list()).toContainText('damaged.wsi.jsonl');
+  await expect(ui.traffic.rowsByDir('s2c').filter({ hasText: '{"part":"fragmented"}' })).toHaveCount(1);
+  const problems = page.getByTestId('session-problems');
+  await expect(problems).toContainText('3 line(s) could not be read');
+  await problems.locator('summary').click();
+  await expect(problems).toContainText('line 4: not valid JSON');
+  await expect(problems).toContainText('line 5: not valid JSON');
+  await expect(problems).toContainText(`line ${lines.length + 1}: last line is truncated`);
 });
