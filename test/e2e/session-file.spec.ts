@@ -53,7 +53,8 @@ test('opens a session file read-only and shows its frames, messages and violatio
   await expect(message).toContainText('text ×2');
   await message.click();
   await expect(ui.traffic.detail()).toContainText('Made of 2 frames');
-  await expect(page.getByTestId('payload-body')).toContainText('"part": "fragmented"');
+  await page.getByTestId('payload-tab-text').click();
+  await expect(page.getByTestId('payload-body')).toContainText('{"part":"fragmented"}');
   await ui.screenshot('07-session-message');
 
   await ui.traffic.framesMode().click();
