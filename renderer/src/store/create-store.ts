@@ -4,6 +4,7 @@ import type { InspectorApi, SessionSnapshot, Unsubscribe } from '../../../shared
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { serializeSession } from '../../../shared/session/index.js';
 import type { CoreLinkState } from '../api/bridge-transport.js';
+import { base64ToBytes } from '../format/bytes.js';
 import { HotLog } from './hot-log.js';
 import type { Ingest, Scheduler } from './ingest.js';
 import { animationFrameScheduler, createIngest } from './ingest.js';
@@ -152,6 +153,17 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         }),
       stopReconnect: (key) =>
         attempt('Stopping the reconnects', () => api.stopReconnect({ conn: connOf(key) })),
+      injectFault: (key, fault) =>
+        attempt('Injecting the fault', () => api.injectFault({ conn: connOf(key), fault })),
+      loadPayload: async (key, ref) => {
+        try {
+          const { base64 } = await api.getPayload({ conn: connOf(key), ref });
+          return base64ToBytes(base64);
+        } catch (error) {
+          notify('error', `Loading the full payload failed: ${errorText(error)}`);
+          return null;
+        }
+      },
       storm: (request) =>
         attempt('The storm', async () => {
           const { conns } = await api.storm(request);

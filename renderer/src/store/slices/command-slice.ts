@@ -1,4 +1,9 @@
-import type { ConnectRequest, StartProxyRequest, StormRequest } from '../../../../shared/api/contract.js';
+import type {
+  ConnectionFault,
+  ConnectRequest,
+  StartProxyRequest,
+  StormRequest,
+} from '../../../../shared/api/contract.js';
 import type { ConnKey } from '../keys.js';
 import type { SessionStreamOptions, SessionStreamOutcome } from '../session-stream-ingest.js';
 
@@ -20,6 +25,10 @@ export interface CommandSlice {
   startProxy: (request: StartProxyRequest) => Promise<boolean>;
   stopProxy: (id: string) => Promise<boolean>;
   stopReconnect: (key: ConnKey) => Promise<boolean>;
+  /** Proxied live connections (client connections: 'rst' only); the core records it as an action 'fault'. */
+  injectFault: (key: ConnKey, fault: ConnectionFault) => Promise<boolean>;
+  /** The full payload behind a truncated record's `ref`, or null when it could not be had (a notice says why). */
+  loadPayload: (key: ConnKey, ref: string) => Promise<Uint8Array | null>;
   storm: (request: StormRequest) => Promise<boolean>;
   /** Desktop app only: a browser window whose traffic goes through a forward proxy of this inspector. */
   openInspectedBrowser: (url: string) => Promise<boolean>;
