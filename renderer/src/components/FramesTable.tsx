@@ -14,6 +14,8 @@ import { RowFilterBar } from './filters/RowFilterBar.js';
 import { positionOfRow } from '../filters/row-position.js';
 
 const ROW_HEIGHT = 24;
+/** How long after a wheel, pointer, touch or key input a scroll counts as the user's. */
+const USER_SCROLL_WINDOW_MS = 1000;
 
 function Flag({ on, label, title }: { on: boolean; label: string; title: string }) {
   return (
@@ -134,9 +136,16 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
     if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, virtualizer]);
 
+  // Only scrolls the user makes change following: the table's own scrolls to the tail (many per second during live
+  // ingest) arrive as scroll events too, and would otherwise undo a click on "Following".
+  const lastUserInput = useRef(Number.NEGATIVE_INFINITY);
+  const markUserInput = () => {
+    lastUserInput.current = performance.now();
+  };
+
   const onScroll = () => {
     const el = scrollRef.current;
-    if (!el) return;
+    if (!el || performance.now() - lastUserInput.current > USER_SCROLL_WINDOW_MS) return;
     const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 1.5;
     if (atBottom !== follow) setFollow(atBottom);
   };
@@ -213,8 +222,14 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
         className="frames-scroll"
         ref={scrollRef}
         onScroll={onScroll}
+        onWheel={markUserInput}
+        onPointerDown={markUserInput}
+        onTouchMove={markUserInput}
         tabIndex={0}
-        onKeyDown={onKeyDown}
+        onKeyDown={(event) => {
+          markUserInput();
+          onKeyDown(event);
+        }}
         data-testid="frames-scroll"
       >
         {count === 0 ? (
