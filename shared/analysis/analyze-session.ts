@@ -16,12 +16,13 @@ import { groupByConnection } from './group.js';
 import { analyzeHeartbeatFacts } from './heartbeat.js';
 import { summarizeFacts } from './summary.js';
 
+/** Causes before effects: a report reads top-down from what went wrong to how the connection ended. */
 const CONNECTION_RULES: readonly ConnectionRule[] = [
-  ...handshakeRules,
-  ...closeRules,
-  ...heartbeatRules,
-  ...protocolRules,
   faultInjected,
+  ...handshakeRules,
+  ...protocolRules,
+  ...heartbeatRules,
+  ...closeRules,
 ];
 
 /** Findings of one connection (its facts collected already). */
