@@ -224,13 +224,15 @@ export const TimelineLanes = memo(function TimelineLanes({
   );
   return (
     <svg className="timeline-lanes" width={width} height={ROW_HEIGHT} role="img" aria-label={title}>
-      {LANES.map(({ dir, label }) => (
-        <g key={dir}>
-          <rect className={`lane-bg lane-${dir}`} x={0} width={width} y={laneY(dir)} height={LANE_HEIGHT} />
-          <text className="lane-label" x={4} y={laneY(dir) + 11}>
-            {label}
-          </text>
-        </g>
+      {LANES.map(({ dir }) => (
+        <rect
+          key={dir}
+          className={`lane-bg lane-${dir}`}
+          x={0}
+          width={width}
+          y={laneY(dir)}
+          height={LANE_HEIGHT}
+        />
       ))}
       {gaps.map((gap) => (
         <GapShade key={gap.startT} gap={gap} scale={scale} thresholdMs={thresholdMs} />
@@ -240,6 +242,12 @@ export const TimelineLanes = memo(function TimelineLanes({
       ))}
       <PingMarks pings={data.pings} scale={scale} />
       {data.close && <CloseMark close={data.close} scale={scale} />}
+      {/* Drawn last, over the marks, so the lane names stay readable. */}
+      {LANES.map(({ dir, label }) => (
+        <text key={dir} className="lane-label" x={4} y={laneY(dir) + 11}>
+          {label}
+        </text>
+      ))}
     </svg>
   );
 });
