@@ -4,6 +4,7 @@ import type { ConnectionView } from '../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../ui/store-context.js';
 import { Composer } from './Composer.js';
 import { DetailPane } from './DetailPane.js';
+import { FaultMenu } from './faults/FaultMenu.js';
 import { FindingsPanel } from './FindingsPanel.js';
 import { FramesTable } from './FramesTable.js';
 import { HandshakePanel } from './HandshakePanel.js';
@@ -43,6 +44,7 @@ function ConnectionHeader({ view }: { view: ConnectionView }) {
         </span>
       )}
       <ReconnectStatus view={view} />
+      <FaultMenu key={view.key} view={view} />
       {view.error && view.state !== 'failed' && (
         <span className="header-alert" data-testid="connection-error">
           Error: {view.error}

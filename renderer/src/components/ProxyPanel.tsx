@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ProxyInfo, StartProxyRequest } from '../../../shared/api/contract.js';
+import { EMPTY_PROXY_FAULTS_FORM, proxyFaultsFromForm } from '../ui/fault-form.js';
 import { useInspector } from '../ui/store-context.js';
+import { ProxyFaultsFields } from './faults/ProxyFaultsFields.js';
 
 function ProxyItem({ proxy }: { proxy: ProxyInfo }) {
   const stopProxy = useInspector((s) => s.stopProxy);
@@ -76,6 +78,7 @@ export function ProxyPanel() {
   const [target, setTarget] = useState('');
   const [port, setPort] = useState('');
   const [insecure, setInsecure] = useState(false);
+  const [faultsForm, setFaultsForm] = useState(EMPTY_PROXY_FAULTS_FORM);
   const [problem, setProblem] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
@@ -92,6 +95,9 @@ export function ProxyPanel() {
       request.listenPort = n;
     }
     if (insecure) request.insecure = true;
+    const faults = proxyFaultsFromForm(faultsForm);
+    if ('error' in faults) return setProblem(faults.error);
+    if (faults.faults) request.faults = faults.faults;
     setProblem(null);
     await startProxy(request);
   };
@@ -138,6 +144,7 @@ export function ProxyPanel() {
           <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />
           Accept invalid upstream TLS certificates
         </label>
+        <ProxyFaultsFields form={faultsForm} onChange={setFaultsForm} />
         <button type="submit" data-testid="proxy-start">
           Start proxy
         </button>

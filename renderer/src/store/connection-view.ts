@@ -1,4 +1,6 @@
 import type { CaptureEvent, ConnectionId, ConnectionMode } from '../../../shared/model/events.js';
+import type { InjectedFault } from '../../../shared/model/fault.js';
+import { ENDING_FAULTS } from '../../../shared/model/fault.js';
 import type { NegotiatedExtension } from '../../../shared/model/handshake.js';
 import type { Direction, Side } from '../../../shared/model/wire.js';
 import type { ConnKey, SourceId } from './keys.js';
@@ -46,6 +48,8 @@ export interface ConnectionView {
   /** What the recorder had to drop (never silent). */
   dropped: { frames: number; bytes: number };
   close?: CloseSummary;
+  /** The inspector's injected fault that ended the connection (recorded before the TCP facts it caused). */
+  endingFault?: InjectedFault;
   error?: string;
   /** Index (into the connection's event log) of the last http-request / http-response. */
   requestIndex?: number;
@@ -171,6 +175,9 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       view.dropped.bytes += event.bytes;
       break;
     case 'action':
+      if (event.action === 'fault' && event.fault && ENDING_FAULTS.has(event.fault.kind)) {
+        if (!view.close && !view.endingFault && view.endT === undefined) view.endingFault = event.fault;
+      }
       break;
   }
 }

@@ -1,3 +1,5 @@
+import type { InjectedFault } from '../../../shared/model/fault.js';
+import { describeFault } from '../../../shared/model/fault.js';
 import type { ViolationRecord } from '../../../shared/model/frame.js';
 import { closeCodeMeaning } from '../format/protocol-names.js';
 import type { ConnectionView } from '../store/connection-view.js';
@@ -14,9 +16,10 @@ const HOW: Record<string, string> = {
 export function describeClose(view: ConnectionView): string | null {
   if (view.state === 'failed') return describeFailure(view);
   const close = view.close;
+  if (view.endingFault) return describeFaultClose(view, view.endingFault);
   if (!close) return view.state === 'closed' ? '1006 Abnormal Closure · no close frame' : null;
   const code = close.how === 'close-frame' ? close.code : browserCloseCode(view);
-  const codeText = code === undefined ? 'no status code' : `${code} ${closeCodeMeaning(code)}`;
+  const codeText = codeWithMeaning(code);
   const reason = close.reason ? ` “${close.reason}”` : '';
   const who = close.initiator === 'unknown' ? 'closer unknown' : `closed by ${close.initiator}`;
   const how =
@@ -30,8 +33,22 @@ export function describeClose(view: ConnectionView): string | null {
   return `${codeText}${reason} · ${who} (${how})`;
 }
 
+const codeWithMeaning = (code: number | undefined): string =>
+  code === undefined ? 'no status code' : `${code} ${closeCodeMeaning(code)}`;
+
+/** e.g. "1006 Abnormal Closure · closed by the inspector (fault injection: TCP FIN without a close frame to both sides)". */
+function describeFaultClose(view: ConnectionView, fault: InjectedFault): string {
+  const code = fault.kind === 'close' ? fault.code : browserCloseCode(view);
+  const codeText = code === undefined ? '' : `${codeWithMeaning(code)} · `;
+  return `${codeText}closed by the inspector (fault injection: ${describeFault(fault)})`;
+}
+
 /** Why a connection never opened: a refused handshake, an error, or TCP ending before the answer. */
 function describeFailure(view: ConnectionView): string {
+  if (view.endingFault && view.endingFault.kind === 'reject-upgrade') {
+    return `Handshake refused by the inspector (fault injection: ${describeFault(view.endingFault)})`;
+  }
+  if (view.endingFault) return describeFaultClose(view, view.endingFault);
   if (view.status !== undefined && view.status !== 101) {
     return `Handshake refused: HTTP ${view.status} ${view.statusText ?? ''}`.trimEnd();
   }

@@ -1,0 +1,110 @@
+import type { ProxyFaults } from '../../../shared/api/contract.js';
+import { validateCloseCode } from './close-code.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const MAX_LATENCY_MS = 600_000;
+
+/** A close code the proxy may write into a close frame: 1000–1003, 1007–1014 or 3000–4999. */
+export function validateFaultCloseCode(text: string): { code: number } | { error: string } {
+  const checked = validateCloseCode(text);
+  if ('error' in checked) return checked;
+  if (checked.code === undefined) return { error: 'Enter a close code.' };
+  if (checked.code > 1015 && checked.code < 3000) {
+    return { error: `${checked.code} is not assigned; use 1000–1003, 1007–1014 or 3000–4999.` };
+  }
+  return { code: checked.code };
+}
+
+/** Latency per chunk in whole milliseconds, 0 (removes it) to 600 000. */
+export function parseLatencyMs(text: string): { ms: number } | { error: string } {
+  const trimmed = text.trim();
+  const ms = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || ms > MAX_LATENCY_MS) {
+    return { error: `Latency must be a whole number of ms from 0 to ${MAX_LATENCY_MS}.` };
+  }
+  return { ms };
+}
+
+/** What the start form's "Faults" section holds, as typed. Empty fields mean "not applied". */
+export interface ProxyFaultsForm {
+  idleTimeoutSeconds: string;
+  idleDrop: 'fin' | 'rst';
+  maxLifetimeSeconds: string;
+  rejectUpgradePercent: string;
+  rejectStatus: string;
+  dropAfterUpgradePercent: string;
+}
+
+export const EMPTY_PROXY_FAULTS_FORM: ProxyFaultsForm = {
+  idleTimeoutSeconds: '',
+  idleDrop: 'fin',
+  maxLifetimeSeconds: '',
+  rejectUpgradePercent: '',
+  rejectStatus: '',
+  dropAfterUpgradePercent: '',
+};
+
+type Parsed = { value: number | undefined } | { error: string };
+
+function parseSeconds(text: string, label: string): Parsed {
+  const trimmed = text.trim();
+  if (trimmed === '') return { value: undefined };
+  const seconds = Number(trimmed);
+  if (!/^\d+(\.\d+)?$/.test(trimmed) || seconds < 0.1 || seconds * 1000 > DAY_MS) {
+    return { error: `${label} must be from 0.1 s to 24 h, in seconds.` };
+  }
+  return { value: Math.round(seconds * 1000) };
+}
+
+function parsePercent(text: string, label: string): Parsed {
+  const trimmed = text.trim();
+  if (trimmed === '') return { value: undefined };
+  const percent = Number(trimmed);
+  if (!/^\d+(\.\d+)?$/.test(trimmed) || percent > 100) return { error: `${label} must be 0–100 %.` };
+  return { value: percent };
+}
+
+function parseStatus(text: string): Parsed {
+  const trimmed = text.trim();
+  if (trimmed === '') return { value: undefined };
+  const status = Number(trimmed);
+  if (!/^\d{3}$/.test(trimmed) || status < 400 || status > 599) {
+    return { error: 'Reject status must be an HTTP status from 400 to 599.' };
+  }
+  return { value: status };
+}
+
+/** The `faults` of a startProxy request (undefined when none is set), or the first problem in words. */
+export function proxyFaultsFromForm(
+  form: ProxyFaultsForm,
+): { faults: ProxyFaults | undefined } | { error: string } {
+  const idle = parseSeconds(form.idleTimeoutSeconds, 'Idle timeout');
+  const lifetime = parseSeconds(form.maxLifetimeSeconds, 'Max lifetime');
+  const reject = parsePercent(form.rejectUpgradePercent, 'Reject upgrades');
+  const status = parseStatus(form.rejectStatus);
+  const drop = parsePercent(form.dropAfterUpgradePercent, 'Drop after upgrade');
+  for (const parsed of [idle, lifetime, reject, status, drop]) if ('error' in parsed) return parsed;
+  const value = (parsed: Parsed): number | undefined => ('value' in parsed ? parsed.value : undefined);
+
+  const faults: ProxyFaults = {};
+  const idleMs = value(idle);
+  if (idleMs !== undefined) {
+    faults.idleTimeoutMs = idleMs;
+    faults.idleDrop = form.idleDrop;
+  }
+  const lifetimeMs = value(lifetime);
+  if (lifetimeMs !== undefined) faults.maxLifetimeMs = lifetimeMs;
+  const rejectPercent = value(reject);
+  const rejectStatus = value(status);
+  if (rejectStatus !== undefined && rejectPercent === undefined) {
+    return { error: 'A reject status needs a reject upgrades percentage.' };
+  }
+  if (rejectPercent !== undefined) faults.rejectUpgradePercent = rejectPercent;
+  if (rejectStatus !== undefined) faults.rejectStatus = rejectStatus;
+  const dropPercent = value(drop);
+  if (dropPercent !== undefined) faults.dropAfterUpgradePercent = dropPercent;
+  if ((rejectPercent ?? 0) + (dropPercent ?? 0) > 100) {
+    return { error: 'Reject upgrades + drop after upgrade must be at most 100 %.' };
+  }
+  return { faults: Object.keys(faults).length > 0 ? faults : undefined };
+}

@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import WebSocket from 'ws';
+import type { InspectorServer } from './support/inspector-server.js';
+import { startInspectorServer } from './support/inspector-server.js';
+import { InspectorPage } from './support/inspector-page.js';
+import type { TestWsServer } from './support/ws-servers.js';
+import { startEchoServer } from './support/ws-servers.js';
+
+let inspector: InspectorServer;
+let echo: TestWsServer;
+
+test.beforeAll(async () => {
+  inspector = await startInspectorServer();
+  echo = await startEchoServer();
+});
+
+test.afterAll(async () => {
+  await inspector?.stop();
+  await echo?.close();
+});
+
+/** Starts a reverse proxy in front of the echo server from the UI; returns its listening address. */
+async function startProxyFromUi(page: Page, setFaults?: () => Promise<void>): Promise<string> {
+  await page.getByTestId('proxy-options').click();
+  await page.getByTestId('proxy-target').fill(echo.url.replace('/echo', ''));
+  if (setFaults) await setFaults();
+  await page.getByTestId('proxy-start').click();
+  const item = page.getByTestId('proxy-item');
+  await expect(item).toContainText('reverse');
+  return (await item.locator('code').textContent()) ?? '';
+}
+
+/** A `ws` client that has exchanged one message through the proxy; `closed` resolves with its close event code. */
+async function openClient(url: string): Promise<{ closed: Promise<number> }> {
+  const ws = new WebSocket(url);
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    ws.on('open', () => ws.send('before the fault'));
+    ws.on('message', () => resolve());
+    ws.on('error', reject);
+  });
+  return { closed };
+}
+
+test('Drop (FIN) from the fault menu: the client sees 1006, the inspector is named as the closer', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  const address = await startProxyFromUi(page);
+  const client = await openClient(`ws://${address}/echo`);
+
+  const proxied = ui.connections.items().first();
+  await proxied.click();
+  await expect(proxied).toContainText('open');
+  const menu = page.getByRole('toolbar', { name: 'Inject fault' });
+  await expect(menu).toBeVisible();
+  await page.getByTestId('fault-close').click();
+  await expect(page.getByRole('form', { name: 'Close with code' })).toBeVisible();
+  await page.getByTestId('fault-close-code').fill('1005');
+  await page.getByTestId('fault-close-send').click();
+  await expect(page.getByRole('alert').filter({ hasText: '1005 is reserved' })).toBeVisible();
+  await ui.screenshot('30-fault-menu', ui.connection.header());
+  await page.getByTestId('fault-close').click();
+
+  await menu.getByRole('button', { name: 'Drop (FIN)' }).click();
+  expect(await client.closed).toBe(1006);
+  await expect(ui.connection.closeSummary()).toContainText(
+    'closed by the inspector (fault injection: TCP FIN without a close frame to both sides)',
+  );
+  await expect(ui.connection.closeSummary()).toContainText('1006');
+  await expect(proxied).toContainText('closed by the inspector');
+  await expect(menu).toHaveCount(0);
+  await ui.screenshot('31-fault-fin-closed');
+  await page.getByTestId('proxy-stop').click();
+});
+
+test('the start form’s Faults section: 100 % rejected upgrades answer 503 from the inspector', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  const address = await startProxyFromUi(page, async () => {
+    await page.getByTestId('proxy-faults').click();
+    await page.getByTestId('proxy-fault-rejectUpgradePercent').fill('100');
+    await page.getByTestId('proxy-fault-rejectStatus').fill('503');
+    await ui.screenshot('32-proxy-faults-form', page.getByRole('form', { name: 'Start a proxy' }));
+  });
+  const status = await new Promise<number>((resolve) => {
+    const ws = new WebSocket(`ws://${address}/echo`);
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('error', () => undefined);
+  });
+  expect(status).toBe(503);
+  await expect(ui.connections.items().first()).toContainText('refused by the inspector');
+  await page.getByTestId('proxy-stop').click();
+});
