@@ -4,7 +4,7 @@ import type { ConnectionLog } from '../store/hot-log.js';
 import { compressionSummary, deflateParameters, negotiatedDeflate } from '../ui/deflate-info.js';
 import { describeViolation } from '../ui/describe.js';
 import { useInspector } from '../ui/store-context.js';
-import { PayloadView } from './PayloadView.js';
+import { RecordPayload } from './payload/RecordPayload.js';
 
 const yesNo = (b: boolean): string => (b ? '1' : '0');
 
@@ -94,7 +94,7 @@ function FrameDetail({ frame, log }: { frame: FrameRecord; log: ConnectionLog })
         <Fields rows={fields} />
         <Violations log={log} seqs={[frame.seq]} />
       </div>
-      <PayloadView
+      <RecordPayload
         base64={frame.data}
         isText={
           frame.opcode === 1 ||
@@ -104,6 +104,8 @@ function FrameDetail({ frame, log }: { frame: FrameRecord; log: ConnectionLog })
         }
         truncated={frame.truncated}
         size={frame.payloadLength}
+        payloadRef={frame.ref}
+        owner={{ kind: 'frame', seq: frame.seq }}
       />
     </div>
   );
@@ -152,11 +154,13 @@ function MessageDetail({ message, log }: { message: MessageRecord; log: Connecti
         <DeflateInfo message={message} log={log} />
         <Violations log={log} seqs={message.frames} />
       </div>
-      <PayloadView
+      <RecordPayload
         base64={message.data}
         isText={message.opcode === 1}
         truncated={message.truncated}
         size={message.size}
+        payloadRef={message.ref}
+        owner={{ kind: 'message', id: message.id }}
       />
     </div>
   );

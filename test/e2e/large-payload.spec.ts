@@ -1,0 +1,81 @@
+import { statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { WebSocketServer } from 'ws';
+import type { InspectorServer } from './support/inspector-server.js';
+import { startInspectorServer } from './support/inspector-server.js';
+import { InspectorPage, screenshotDir } from './support/inspector-page.js';
+
+const MESSAGE_BYTES = 2 * 1024 * 1024;
+const TAIL = '<<the last characters of the 2 MiB message>>';
+const bigMessage =
+  `${'0123456789abcdef'.repeat(MESSAGE_BYTES / 16)}`.slice(0, MESSAGE_BYTES - TAIL.length) + TAIL;
+
+let inspector: InspectorServer;
+let http: Server;
+let wss: WebSocketServer;
+let serverUrl: string;
+
+test.beforeAll(async () => {
+  inspector = await startInspectorServer();
+  http = createServer();
+  wss = new WebSocketServer({ server: http });
+  wss.on('connection', (socket) => {
+    socket.on('error', () => undefined);
+    socket.send(bigMessage);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  serverUrl = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/big`;
+});
+
+test.afterAll(async () => {
+  await inspector?.stop();
+  for (const client of wss?.clients ?? []) client.terminate();
+  await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+  http?.closeAllConnections();
+  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+});
+
+test('a 2 MiB message: truncation notice, Load full payload page by page, Save payload downloads all of it', async ({
+  page,
+}) => {
+  expect(Buffer.byteLength(bigMessage)).toBe(MESSAGE_BYTES);
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  await ui.connect.to(serverUrl);
+  const row = ui.traffic.rowsByDir('s2c').first();
+  await expect(row).toBeVisible();
+  await row.click();
+
+  const detail = ui.traffic.detail();
+  await expect(detail.getByTestId('truncation-notice')).toHaveText(
+    /^Showing the first [\d.]+ KiB of 2\.0 MiB$/,
+  );
+  await expect(detail.getByTestId('payload-body')).not.toContainText(TAIL);
+  await ui.screenshot('33-truncated-payload');
+
+  await detail.getByRole('button', { name: 'Load full payload' }).click();
+  await expect(detail.getByTestId('truncation-notice')).toHaveText(
+    `Full payload: 2.0 MiB (${MESSAGE_BYTES} bytes)`,
+  );
+  const status = detail.getByTestId('payload-page-status');
+  await expect(status).toHaveText('Page 1 of 32 · bytes 0–65535');
+  await detail.getByRole('button', { name: 'Next →' }).click();
+  await expect(status).toContainText('Page 2 of 32 · bytes 65536–131071');
+  await detail.getByRole('button', { name: 'Last ⇥' }).click();
+  await expect(status).toContainText('Page 32 of 32');
+  await expect(detail.getByTestId('payload-body')).toContainText(TAIL);
+  await detail.evaluate((pane) => (pane.scrollTop = pane.scrollHeight));
+  await ui.screenshot('34-full-payload-last-page', detail);
+
+  const downloadEvent = page.waitForEvent('download');
+  await detail.getByRole('button', { name: 'Save payload…' }).click();
+  const download = await downloadEvent;
+  expect(download.suggestedFilename()).toMatch(/^[A-Za-z0-9_-]+-message-\d+\.txt$/);
+  const saved = path.join(screenshotDir, '..', 'downloads', download.suggestedFilename());
+  await download.saveAs(saved);
+  expect(statSync(saved).size).toBe(MESSAGE_BYTES);
+});
