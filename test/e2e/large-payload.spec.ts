@@ -14,6 +14,8 @@ const TAIL = '<<the last characters of the 2 MiB message>>';
 const bigMessage =
   `${'0123456789abcdef'.repeat(MESSAGE_BYTES / 16)}`.slice(0, MESSAGE_BYTES - TAIL.length) + TAIL;
 
+test.use({ viewport: { width: 1280, height: 900 } });
+
 let inspector: InspectorServer;
 let http: Server;
 let wss: WebSocketServer;
@@ -68,8 +70,9 @@ test('a 2 MiB message: truncation notice, Load full payload page by page, Save p
   await detail.getByRole('button', { name: 'Last ⇥' }).click();
   await expect(status).toContainText('Page 32 of 32');
   await expect(detail.getByTestId('payload-body')).toContainText(TAIL);
+  await detail.getByTestId('payload-body').evaluate((body) => (body.scrollTop = body.scrollHeight));
   await detail.evaluate((pane) => (pane.scrollTop = pane.scrollHeight));
-  await ui.screenshot('34-full-payload-last-page', detail);
+  await ui.screenshot('34-full-payload-last-page');
 
   const downloadEvent = page.waitForEvent('download');
   await detail.getByRole('button', { name: 'Save payload…' }).click();
