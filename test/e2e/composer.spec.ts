@@ -2,31 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { InspectorServer } from './support/inspector-server.js';
-import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
-import type { TestWsServer } from './support/ws-servers.js';
-import { startEchoServer } from './support/ws-servers.js';
+import { withInspectorAndEcho } from './support/suite.js';
 
-let inspector: InspectorServer;
-let echo: TestWsServer;
-
-test.beforeAll(async () => {
-  inspector = await startInspectorServer();
-  echo = await startEchoServer();
-});
-
-test.afterAll(async () => {
-  await inspector?.stop();
-  await echo?.close();
-});
+const servers = withInspectorAndEcho();
 
 test('composes JSON, binary from a file, saved messages, a ping with payload, and a validated close', async ({
   page,
 }) => {
   const ui = new InspectorPage(page);
-  await ui.open(inspector.url);
-  await ui.connect.to(echo.url);
+  await ui.open(servers.inspector.url);
+  await ui.connect.to(servers.echo.url);
   await expect(ui.connections.selected()).toHaveAttribute('data-state', 'open');
 
   // JSON mode: live validation with the position, pretty-print, send.

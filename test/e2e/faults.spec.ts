@@ -1,29 +1,15 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
-import type { InspectorServer } from './support/inspector-server.js';
-import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
-import type { TestWsServer } from './support/ws-servers.js';
-import { startEchoServer } from './support/ws-servers.js';
+import { withInspectorAndEcho } from './support/suite.js';
 
-let inspector: InspectorServer;
-let echo: TestWsServer;
-
-test.beforeAll(async () => {
-  inspector = await startInspectorServer();
-  echo = await startEchoServer();
-});
-
-test.afterAll(async () => {
-  await inspector?.stop();
-  await echo?.close();
-});
+const servers = withInspectorAndEcho();
 
 /** Starts a reverse proxy in front of the echo server from the UI; returns its listening address. */
 async function startProxyFromUi(page: Page, setFaults?: () => Promise<void>): Promise<string> {
   await page.getByTestId('proxy-options').click();
-  await page.getByTestId('proxy-target').fill(echo.url.replace('/echo', ''));
+  await page.getByTestId('proxy-target').fill(servers.echo.url.replace('/echo', ''));
   if (setFaults) await setFaults();
   await page.getByTestId('proxy-start').click();
   const item = page.getByTestId('proxy-item');
@@ -48,7 +34,7 @@ test('Drop (FIN) from the fault menu: the client sees 1006, the inspector is nam
   page,
 }) => {
   const ui = new InspectorPage(page);
-  await ui.open(inspector.url);
+  await ui.open(servers.inspector.url);
   const address = await startProxyFromUi(page);
   const client = await openClient(`ws://${address}/echo`);
 
@@ -81,7 +67,7 @@ test('the start form’s Faults section: 100 % rejected upgrades answer 503 from
   page,
 }) => {
   const ui = new InspectorPage(page);
-  await ui.open(inspector.url);
+  await ui.open(servers.inspector.url);
   const address = await startProxyFromUi(page, async () => {
     await page.getByTestId('proxy-faults').click();
     await page.getByTestId('proxy-fault-rejectUpgradePercent').fill('100');

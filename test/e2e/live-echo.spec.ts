@@ -1,33 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import type { InspectorServer } from './support/inspector-server.js';
-import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
-import type { TestWsServer } from './support/ws-servers.js';
-import { startEchoServer } from './support/ws-servers.js';
+import { withInspectorAndEcho } from './support/suite.js';
 
-let inspector: InspectorServer;
-let echo: TestWsServer;
-
-test.beforeAll(async () => {
-  inspector = await startInspectorServer();
-  echo = await startEchoServer();
-});
-
-test.afterAll(async () => {
-  await inspector?.stop();
-  await echo?.close();
-});
+const servers = withInspectorAndEcho();
 
 test('connects to an echo server, shows the handshake, both frames, and a client close with 1000', async ({
   page,
 }) => {
   const ui = new InspectorPage(page);
-  await ui.open(inspector.url);
+  await ui.open(servers.inspector.url);
   await expect(page.getByTestId('empty-state')).toBeVisible();
   await ui.screenshot('01-empty-state');
 
-  await ui.connect.to(echo.url);
+  await ui.connect.to(servers.echo.url);
   await expect(ui.connections.selected()).toHaveAttribute('data-state', 'open');
   await expect(ui.connections.selected()).toContainText('HTTP 101');
 

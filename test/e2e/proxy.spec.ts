@@ -1,23 +1,9 @@
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
-import type { InspectorServer } from './support/inspector-server.js';
-import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
-import type { TestWsServer } from './support/ws-servers.js';
-import { startEchoServer } from './support/ws-servers.js';
+import { withInspectorAndEcho } from './support/suite.js';
 
-let inspector: InspectorServer;
-let echo: TestWsServer;
-
-test.beforeAll(async () => {
-  inspector = await startInspectorServer();
-  echo = await startEchoServer();
-});
-
-test.afterAll(async () => {
-  await inspector?.stop();
-  await echo?.close();
-});
+const servers = withInspectorAndEcho();
 
 /** A plain client talking through the proxy: one message, its echo, then a normal close. */
 function talkThrough(url: string): Promise<string> {
@@ -34,9 +20,9 @@ function talkThrough(url: string): Promise<string> {
 
 test('starts a reverse proxy from the UI and shows the proxied connection', async ({ page }) => {
   const ui = new InspectorPage(page);
-  await ui.open(inspector.url);
+  await ui.open(servers.inspector.url);
   await page.getByTestId('proxy-options').click();
-  await page.getByTestId('proxy-target').fill(echo.url.replace('/echo', ''));
+  await page.getByTestId('proxy-target').fill(servers.echo.url.replace('/echo', ''));
   await page.getByTestId('proxy-start').click();
   const item = page.getByTestId('proxy-item');
   await expect(item).toContainText('reverse');
