@@ -5,23 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { runCli } from '../../../main/cli/wsi.js';
-import type { CommandIo } from '../../../main/cli/command.js';
+import { captureIo, freePort } from '../../helpers/cli-io.js';
 import type { TappedWsServer } from '../../helpers/proxy-wire.js';
 import { startTappedWsServer } from '../../helpers/proxy-wire.js';
-
-function captureIo(): CommandIo & { out_: string[]; err_: string[] } {
-  const out_: string[] = [];
-  const err_: string[] = [];
-  return { out_, err_, out: (line) => out_.push(line), err: (line) => err_.push(line) };
-}
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 let dir: string;
 let server: TappedWsServer;
