@@ -20,3 +20,13 @@ export function onePositional(positionals: string[], noun: string, missing: stri
     throw new UsageError(`expected one ${noun}, got ${positionals.length}: ${positionals.join(' ')}`);
   return positionals[0] ?? '';
 }
+
+/** A positive number of seconds (fractions allowed) from a flag, as milliseconds; undefined when the flag is absent. */
+export function parseSeconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--${flag} must be a positive number of seconds, got ${JSON.stringify(text)}`);
+  }
+  return Math.round(seconds * 1000);
+}

@@ -1,8 +1,8 @@
 import { analyzeSession, formatTextReport } from '../../../shared/analysis/index.js';
 import type { AnalysisOptions } from '../../../shared/analysis/index.js';
-import { onePositional, parseCommandLine } from '../args.js';
+import { onePositional, parseCommandLine, parseSeconds } from '../args.js';
 import { readSessionFile } from '../session-file.js';
-import { defineCommand, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIo } from '../command.js';
+import { defineCommand, EXIT_OK, EXIT_USAGE, type Command, type CommandIo } from '../command.js';
 
 const usage = `Usage: wsi analyze FILE [--json] [--idle-threshold SECONDS]
 
@@ -32,16 +32,7 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs | 'help' {
   });
   if (values.help) return 'help';
   const file = onePositional(positionals, 'FILE', 'missing the session FILE to analyze');
-  const threshold = values['idle-threshold'];
-  let idleThresholdMs: number | undefined;
-  if (threshold !== undefined) {
-    const seconds = Number(threshold);
-    if (threshold.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
-      throw new UsageError(
-        `--idle-threshold must be a positive number of seconds, got ${JSON.stringify(threshold)}`,
-      );
-    idleThresholdMs = Math.round(seconds * 1000);
-  }
+  const idleThresholdMs = parseSeconds('idle-threshold', values['idle-threshold']);
   return {
     file,
     json: values.json ?? false,

@@ -9,7 +9,7 @@ import { PayloadError } from '../../../shared/api/validate.js';
 import type { HttpHeader } from '../../../shared/model/handshake.js';
 import { createInspector, parseWebSocketUrl } from '../../core/inspector.js';
 import { CloseSummary } from '../close-summary.js';
-import { onePositional, parseCommandLine } from '../args.js';
+import { onePositional, parseCommandLine, parseSeconds } from '../args.js';
 import {
   PAYLOAD_FLAGS_USAGE,
   PAYLOAD_FLAG_OPTIONS,
@@ -78,15 +78,6 @@ function parseHeader(text: string): HttpHeader {
   const value = text.slice(colon + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new UsageError(`header ${name} contains a line break or NUL`);
   return { name, value };
-}
-
-function parseSeconds(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const seconds = Number(text);
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--${flag} must be a positive number of seconds, got ${JSON.stringify(text)}`);
-  }
-  return Math.round(seconds * 1000);
 }
 
 function parseAuth(values: {

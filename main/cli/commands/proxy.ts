@@ -1,4 +1,5 @@
 import { copyFile } from 'node:fs/promises';
+import { parseSeconds } from '../args.js';
 import { parseArgs } from 'node:util';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { createInspector } from '../../core/inspector.js';
@@ -113,15 +114,6 @@ function parseFaults(values: Partial<Record<string, string | boolean | string[]>
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-}
-
-function parseSeconds(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const seconds = Number(text);
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--${flag} must be a positive number of seconds, got ${JSON.stringify(text)}`);
-  }
-  return Math.round(seconds * 1000);
 }
 
 /** "8080", ":8080", "0.0.0.0:8080", "[::1]:8080". */
