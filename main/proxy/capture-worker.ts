@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
-import type { CaptureOp } from './capture-worker-protocol.js';
+import { shareMessageData, type CaptureOp } from './capture-worker-protocol.js';
 import { recorderCapture } from './recorder-capture.js';
 import type { ProxyCapture } from './capture.js';
 import type { WorkerOpenOp, WorkerResult } from './worker-capture.js';
@@ -112,7 +112,13 @@ parentPort?.on('message', (ops: CaptureOp[]) => {
       // One bad op must not stop the others; the recorder reports its own internal errors as records.
     }
   }
-  const result: WorkerResult = { events, acks: [...acks], ...(payloads.length > 0 ? { payloads } : {}) };
+  const shared = shareMessageData(events);
+  const result: WorkerResult = {
+    events,
+    acks: [...acks],
+    ...(shared.length > 0 ? { shared } : {}),
+    ...(payloads.length > 0 ? { payloads } : {}),
+  };
   events = [];
   payloads = [];
   acks.clear();

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { PayloadSink } from '../capture/payload-store.js';
 import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
-import type { CaptureOp, CaptureResult } from './capture-worker-protocol.js';
+import { restoreSharedData, type CaptureOp, type CaptureResult } from './capture-worker-protocol.js';
 import type { TapConsumer } from './tap-queue.js';
 
 /** What the host needs from a relay-thread recorder: its id, its start time, and a way into the session. */
@@ -147,6 +147,7 @@ export class CaptureWorkerHost {
   };
 
   private onResult(result: WorkerResult): void {
+    if (result.shared) restoreSharedData(result.events, result.shared);
     for (const [conn, ref, bytes] of result.payloads ?? [])
       this.sessions.get(conn)?.payloads?.keep(conn, ref, bytes);
     for (const [conn, bytes] of result.acks) {

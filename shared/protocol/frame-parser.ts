@@ -10,6 +10,7 @@ import type {
   ParsedFrame,
   ParserViolation,
 } from './types.js';
+import { unmaskInto } from './unmask.js';
 import { Utf8Validator, decodeUtf8 } from './utf8.js';
 import { VIOLATIONS, type ViolationCode } from './violations.js';
 
@@ -349,33 +350,6 @@ function headerSize(_b0: number, b1: number): number {
 
 function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
-}
-
-/** XORs src[srcPos, srcPos+count) with the mask (continuing at payload index `index`) into dst[index..]. */
-function unmaskInto(
-  src: Uint8Array,
-  srcPos: number,
-  count: number,
-  dst: Uint8Array,
-  index: number,
-  mask: Uint8Array,
-): void {
-  const shift = index & 3;
-  const m0 = mask[shift]!;
-  const m1 = mask[(shift + 1) & 3]!;
-  const m2 = mask[(shift + 2) & 3]!;
-  const m3 = mask[(shift + 3) & 3]!;
-  let i = 0;
-  const whole = count & ~3;
-  for (; i < whole; i += 4) {
-    dst[index + i] = src[srcPos + i]! ^ m0;
-    dst[index + i + 1] = src[srcPos + i + 1]! ^ m1;
-    dst[index + i + 2] = src[srcPos + i + 2]! ^ m2;
-    dst[index + i + 3] = src[srcPos + i + 3]! ^ m3;
-  }
-  if (i < count) dst[index + i] = src[srcPos + i]! ^ m0;
-  if (++i < count) dst[index + i] = src[srcPos + i]! ^ m1;
-  if (++i < count) dst[index + i] = src[srcPos + i]! ^ m2;
 }
 
 function parseCloseBody(

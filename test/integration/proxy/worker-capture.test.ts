@@ -96,7 +96,14 @@ describe('capture in the worker thread', () => {
       events.filter((e) => e.type === 'http-request').map((e) => e.type === 'http-request' && e.leg),
     ).toEqual(['downstream', 'upstream']);
     expect(events.filter((e) => e.type === 'frame')).toHaveLength(402);
-    expect(events.filter((e) => e.type === 'message')).toHaveLength(400);
+    const messages = events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
+    expect(messages).toHaveLength(400);
+    // Each direction carries `message 0` … `message 199`, payloads intact after crossing from the worker.
+    const texts = (dir: string) =>
+      messages.filter((m) => m.dir === dir).map((m) => Buffer.from(m.data, 'base64').toString());
+    const expected = Array.from({ length: 200 }, (_, i) => `message ${i}`);
+    expect(texts('c2s')).toEqual(expected);
+    expect(texts('s2c')).toEqual(expected);
     const times = events.map((e) => e.t);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(events.filter((e) => e.type === 'dropped')).toHaveLength(0);
