@@ -63,6 +63,80 @@ test('Drop (FIN) from the fault menu: the client sees 1006, the inspector is nam
   await page.getByTestId('proxy-stop').click();
 });
 
+/** A `ws` client through the proxy that records what it receives, with timestamps. */
+async function recordingClient(url: string) {
+  const ws = new WebSocket(url);
+  const received: { text: string; at: number }[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  ws.on('error', () => undefined);
+  ws.on('message', (data: Buffer) => received.push({ text: data.toString(), at: performance.now() }));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  /** Sends `text` and resolves with the milliseconds until its echo arrived. */
+  const roundTrip = async (text: string): Promise<number> => {
+    const sentAt = performance.now();
+    ws.send(text);
+    await expect.poll(() => received.some((m) => m.text === text), { timeout: 10_000 }).toBe(true);
+    return received.find((m) => m.text === text)!.at - sentAt;
+  };
+  return { ws, received, closed, roundTrip };
+}
+
+test('Stall, Resume, Latency and Close with code from the fault menu act on the relay and stay shown', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(servers.inspector.url);
+  const address = await startProxyFromUi(page);
+  const client = await recordingClient(`ws://${address}/echo`);
+  await client.roundTrip('warm-up');
+  const proxied = ui.connections.items().first();
+  await proxied.click();
+  const stall = page.getByTestId('fault-stall');
+  const status = page.getByTestId('fault-status');
+
+  await stall.click();
+  await expect(stall).toHaveText('Resume');
+  await expect(status).toHaveText('stalled ↑ ↓');
+  client.ws.send('held');
+  await page.waitForTimeout(500);
+  expect(client.received.map((m) => m.text)).not.toContain('held');
+  // The state comes from the recorded faults: a reload shows the relay still stalled.
+  await page.reload();
+  await ui.connections.items().first().click();
+  await expect(stall).toHaveText('Resume');
+  await stall.click();
+  await expect.poll(() => client.received.map((m) => m.text)).toContain('held');
+  await expect(stall).toHaveText('Stall');
+  await expect(status).toHaveCount(0);
+
+  await page.getByTestId('fault-latency').click();
+  await page.getByTestId('fault-latency-ms').fill('300');
+  await page.getByTestId('fault-latency-apply').click();
+  await expect(status).toHaveText('latency 300 ms ↑ ↓');
+  // 300 ms each way: the echo cannot come back sooner than 600 ms.
+  expect(await client.roundTrip('slow')).toBeGreaterThanOrEqual(590);
+  await ui.screenshot('35-fault-latency', ui.connection.header());
+  await page.getByTestId('fault-latency').click();
+  await page.getByTestId('fault-latency-ms').fill('0');
+  await page.getByTestId('fault-latency-apply').click();
+  await expect(status).toHaveCount(0);
+
+  await page.getByTestId('fault-close').click();
+  await page.getByTestId('fault-close-code').fill('4001');
+  await page.getByTestId('fault-close-reason').fill('maintenance');
+  await page.getByTestId('fault-close-send').click();
+  expect(await client.closed).toEqual({ code: 4001, reason: 'maintenance' });
+  await expect(ui.connection.closeSummary()).toContainText('4001');
+  await expect(ui.connection.closeSummary()).toContainText('closed by the inspector');
+  await page.getByTestId('proxy-options').click(); // collapsed again since the reload
+  await page.getByTestId('proxy-stop').click();
+});
+
 test('the start form’s Faults section: 100 % rejected upgrades answer 503 from the inspector', async ({
   page,
 }) => {

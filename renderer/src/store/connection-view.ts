@@ -1,5 +1,5 @@
 import type { CaptureEvent, ConnectionId, ConnectionMode } from '../../../shared/model/events.js';
-import type { InjectedFault } from '../../../shared/model/fault.js';
+import type { FaultDirection, InjectedFault } from '../../../shared/model/fault.js';
 import { ENDING_FAULTS } from '../../../shared/model/fault.js';
 import type { NegotiatedExtension } from '../../../shared/model/handshake.js';
 import type { Direction, Side } from '../../../shared/model/wire.js';
@@ -50,6 +50,8 @@ export interface ConnectionView {
   close?: CloseSummary;
   /** The inspector's injected fault that ended the connection (recorded before the TCP facts it caused). */
   endingFault?: InjectedFault;
+  /** Per direction: held by an injected stall until resumed, and injected latency (ms), from the fault records. */
+  relay: Record<Direction, { stalled: boolean; latencyMs: number }>;
   error?: string;
   /** Index (into the connection's event log) of the last http-request / http-response. */
   requestIndex?: number;
@@ -78,6 +80,7 @@ export function emptyConnectionView(
     messages: { c2s: 0, s2c: 0 },
     violations: 0,
     dropped: { frames: 0, bytes: 0 },
+    relay: { c2s: { stalled: false, latencyMs: 0 }, s2c: { stalled: false, latencyMs: 0 } },
   };
 }
 
@@ -89,6 +92,7 @@ export function cloneView(view: ConnectionView): ConnectionView {
     bytes: { ...view.bytes },
     messages: { ...view.messages },
     dropped: { ...view.dropped },
+    relay: { c2s: { ...view.relay.c2s }, s2c: { ...view.relay.s2c } },
     close: view.close && { ...view.close },
   };
 }
@@ -178,8 +182,22 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       if (event.action === 'fault' && event.fault && ENDING_FAULTS.has(event.fault.kind)) {
         if (!view.close && !view.endingFault && view.endT === undefined) view.endingFault = event.fault;
       }
+      if (event.action === 'fault' && event.fault) applyRelayFault(view, event.fault);
       break;
   }
+}
+
+const directionsOf = (direction: FaultDirection): Direction[] =>
+  direction === 'both' ? ['c2s', 's2c'] : [direction];
+
+/** Stall, resume and latency change how the relay treats later bytes; a timed stall ends by itself. */
+function applyRelayFault(view: ConnectionView, fault: InjectedFault): void {
+  if (fault.kind === 'stall' && fault.ms === undefined)
+    for (const dir of directionsOf(fault.direction)) view.relay[dir].stalled = true;
+  else if (fault.kind === 'resume')
+    for (const dir of directionsOf(fault.direction)) view.relay[dir].stalled = false;
+  else if (fault.kind === 'latency')
+    for (const dir of directionsOf(fault.direction)) view.relay[dir].latencyMs = fault.ms;
 }
 
 /** Close code a browser's CloseEvent would report for this connection. */

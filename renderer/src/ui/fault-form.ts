@@ -1,4 +1,6 @@
 import type { ProxyFaults } from '../../../shared/api/contract.js';
+import type { Direction } from '../../../shared/model/wire.js';
+import type { ConnectionView } from '../store/connection-view.js';
 import { validateCloseCode } from './close-code.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -107,4 +109,22 @@ export function proxyFaultsFromForm(
     return { error: 'Reject upgrades + drop after upgrade must be at most 100 %.' };
   }
   return { faults: Object.keys(faults).length > 0 ? faults : undefined };
+}
+
+const DIRECTIONS: Direction[] = ['c2s', 's2c'];
+const ARROW: Record<Direction, string> = { c2s: '↑', s2c: '↓' };
+
+/** E.g. "stalled ↑ · latency 300 ms ↓": what the relay does to this connection now, or '' when nothing. */
+export function relayStatus(view: Pick<ConnectionView, 'relay'>): string {
+  const parts: string[] = [];
+  const stalled = DIRECTIONS.filter((dir) => view.relay[dir].stalled);
+  if (stalled.length > 0) parts.push(`stalled ${stalled.map((dir) => ARROW[dir]).join(' ')}`);
+  const { c2s, s2c } = view.relay;
+  if (c2s.latencyMs > 0 && c2s.latencyMs === s2c.latencyMs) parts.push(`latency ${c2s.latencyMs} ms ↑ ↓`);
+  else
+    for (const dir of DIRECTIONS) {
+      const ms = view.relay[dir].latencyMs;
+      if (ms > 0) parts.push(`latency ${ms} ms ${ARROW[dir]}`);
+    }
+  return parts.join(' · ');
 }

@@ -3,6 +3,7 @@ import type { CaptureEvent } from '../../../shared/model/events.js';
 import { applyEvent, emptyConnectionView } from '../../../renderer/src/store/connection-view.js';
 import { describeClose } from '../../../renderer/src/ui/describe.js';
 import {
+  relayStatus,
   EMPTY_PROXY_FAULTS_FORM,
   parseLatencyMs,
   proxyFaultsFromForm,
@@ -90,6 +91,38 @@ describe('close summary of an injected fault', () => {
     expect(describeClose(view)).toContain('closed by client');
     applyEvent(view, events[2] as CaptureEvent, 5);
     expect(describeClose(view)).toContain('closed by client');
+  });
+});
+
+describe('relay state from fault records', () => {
+  const fault = (t: number, value: object): CaptureEvent =>
+    ({ type: 'action', conn: 'c1', t, action: 'fault', fault: value }) as CaptureEvent;
+
+  it('follows stall, resume and latency per direction; a timed stall ends by itself', () => {
+    const view = emptyConnectionView('live', 'c1', 'live/c1', false);
+    const apply = (event: CaptureEvent) => applyEvent(view, event, 0);
+    apply(fault(1, { kind: 'stall', direction: 'both' }));
+    expect(view.relay.c2s.stalled && view.relay.s2c.stalled).toBe(true);
+    apply(fault(2, { kind: 'resume', direction: 's2c' }));
+    expect([view.relay.c2s.stalled, view.relay.s2c.stalled]).toEqual([true, false]);
+    apply(fault(3, { kind: 'latency', direction: 'c2s', ms: 250 }));
+    expect([view.relay.c2s.latencyMs, view.relay.s2c.latencyMs]).toEqual([250, 0]);
+    apply(fault(4, { kind: 'resume', direction: 'both' }));
+    apply(fault(5, { kind: 'stall', direction: 'c2s', ms: 500 }));
+    expect(view.relay.c2s.stalled).toBe(false);
+  });
+
+  it('words the relay state for the fault menu', () => {
+    const relay = (c2s: [boolean, number], s2c: [boolean, number]) => ({
+      relay: {
+        c2s: { stalled: c2s[0], latencyMs: c2s[1] },
+        s2c: { stalled: s2c[0], latencyMs: s2c[1] },
+      },
+    });
+    expect(relayStatus(relay([false, 0], [false, 0]))).toBe('');
+    expect(relayStatus(relay([true, 0], [true, 0]))).toBe('stalled ↑ ↓');
+    expect(relayStatus(relay([false, 300], [false, 300]))).toBe('latency 300 ms ↑ ↓');
+    expect(relayStatus(relay([false, 0], [true, 50]))).toBe('stalled ↓ · latency 50 ms ↓');
   });
 });
 

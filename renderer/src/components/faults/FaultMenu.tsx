@@ -5,6 +5,7 @@ import type { ConnectionView } from '../../store/connection-view.js';
 import { useInspector } from '../../ui/store-context.js';
 import { CloseFaultForm } from './CloseFaultForm.js';
 import { LatencyFaultForm } from './LatencyFaultForm.js';
+import { relayStatus } from '../../ui/fault-form.js';
 import './faults.css';
 
 /** Faults go through the proxy's relay, so only open proxied connections of the live session take them. */
@@ -61,10 +62,12 @@ export function FaultMenu({ view }: { view: ConnectionView }) {
   const [side, setSide] = useState<FaultTarget>('both');
   const [direction, setDirection] = useState<FaultDirection>('both');
   const [openForm, setOpenForm] = useState<OpenForm>(null);
-  const [stalled, setStalled] = useState(false);
   const [busy, setBusy] = useState(false);
 
   if (!canInjectFault(view)) return null;
+  // From the recorded faults, so the button and the status survive switching connections and reloads.
+  const stalled =
+    direction === 'both' ? view.relay.c2s.stalled || view.relay.s2c.stalled : view.relay[direction].stalled;
 
   const inject = async (fault: ConnectionFault): Promise<boolean> => {
     setBusy(true);
@@ -73,10 +76,8 @@ export function FaultMenu({ view }: { view: ConnectionView }) {
     return ok;
   };
   const toggleForm = (form: Exclude<OpenForm, null>) => setOpenForm(openForm === form ? null : form);
-  const toggleStall = async () => {
-    const ok = await inject(stalled ? { kind: 'resume', direction } : { kind: 'stall', direction });
-    if (ok) setStalled(!stalled);
-  };
+  const toggleStall = () => inject(stalled ? { kind: 'resume', direction } : { kind: 'stall', direction });
+  const status = relayStatus(view);
 
   return (
     <div className="fault-menu" data-testid="fault-menu">
@@ -131,6 +132,11 @@ export function FaultMenu({ view }: { view: ConnectionView }) {
           Latency…
         </button>
         <DirectionSelect value={direction} onChange={setDirection} />
+        {status && (
+          <span className="fault-status" role="status" data-testid="fault-status">
+            {status}
+          </span>
+        )}
       </div>
       {openForm === 'close' && (
         <CloseFaultForm
