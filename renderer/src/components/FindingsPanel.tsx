@@ -63,8 +63,14 @@ function FindingItem({ finding, log }: { finding: Finding; log: ConnectionLog })
 }
 
 export function FindingsPanel({ view, log }: { view: ConnectionView; log: ConnectionLog | undefined }) {
-  const { summary, findings } = useConnectionAnalysis(view, log);
+  const { summary, findings, pending } = useConnectionAnalysis(view, log);
   if (!log) return <p className="pane-empty">Nothing recorded yet.</p>;
+  if (pending)
+    return (
+      <p className="pane-empty" data-testid="findings-pending">
+        The session file is still opening: the connection is analysed once all of it is read.
+      </p>
+    );
   const facts: [string, string][] = summary
     ? [
         ['Closed by', summary.closeInitiator],

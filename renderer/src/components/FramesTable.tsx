@@ -1,4 +1,3 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { formatClock, formatIso, formatRelativeMs } from '../format/time.js';
@@ -10,6 +9,7 @@ import { rowModel } from '../ui/row-model.js';
 import type { RowModel } from '../ui/row-model.js';
 import { useInspector } from '../ui/store-context.js';
 import { useRows } from '../ui/use-rows.js';
+import { useFixedRowWindow } from '../ui/fixed-row-window.js';
 import { RowFilterBar } from './filters/RowFilterBar.js';
 import { positionOfRow } from '../filters/row-position.js';
 
@@ -111,6 +111,9 @@ function Row({
   );
 }
 
+const slots = (first: number, last: number): number[] =>
+  Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+
 export function FramesTable({ view, log }: { view: ConnectionView; log: ConnectionLog | undefined }) {
   const { rows, count } = useRows(view.key);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
@@ -123,18 +126,13 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
   const filtered = useInspector((s) => s.dirFilter !== 'both' || s.textFilter.trim() !== '');
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // Each row is ~20 DOM nodes; a small overscan keeps a fast scroll within one frame's budget.
-    overscan: 4,
-  });
+  // Each row is ~20 DOM nodes; a small overscan keeps a fast scroll within one frame's budget.
+  const rowWindow = useFixedRowWindow(scrollRef, count, ROW_HEIGHT, 4);
+  const { scrollToIndex } = rowWindow;
 
   useEffect(() => {
-    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, virtualizer]);
+    if (follow && count > 0) scrollToIndex(count - 1, 'end');
+  }, [follow, count, scrollToIndex]);
 
   // Only scrolls the user makes change following: the table's own scrolls to the tail (many per second during live
   // ingest) arrive as scroll events too, and would otherwise undo a click on "Following".
@@ -154,7 +152,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
     const index = rows[position];
     if (index === undefined) return;
     selectRow(index);
-    virtualizer.scrollToIndex(position);
+    scrollToIndex(position);
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -243,26 +241,26 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                   : `No ${mode}.`}
           </p>
         ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          <div style={{ height: rowWindow.totalHeight, position: 'relative' }}>
             {log &&
-              virtualizer.getVirtualItems().map((item, _, items) => {
-                const index = rows[item.index]!;
+              slots(rowWindow.first, rowWindow.last).map((position) => {
+                const index = rows[position]!;
                 const model = rowModel(log.at(index), log);
                 if (!model) return null;
                 const selected = index === selectedRow;
-                const previous = item.index > 0 ? log.at(rows[item.index - 1]!) : undefined;
+                const previous = position > 0 ? log.at(rows[position - 1]!) : undefined;
                 const deltaMs = previous ? model.t - previous.t : null;
                 return (
                   <div
                     // Keyed by slot, not by row: a scroll then updates the same DOM rows instead of replacing them all.
-                    key={item.index % items.length}
+                    key={position % (rowWindow.last - rowWindow.first + 1)}
                     role="row"
                     aria-selected={selected}
                     data-testid="frame-row"
                     data-dir={model.dir}
                     data-opcode={model.opcode}
                     className={`frame-row ${model.dir}${selected ? ' selected' : ''}${model.violations.length ? ' has-violation' : ''}`}
-                    style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                    style={{ transform: `translateY(${position * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
                     onClick={() => selectRow(index)}
                   >
                     <Row

@@ -55,7 +55,15 @@ export async function ingestSessionStream(
   options: SessionStreamOptions = {},
 ): Promise<SessionStreamOutcome> {
   const source = target.nextSourceId();
-  const info: SourceInfo = { id: source, label: name, readOnly: true, startedAt: 0, problems: [] };
+  const info: SourceInfo = {
+    id: source,
+    label: name,
+    readOnly: true,
+    startedAt: 0,
+    problems: [],
+    loading: true,
+  };
+  const finished = (): void => target.putSource({ ...info, problems: [...problems], loading: false });
   const problems: SessionReadProblem[] = [];
   const parser = createSessionStreamParser();
   const reader = chunks.getReader();
@@ -108,6 +116,7 @@ export async function ingestSessionStream(
     await accept(parser.end());
   } catch (error) {
     target.ingest.flush();
+    finished();
     target.notify(
       'error',
       `Opening ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -117,6 +126,7 @@ export async function ingestSessionStream(
     reader.releaseLock();
   }
   target.ingest.flush();
+  finished();
   selectFirst();
   options.onProgress?.({ events, problems: problems.length });
   if (events === 0) target.notify('info', `${name} contains no records.`);

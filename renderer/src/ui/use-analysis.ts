@@ -5,15 +5,18 @@ import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import { useInspector } from './store-context.js';
 import { useNow } from './use-now.js';
+import { throttleMsForLog, useThrottled } from './use-throttled.js';
 
 export interface ConnectionAnalysis {
   summary: ConnectionSummary | undefined;
   findings: Finding[];
+  /** The connection's session file is still being opened: nothing analysed yet. */
+  pending?: boolean;
 }
 
 /**
  * shared/analysis over one connection's log, memoised on (connection, revision). The revision is deferred so a busy
- * live connection re-analyses at React's pace, not on every animation-frame flush.
+ * live connection re-analyses at React's pace, not on every animation-frame flush, and throttled for large logs.
  */
 export function useConnectionAnalysis(
   view: ConnectionView,
@@ -21,13 +24,19 @@ export function useConnectionAnalysis(
 ): ConnectionAnalysis {
   const revision = useInspector((s) => s.revisions[view.key] ?? 0);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
-  const deferredRevision = useDeferredValue(revision);
+  const loading = useInspector((s) => s.sources[view.source]?.loading === true);
+  const throttledRevision = useThrottled(
+    revision,
+    view.readOnly ? 0 : throttleMsForLog(log?.events.length ?? 0),
+  );
+  const deferredRevision = useDeferredValue(throttledRevision);
   // A live connection that stays open keeps getting quieter: re-analyse every few seconds against the clock.
   const live = !view.readOnly && view.endT === undefined;
   const clock = useNow(live, 5000);
   const now = live ? clock - startedAt : undefined;
   return useMemo(() => {
     if (!log) return { summary: undefined, findings: [] };
+    if (loading) return { summary: undefined, findings: [], pending: true };
     // The log only grows; reading it for this revision is what the memo key stands for.
     void deferredRevision;
     const events = Array.from(log.events.range());
@@ -36,5 +45,5 @@ export function useConnectionAnalysis(
       now !== undefined ? { now: Math.max(now, view.lastT) } : {},
     );
     return { summary: analysis.connections[0], findings: analysis.findings };
-  }, [log, startedAt, deferredRevision, now, view.lastT]);
+  }, [log, loading, startedAt, deferredRevision, now, view.lastT]);
 }

@@ -34,8 +34,12 @@ describe('openSessionStream', () => {
     const { store, fake } = await freshStore();
     const text = serializeSession({ header, events: recorded });
     const progress: number[] = [];
+    const loading: (boolean | undefined)[] = [];
     const outcome = await store.getState().openSessionStream('big.jsonl', textStream([...text]), {
-      onProgress: ({ events }) => progress.push(events),
+      onProgress: ({ events }) => {
+        progress.push(events);
+        loading.push(store.getState().sources.file1?.loading);
+      },
     });
     expect(outcome).toMatchObject({ status: 'done', events: recorded.length, problems: [] });
     const state = store.getState();
@@ -49,6 +53,9 @@ describe('openSessionStream', () => {
     });
     expect(store.hot.get('file1/c1')?.events.length).toBe(recorded.filter((e) => e.conn === 'c1').length);
     expect(progress.at(-1)).toBe(recorded.length);
+    // Loading while streaming (analysis waits), done at the end.
+    expect(loading[0]).toBe(true);
+    expect(state.sources.file1?.loading).toBe(false);
     expect(fake.calls.some((c) => c.method === 'openSession')).toBe(false);
   });
 

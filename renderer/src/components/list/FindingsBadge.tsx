@@ -4,6 +4,7 @@ import type { Severity } from '../../../../shared/model/finding.js';
 import type { ConnectionView } from '../../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../../ui/store-context.js';
 import { useNow } from '../../ui/use-now.js';
+import { throttleMsForLog, useThrottled } from '../../ui/use-throttled.js';
 
 const ORDER: Severity[] = ['error', 'warning', 'info'];
 const ICON: Record<Severity, string> = { error: '✕', warning: '⚠', info: 'ℹ' };
@@ -17,18 +18,21 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
   const live = !view.readOnly && view.endT === undefined;
   const revision = useInspector((s) => s.revisions[view.key] ?? 0);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
+  const loading = useInspector((s) => s.sources[view.source]?.loading === true);
   const clock = useNow(live, 3000);
-  const settledRevision = useDeferredValue(live ? 0 : revision);
+  const size = store.hot.get(view.key)?.events.length ?? 0;
+  const throttledRevision = useThrottled(live ? 0 : revision, view.readOnly ? 0 : throttleMsForLog(size));
+  const settledRevision = useDeferredValue(throttledRevision);
   const findings = useMemo(() => {
     const log = store.hot.get(view.key);
-    if (!log) return [];
+    if (!log || loading) return [];
     void settledRevision;
     const options = live ? { now: Math.max(clock - startedAt, view.lastT) } : {};
     return analyzeSession({ header: { startedAt }, events: Array.from(log.events.range()) }, options)
       .findings;
     // view.lastT is deliberately left out: while live the clock drives re-analysis.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, view.key, live, clock, startedAt, settledRevision]);
+  }, [store, view.key, live, loading, clock, startedAt, settledRevision]);
   if (findings.length === 0) return null;
   const worst = ORDER.find((severity) => findings.some((f) => f.severity === severity)) ?? 'info';
   const count = findings.filter((f) => f.severity === worst).length;

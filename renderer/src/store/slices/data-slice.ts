@@ -10,6 +10,8 @@ export interface SourceInfo {
   /** Wall clock at t = 0 of this source. */
   startedAt: number;
   problems: SessionReadProblem[];
+  /** A session file still streaming in: whole-log work (analysis) waits until it is complete. */
+  loading?: boolean;
 }
 
 /** Reactive summaries only; frames and messages stay in the HotLog. Written exclusively by the ingest. */
