@@ -23,6 +23,7 @@ import type { ProtocolStages } from '../capture/protocol-stages.js';
 import { toBase64 } from '../capture/record-convert.js';
 import { ClientConnection } from '../client/client-connection.js';
 import { EventLog } from '../session/event-log.js';
+import { MemoryBudget, defaultMemoryBudget, type MemoryBudgetOptions } from '../session/memory-budget.js';
 import { withFullPayloads } from '../session/full-payloads.js';
 import { SessionWriter } from '../session/session-writer.js';
 import { createSessionClock, type SessionClock } from './clock.js';
@@ -50,6 +51,8 @@ export interface InspectorOptions {
   fullPayloadsInSession?: boolean;
   clock?: SessionClock;
   stages?: ProtocolStages;
+  /** Bounds on the records kept in memory (default: fractions of the V8 heap limit). The session file gets all. */
+  memoryBudget?: MemoryBudgetOptions;
   /** Called if the session file cannot be written (recording continues in memory). */
   onWriteError?: (error: Error) => void;
 }
@@ -112,9 +115,17 @@ export function createInspector(options: InspectorOptions): Inspector {
   const toSessionFile = options.fullPayloadsInSession
     ? (batch: CaptureEvent[]): CaptureEvent[] => withFullPayloads(batch, payloadStore)
     : (batch: CaptureEvent[]): CaptureEvent[] => batch;
-  const stopWriting = writer ? log.subscribe((batch) => writer.append(toSessionFile(batch))) : undefined;
+  // The file gets every record; memory keeps what the budget allows (see MemoryBudget).
+  const fileLog = writer ? new EventLog({ retain: false }) : undefined;
+  const stopWriting = fileLog?.subscribe((batch) => writer?.append(toSessionFile(batch)));
+  const budget = new MemoryBudget(options.memoryBudget ?? defaultMemoryBudget(), (event) =>
+    log.append(event),
+  );
 
-  const emit = (event: CaptureEvent): void => log.append(event);
+  const emit = (event: CaptureEvent): void => {
+    fileLog?.append(event);
+    budget.admit(event);
+  };
 
   const makeRecorder = (identity: ConnectionIdentity & { leg?: Leg }): ConnectionRecorder =>
     new ConnectionRecorder({
@@ -341,7 +352,10 @@ export function createInspector(options: InspectorOptions): Inspector {
 
     createRecorder: ({ mode: _mode, ...info }) => makeRecorder({ mode: 'proxy', ...info }),
 
-    flush: () => log.flush(),
+    flush: () => {
+      log.flush();
+      fileLog?.flush();
+    },
 
     dispose: async () => {
       disposing = true;
@@ -354,6 +368,7 @@ export function createInspector(options: InspectorOptions): Inspector {
       // Let aborted sockets report their last records.
       await new Promise((resolve) => setTimeout(resolve, 10));
       log.flush();
+      fileLog?.flush();
       stopWriting?.();
       await writer?.close();
     },

@@ -7,6 +7,8 @@ export interface EventLogOptions {
   flushIntervalMs?: number;
   /** A batch this large is delivered at once. */
   maxBatch?: number;
+  /** Keep every record for `events` (default). False: only deliver batches (e.g. to a session file writer). */
+  retain?: boolean;
 }
 
 /**
@@ -20,10 +22,12 @@ export class EventLog {
   private timer: NodeJS.Timeout | undefined;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
+  private readonly retain: boolean;
 
   constructor(options: EventLogOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 16;
     this.maxBatch = options.maxBatch ?? 1000;
+    this.retain = options.retain ?? true;
   }
 
   get events(): readonly CaptureEvent[] {
@@ -35,7 +39,7 @@ export class EventLog {
   }
 
   append(event: CaptureEvent): void {
-    this.all.push(event);
+    if (this.retain) this.all.push(event);
     this.pending.push(event);
     if (this.pending.length >= this.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);

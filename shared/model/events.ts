@@ -129,6 +129,8 @@ export interface DroppedEvent extends Base {
   dir: Direction;
   frames: number;
   bytes: number;
+  /** 'memory': the live session reached its memory budget (absent: the recorder fell behind the relay). */
+  reason?: 'memory';
 }
 
 /** The connection is over: both TCP sides are gone. Always the last record of a connection. */

@@ -52,8 +52,8 @@ function ConnectionHeader({ view }: { view: ConnectionView }) {
       )}
       {view.dropped.frames > 0 && (
         <span className="header-alert" data-testid="dropped">
-          ⚠ Recording fell behind and dropped {view.dropped.frames} frames ({formatSize(view.dropped.bytes)});
-          the table is incomplete.
+          ⚠ {view.dropped.memory ? 'Memory budget reached: not kept' : 'Recording fell behind and dropped'}{' '}
+          {view.dropped.frames} frames ({formatSize(view.dropped.bytes)}); the table is incomplete.
         </span>
       )}
     </header>

@@ -46,7 +46,8 @@ export interface ConnectionView {
   messages: Record<Direction, number>;
   violations: number;
   /** What the recorder had to drop (never silent). */
-  dropped: { frames: number; bytes: number };
+  /** `memory`: some were not kept because the live session reached its memory budget. */
+  dropped: { frames: number; bytes: number; memory?: boolean };
   close?: CloseSummary;
   /** The inspector's injected fault that ended the connection (recorded before the TCP facts it caused). */
   endingFault?: InjectedFault;
@@ -177,6 +178,7 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
     case 'dropped':
       view.dropped.frames += event.frames;
       view.dropped.bytes += event.bytes;
+      if (event.reason === 'memory') view.dropped.memory = true;
       break;
     case 'action':
       if (event.action === 'fault' && event.fault && ENDING_FAULTS.has(event.fault.kind)) {

@@ -64,14 +64,19 @@ export const captureDropped: ConnectionRule = ({ facts }) => {
   if (facts.dropped.length === 0) return [];
   const frames = facts.dropped.reduce((n, d) => n + d.frames, 0);
   const bytes = facts.dropped.reduce((n, d) => n + d.bytes, 0);
+  const memory = facts.dropped.some((d) => d.reason === 'memory');
   return [
     {
       id: 'capture.dropped',
       severity: 'warning',
       title: `Recording dropped ${plural(frames, 'frame')}`,
-      detail: `The recorder fell behind and dropped ${plural(frames, 'frame')} (${bytes} bytes) of this connection; the relay itself was not affected. Counts and gaps in this analysis are lower bounds.`,
+      detail: memory
+        ? `The live session reached its memory budget, so ${plural(frames, 'data frame')} (${bytes} bytes) of this connection were counted but not kept in memory; the relay itself was not affected. Counts and gaps in this analysis are lower bounds.`
+        : `The recorder fell behind and dropped ${plural(frames, 'frame')} (${bytes} bytes) of this connection; the relay itself was not affected. Counts and gaps in this analysis are lower bounds.`,
       evidence: facts.dropped.slice(0, 5).map((d) => eventRef(d.index, 'dropped')),
-      fix: 'Capture fewer payload bytes or filter the capture to the connections of interest.',
+      fix: memory
+        ? 'Record long or busy captures to a session file (`wsi proxy --out`, `serve.js --session`), which gets every record, or save this session and start a fresh one.'
+        : 'Capture fewer payload bytes or filter the capture to the connections of interest.',
     },
   ];
 };
