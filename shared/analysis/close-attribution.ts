@@ -2,7 +2,7 @@ import type { CloseInitiator, CloseKind } from '../model/finding.js';
 import type { FrameEvent, TcpEvent } from '../model/events.js';
 import type { Direction, Side } from '../model/wire.js';
 import type { ConnectionFacts, Indexed } from './connection-facts.js';
-import { collectFacts, isCloseFrame, openedT } from './connection-facts.js';
+import { collectFacts, openedT } from './connection-facts.js';
 import { silenceByDirection } from './silence.js';
 import { minOf } from './format.js';
 import { describeFault, ENDING_FAULTS } from '../model/fault.js';
@@ -77,7 +77,7 @@ function tcpFact(e: Indexed<TcpEvent>): TcpEndFact {
  * (in a proxy session: whichever end the proxy saw act first), then an error's side.
  */
 export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
-  const closes = facts.frames.filter(isCloseFrame);
+  const closes = facts.closeFrames;
   const first = closes[0];
   const firstClose = first ? closeFact(first) : undefined;
   const replyEvent = firstClose ? closes.find((c) => c.frame.dir !== first?.frame.dir) : undefined;

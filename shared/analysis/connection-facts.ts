@@ -28,6 +28,8 @@ export interface ConnectionFacts {
   responses: Indexed<HttpResponseEvent>[];
   open?: Indexed<OpenEvent>;
   frames: Indexed<FrameEvent>[];
+  /** The close frames among `frames`, in order. */
+  closeFrames: Indexed<FrameEvent>[];
   tcp: Indexed<TcpEvent>[];
   errors: Indexed<ErrorEvent>[];
   violations: Indexed<ViolationEvent>[];
@@ -46,6 +48,7 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
     requests: [],
     responses: [],
     frames: [],
+    closeFrames: [],
     tcp: [],
     errors: [],
     violations: [],
@@ -69,9 +72,12 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
       case 'open':
         facts.open ??= { ...event, index };
         break;
-      case 'frame':
-        facts.frames.push({ ...event, index });
+      case 'frame': {
+        const frame = { ...event, index };
+        facts.frames.push(frame);
+        if (isCloseFrame(frame)) facts.closeFrames.push(frame);
         break;
+      }
       case 'tcp':
         facts.tcp.push({ ...event, index });
         break;

@@ -29,7 +29,7 @@ export interface HeartbeatAnalysis {
   /** Largest deviation of one interval from the median. */
   maxDriftMs?: number;
   rtt?: { minMs: number; medianMs: number; maxMs: number };
-  gaps: SilentGap[];
+  gaps: readonly SilentGap[];
   largestGap?: SilentGap;
   /** Gaps longer than the threshold. */
   gapsOverThreshold: SilentGap[];

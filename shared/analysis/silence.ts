@@ -1,7 +1,7 @@
 import type { CaptureEvent } from '../model/events.js';
 import type { Direction } from '../model/wire.js';
 import type { ConnectionFacts } from './connection-facts.js';
-import { collectFacts, isCloseFrame, openedT } from './connection-facts.js';
+import { collectFacts, openedT } from './connection-facts.js';
 import { minOf } from './format.js';
 
 /** A stretch of time with no frame in either direction while the connection was open. */
@@ -30,7 +30,7 @@ export function openPeriod(facts: ConnectionFacts, now?: number): OpenPeriod | u
   const startT = openedT(facts);
   if (startT === undefined) return undefined;
   const candidates: number[] = [];
-  const close = facts.frames.find(isCloseFrame);
+  const close = facts.closeFrames[0];
   if (close) candidates.push(close.t);
   const tcpEnd = facts.tcp.find((e) => e.kind !== 'connect' && e.t >= startT);
   if (tcpEnd) candidates.push(tcpEnd.t);
@@ -42,8 +42,21 @@ export function openPeriod(facts: ConnectionFacts, now?: number): OpenPeriod | u
   return { startT, endT: Math.max(startT, now ?? facts.lastT), ongoing: true };
 }
 
-/** Gaps between frames (and from the upgrade to the first frame, and from the last frame to the end) in the open period. */
-export function gapsInFacts(facts: ConnectionFacts, now?: number): SilentGap[] {
+const gapCache = new WeakMap<ConnectionFacts, Map<number | undefined, readonly SilentGap[]>>();
+
+/**
+ * Gaps between frames (and from the upgrade to the first frame, and from the last frame to the end) in the open
+ * period. Several rules ask for them: computed once per facts and `now` (the result is shared, never mutate it).
+ */
+export function gapsInFacts(facts: ConnectionFacts, now?: number): readonly SilentGap[] {
+  let byNow = gapCache.get(facts);
+  if (!byNow) gapCache.set(facts, (byNow = new Map<number | undefined, readonly SilentGap[]>()));
+  let gaps = byNow.get(now);
+  if (!gaps) byNow.set(now, (gaps = computeGaps(facts, now)));
+  return gaps;
+}
+
+function computeGaps(facts: ConnectionFacts, now?: number): SilentGap[] {
   const period = openPeriod(facts, now);
   if (!period) return [];
   const gaps: SilentGap[] = [];
