@@ -19,6 +19,8 @@ export const FINDING_IDS = [
   'heartbeat.unanswered-ping',
   'heartbeat.slow-pong',
   'heartbeat.drift',
+  'heartbeat.app-unanswered',
+  'heartbeat.app-slow-reply',
   'protocol.violation',
   'capture.dropped',
   'session.reconnect-storm',

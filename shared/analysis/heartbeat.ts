@@ -5,6 +5,7 @@ import { collectFacts } from './connection-facts.js';
 import type { SilentGap } from './silence.js';
 import { gapsInFacts, longestGap } from './silence.js';
 import { maxOf, minOf } from './format.js';
+import { appPings, type AppPing } from './app-heartbeat.js';
 
 const PING = 0x9;
 const PONG = 0xa;
@@ -34,6 +35,21 @@ export interface HeartbeatAnalysis {
   /** Gaps longer than the threshold. */
   gapsOverThreshold: SilentGap[];
   thresholdMs: number;
+  /** Application-level heartbeats (text messages by a known convention), when the connection has any. */
+  app?: AppHeartbeat;
+}
+
+export interface AppHeartbeat {
+  /** The convention of most of the pings, e.g. `JSON "type": "ping"`. */
+  convention: string;
+  pings: AppPing[];
+  /**
+   * Pings of a side whose other pings were answered, that got no reply: before the connection dropped, or more than
+   * the grace period before a close frame or now. Empty when the peer never replies (the convention may be one-way).
+   */
+  unanswered: AppPing[];
+  intervalMs?: number;
+  rtt?: { minMs: number; medianMs: number; maxMs: number };
 }
 
 export interface HeartbeatOptions {
@@ -115,7 +131,44 @@ export function analyzeHeartbeatFacts(
     result.rtt = { minMs: minOf(rtts) ?? 0, medianMs: median(rtts) ?? 0, maxMs: maxOf(rtts) ?? 0 };
   }
   if (largestGap) result.largestGap = largestGap;
+  const app = appHeartbeat(facts, ended, now, graceMs);
+  if (app) result.app = app;
   return result;
+}
+
+function appHeartbeat(
+  facts: ConnectionFacts,
+  ended: boolean,
+  now: number,
+  graceMs: number,
+): AppHeartbeat | undefined {
+  const pings = appPings(facts);
+  if (pings.length === 0) return undefined;
+  const counts = new Map<string, number>();
+  for (const p of pings) counts.set(p.convention, (counts.get(p.convention) ?? 0) + 1);
+  const convention = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const answered = new Set(pings.filter((p) => p.replySeq !== undefined).map((p) => p.side));
+  // A ping just before a clean close had no time to be answered; before a drop, a missing reply is the signal.
+  const close = facts.closeFrames[0];
+  const dropped = ended && !close;
+  const until = close?.t ?? now;
+  const unanswered = pings.filter(
+    (p) => p.replySeq === undefined && answered.has(p.side) && (dropped || until - p.t > graceMs),
+  );
+  const clientPings = pings.filter((p) => p.side === 'client').length;
+  const pinger: Side = clientPings * 2 >= pings.length ? 'client' : 'server';
+  const own = pings.filter((p) => p.side === pinger);
+  const intervalMs = median(own.slice(1).map((p, i) => p.t - (own[i]?.t ?? p.t)));
+  const rtts = pings.map((p) => p.rttMs).filter((r): r is number => r !== undefined);
+  return {
+    convention,
+    pings,
+    unanswered,
+    ...(intervalMs !== undefined ? { intervalMs } : {}),
+    ...(rtts.length > 0
+      ? { rtt: { minMs: minOf(rtts) ?? 0, medianMs: median(rtts) ?? 0, maxMs: maxOf(rtts) ?? 0 } }
+      : {}),
+  };
 }
 
 /** Heartbeat analysis of one connection's events. */

@@ -18,6 +18,10 @@ export const heartbeatGap: ConnectionRule = ({ facts, heartbeat, close }) => {
       ? `after frame #${largest.afterSeq}${largest.beforeSeq !== undefined ? ` until frame #${largest.beforeSeq}` : ' until now'}`
       : `from the upgrade${largest.beforeSeq !== undefined ? ` until frame #${largest.beforeSeq}` : ''}`;
   const pings = heartbeat.pings.length;
+  const app = heartbeat.app;
+  const appClause = app
+    ? ` ${plural(app.pings.length, 'application-level heartbeat')} (${app.convention}) seen${app.intervalMs !== undefined ? `, every ${formatMs(app.intervalMs)} (median)` : ''}.`
+    : '';
   return [
     {
       id: 'heartbeat.gap',
@@ -28,7 +32,10 @@ export const heartbeatGap: ConnectionRule = ({ facts, heartbeat, close }) => {
         `${plural(over.length, 'gap')} exceeded ${formatMs(heartbeat.thresholdMs)}. ` +
         (pings > 0
           ? `${plural(pings, 'ping')} seen${heartbeat.intervalMs !== undefined ? `, every ${formatMs(heartbeat.intervalMs)} (median)` : ''}.`
-          : 'No pings were sent.') +
+          : app
+            ? 'No protocol pings were sent.'
+            : 'No pings were sent.') +
+        appClause +
         ' Idle timeouts on the path (nginx and AWS ALB 60 s, Heroku 55 s, Cloudflare ~100 s) close connections that stay silent that long.',
       evidence: [
         ...(largest.afterSeq !== undefined ? [frameRef(largest.afterSeq, 'before the gap')] : []),
@@ -108,4 +115,64 @@ export const heartbeatDrift: ConnectionRule = ({ heartbeat }) => {
   return findings;
 };
 
-export const heartbeatRules: ConnectionRule[] = [heartbeatGap, unansweredPings, slowPongs, heartbeatDrift];
+/** Application-level pings (a side that usually gets replies) that got none. */
+export const unansweredAppPings: ConnectionRule = ({ heartbeat, close }) => {
+  const app = heartbeat.app;
+  const first = app?.unanswered[0];
+  if (!app || !first) return [];
+  const side = first.side;
+  const peer = side === 'client' ? 'server' : 'client';
+  const total = app.pings.filter((p) => p.side === side).length;
+  const dropped = close.kind !== 'close-frame' && close.kind !== 'open';
+  return [
+    {
+      id: 'heartbeat.app-unanswered',
+      severity: 'warning',
+      title: `${plural(app.unanswered.length, 'application-level ping')} without a reply`,
+      detail:
+        `${app.unanswered.length} of ${total} heartbeats (${first.convention}) sent by the ${side} got no reply from the ${peer}, which answered the others` +
+        ` (first unanswered: frame #${first.seq}).` +
+        (dropped
+          ? ' The connection then ended without a close frame: the peer or the path was likely gone.'
+          : ''),
+      evidence: app.unanswered.slice(0, 5).map((p) => frameRef(p.seq, 'heartbeat without reply')),
+      fix: `Treat a missing heartbeat reply as a dead connection (close and reconnect with backoff); check the ${peer}’s event loop and any intermediary that may buffer or drop small messages.`,
+    },
+  ];
+};
+
+/** Application-level heartbeat replies slower than the slow-pong threshold. */
+export const slowAppReplies: ConnectionRule = ({ heartbeat, options }) => {
+  const app = heartbeat.app;
+  if (!app?.rtt) return [];
+  const slow = app.pings.filter((p) => p.rttMs !== undefined && p.rttMs > options.slowPongMs);
+  const worst = slow.reduce<(typeof slow)[number] | undefined>(
+    (best, p) => (!best || (p.rttMs ?? 0) > (best.rttMs ?? 0) ? p : best),
+    undefined,
+  );
+  if (!worst) return [];
+  return [
+    {
+      id: 'heartbeat.app-slow-reply',
+      severity: 'warning',
+      title: `Heartbeat replies take up to ${formatMs(worst.rttMs ?? 0)}`,
+      detail:
+        `${plural(slow.length, 'application-level heartbeat')} (${app.convention}) took longer than ${formatMs(options.slowPongMs)} to be answered; ` +
+        `round trip min ${formatMs(app.rtt.minMs)}, median ${formatMs(app.rtt.medianMs)}, max ${formatMs(app.rtt.maxMs)} (ping #${worst.seq}, reply #${worst.replySeq ?? '?'}).`,
+      evidence: [
+        frameRef(worst.seq, 'heartbeat'),
+        ...(worst.replySeq !== undefined ? [frameRef(worst.replySeq, 'reply')] : []),
+      ],
+      fix: 'Application heartbeats queue behind other messages and the page’s or server’s event loop: a slow reply means a busy peer or a congested send queue on the answering side.',
+    },
+  ];
+};
+
+export const heartbeatRules: ConnectionRule[] = [
+  heartbeatGap,
+  unansweredPings,
+  slowPongs,
+  heartbeatDrift,
+  unansweredAppPings,
+  slowAppReplies,
+];
