@@ -71,12 +71,18 @@ export const unansweredPings: ConnectionRule = ({ heartbeat, close }) => {
   ];
 };
 
-export const slowPongs: ConnectionRule = ({ heartbeat, options }) => {
-  const slow = heartbeat.pings.filter((p) => p.rttMs !== undefined && p.rttMs > options.slowPongMs);
-  const worst = slow.reduce<(typeof slow)[number] | undefined>(
+/** Pings answered later than `limitMs`, and the slowest of them. */
+function slowAnswers<P extends { rttMs?: number }>(pings: P[], limitMs: number): { slow: P[]; worst?: P } {
+  const slow = pings.filter((p) => p.rttMs !== undefined && p.rttMs > limitMs);
+  const worst = slow.reduce<P | undefined>(
     (best, p) => (!best || (p.rttMs ?? 0) > (best.rttMs ?? 0) ? p : best),
     undefined,
   );
+  return worst ? { slow, worst } : { slow };
+}
+
+export const slowPongs: ConnectionRule = ({ heartbeat, options }) => {
+  const { slow, worst } = slowAnswers(heartbeat.pings, options.slowPongMs);
   if (!worst || !heartbeat.rtt) return [];
   return [
     {
@@ -145,11 +151,7 @@ export const unansweredAppPings: ConnectionRule = ({ heartbeat, close }) => {
 export const slowAppReplies: ConnectionRule = ({ heartbeat, options }) => {
   const app = heartbeat.app;
   if (!app?.rtt) return [];
-  const slow = app.pings.filter((p) => p.rttMs !== undefined && p.rttMs > options.slowPongMs);
-  const worst = slow.reduce<(typeof slow)[number] | undefined>(
-    (best, p) => (!best || (p.rttMs ?? 0) > (best.rttMs ?? 0) ? p : best),
-    undefined,
-  );
+  const { slow, worst } = slowAnswers(app.pings, options.slowPongMs);
   if (!worst) return [];
   return [
     {
