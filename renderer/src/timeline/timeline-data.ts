@@ -15,6 +15,10 @@ export interface PingPair {
   side: Side;
   pongT?: number;
   rttMs?: number;
+  /** An application-level heartbeat: its convention (see docs/findings.md); absent for protocol pings. */
+  app?: string;
+  /** Counted as unanswered by the analyzer (application heartbeats only; protocol pings: no `rttMs`). */
+  missing?: boolean;
 }
 
 export interface CloseMarker {
@@ -73,6 +77,11 @@ export function deriveTimeline(events: readonly CaptureEvent[], now?: number): T
   const heartbeat = analyzeHeartbeatFacts(facts, now === undefined ? {} : { now });
   const pongT = new Map<number, number>();
   for (const { frame, t } of facts.frames) if (frame.opcode === 0xa) pongT.set(frame.seq, t);
+  const replyT = new Map<number, number>();
+  const app = heartbeat.app;
+  if (app)
+    for (const p of app.pings) if (p.replySeq !== undefined) replyT.set(p.replySeq, p.t + (p.rttMs ?? 0));
+  const missing = new Set(app?.unanswered.map((p) => p.seq));
   const pings = heartbeat.pings.map((p): PingPair => {
     const pair: PingPair = { seq: p.seq, t: p.t - origin, side: p.side };
     const answered = p.pongSeq === undefined ? undefined : pongT.get(p.pongSeq);
@@ -80,6 +89,15 @@ export function deriveTimeline(events: readonly CaptureEvent[], now?: number): T
     if (p.rttMs !== undefined) pair.rttMs = p.rttMs;
     return pair;
   });
+  for (const p of app?.pings ?? []) {
+    const pair: PingPair = { seq: p.seq, t: p.t - origin, side: p.side, app: p.convention };
+    const answered = p.replySeq === undefined ? undefined : replyT.get(p.replySeq);
+    if (answered !== undefined) pair.pongT = answered - origin;
+    if (p.rttMs !== undefined) pair.rttMs = p.rttMs;
+    if (missing.has(p.seq)) pair.missing = true;
+    pings.push(pair);
+  }
+  if (app) pings.sort((a, b) => a.t - b.t);
   const gaps = heartbeat.gaps.map((g) => ({
     ...g,
     startT: g.startT - origin,

@@ -127,6 +127,26 @@ describe('deriveTimeline', () => {
     expect(data.close?.label).toBe('closed by server · TCP FIN, no close frame');
   });
 
+  it('draws application-level heartbeats with their replies, marking the ones the analyzer counts as missing', () => {
+    const beat = (text: string) => ({
+      data: Buffer.from(text).toString('base64'),
+      payloadLength: Buffer.byteLength(text),
+    });
+    const app = new ConnBuilder('c3')
+      .start(0)
+      .handshake(0)
+      .frame(100, 'c2s', 1, beat('{"type":"ping"}'))
+      .frame(130, 's2c', 1, beat('{"type":"pong"}'))
+      .frame(200, 'c2s', 1, beat('{"type":"ping"}'))
+      .tcp(900, 'fin', 'server')
+      .end(901).events;
+    const data = deriveTimeline(app);
+    expect(data.pings).toEqual([
+      { seq: 0, t: 100, side: 'client', app: 'JSON "type": "ping"/"pong"', pongT: 130, rttMs: 30 },
+      { seq: 2, t: 200, side: 'client', app: 'JSON "type": "ping"/"pong"', missing: true },
+    ]);
+  });
+
   it('names the close code of a close frame', () => {
     const closed = new ConnBuilder('c2').start(0).handshake(0).close(50, 's2c', 4001, 'bye').events;
     expect(deriveTimeline(closed).close?.label).toBe('closed by server · close frame 4001 “bye”');

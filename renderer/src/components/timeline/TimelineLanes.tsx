@@ -147,21 +147,31 @@ function PingMarks({ pings, scale }: { pings: PingPair[]; scale: Scale }) {
         const toDir: Direction = fromDir === 'c2s' ? 's2c' : 'c2s';
         const x = xOf(scale, p.t);
         const y = laneY(fromDir) + LANE_HEIGHT / 2;
+        const what = p.app ? `heartbeat message #${p.seq} (${p.app})` : `ping #${p.seq}`;
+        const reply = p.app ? 'reply' : 'pong';
         const title =
           p.rttMs === undefined
-            ? `ping #${p.seq} from the ${p.side}: no pong`
-            : `ping #${p.seq} from the ${p.side}, pong after ${p.rttMs.toFixed(2)} ms (RTT)`;
+            ? `${what} from the ${p.side}: no ${reply}`
+            : `${what} from the ${p.side}, ${reply} after ${p.rttMs.toFixed(2)} ms (RTT)`;
+        const unanswered = p.app ? p.missing === true : p.rttMs === undefined;
         const pongX = p.pongT === undefined ? undefined : xOf(scale, p.pongT);
         const pongY = laneY(toDir) + LANE_HEIGHT / 2;
         return (
           <g
             key={p.seq}
-            className={p.rttMs === undefined ? 'ping ping-unanswered' : 'ping'}
+            className={`ping${p.app ? ' app-ping' : ''}${unanswered ? ' ping-unanswered' : ''}`}
             data-testid="timeline-ping"
           >
             <title>{title}</title>
             {pongX !== undefined && <line x1={x} y1={y} x2={pongX} y2={pongY} className="ping-link" />}
-            <circle cx={x} cy={y} r={4} className="ping-dot" />
+            {p.app ? (
+              <polygon
+                points={`${x},${y - 5} ${x + 5},${y} ${x},${y + 5} ${x - 5},${y}`}
+                className="ping-dot"
+              />
+            ) : (
+              <circle cx={x} cy={y} r={4} className="ping-dot" />
+            )}
             {pongX !== undefined && (
               <rect x={pongX - 3.5} y={pongY - 3.5} width={7} height={7} className="pong-dot" />
             )}
@@ -173,7 +183,7 @@ function PingMarks({ pings, scale }: { pings: PingPair[]; scale: Scale }) {
                 data-testid="rtt-label"
               >
                 {p.rttMs === undefined
-                  ? 'no pong'
+                  ? `no ${reply}`
                   : `${p.rttMs < 10 ? p.rttMs.toFixed(1) : Math.round(p.rttMs)} ms`}
               </text>
             )}

@@ -44,6 +44,7 @@ function Legend() {
     <p className="timeline-legend" aria-label="Legend">
       <span className="swatch frame-data" /> data <span className="swatch frame-control" /> control{' '}
       <span className="swatch frame-violation" /> ⚠ violation <span className="legend-ping">●</span> ping{' '}
+      <span className="legend-ping legend-app-ping">◆</span> heartbeat message{' '}
       <span className="legend-pong">■</span> pong (RTT label) <span className="swatch gap" /> silence{' '}
       <span className="swatch gap-over" /> longer than the idle timeout
     </p>
