@@ -28,6 +28,13 @@ const estimate = (event: CaptureEvent): number =>
       : 0);
 
 type DataRecord = FrameEvent | MessageEvent;
+
+/**
+ * The first `chars` characters as a string of their own. `slice` would return a view that keeps the whole original
+ * payload string alive, so cutting previews would free nothing. Payload data is base64 (ASCII): latin1 is exact.
+ */
+export const detachedPrefix = (data: string, chars: number): string =>
+  Buffer.from(data.slice(0, chars), 'latin1').toString('latin1');
 const isDataRecord = (event: CaptureEvent): event is DataRecord =>
   event.type === 'message' || (event.type === 'frame' && event.frame.opcode < 0x8);
 
@@ -111,7 +118,7 @@ export class MemoryBudget {
   }
 
   private slim(event: DataRecord): DataRecord {
-    const cut = (data: string): string => data.slice(0, this.slimChars);
+    const cut = (data: string): string => detachedPrefix(data, this.slimChars);
     if (event.type === 'frame') {
       if (event.frame.data.length <= this.slimChars) return event;
       return { ...event, frame: { ...event.frame, data: cut(event.frame.data), truncated: true } };

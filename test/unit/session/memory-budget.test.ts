@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { MemoryBudget } from '../../../main/session/memory-budget.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
@@ -61,6 +63,27 @@ describe('memory budget of the live session', () => {
     expect(cut?.type === 'frame' && cut.frame).toMatchObject({ truncated: true, payloadLength: 3000 });
     expect(cut?.type === 'frame' && Buffer.from(cut.frame.data, 'base64').length).toBe(255);
     expect(kept[2]?.type === 'message' && kept[2].message.data.length).toBe(340);
+  });
+
+  it('cut previews do not keep the original payload strings alive', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const kept: CaptureEvent[] = [];
+    const budget = new MemoryBudget({ softBytes: 0, hardBytes: 1e12 }, (event) => kept.push(event));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 1000; i++) {
+      // A fresh 64 KiB payload each time (87 KB of base64), as the recorder makes them.
+      const data = Buffer.alloc(65536, i % 251).toString('base64');
+      const event = frame(i, 1);
+      if (event.type === 'frame') event.frame = { ...event.frame, data, payloadLength: 65536 };
+      budget.admit(event);
+    }
+    gc();
+    const retained = process.memoryUsage().heapUsed - before;
+    expect(kept).toHaveLength(1000);
+    // 1000 previews of 340 characters: well under a megabyte; views into the originals would hold ~87 MB.
+    expect(retained).toBeLessThan(10 * 1024 * 1024);
   });
 
   it('past the hard limit counts data frames in dropped records, keeps control frames, reports before the end', () => {
