@@ -73,3 +73,38 @@ export function restoreSharedData(events: CaptureEvent[], shared: [number, numbe
     if (message?.type === 'message' && frame?.type === 'frame') message.message.data = frame.frame.data;
   }
 }
+
+export interface ChunkLimits {
+  /** Records per chunk. */
+  events: number;
+  /** Payload characters (frame and message `data`) per chunk; a single larger record still makes one chunk. */
+  dataChars: number;
+}
+
+/** Small enough that taking one chunk costs the relay thread a fraction of a millisecond. */
+export const defaultChunkLimits: ChunkLimits = { events: 32, dataChars: 128 * 1024 };
+
+const dataChars = (event: CaptureEvent): number =>
+  event.type === 'frame' ? event.frame.data.length : event.type === 'message' ? event.message.data.length : 0;
+
+/**
+ * Splits the records of one worker batch into chunks the relay thread takes one at a time between socket reads.
+ * A message record stays in the chunk of the frame before it, so `shareMessageData` still finds its frame.
+ */
+export function chunkEvents(events: CaptureEvent[], limits = defaultChunkLimits): CaptureEvent[][] {
+  const chunks: CaptureEvent[][] = [];
+  let chunk: CaptureEvent[] = [];
+  let chars = 0;
+  for (const event of events) {
+    const full = chunk.length >= limits.events || chars >= limits.dataChars;
+    if (full && event.type !== 'message') {
+      chunks.push(chunk);
+      chunk = [];
+      chars = 0;
+    }
+    chunk.push(event);
+    chars += dataChars(event);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}

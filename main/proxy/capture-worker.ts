@@ -4,16 +4,16 @@
  */
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
-import { shareMessageData, type CaptureOp } from './capture-worker-protocol.js';
+import { chunkEvents, shareMessageData, type CaptureOp } from './capture-worker-protocol.js';
 import { recorderCapture } from './recorder-capture.js';
 import type { ProxyCapture } from './capture.js';
 import type { WorkerOpenOp, WorkerResult } from './worker-capture.js';
 
-const { nice } = workerData as { nice: number };
+const { nice, results } = workerData as { nice: number; results: MessagePort };
 
 function lowerPriority(): void {
   if (nice <= 0) return;
@@ -104,6 +104,31 @@ function apply(op: CaptureOp): void {
   }
 }
 
+/**
+ * Records go out on `results` in small chunks that the relay thread pulls one at a time between socket reads (a
+ * chunk is only deserialized when taken); `parentPort` carries one wake-up per batch.
+ */
+function post(): void {
+  const chunks = chunkEvents(events);
+  if (chunks.length === 0) chunks.push([]);
+  chunks.forEach((chunk, i) => {
+    const shared = shareMessageData(chunk);
+    const result: WorkerResult = {
+      events: chunk,
+      // Credited when the relay thread takes the last chunk: records not yet taken still count as in flight.
+      acks: i === chunks.length - 1 ? [...acks] : [],
+      ...(shared.length > 0 ? { shared } : {}),
+      // Full payloads enter the store before any of the batch's records.
+      ...(i === 0 && payloads.length > 0 ? { payloads } : {}),
+    };
+    results.postMessage(result);
+  });
+  events = [];
+  payloads = [];
+  acks.clear();
+  parentPort?.postMessage(chunks.length);
+}
+
 parentPort?.on('message', (ops: CaptureOp[]) => {
   for (const op of ops) {
     try {
@@ -112,15 +137,5 @@ parentPort?.on('message', (ops: CaptureOp[]) => {
       // One bad op must not stop the others; the recorder reports its own internal errors as records.
     }
   }
-  const shared = shareMessageData(events);
-  const result: WorkerResult = {
-    events,
-    acks: [...acks],
-    ...(shared.length > 0 ? { shared } : {}),
-    ...(payloads.length > 0 ? { payloads } : {}),
-  };
-  events = [];
-  payloads = [];
-  acks.clear();
-  parentPort?.postMessage(result);
+  post();
 });

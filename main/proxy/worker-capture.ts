@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { PayloadSink } from '../capture/payload-store.js';
 import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
@@ -42,6 +42,11 @@ export interface WorkerCaptureOptions {
   /** Ops are sent to the worker at most this often, or sooner once `batchBytes` are pending. Default 10 ms. */
   batchMs?: number;
   batchBytes?: number;
+  /**
+   * Longest the relay thread spends taking records in one turn of its event loop before it checks its sockets
+   * again. Default 0.25 ms.
+   */
+  intakeSliceMs?: number;
 }
 
 const workerFile = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
@@ -51,10 +56,15 @@ export const workerCaptureAvailable = (): boolean => existsSync(workerFile);
 
 /**
  * Runs recording in a worker thread. The relay thread only stamps and forwards ops (heads, byte chunks, TCP facts)
- * in one message per event-loop turn; records come back in batches and enter the session in order.
+ * in one message per batch interval; records come back in small chunks that the relay thread takes in short slices
+ * between socket reads (round trips through the proxy then wait for at most one slice, not for a whole batch), and
+ * enter the session in order.
  */
 export class CaptureWorkerHost {
   private readonly worker: Worker;
+  private readonly results: MessagePort;
+  private readonly intakeSliceMs: number;
+  private intakeScheduled = false;
   private ops: CaptureOp[] = [];
   private scheduled = false;
   private readonly inFlight = new Map<string, number>();
@@ -72,9 +82,17 @@ export class CaptureWorkerHost {
     this.limit = options.inFlightBytes ?? 4 * 1024 * 1024;
     this.batchMs = options.batchMs ?? 10;
     this.batchBytes = options.batchBytes ?? 512 * 1024;
-    this.worker = new Worker(workerFile, { workerData: { nice: options.nice ?? 19 } });
+    this.intakeSliceMs = options.intakeSliceMs ?? 0.25;
+    const { port1, port2 } = new MessageChannel();
+    this.results = port1;
+    this.results.unref();
+    this.worker = new Worker(workerFile, {
+      workerData: { nice: options.nice ?? 19, results: port2 },
+      transferList: [port2],
+    });
     this.worker.unref();
-    this.worker.on('message', (result: WorkerResult) => this.onResult(result));
+    // The worker says how many chunks it queued; they are pulled from `results` (see intake).
+    this.worker.on('message', () => this.scheduleIntake());
     this.worker.on('error', (error) => this.fail(`the capture worker failed: ${error.message}`));
     this.worker.on('exit', (code) => this.fail(`the capture worker exited (code ${code})`));
     const maxUtilization = options.maxRelayUtilization ?? 0.75;
@@ -146,6 +164,28 @@ export class CaptureWorkerHost {
     if (ops.length > 0) this.worker.postMessage(ops);
   };
 
+  private scheduleIntake(): void {
+    if (this.intakeScheduled) return;
+    this.intakeScheduled = true;
+    setImmediate(this.intake);
+  }
+
+  /** Takes result chunks until the slice is used up; the rest waits for the next turn, after socket I/O. */
+  private readonly intake = (): void => {
+    this.intakeScheduled = false;
+    if (this.takeResults(performance.now() + this.intakeSliceMs)) this.scheduleIntake();
+  };
+
+  /** Returns true if chunks are left after `deadline` (performance.now()). */
+  private takeResults(deadline: number): boolean {
+    for (;;) {
+      const received: { message: WorkerResult } | undefined = receiveMessageOnPort(this.results);
+      if (!received) return false;
+      this.onResult(received.message);
+      if (performance.now() >= deadline) return true;
+    }
+  }
+
   private onResult(result: WorkerResult): void {
     if (result.shared) restoreSharedData(result.events, result.shared);
     for (const [conn, ref, bytes] of result.payloads ?? [])
@@ -175,6 +215,7 @@ export class CaptureWorkerHost {
     const deadline = Date.now() + timeoutMs;
     while (this.sessions.size > 0 && !this.failed && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
+      this.takeResults(Infinity);
       if (this.ops.length > 0) this.flush();
     }
   }
@@ -183,6 +224,7 @@ export class CaptureWorkerHost {
     this.failed = true; // a deliberate stop, not a failure: no records for it
     if (this.loadTimer) clearInterval(this.loadTimer);
     if (this.timer) clearTimeout(this.timer);
+    this.results.close();
     return this.worker.terminate();
   }
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { deserialize, serialize } from 'node:v8';
-import { restoreSharedData, shareMessageData } from '../../../main/proxy/capture-worker-protocol.js';
+import {
+  chunkEvents,
+  restoreSharedData,
+  shareMessageData,
+} from '../../../main/proxy/capture-worker-protocol.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { FrameRecord, MessageRecord } from '../../../shared/model/frame.js';
 
@@ -50,5 +54,38 @@ describe('message payloads across the worker boundary', () => {
     const received = deserialize(wire) as { events: CaptureEvent[]; shared: [number, number][] };
     restoreSharedData(received.events, received.shared);
     expect(received.events).toEqual(original);
+  });
+});
+
+describe('result chunks the relay thread takes one at a time', () => {
+  const pair = (i: number, data: string): CaptureEvent[] => [
+    { type: 'frame', conn: 'c1', t: i, frame: frame(i, 'c2s', data) },
+    { type: 'message', conn: 'c1', t: i, message: message(i, 'c2s', data) },
+  ];
+
+  it('cuts by record count and by payload size, in order, never between a frame and its message', () => {
+    const events = Array.from({ length: 10 }, (_, i) => pair(i, 'x'.repeat(100))).flat();
+    const byCount = chunkEvents(events, { events: 3, dataChars: 1e9 });
+    expect(byCount.flat()).toEqual(events);
+    expect(byCount.map((c) => c.length)).toEqual([4, 4, 4, 4, 4]);
+    for (const chunk of byCount) expect(chunk[0]?.type).toBe('frame');
+
+    const bySize = chunkEvents(events, { events: 1000, dataChars: 400 });
+    expect(bySize.flat()).toEqual(events);
+    expect(bySize.map((c) => c.length)).toEqual([4, 4, 4, 4, 4]);
+  });
+
+  it('keeps a record larger than the limit whole, and shares its payload within the chunk', () => {
+    const big = 'y'.repeat(10_000);
+    const chunks = chunkEvents([...pair(0, 'z'.repeat(200)), ...pair(1, big), ...pair(2, 'small')], {
+      events: 100,
+      dataChars: 100,
+    });
+    expect(chunks.map((c) => c.length)).toEqual([2, 2, 2]);
+    expect(shareMessageData(chunks[1]!)).toEqual([[1, 0]]);
+  });
+
+  it('makes no chunk of nothing', () => {
+    expect(chunkEvents([])).toEqual([]);
   });
 });
