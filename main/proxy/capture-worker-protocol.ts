@@ -4,6 +4,7 @@ import type { HandshakeTiming, HttpRequestHead, HttpResponseHead } from '../../s
 import type { InjectedFault } from '../../shared/model/fault.js';
 import type { Direction, Side } from '../../shared/model/wire.js';
 import type { ProxyLeg } from './capture.js';
+import type { PackedRecord } from './record-packing.js';
 
 /** Every op names its connection by `conn` and carries `at`, the session time (ms) the relay saw it. */
 export type CaptureOp =
@@ -35,43 +36,10 @@ export type CaptureOp =
   | { k: 'end'; conn: string; at: number };
 
 export interface CaptureResult {
-  events: CaptureEvent[];
+  /** The records of one chunk, in order (see record-packing.ts). */
+  records: PackedRecord[];
   /** Bytes of `bytes` ops processed, per connection, since the last result. */
   acks: [conn: string, bytes: number][];
-  /** See `shareMessageData`. */
-  shared?: [message: number, frame: number][];
-}
-
-/**
- * Structured cloning copies a string once per occurrence: a one-frame message's payload (the same string as its
- * frame's) would cross the thread boundary twice and be kept twice. This empties such messages' `data` and returns
- * [message index, frame index] pairs for `restoreSharedData` on the other side.
- */
-export function shareMessageData(events: CaptureEvent[]): [number, number][] {
-  const shared: [number, number][] = [];
-  const lastFrame = new Map<string, number>();
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    if (event.type === 'frame') lastFrame.set(`${event.conn} ${event.frame.dir}`, i);
-    else if (event.type === 'message' && event.message.data.length > 0) {
-      const f = lastFrame.get(`${event.conn} ${event.message.dir}`);
-      const frame = f === undefined ? undefined : events[f];
-      if (frame?.type === 'frame' && frame.frame.data === event.message.data) {
-        event.message.data = '';
-        shared.push([i, f!]);
-      }
-    }
-  }
-  return shared;
-}
-
-/** Undoes `shareMessageData` on the receiving side: the message gets its frame's string (one copy in memory). */
-export function restoreSharedData(events: CaptureEvent[], shared: [number, number][]): void {
-  for (const [m, f] of shared) {
-    const message = events[m];
-    const frame = events[f];
-    if (message?.type === 'message' && frame?.type === 'frame') message.message.data = frame.frame.data;
-  }
 }
 
 export interface ChunkLimits {
@@ -89,7 +57,8 @@ const dataChars = (event: CaptureEvent): number =>
 
 /**
  * Splits the records of one worker batch into chunks the relay thread takes one at a time between socket reads.
- * A message record stays in the chunk of the frame before it, so `shareMessageData` still finds its frame.
+ * A message record stays in the chunk of the frame before it, so it can be rebuilt from that frame (see
+ * record-packing.ts).
  */
 export function chunkEvents(events: CaptureEvent[], limits = defaultChunkLimits): CaptureEvent[][] {
   const chunks: CaptureEvent[][] = [];

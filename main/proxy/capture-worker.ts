@@ -8,7 +8,8 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
-import { chunkEvents, shareMessageData, type CaptureOp } from './capture-worker-protocol.js';
+import { chunkEvents, type CaptureOp } from './capture-worker-protocol.js';
+import { packRecords } from './record-packing.js';
 import { recorderCapture } from './recorder-capture.js';
 import type { ProxyCapture } from './capture.js';
 import type { WorkerOpenOp, WorkerResult } from './worker-capture.js';
@@ -112,12 +113,10 @@ function post(): void {
   const chunks = chunkEvents(events);
   if (chunks.length === 0) chunks.push([]);
   chunks.forEach((chunk, i) => {
-    const shared = shareMessageData(chunk);
     const result: WorkerResult = {
-      events: chunk,
+      records: packRecords(chunk),
       // Credited when the relay thread takes the last chunk: records not yet taken still count as in flight.
       acks: i === chunks.length - 1 ? [...acks] : [],
-      ...(shared.length > 0 ? { shared } : {}),
       // Full payloads enter the store before any of the batch's records.
       ...(i === 0 && payloads.length > 0 ? { payloads } : {}),
     };

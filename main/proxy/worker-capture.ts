@@ -5,7 +5,8 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { PayloadSink } from '../capture/payload-store.js';
 import type { CaptureFactory, CaptureStart, ProxyCapture } from './capture.js';
-import { restoreSharedData, type CaptureOp, type CaptureResult } from './capture-worker-protocol.js';
+import type { CaptureOp, CaptureResult } from './capture-worker-protocol.js';
+import { unpackRecords } from './record-packing.js';
 import type { TapConsumer } from './tap-queue.js';
 
 /** What the host needs from a relay-thread recorder: its id, its start time, and a way into the session. */
@@ -187,7 +188,6 @@ export class CaptureWorkerHost {
   }
 
   private onResult(result: WorkerResult): void {
-    if (result.shared) restoreSharedData(result.events, result.shared);
     for (const [conn, ref, bytes] of result.payloads ?? [])
       this.sessions.get(conn)?.payloads?.keep(conn, ref, bytes);
     for (const [conn, bytes] of result.acks) {
@@ -195,7 +195,7 @@ export class CaptureWorkerHost {
       if (left > 0) this.inFlight.set(conn, left);
       else this.inFlight.delete(conn);
     }
-    for (const event of result.events) {
+    for (const event of unpackRecords(result.records)) {
       const session = this.sessions.get(event.conn);
       if (!session) continue;
       session.emit(event);

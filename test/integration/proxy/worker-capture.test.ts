@@ -110,6 +110,40 @@ describe('capture in the worker thread', () => {
     expect(side.incoming.size).toBeGreaterThan(0);
   });
 
+  it('gives the same frame and message records as capture on the relay thread (compressed, fragmented, control)', async () => {
+    const traffic = async (capture: 'worker' | 'inline'): Promise<unknown[]> => {
+      const { inspector, port, ended } = await session({ capture });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/same`, { perMessageDeflate: true });
+      await new Promise((resolve) => ws.once('open', resolve));
+      let replies = 0;
+      ws.on('message', () => replies++);
+      ws.send('plain text', { compress: false });
+      ws.send('compressed '.repeat(50), { compress: true });
+      ws.send(Buffer.from([1, 2, 3, 255]), { binary: true, compress: false });
+      ws.send('first half, ', { fin: false, compress: false });
+      ws.send('second half', { fin: true, compress: false });
+      ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
+      ws.ping('are you there');
+      while (replies < 5) await new Promise((resolve) => setTimeout(resolve, 10));
+      ws.close(1000, 'done');
+      await new Promise((resolve) => ws.once('close', resolve));
+      const events = await ended();
+      await inspector.dispose();
+      // Mask keys are random per frame; everything else must match field for field.
+      return events.flatMap((e) =>
+        e.type === 'frame'
+          ? [{ frame: { ...e.frame, maskKey: e.frame.maskKey === undefined ? 'none' : 'some' } }]
+          : e.type === 'message'
+            ? [{ message: e.message }]
+            : [],
+      );
+    };
+    const inWorker = await traffic('worker');
+    const inline = await traffic('inline');
+    expect(inWorker.length).toBeGreaterThan(14);
+    expect(inWorker).toStrictEqual(inline);
+  });
+
   it('records connections still open at shutdown to their end before the worker stops', async () => {
     const { inspector, port } = await session({});
     const ws = new WebSocket(`ws://127.0.0.1:${port}/open-at-exit`, { perMessageDeflate: false });

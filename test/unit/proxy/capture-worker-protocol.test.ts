@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deserialize, serialize } from 'node:v8';
-import {
-  chunkEvents,
-  restoreSharedData,
-  shareMessageData,
-} from '../../../main/proxy/capture-worker-protocol.js';
+import { chunkEvents } from '../../../main/proxy/capture-worker-protocol.js';
+import { packRecords, unpackRecords, type PackedRecord } from '../../../main/proxy/record-packing.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { FrameRecord, MessageRecord } from '../../../shared/model/frame.js';
 
@@ -36,30 +33,97 @@ const message = (id: number, dir: 'c2s' | 's2c', data: string): MessageRecord =>
   truncated: false,
 });
 
-describe('message payloads across the worker boundary', () => {
-  it('sends a one-frame message payload once and restores it on the other side', () => {
+describe('records across the worker boundary', () => {
+  const cross = (events: CaptureEvent[]): { back: CaptureEvent[]; wireBytes: number } => {
+    const wire = serialize(packRecords(events));
+    return { back: unpackRecords(deserialize(wire) as PackedRecord[]), wireBytes: wire.length };
+  };
+
+  it('rebuilds every field of frames and one-frame messages, optional ones only where present', () => {
+    const masked = { ...frame(0, 'c2s', 'aGk='), maskKey: '0a0b0c0d', messageId: 0 };
+    const truncated = {
+      ...frame(1, 's2c', 'cGFydA=='),
+      truncated: true,
+      ref: 'f1',
+      messageId: 1,
+      rsv1: true,
+    };
+    const control = { ...frame(2, 's2c', ''), opcode: 9, fin: true };
+    const events: CaptureEvent[] = [
+      { type: 'frame', conn: 'c1', t: 1.5, frame: masked },
+      { type: 'message', conn: 'c1', t: 1.5, message: { ...message(0, 'c2s', 'aGk='), utf8Valid: true } },
+      { type: 'frame', conn: 'c1', t: 2, frame: { ...truncated, payloadLength: 70000 } },
+      {
+        type: 'message',
+        conn: 'c1',
+        t: 2,
+        message: {
+          ...message(1, 's2c', 'cGFydA=='),
+          frames: [1],
+          wireSize: 70000,
+          size: 70000,
+          truncated: true,
+          ref: 'f1',
+        },
+      },
+      { type: 'frame', conn: 'c1', t: 3, frame: control },
+    ];
+    expect(packRecords(events).every((p) => Array.isArray(p))).toBe(true);
+    // Strict: no optional field comes back as an explicit undefined.
+    expect(cross(events).back).toStrictEqual(events);
+  });
+
+  it('sends a one-frame message payload once', () => {
     const payload = 'x'.repeat(50_000);
     const events: CaptureEvent[] = [
-      { type: 'frame', conn: 'c1', t: 1, frame: frame(0, 'c2s', payload) },
-      { type: 'frame', conn: 'c1', t: 2, frame: frame(1, 's2c', 'b3RoZXI=') },
-      { type: 'message', conn: 'c1', t: 3, message: message(0, 'c2s', payload) },
-      // Different payload (e.g. inflated): kept as is.
-      { type: 'message', conn: 'c1', t: 4, message: message(1, 's2c', 'aW5mbGF0ZWQ=') },
+      { type: 'frame', conn: 'c1', t: 1, frame: { ...frame(0, 'c2s', payload), messageId: 0 } },
+      { type: 'message', conn: 'c1', t: 1, message: message(0, 'c2s', payload) },
     ];
-    const original = structuredClone(events);
-    const shared = shareMessageData(events);
-    expect(shared).toEqual([[2, 0]]);
-    const wire = serialize({ events, shared });
-    expect(wire.length).toBeLessThan(payload.length * 1.5);
-    const received = deserialize(wire) as { events: CaptureEvent[]; shared: [number, number][] };
-    restoreSharedData(received.events, received.shared);
-    expect(received.events).toEqual(original);
+    const { back, wireBytes } = cross(events);
+    expect(back).toStrictEqual(events);
+    expect(wireBytes).toBeLessThan(payload.length * 1.2);
+  });
+
+  it('sends anything else whole: close frames, violations, compressed or multi-frame messages, other records', () => {
+    const events: CaptureEvent[] = [
+      {
+        type: 'frame',
+        conn: 'c1',
+        t: 1,
+        frame: { ...frame(0, 's2c', 'A+g='), opcode: 8, close: { code: 1000 } },
+      },
+      {
+        type: 'frame',
+        conn: 'c1',
+        t: 2,
+        frame: { ...frame(1, 'c2s', 'eA=='), violations: ['RSV_WITHOUT_EXTENSION'], messageId: 1 },
+      },
+      {
+        type: 'message',
+        conn: 'c1',
+        t: 2,
+        message: { ...message(1, 'c2s', 'eHl6'), compressed: true, size: 3 },
+      },
+      { type: 'frame', conn: 'c1', t: 3, frame: { ...frame(2, 'c2s', 'YQ=='), fin: false, messageId: 2 } },
+      { type: 'frame', conn: 'c1', t: 4, frame: { ...frame(3, 'c2s', 'Yg=='), opcode: 0, messageId: 2 } },
+      {
+        type: 'message',
+        conn: 'c1',
+        t: 4,
+        message: { ...message(2, 'c2s', 'YWI='), frames: [2, 3], wireSize: 2, size: 2 },
+      },
+      { type: 'tcp', conn: 'c1', t: 5, leg: 'downstream', kind: 'fin', side: 'client' },
+      { type: 'end', conn: 'c1', t: 6 },
+    ];
+    const packed = packRecords(events);
+    expect(packed.filter((p) => !Array.isArray(p))).toHaveLength(6);
+    expect(cross(events).back).toStrictEqual(events);
   });
 });
 
 describe('result chunks the relay thread takes one at a time', () => {
   const pair = (i: number, data: string): CaptureEvent[] => [
-    { type: 'frame', conn: 'c1', t: i, frame: frame(i, 'c2s', data) },
+    { type: 'frame', conn: 'c1', t: i, frame: { ...frame(i, 'c2s', data), messageId: i } },
     { type: 'message', conn: 'c1', t: i, message: message(i, 'c2s', data) },
   ];
 
@@ -75,14 +139,14 @@ describe('result chunks the relay thread takes one at a time', () => {
     expect(bySize.map((c) => c.length)).toEqual([4, 4, 4, 4, 4]);
   });
 
-  it('keeps a record larger than the limit whole, and shares its payload within the chunk', () => {
+  it('keeps a record larger than the limit whole, its message in the same chunk', () => {
     const big = 'y'.repeat(10_000);
     const chunks = chunkEvents([...pair(0, 'z'.repeat(200)), ...pair(1, big), ...pair(2, 'small')], {
       events: 100,
       dataChars: 100,
     });
     expect(chunks.map((c) => c.length)).toEqual([2, 2, 2]);
-    expect(shareMessageData(chunks[1]!)).toEqual([[1, 0]]);
+    expect(packRecords(chunks[1]!).filter((p) => !Array.isArray(p))).toHaveLength(0);
   });
 
   it('makes no chunk of nothing', () => {
