@@ -4,7 +4,7 @@
 // Defaults: 7 rounds of 0.4 s slices; each path reports the median of its slices.
 // Paths: direct, inspector proxy with full capture, inspector proxy relay only, nginx and mitmproxy when installed.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,25 @@ function build() {
   } catch (error) {
     // tsc emits even with type errors elsewhere in the tree; only a missing output is fatal.
     if (!existsSync(path.join(buildDir, 'main/proxy/controller.js'))) throw error;
+  }
+}
+
+/**
+ * CPU time (ms) a relay process has used so far, split into its main thread (where the relay runs) and its other
+ * threads (capture worker, GC helpers), from /proc (Linux). Undefined where /proc is not readable.
+ */
+function processCpu(pid) {
+  try {
+    const ticks = (tid) => {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+    };
+    const msPerTick = 1000 / 100; // USER_HZ is 100 on Linux
+    let others = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) if (tid !== String(pid)) others += ticks(tid);
+    return { main: ticks(pid) * msPerTick, others: others * msPerTick };
+  } catch {
+    return undefined;
   }
 }
 
@@ -120,6 +139,9 @@ function open(url) {
   });
 }
 
+/** Units of work the last measurement moved (round trips, or messages one way), for CPU per unit. */
+let lastWork = 0;
+
 /** 1 KiB messages, one at a time: send, wait for the echo, repeat. */
 async function roundTrips(base, duration = seconds) {
   const ws = await open(`${base}/echo`);
@@ -137,6 +159,7 @@ async function roundTrips(base, duration = seconds) {
   });
   const elapsed = (performance.now() - started) / 1000;
   ws.close();
+  lastWork = count;
   return count / elapsed;
 }
 
@@ -166,6 +189,7 @@ async function oneWay(base, size, duration = seconds) {
   const waitUntil = performance.now() + Math.max(3000, duration * 3000);
   while (latest.bytes < sent && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
   ws.close();
+  lastWork = latest.bytes / size;
   const spanNs = latest.first && latest.last ? Number(BigInt(latest.last) - BigInt(latest.first)) : 0;
   return {
     mibps: spanNs > 0 ? latest.bytes / (1024 * 1024) / (spanNs / 1e9) : 0,
@@ -221,8 +245,18 @@ http {
   const child = spawn(nginx, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   children.push(child);
   await waitForPort(port);
+  let workerPid;
+  try {
+    // One worker process does the relaying; the master only supervises.
+    workerPid = Number(
+      readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0],
+    );
+  } catch {
+    workerPid = undefined;
+  }
   return {
     base: `ws://127.0.0.1:${port}`,
+    pid: workerPid || undefined,
     version: execFileSync(nginx, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
   };
 }
@@ -289,26 +323,51 @@ async function main() {
   };
   const paths = [
     { name: 'direct', base: direct },
-    { name: 'inspector proxy (relay only)', base: `ws://127.0.0.1:${relayPort}` },
-    { name: 'plain Node pipe relay', base: `ws://127.0.0.1:${pipePort}` },
-    ...(nginx ? [{ name: 'nginx reverse proxy', base: nginx.base }] : []),
+    { name: 'inspector proxy (relay only)', base: `ws://127.0.0.1:${relayPort}`, pid: relayOnly.child.pid },
+    { name: 'plain Node pipe relay', base: `ws://127.0.0.1:${pipePort}`, pid: pipeRelay.child.pid },
+    ...(nginx ? [{ name: 'nginx reverse proxy', base: nginx.base, pid: nginx.pid }] : []),
     { name: 'inspector proxy (full capture)', start: fullCapture },
   ];
   // Every path is measured in short slices, the paths taking turns (rotating order), and each path keeps the median
   // of its slices: load that comes and goes on a shared machine then hits every path alike.
   const full = await fullCapture();
-  paths[paths.length - 1] = { name: 'inspector proxy (full capture)', base: full.base };
+  paths[paths.length - 1] = {
+    name: 'inspector proxy (full capture)',
+    base: full.base,
+    pid: full.child.child.pid,
+  };
   const slices = new Map(
     paths.map((p) => [p.name, { roundTrips: [], oneWay1k: [], oneWay64k: [], complete: true }]),
   );
+  // CPU the relay process spent per unit of work, summed over all slices: steadier than rates on a shared VM.
+  const cpu = new Map(
+    paths.map((p) => [
+      p.name,
+      Object.fromEntries(
+        ['roundTrips', 'oneWay1k', 'oneWay64k'].map((k) => [k, { main: 0, others: 0, work: 0 }]),
+      ),
+    ]),
+  );
+  const metered = async (p, key, run) => {
+    const before = p.pid ? processCpu(p.pid) : undefined;
+    const result = await run();
+    const after = before ? processCpu(p.pid) : undefined;
+    if (before && after) {
+      const c = cpu.get(p.name)[key];
+      c.main += after.main - before.main;
+      c.others += after.others - before.others;
+      c.work += lastWork;
+    }
+    return result;
+  };
   for (const p of paths) await roundTrips(p.base, 0.3); // warm-up: connection setup, JIT
   for (let round = 0; round < rounds; round++) {
     const order = paths.map((_, i) => paths[(i + round) % paths.length]);
     for (const p of order) {
       const s = slices.get(p.name);
-      s.roundTrips.push(await roundTrips(p.base, seconds));
-      const small = await oneWay(p.base, 1024, seconds);
-      const large = await oneWay(p.base, 64 * 1024, seconds);
+      s.roundTrips.push(await metered(p, 'roundTrips', () => roundTrips(p.base, seconds)));
+      const small = await metered(p, 'oneWay1k', () => oneWay(p.base, 1024, seconds));
+      const large = await metered(p, 'oneWay64k', () => oneWay(p.base, 64 * 1024, seconds));
       s.oneWay1k.push(small.mibps);
       s.oneWay64k.push(large.mibps);
       s.complete &&= small.complete && large.complete;
@@ -382,6 +441,20 @@ async function main() {
   ]) {
     if (line) lines.push(line);
   }
+  const cpuRows = paths.filter((p) => p.pid && cpu.get(p.name).roundTrips.work > 0);
+  if (cpuRows.length > 0) {
+    const per = (c) =>
+      c.work > 0 ? `${fmt((c.main * 1000) / c.work, 1)} + ${fmt((c.others * 1000) / c.work, 1)}` : 'n/a';
+    lines.push('');
+    lines.push(
+      '| relay process CPU, µs per unit (main thread + other threads) | per round trip | per 1 KiB message | per 64 KiB message |',
+    );
+    lines.push('|---|---:|---:|---:|');
+    for (const p of cpuRows) {
+      const c = cpu.get(p.name);
+      lines.push(`| ${p.name} | ${per(c.roundTrips)} | ${per(c.oneWay1k)} | ${per(c.oneWay64k)} |`);
+    }
+  }
   lines.push('');
   lines.push(
     `capture during the full-capture path: ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
@@ -394,7 +467,11 @@ async function main() {
   process.stdout.write(lines.join('\n') + '\n');
   if (jsonOut) {
     const perSlice = Object.fromEntries(slices);
-    writeFileSync(jsonOut, JSON.stringify({ rows, slices: perSlice, stats, seconds, rounds }, null, 2));
+    const relayCpu = Object.fromEntries(cpu);
+    writeFileSync(
+      jsonOut,
+      JSON.stringify({ rows, slices: perSlice, relayCpu, stats, seconds, rounds }, null, 2),
+    );
   }
   process.exit(0);
 }
