@@ -20,6 +20,7 @@ import type { SessionClock } from '../core/clock.js';
 import { checkAccept } from './accept-check.js';
 import type { PayloadSink } from './payload-store.js';
 import type { HeadReader, MessageAssemblerStage, ProtocolStages } from './protocol-stages.js';
+import { PreviewRate, SLIM_PREVIEW_BYTES } from './preview-rate.js';
 import { toBase64, toFrameRecord, toViolationRecord } from './record-convert.js';
 import { ResponseBodyCollector } from './response-body.js';
 
@@ -46,6 +47,8 @@ export interface ConnectionRecorderOptions extends ConnectionIdentity {
   payloads?: PayloadSink;
   /** Bytes of a non-101 response body kept. */
   maxBodyBytes?: number;
+  /** Preview bytes per second of data frames above which previews are cut (see PreviewRate). 0 or absent: never. */
+  previewRateLimit?: number;
 }
 
 type TimingPhase = keyof HandshakeTiming;
@@ -67,6 +70,9 @@ interface DirectionState {
 
 const DATA_START_OPCODES = new Set([1, 2]);
 
+const slimPreview = (payload: Uint8Array): Uint8Array =>
+  payload.length > SLIM_PREVIEW_BYTES ? payload.subarray(0, SLIM_PREVIEW_BYTES) : payload;
+
 /**
  * The bytes-to-records pipeline of ONE connection. Feed it the raw bytes of each direction (HTTP head first, then
  * frames) with `onBytes`; it emits http-request/http-response/open/frame/message/violation records. The connection's
@@ -82,6 +88,8 @@ export class ConnectionRecorder {
   private readonly maxCapturedPayload: number;
   private readonly payloads: PayloadSink | undefined;
   private readonly maxBodyBytes: number;
+  private readonly previewRateLimit: number;
+  private readonly previewRate: PreviewRate;
   private readonly c2s: DirectionState;
   private readonly s2c: DirectionState;
   private readonly timing: HandshakeTiming = {};
@@ -101,6 +109,8 @@ export class ConnectionRecorder {
     this.maxCapturedPayload = options.maxCapturedPayload ?? 64 * 1024;
     this.payloads = options.payloads;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+    this.previewRateLimit = options.previewRateLimit ?? 0;
+    this.previewRate = new PreviewRate(this.previewRateLimit);
     this.c2s = { dir: 'c2s', phase: 'head', head: this.stages.headReader('request'), held: [] };
     this.s2c = { dir: 's2c', phase: 'head', head: this.stages.headReader('response'), held: [] };
     this.t0 = this.clock.now();
@@ -119,10 +129,11 @@ export class ConnectionRecorder {
     this.emitEvent(event);
   }
 
-  /** The preview cap and payload sink, for a recorder of the same connection that runs elsewhere (a worker). */
-  get payloadOptions(): { maxCapturedPayload: number; payloads?: PayloadSink } {
+  /** The preview limits and payload sink, for a recorder of the same connection that runs elsewhere (a worker). */
+  get payloadOptions(): { maxCapturedPayload: number; previewRateLimit: number; payloads?: PayloadSink } {
     return {
       maxCapturedPayload: this.maxCapturedPayload,
+      previewRateLimit: this.previewRateLimit,
       ...(this.payloads ? { payloads: this.payloads } : {}),
     };
   }
@@ -394,9 +405,12 @@ export class ConnectionRecorder {
       const codes = [...frame.violations];
       for (const v of assembled.violations) if (!codes.includes(v.code)) codes.push(v.code);
 
-      const data = toBase64(frame.payload);
+      const slim = frame.opcode < 8 && this.previewRate.note(t, frame.payload.length);
+      const preview = slim ? slimPreview(frame.payload) : frame.payload;
+      const data = toBase64(preview);
       const record = toFrameRecord(frame, seq, state.dir, messageId, codes, data);
-      const frameRef = frame.truncated ? this.keepPayload(`f${seq}`, frame.wholePayload) : undefined;
+      if (preview !== frame.payload) record.truncated = true;
+      const frameRef = frame.truncated && !slim ? this.keepPayload(`f${seq}`, frame.wholePayload) : undefined;
       if (frameRef) record.ref = frameRef;
       this.push({ type: 'frame', conn: this.conn, t, frame: record });
       for (const v of [...own, ...assembled.violations]) {
@@ -405,11 +419,13 @@ export class ConnectionRecorder {
       const message = assembled.message;
       if (message) {
         const id = messageId ?? this.nextMessageId++;
-        const ref = !message.truncated
-          ? undefined
-          : frameRef && message.wholeData === frame.wholePayload
-            ? frameRef
-            : this.keepPayload(`m${id}`, message.wholeData);
+        const messagePreview = slim ? slimPreview(message.data) : message.data;
+        const ref =
+          !message.truncated || slim
+            ? undefined
+            : frameRef && message.wholeData === frame.wholePayload
+              ? frameRef
+              : this.keepPayload(`m${id}`, message.wholeData);
         this.push({
           type: 'message',
           conn: this.conn,
@@ -423,8 +439,8 @@ export class ConnectionRecorder {
             size: message.size,
             compressed: message.compressed,
             // A one-frame message is usually a view of the frame's payload: encode it once.
-            data: message.data === frame.payload ? data : toBase64(message.data),
-            truncated: message.truncated,
+            data: message.data === frame.payload ? data : toBase64(messagePreview),
+            truncated: message.truncated || messagePreview !== message.data,
             ...(ref ? { ref } : {}),
             ...(message.utf8Valid !== undefined ? { utf8Valid: message.utf8Valid } : {}),
           },

@@ -6,15 +6,19 @@ export const PAYLOAD_FLAG_OPTIONS = {
   'max-preview': { type: 'string' },
   'max-payload': { type: 'string' },
   'full-payloads': { type: 'boolean' },
+  'preview-rate': { type: 'string' },
 } as const;
 
 export const PAYLOAD_FLAGS_USAGE = `      --max-preview BYTES      payload bytes kept in each frame/message record (default 64k)
       --max-payload BYTES      full payloads up to this size are kept in memory (default 16m; 0: none)
-      --full-payloads          write full payloads (up to --max-payload) into --out instead of previews`;
+      --full-payloads          write full payloads (up to --max-payload) into --out instead of previews
+      --preview-rate BYTES     while one connection's previews (the first --max-preview bytes of each data
+                               frame) exceed this many bytes per second, its records keep 255-byte previews
+                               (default 32m; 0: never)`;
 
 export type PayloadLimits = Pick<
   InspectorOptions,
-  'maxCapturedPayload' | 'maxStoredPayload' | 'fullPayloadsInSession'
+  'maxCapturedPayload' | 'maxStoredPayload' | 'fullPayloadsInSession' | 'previewRateLimit'
 >;
 
 const BYTES = /^(\d+)\s*([km]i?b?)?$/i;
@@ -37,9 +41,11 @@ export function parsePayloadFlags(values: {
   'max-preview'?: string | undefined;
   'max-payload'?: string | undefined;
   'full-payloads'?: boolean | undefined;
+  'preview-rate'?: string | undefined;
   out?: string | undefined;
 }): PayloadLimits {
   const preview = values['max-preview'];
+  const rate = values['preview-rate'];
   const payload = values['max-payload'];
   if (values['full-payloads'] && values.out === undefined)
     throw new UsageError('--full-payloads needs --out FILE');
@@ -47,5 +53,6 @@ export function parsePayloadFlags(values: {
     ...(preview !== undefined ? { maxCapturedPayload: parseByteCount('max-preview', preview) } : {}),
     ...(payload !== undefined ? { maxStoredPayload: parseByteCount('max-payload', payload) } : {}),
     ...(values['full-payloads'] ? { fullPayloadsInSession: true } : {}),
+    ...(rate !== undefined ? { previewRateLimit: parseByteCount('preview-rate', rate) } : {}),
   };
 }

@@ -19,6 +19,7 @@ import type { Leg } from '../../shared/model/wire.js';
 import { ConnectionRecorder, type ConnectionIdentity } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
 import { PayloadStore } from '../capture/payload-store.js';
+import { DEFAULT_PREVIEW_RATE_LIMIT } from '../capture/preview-rate.js';
 import type { ProtocolStages } from '../capture/protocol-stages.js';
 import { toBase64 } from '../capture/record-convert.js';
 import { ClientConnection } from '../client/client-connection.js';
@@ -43,6 +44,11 @@ export interface InspectorOptions {
   proxyController?: ProxyController;
   /** Payload bytes kept per frame and message in its record (the preview). Default 64 KiB. */
   maxCapturedPayload?: number;
+  /**
+   * Preview bytes per second of one connection's data frames above which its records keep 255-byte previews (see
+   * PreviewRate). Default 32 MiB/s; 0: never.
+   */
+  previewRateLimit?: number;
   /** Full payloads longer than the preview are kept in memory up to this size each (0: none). Default 16 MiB. */
   maxStoredPayload?: number;
   /** Total bytes of full payloads kept in memory; the oldest are evicted first. Default 256 MiB. */
@@ -136,6 +142,7 @@ export function createInspector(options: InspectorOptions): Inspector {
       emit,
       stages,
       ...(options.maxCapturedPayload !== undefined ? { maxCapturedPayload: options.maxCapturedPayload } : {}),
+      previewRateLimit: options.previewRateLimit ?? DEFAULT_PREVIEW_RATE_LIMIT,
       ...(payloadStore.maxPayload > 0 ? { payloads: payloadStore } : {}),
     });
 

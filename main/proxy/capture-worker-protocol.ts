@@ -17,6 +17,7 @@ export type CaptureOp =
       target: string;
       startedAt: number;
       maxCapturedPayload?: number;
+      previewRateLimit?: number;
     }
   | { k: 'req'; conn: string; at: number; leg: ProxyLeg; head: HttpRequestHead }
   | {

@@ -51,6 +51,7 @@ function open(op: WorkerOpenOp): void {
     },
     stages,
     ...(op.maxCapturedPayload !== undefined ? { maxCapturedPayload: op.maxCapturedPayload } : {}),
+    ...(op.previewRateLimit !== undefined ? { previewRateLimit: op.previewRateLimit } : {}),
     ...(maxPayload > 0
       ? {
           // The relay thread's store has the last word (its budget); here only the per-payload limit applies.

@@ -20,6 +20,8 @@ export interface SessionEntry {
   emit(event: CaptureEvent): void;
   /** The session's preview cap, passed to the worker's recorder. */
   maxCapturedPayload?: number;
+  /** The session's preview rate limit (bytes/s), passed to the worker's recorder. */
+  previewRateLimit?: number;
   /** Where full payloads the worker kept go (the session's payload store). */
   payloads?: PayloadSink;
 }
@@ -251,6 +253,7 @@ export function workerCaptureFactory(
       target: start.target,
       startedAt: entry.startedAt,
       ...(entry.maxCapturedPayload !== undefined ? { maxCapturedPayload: entry.maxCapturedPayload } : {}),
+      ...(entry.previewRateLimit !== undefined ? { previewRateLimit: entry.previewRateLimit } : {}),
       ...(entry.payloads ? { maxStoredPayload: entry.payloads.maxPayload } : {}),
     };
     host.post(openOp);

@@ -57,9 +57,16 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-async function session(options: ControllerModule.ProxyControllerOptions) {
+async function session(
+  options: ControllerModule.ProxyControllerOptions,
+  inspectorOptions: Partial<InspectorModule.InspectorOptions> = {},
+) {
   const controller = controllerModule.createProxyController({ capture: 'worker', ...options });
-  const inspector = inspectorModule.createInspector({ shell: 'cli', proxyController: controller });
+  const inspector = inspectorModule.createInspector({
+    shell: 'cli',
+    proxyController: controller,
+    ...inspectorOptions,
+  });
   const info = await inspector.startProxy({ mode: 'reverse', target: server.url });
   const events = async (): Promise<CaptureEvent[]> => (await inspector.snapshot(undefined)).events;
   const ended = async (): Promise<CaptureEvent[]> => {
@@ -130,18 +137,41 @@ describe('capture in the worker thread', () => {
       const events = await ended();
       await inspector.dispose();
       // Mask keys are random per frame; everything else must match field for field.
-      return events.flatMap((e) =>
-        e.type === 'frame'
-          ? [{ frame: { ...e.frame, maskKey: e.frame.maskKey === undefined ? 'none' : 'some' } }]
-          : e.type === 'message'
-            ? [{ message: e.message }]
-            : [],
-      );
+      return events.flatMap((e): unknown[] => {
+        if (e.type === 'frame')
+          return [{ frame: { ...e.frame, maskKey: e.frame.maskKey === undefined ? 'none' : 'some' } }];
+        return e.type === 'message' ? [{ message: e.message }] : [];
+      });
     };
     const inWorker = await traffic('worker');
     const inline = await traffic('inline');
     expect(inWorker.length).toBeGreaterThan(14);
     expect(inWorker).toStrictEqual(inline);
+  });
+
+  it('cuts previews in the worker while a connection is over the preview rate, keeping every frame', async () => {
+    const { inspector, port, ended } = await session({}, { previewRateLimit: 200_000 });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/firehose`, { perMessageDeflate: false });
+    await new Promise((resolve) => ws.once('open', resolve));
+    let replies = 0;
+    ws.on('message', () => replies++);
+    const COUNT = 200;
+    for (let i = 0; i < COUNT; i++) ws.send(Buffer.alloc(8192, i), { binary: true });
+    while (replies < COUNT) await new Promise((resolve) => setTimeout(resolve, 10));
+    ws.close(1000);
+    await new Promise((resolve) => ws.once('close', resolve));
+    const events = await ended();
+    await inspector.dispose();
+
+    const data = events.flatMap((e) => (e.type === 'frame' && e.frame.opcode === 2 ? [e.frame] : []));
+    expect(data).toHaveLength(2 * COUNT);
+    const cut = data.filter((f) => f.truncated);
+    expect(cut.length).toBeGreaterThan(COUNT);
+    expect(cut.every((f) => Buffer.from(f.data, 'base64').length === 255 && f.payloadLength === 8192)).toBe(
+      true,
+    );
+    const messages = events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
+    expect(messages.filter((m) => m.truncated)).toHaveLength(cut.length);
   });
 
   it('records connections still open at shutdown to their end before the worker stops', async () => {
