@@ -7,7 +7,7 @@ import { createProxyController } from '../proxy/controller.js';
 import { startBridge } from './server.js';
 
 const USAGE =
-  'usage: serve.js [--port N] [--host ADDRESS] [--session FILE.jsonl] [--static DIR] [--max-preview BYTES] [--max-payload BYTES]';
+  'usage: serve.js [--port N] [--host ADDRESS] [--session FILE.jsonl] [--static DIR] [--max-preview BYTES] [--max-payload BYTES] [--preview-rate BYTES]';
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       static: { type: 'string' },
       'max-preview': { type: 'string' },
       'max-payload': { type: 'string' },
+      'preview-rate': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
       : {}),
     ...(values['max-payload'] !== undefined
       ? { maxStoredPayload: parseByteCount('max-payload', values['max-payload']) }
+      : {}),
+    ...(values['preview-rate'] !== undefined
+      ? { previewRateLimit: parseByteCount('preview-rate', values['preview-rate']) }
       : {}),
     onWriteError: (error) => console.error(`cannot write the session file: ${error.message}`),
   });

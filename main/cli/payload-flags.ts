@@ -14,7 +14,7 @@ export const PAYLOAD_FLAGS_USAGE = `      --max-preview BYTES      payload bytes
       --full-payloads          write full payloads (up to --max-payload) into --out instead of previews
       --preview-rate BYTES     while one connection's previews (the first --max-preview bytes of each data
                                frame) exceed this many bytes per second, its records keep 255-byte previews
-                               (default 32m; 0: never)`;
+                               (default 32m, or 0 with --full-payloads; 0: never)`;
 
 export type PayloadLimits = Pick<
   InspectorOptions,

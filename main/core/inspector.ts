@@ -46,7 +46,7 @@ export interface InspectorOptions {
   maxCapturedPayload?: number;
   /**
    * Preview bytes per second of one connection's data frames above which its records keep 255-byte previews (see
-   * PreviewRate). Default 32 MiB/s; 0: never.
+   * PreviewRate). Default 32 MiB/s (0 with `fullPayloadsInSession`); 0: never.
    */
   previewRateLimit?: number;
   /** Full payloads longer than the preview are kept in memory up to this size each (0: none). Default 16 MiB. */
@@ -142,7 +142,9 @@ export function createInspector(options: InspectorOptions): Inspector {
       emit,
       stages,
       ...(options.maxCapturedPayload !== undefined ? { maxCapturedPayload: options.maxCapturedPayload } : {}),
-      previewRateLimit: options.previewRateLimit ?? DEFAULT_PREVIEW_RATE_LIMIT,
+      // A session file meant to carry full payloads must not have them cut by the rate limit.
+      previewRateLimit:
+        options.previewRateLimit ?? (options.fullPayloadsInSession ? 0 : DEFAULT_PREVIEW_RATE_LIMIT),
       ...(payloadStore.maxPayload > 0 ? { payloads: payloadStore } : {}),
     });
 

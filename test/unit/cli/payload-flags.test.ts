@@ -44,4 +44,14 @@ describe('payload flags', () => {
       UsageError,
     );
   });
+
+  it('--preview-rate reaches the inspector options; a bad value is a usage error', () => {
+    const args = parseProxyArgs(['--target', 'ws://127.0.0.1:1/', '--preview-rate', '8m']);
+    expect(args !== 'help' && args.payloads).toEqual({ previewRateLimit: 8 * 1024 * 1024 });
+    const off = parseConnectArgs(['ws://127.0.0.1:1/', '--preview-rate', '0']);
+    expect(off !== 'help' && off.payloads).toEqual({ previewRateLimit: 0 });
+    expect(() => parseConnectArgs(['ws://127.0.0.1:1/', '--preview-rate', 'fast'])).toThrow(
+      /--preview-rate expects a byte count/,
+    );
+  });
 });

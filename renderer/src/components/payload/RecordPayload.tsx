@@ -18,13 +18,18 @@ interface RecordPayloadProps {
   owner: PayloadOwner;
 }
 
+/** Previews the core cut to this many bytes (preview rate, memory budget): see docs/session-format.md. */
+const SLIM_PREVIEW_BYTES = 255;
+
 /** Why there is no "Load full payload": the bytes beyond the preview were never kept where we can reach them. */
-function NotKept({ readOnly }: { readOnly: boolean }) {
+function NotKept({ readOnly, slim }: { readOnly: boolean; slim: boolean }) {
   return (
     <p className="payload-not-kept" data-testid="payload-not-kept">
       {readOnly
         ? 'The full payload was not kept: this session file holds previews only (it was saved without full payloads).'
-        : 'The full payload was not kept: it is over the per-payload limit (16 MiB by default).'}
+        : slim
+          ? 'The full payload was not kept: previews are cut to 255 bytes while a connection carries more than the preview rate (32 MiB/s by default) or the session is at its memory budget.'
+          : 'The full payload was not kept: it is over the per-payload limit (16 MiB by default).'}
     </p>
   );
 }
@@ -88,7 +93,7 @@ function TruncatedPayload({ base64, isText, size, payloadRef, owner }: RecordPay
           </button>
         )}
       </div>
-      {!fetchable && <NotKept readOnly={readOnly} />}
+      {!fetchable && <NotKept readOnly={readOnly} slim={capturedBytes === SLIM_PREVIEW_BYTES} />}
       {full ? (
         <PagedPayload bytes={full} isText={isText} />
       ) : (
