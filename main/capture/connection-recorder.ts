@@ -66,6 +66,8 @@ interface DirectionState {
   held: Uint8Array[];
   /** Id of the data message whose frames are arriving (fragmented), if any. */
   openMessageId?: number;
+  /** Whether the parser was last told to keep only slim previews (see syncCapture). */
+  parserSlim?: boolean;
 }
 
 const DATA_START_OPCODES = new Set([1, 2]);
@@ -383,6 +385,7 @@ export class ConnectionRecorder {
     const parser = state.parser;
     const assembler = state.assembler;
     if (!parser || !assembler) return;
+    this.syncCapture(state, parser);
     const { frames, violations } = parser.accept(chunk);
     const t = this.clock.now();
     const seqs = frames.map(() => this.nextSeq++);
@@ -450,6 +453,19 @@ export class ConnectionRecorder {
     for (const v of streamViolations) {
       this.push({ type: 'violation', conn: this.conn, t, violation: toViolationRecord(v, state.dir) });
     }
+  }
+
+  /**
+   * While previews are cut, the parser keeps only what a slim preview needs (no full payload for the store), so a
+   * firehose costs little more than framing. Frames already under way keep what they started with; the record
+   * cuts their preview anyway.
+   */
+  private syncCapture(state: DirectionState, parser: FrameParserApi): void {
+    const slim = this.previewRate.cuttingAt(this.clock.now());
+    if (state.parserSlim === slim || !parser.limitCapture) return;
+    state.parserSlim = slim;
+    if (slim) parser.limitCapture(SLIM_PREVIEW_BYTES, 0);
+    else parser.limitCapture(this.maxCapturedPayload, this.payloads?.maxPayload ?? 0);
   }
 
   private keepPayload(ref: string, bytes: Uint8Array | undefined): string | undefined {

@@ -22,6 +22,12 @@ export class PreviewRate {
     private readonly windowMs = 250,
   ) {}
 
+  /** Whether a frame arriving at `t` (ms) would have its preview cut, judging by the frames so far. */
+  cuttingAt(t: number): boolean {
+    if (!this.slim || this.windowStart === undefined) return false;
+    return t - this.windowStart < 2 * this.windowMs;
+  }
+
   /** Counts a data frame whose preview is `previewBytes` long, seen at `t` (ms); returns whether to cut it. */
   note(t: number, previewBytes: number): boolean {
     if (this.limitBytesPerSecond <= 0) return false;

@@ -54,9 +54,9 @@ interface FrameInProgress {
 export class FrameParser implements FrameParserApi {
   private readonly direction: Direction;
   private readonly deflate: boolean;
-  private readonly maxCaptured: number;
+  private maxCaptured: number;
   private readonly maxCompressed: number;
-  private readonly maxWhole: number;
+  private maxWhole: number;
 
   private consumed = 0;
   private readonly headerBuf = new Uint8Array(MAX_HEADER);
@@ -78,6 +78,15 @@ export class FrameParser implements FrameParserApi {
       Math.floor(options.maxCompressedPayload ?? DEFAULT_MAX_COMPRESSED_PAYLOAD),
     );
     this.maxWhole = Math.max(0, Math.floor(options.keepWholePayload ?? 0));
+  }
+
+  /**
+   * Keeps less (or more) of the payloads of frames whose header arrives from now on: e.g. only a short preview while
+   * a connection is too busy for full ones (binary payload bytes past what is kept are then not even unmasked).
+   */
+  limitCapture(maxCapturedPayload: number, keepWholePayload: number): void {
+    this.maxCaptured = Math.max(0, Math.floor(maxCapturedPayload));
+    this.maxWhole = Math.max(0, Math.floor(keepWholePayload));
   }
 
   /** Bytes consumed by framing so far (bytes discarded after a fatal error are not included). */

@@ -93,6 +93,8 @@ export interface FrameParserApi {
   readonly offset: number;
   /** Bytes of an incomplete frame waiting for more input. */
   readonly pending: number;
+  /** Changes the payload bytes kept of frames whose header arrives from now on (see FrameParserOptions). */
+  limitCapture?(maxCapturedPayload: number, keepWholePayload: number): void;
 }
 
 /** Receives inflated output in order, in chunks; the chunk may be reused after the call returns. */

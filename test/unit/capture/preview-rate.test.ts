@@ -53,3 +53,13 @@ describe('preview rate after silence', () => {
     expect(rate.note(900, 65_536)).toBe(false);
   });
 });
+
+describe('preview rate, looking ahead', () => {
+  it('says whether a frame arriving now would be cut, counting silence since the last frame', () => {
+    const rate = new PreviewRate(1_000_000);
+    expect(rate.cuttingAt(0)).toBe(false);
+    feed(rate, 0, 300, 1, 10_000);
+    expect(rate.cuttingAt(300)).toBe(true);
+    expect(rate.cuttingAt(1000)).toBe(false);
+  });
+});

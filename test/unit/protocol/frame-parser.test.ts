@@ -314,3 +314,36 @@ describe('FrameParser: violations', () => {
     },
   );
 });
+
+describe('FrameParser: capture limits changed between frames', () => {
+  it('keeps a short prefix (still unmasked correctly, no whole payload) while limited, then full payloads again', () => {
+    const payload = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff);
+    const frame = encodeFrame({ opcode: 2, mask: MASK, payload });
+    const parser = new FrameParser({ ...C2S, maxCapturedPayload: 512, keepWholePayload: 1 << 20 });
+
+    const before = parser.accept(frame).frames[0]!;
+    expect(before.payload).toHaveLength(512);
+    expect(before.wholePayload).toEqual(payload);
+
+    parser.limitCapture(255, 0);
+    const limited = parser.accept(frame).frames[0]!;
+    expect(limited).toMatchObject({ payloadLength: 1000, truncated: true });
+    expect(limited.payload).toEqual(payload.subarray(0, 255));
+    expect(limited.wholePayload).toBeUndefined();
+
+    parser.limitCapture(512, 1 << 20);
+    const after = parser.accept(frame).frames[0]!;
+    expect(after.payload).toEqual(payload.subarray(0, 512));
+    expect(after.wholePayload).toEqual(payload);
+  });
+
+  it('text frames are still validated as UTF-8 over the whole payload while limited', () => {
+    const parser = new FrameParser({ ...C2S });
+    parser.limitCapture(255, 0);
+    const valid = parser.accept(encodeFrame({ opcode: 1, mask: MASK, payload: 'é'.repeat(500) })).frames[0]!;
+    expect(valid).toMatchObject({ utf8Valid: true, truncated: true });
+    const broken = Buffer.concat([Buffer.from('a'.repeat(600)), Buffer.from([0xff])]);
+    const invalid = parser.accept(encodeFrame({ opcode: 1, mask: MASK, payload: broken })).frames[0]!;
+    expect(invalid.utf8Valid).toBe(false);
+  });
+});
