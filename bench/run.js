@@ -438,6 +438,8 @@ async function main() {
     ratioRow('plain Node pipe relay / direct', find('plain Node'), d),
     ratioRow('nginx / direct', find('nginx'), d),
     ratioRow('proxy / mitmproxy (target ≥ 8×)', proxy, find('mitmproxy')),
+    // What a proxy costing nothing would score: where this is under 8×, the target is out of reach here.
+    ratioRow('direct / mitmproxy (ceiling for any proxy)', d, find('mitmproxy')),
   ]) {
     if (line) lines.push(line);
   }
