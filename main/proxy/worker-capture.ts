@@ -184,7 +184,11 @@ export class CaptureWorkerHost {
     for (;;) {
       const received: { message: WorkerResult } | undefined = receiveMessageOnPort(this.results);
       if (!received) return false;
-      this.onResult(received.message);
+      try {
+        this.onResult(received.message);
+      } catch {
+        // A bug in taking one chunk must not take the relay thread down or stop the chunks behind it.
+      }
       if (performance.now() >= deadline) return true;
     }
   }
