@@ -14,13 +14,14 @@ import type {
   HttpResponseHead,
   NegotiatedExtension,
 } from '../../shared/model/handshake.js';
+import { SLIM_PREVIEW_BYTES } from '../../shared/model/frame.js';
 import type { Direction, Leg, Side } from '../../shared/model/wire.js';
 import type { FrameParserApi, ParserViolation } from '../../shared/protocol/types.js';
 import type { SessionClock } from '../core/clock.js';
 import { checkAccept } from './accept-check.js';
 import type { PayloadSink } from './payload-store.js';
 import type { HeadReader, MessageAssemblerStage, ProtocolStages } from './protocol-stages.js';
-import { PreviewRate, SLIM_PREVIEW_BYTES } from './preview-rate.js';
+import { PreviewRate } from './preview-rate.js';
 import { toBase64, toFrameRecord, toViolationRecord } from './record-convert.js';
 import { ResponseBodyCollector } from './response-body.js';
 

@@ -1,13 +1,10 @@
 /** Default preview rate limit: preview bytes per second of one connection's data frames. */
 export const DEFAULT_PREVIEW_RATE_LIMIT = 32 * 1024 * 1024;
 
-/** Payload bytes a data record keeps while its connection is over the preview rate. */
-export const SLIM_PREVIEW_BYTES = 255;
-
 /**
  * Decides, per connection, when payload previews are cut: while the previews of its data frames (the first
  * `maxCapturedPayload` bytes of each, both directions together) arrive faster than `limitBytesPerSecond`, records keep
- * `SLIM_PREVIEW_BYTES` of each payload and no full payload is kept. Copying full previews of a firehose into the
+ * `SLIM_PREVIEW_BYTES` (shared/model/frame.ts) of each payload and no full payload is kept. Copying full previews of a firehose into the
  * session costs more than relaying it and fills memory in seconds; every frame and message is still recorded with its
  * header, sizes and timing. A few large messages are not a firehose: each counts with its preview only, and a frame
  * is judged by the traffic before it. Previews come back once the rate has been below half the limit for a window.

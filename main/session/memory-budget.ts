@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { CaptureEvent, FrameEvent, MessageEvent } from '../../shared/model/events.js';
+import { SLIM_PREVIEW_BYTES } from '../../shared/model/frame.js';
 import type { Direction } from '../../shared/model/wire.js';
 
 export interface MemoryBudgetOptions {
@@ -7,7 +8,7 @@ export interface MemoryBudgetOptions {
   softBytes: number;
   /** Estimated bytes after which data frames and messages are no longer kept, only counted in `dropped` records. */
   hardBytes: number;
-  /** Payload bytes a data record keeps once past `softBytes`. Default 255 (340 base64 characters). */
+  /** Payload bytes a data record keeps once past `softBytes`. Default SLIM_PREVIEW_BYTES (255; 340 base64 characters). */
   slimPreviewBytes?: number;
 }
 
@@ -65,7 +66,7 @@ export class MemoryBudget {
     private readonly options: MemoryBudgetOptions,
     private readonly next: (event: CaptureEvent) => void,
   ) {
-    this.slimChars = Math.ceil((options.slimPreviewBytes ?? 255) / 3) * 4;
+    this.slimChars = Math.ceil((options.slimPreviewBytes ?? SLIM_PREVIEW_BYTES) / 3) * 4;
   }
 
   get usedBytes(): number {

@@ -1,5 +1,11 @@
 import type { Direction } from './wire.js';
 
+/**
+ * Payload bytes a frame or message record keeps when the live session cuts its preview (past the memory budget's soft
+ * limit, or while its connection is over the preview rate); see docs/session-format.md.
+ */
+export const SLIM_PREVIEW_BYTES = 255;
+
 /** How the payload length was encoded in the frame header: 7-bit literal, 16-bit or 64-bit extended. */
 export type LengthEncoding = 7 | 16 | 64;
 

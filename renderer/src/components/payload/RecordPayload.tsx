@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { SLIM_PREVIEW_BYTES } from '../../../../shared/model/frame.js';
 import { base64ToBytes, formatSize } from '../../format/bytes.js';
 import type { PayloadOwner } from '../../ui/full-payload.js';
 import { payloadFileName, truncationNotice } from '../../ui/full-payload.js';
@@ -18,9 +19,6 @@ interface RecordPayloadProps {
   owner: PayloadOwner;
 }
 
-/** Previews the core cut to this many bytes (preview rate, memory budget): see docs/session-format.md. */
-const SLIM_PREVIEW_BYTES = 255;
-
 /** Why there is no "Load full payload": the bytes beyond the preview were never kept where we can reach them. */
 function NotKept({ readOnly, slim }: { readOnly: boolean; slim: boolean }) {
   return (
@@ -28,7 +26,7 @@ function NotKept({ readOnly, slim }: { readOnly: boolean; slim: boolean }) {
       {readOnly
         ? 'The full payload was not kept: this session file holds previews only (it was saved without full payloads).'
         : slim
-          ? 'The full payload was not kept: previews are cut to 255 bytes while a connection carries more than the preview rate (32 MiB/s by default) or the session is at its memory budget.'
+          ? `The full payload was not kept: previews are cut to ${SLIM_PREVIEW_BYTES} bytes while a connection carries more than the preview rate (32 MiB/s by default) or the session is at its memory budget.`
           : 'The full payload was not kept: it is over the per-payload limit (16 MiB by default).'}
     </p>
   );
