@@ -1,7 +1,7 @@
 // The browser shell: the real inspector behind the bridge. Prints exactly one line, `Inspector UI: <url>`, on stdout.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseByteCount } from '../cli/payload-flags.js';
+import { parsePayloadFlags } from '../cli/payload-flags.js';
 import { createInspector } from '../core/inspector.js';
 import { createProxyController } from '../proxy/controller.js';
 import { startBridge } from './server.js';
@@ -45,15 +45,7 @@ async function main(): Promise<void> {
     shell: 'browser',
     proxyController: createProxyController(),
     ...(values.session ? { sessionPath: values.session } : {}),
-    ...(values['max-preview'] !== undefined
-      ? { maxCapturedPayload: parseByteCount('max-preview', values['max-preview']) }
-      : {}),
-    ...(values['max-payload'] !== undefined
-      ? { maxStoredPayload: parseByteCount('max-payload', values['max-payload']) }
-      : {}),
-    ...(values['preview-rate'] !== undefined
-      ? { previewRateLimit: parseByteCount('preview-rate', values['preview-rate']) }
-      : {}),
+    ...parsePayloadFlags(values),
     onWriteError: (error) => console.error(`cannot write the session file: ${error.message}`),
   });
   const staticDir = values.static ?? fileURLToPath(new URL('../../renderer/', import.meta.url));
