@@ -139,10 +139,10 @@ function open(url) {
   });
 }
 
-/** Units of work the last measurement moved (round trips, or messages one way), for CPU per unit. */
-let lastWork = 0;
-
-/** 1 KiB messages, one at a time: send, wait for the echo, repeat. */
+/**
+ * 1 KiB messages, one at a time: send, wait for the echo, repeat. `work` is the number of round trips (for CPU per
+ * unit of work).
+ */
 async function roundTrips(base, duration = seconds) {
   const ws = await open(`${base}/echo`);
   const payload = Buffer.alloc(1024, 0x61);
@@ -159,14 +159,14 @@ async function roundTrips(base, duration = seconds) {
   });
   const elapsed = (performance.now() - started) / 1000;
   ws.close();
-  lastWork = count;
-  return count / elapsed;
+  return { rate: count / elapsed, work: count };
 }
 
 /**
  * One-way throughput: the client sends `size`-byte binary messages for `seconds` (keeping at most 4 MiB buffered
  * locally), the sink counts what arrives; rate = bytes received / time between first and last arrival, on the
- * sink's clock. Bounded: stops waiting for stragglers after a few seconds and uses what arrived.
+ * sink's clock. Bounded: stops waiting for stragglers after a few seconds and uses what arrived. `work` is the
+ * number of messages that arrived.
  */
 async function oneWay(base, size, duration = seconds) {
   const ws = await open(`${base}/sink`);
@@ -189,17 +189,17 @@ async function oneWay(base, size, duration = seconds) {
   const waitUntil = performance.now() + Math.max(3000, duration * 3000);
   while (latest.bytes < sent && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
   ws.close();
-  lastWork = latest.bytes / size;
   const spanNs = latest.first && latest.last ? Number(BigInt(latest.last) - BigInt(latest.first)) : 0;
   return {
     mibps: spanNs > 0 ? latest.bytes / (1024 * 1024) / (spanNs / 1e9) : 0,
     complete: latest.bytes >= sent,
+    work: latest.bytes / size,
   };
 }
 
 async function measure(name, base, duration = seconds) {
   await roundTrips(base, duration); // warm-up: connection setup, JIT
-  const rt = await roundTrips(base, duration);
+  const rt = (await roundTrips(base, duration)).rate;
   const small = await oneWay(base, 1024, duration);
   const large = await oneWay(base, 64 * 1024, duration);
   const row = {
@@ -356,7 +356,7 @@ async function main() {
       const c = cpu.get(p.name)[key];
       c.main += after.main - before.main;
       c.others += after.others - before.others;
-      c.work += lastWork;
+      c.work += result.work;
     }
     return result;
   };
@@ -365,7 +365,7 @@ async function main() {
     const order = paths.map((_, i) => paths[(i + round) % paths.length]);
     for (const p of order) {
       const s = slices.get(p.name);
-      s.roundTrips.push(await metered(p, 'roundTrips', () => roundTrips(p.base, seconds)));
+      s.roundTrips.push((await metered(p, 'roundTrips', () => roundTrips(p.base, seconds))).rate);
       const small = await metered(p, 'oneWay1k', () => oneWay(p.base, 1024, seconds));
       const large = await metered(p, 'oneWay64k', () => oneWay(p.base, 64 * 1024, seconds));
       s.oneWay1k.push(small.mibps);
