@@ -1,3 +1,5 @@
+import { byteLimit } from '../../shared/protocol/frame-parser.js';
+
 export const DEFAULT_MAX_STORED_PAYLOAD = 16 * 1024 * 1024;
 export const DEFAULT_PAYLOAD_BUDGET = 256 * 1024 * 1024;
 
@@ -36,8 +38,8 @@ export class PayloadStore implements PayloadSink {
   private total = 0;
 
   constructor(options: PayloadStoreOptions = {}) {
-    this.maxPayload = Math.max(0, Math.floor(options.maxPayload ?? DEFAULT_MAX_STORED_PAYLOAD));
-    this.budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_PAYLOAD_BUDGET));
+    this.maxPayload = byteLimit(options.maxPayload ?? DEFAULT_MAX_STORED_PAYLOAD);
+    this.budget = byteLimit(options.budget ?? DEFAULT_PAYLOAD_BUDGET);
   }
 
   get storedBytes(): number {

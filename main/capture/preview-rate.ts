@@ -21,21 +21,25 @@ export class PreviewRate {
 
   /** Whether a frame arriving at `t` (ms) would have its preview cut, judging by the frames so far. */
   cuttingAt(t: number): boolean {
-    if (!this.slim || this.windowStart === undefined) return false;
-    return t - this.windowStart < 2 * this.windowMs;
+    return this.slim && !this.quietAt(t);
+  }
+
+  /** A whole window went by without a data frame. */
+  private quietAt(t: number): boolean {
+    return this.windowStart !== undefined && t - this.windowStart >= 2 * this.windowMs;
   }
 
   /** Counts a data frame whose preview is `previewBytes` long, seen at `t` (ms); returns whether to cut it. */
   note(t: number, previewBytes: number): boolean {
     if (this.limitBytesPerSecond <= 0) return false;
-    this.windowStart ??= t;
-    const elapsed = t - this.windowStart;
-    if (elapsed >= 2 * this.windowMs) {
-      // A whole window went by without a data frame: quiet.
+    if (this.quietAt(t)) {
       this.slim = false;
       this.windowStart = t;
       this.bytes = 0;
-    } else if (elapsed >= this.windowMs) {
+    }
+    this.windowStart ??= t;
+    const elapsed = t - this.windowStart;
+    if (elapsed >= this.windowMs) {
       const rate = this.bytes / (elapsed / 1000);
       if (rate > this.limitBytesPerSecond) this.slim = true;
       else if (rate < this.limitBytesPerSecond / 2) this.slim = false;

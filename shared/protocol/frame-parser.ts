@@ -17,6 +17,9 @@ import { VIOLATIONS, type ViolationCode } from './violations.js';
 export const DEFAULT_MAX_CAPTURED_PAYLOAD = 65536;
 export const DEFAULT_MAX_COMPRESSED_PAYLOAD = 16 * 1024 * 1024;
 
+/** A byte-count option as a whole number of bytes, never negative. */
+export const byteLimit = (bytes: number): number => Math.max(0, Math.floor(bytes));
+
 const MAX_HEADER = 14;
 const TWO_POW_32 = 0x1_0000_0000;
 const EMPTY = new Uint8Array(0);
@@ -72,12 +75,12 @@ export class FrameParser implements FrameParserApi {
   constructor(options: FrameParserOptions) {
     this.direction = options.direction;
     this.deflate = isDeflateNegotiated(options.extensions);
-    this.maxCaptured = Math.max(0, Math.floor(options.maxCapturedPayload ?? DEFAULT_MAX_CAPTURED_PAYLOAD));
+    this.maxCaptured = byteLimit(options.maxCapturedPayload ?? DEFAULT_MAX_CAPTURED_PAYLOAD);
     this.maxCompressed = Math.max(
       this.maxCaptured,
       Math.floor(options.maxCompressedPayload ?? DEFAULT_MAX_COMPRESSED_PAYLOAD),
     );
-    this.maxWhole = Math.max(0, Math.floor(options.keepWholePayload ?? 0));
+    this.maxWhole = byteLimit(options.keepWholePayload ?? 0);
   }
 
   /**
@@ -85,8 +88,8 @@ export class FrameParser implements FrameParserApi {
    * a connection is too busy for full ones (binary payload bytes past what is kept are then not even unmasked).
    */
   limitCapture(maxCapturedPayload: number, keepWholePayload: number): void {
-    this.maxCaptured = Math.max(0, Math.floor(maxCapturedPayload));
-    this.maxWhole = Math.max(0, Math.floor(keepWholePayload));
+    this.maxCaptured = byteLimit(maxCapturedPayload);
+    this.maxWhole = byteLimit(keepWholePayload);
   }
 
   /** Bytes consumed by framing so far (bytes discarded after a fatal error are not included). */

@@ -1,6 +1,6 @@
 import type { Direction } from '../model/wire.js';
 import { isDeflateNegotiated, senderResetsContext } from './deflate-params.js';
-import { DEFAULT_MAX_CAPTURED_PAYLOAD } from './frame-parser.js';
+import { DEFAULT_MAX_CAPTURED_PAYLOAD, byteLimit } from './frame-parser.js';
 import { Opcode, isControl, isDataStart } from './opcodes.js';
 import type {
   AssembledMessage,
@@ -124,8 +124,8 @@ export class MessageAssembler {
     this.deflate = isDeflateNegotiated(options.extensions);
     this.resetPerMessage = senderResetsContext(options.extensions, options.direction);
     this.inflater = options.inflater;
-    this.maxCaptured = Math.max(0, Math.floor(options.maxCapturedPayload ?? DEFAULT_MAX_CAPTURED_PAYLOAD));
-    this.maxWhole = Math.max(0, Math.floor(options.keepWholeMessage ?? 0));
+    this.maxCaptured = byteLimit(options.maxCapturedPayload ?? DEFAULT_MAX_CAPTURED_PAYLOAD);
+    this.maxWhole = byteLimit(options.keepWholeMessage ?? 0);
   }
 
   /** Whether a close frame has been seen in this direction. */
