@@ -1,13 +1,11 @@
 import { statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { WebSocketServer } from 'ws';
 import type { InspectorServer } from './support/inspector-server.js';
 import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage, screenshotDir } from './support/inspector-page.js';
+import type { TestWsServer } from './support/ws-servers.js';
+import { startPushServer } from './support/ws-servers.js';
 
 const MESSAGE_BYTES = 2 * 1024 * 1024;
 const TAIL = '<<the last characters of the 2 MiB message>>';
@@ -17,28 +15,16 @@ const bigMessage =
 test.use({ viewport: { width: 1280, height: 900 } });
 
 let inspector: InspectorServer;
-let http: Server;
-let wss: WebSocketServer;
-let serverUrl: string;
+let server: TestWsServer;
 
 test.beforeAll(async () => {
   inspector = await startInspectorServer();
-  http = createServer();
-  wss = new WebSocketServer({ server: http });
-  wss.on('connection', (socket) => {
-    socket.on('error', () => undefined);
-    socket.send(bigMessage);
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  serverUrl = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/big`;
+  server = await startPushServer('/big', [bigMessage]);
 });
 
 test.afterAll(async () => {
   await inspector?.stop();
-  for (const client of wss?.clients ?? []) client.terminate();
-  await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
-  http?.closeAllConnections();
-  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+  await server?.close();
 });
 
 test('a 2 MiB message: truncation notice, Load full payload page by page, Save payload downloads all of it', async ({
@@ -47,7 +33,7 @@ test('a 2 MiB message: truncation notice, Load full payload page by page, Save p
   expect(Buffer.byteLength(bigMessage)).toBe(MESSAGE_BYTES);
   const ui = new InspectorPage(page);
   await ui.open(inspector.url);
-  await ui.connect.to(serverUrl);
+  await ui.connect.to(server.url);
   const row = ui.traffic.rowsByDir('s2c').first();
   await expect(row).toBeVisible();
   await row.click();

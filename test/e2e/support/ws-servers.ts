@@ -8,7 +8,7 @@ export interface TestWsServer {
   close(): Promise<void>;
 }
 
-async function startServer(onConnection: (socket: WebSocket) => void): Promise<TestWsServer> {
+async function startServer(onConnection: (socket: WebSocket) => void, path = '/echo'): Promise<TestWsServer> {
   const http = createServer((_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain' });
     res.end('WebSocket only');
@@ -21,7 +21,7 @@ async function startServer(onConnection: (socket: WebSocket) => void): Promise<T
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}/echo`,
+    url: `ws://127.0.0.1:${port}${path}`,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -103,6 +103,12 @@ export const startFloodServer = (count: number): Promise<TestWsServer> =>
       for (let i = 1; i <= count; i++) socket.send(JSON.stringify({ n: i, payload: 'x'.repeat(40) }));
     }),
   );
+
+/** Sends `messages` as soon as a client connects; `path` is the URL path tests connect to. */
+export const startPushServer = (path: string, messages: readonly string[]): Promise<TestWsServer> =>
+  startServer((socket) => {
+    for (const message of messages) socket.send(message);
+  }, path);
 
 /** Accepts the upgrade, then drops TCP without a close frame after `afterMs` (an abnormal end, 1006). */
 export const startDroppingServer = (afterMs: number): Promise<TestWsServer> =>
