@@ -61,6 +61,16 @@ export interface InspectorOptions {
   memoryBudget?: MemoryBudgetOptions;
   /** Called if the session file cannot be written (recording continues in memory). */
   onWriteError?: (error: Error) => void;
+  /**
+   * Keep every record in memory for `snapshot` (default). False for shells that only stream the session (to its
+   * file and to subscribers) and never take a snapshot, like `wsi`: memory then stays bounded however long the capture
+   * runs, and a proxy's relay thread no longer pays for collecting an ever-growing heap.
+   */
+  keepRecords?: boolean;
+}
+
+export class RecordsNotKeptError extends Error {
+  override name = 'RecordsNotKeptError';
 }
 
 export interface Inspector extends InspectorService {
@@ -102,7 +112,8 @@ export function createInspector(options: InspectorOptions): Inspector {
   const version = appVersion();
   const header = createSessionHeader(clock.startedAt, `wsi ${version} (${options.shell})`);
   const stages = options.stages ?? defaultProtocolStages();
-  const log = new EventLog();
+  const keepRecords = options.keepRecords ?? true;
+  const log = new EventLog({ retain: keepRecords });
   const connections = new Map<ConnectionId, ClientConnection>();
   const proxyController = options.proxyController;
   let nextConnection = 1;
@@ -124,13 +135,15 @@ export function createInspector(options: InspectorOptions): Inspector {
   // The file gets every record; memory keeps what the budget allows (see MemoryBudget).
   const fileLog = writer ? new EventLog({ retain: false }) : undefined;
   const stopWriting = fileLog?.subscribe((batch) => writer?.append(toSessionFile(batch)));
-  const budget = new MemoryBudget(options.memoryBudget ?? defaultMemoryBudget(), (event) =>
-    log.append(event),
-  );
+  // Nothing kept, nothing to bound: subscribers then get every record as recorded.
+  const budget = keepRecords
+    ? new MemoryBudget(options.memoryBudget ?? defaultMemoryBudget(), (event) => log.append(event))
+    : undefined;
 
   const emit = (event: CaptureEvent): void => {
     fileLog?.append(event);
-    budget.admit(event);
+    if (budget) budget.admit(event);
+    else log.append(event);
   };
 
   const makeRecorder = (identity: ConnectionIdentity & { leg?: Leg }): ConnectionRecorder =>
@@ -298,6 +311,14 @@ export function createInspector(options: InspectorOptions): Inspector {
       }),
 
     snapshot: () => {
+      if (!keepRecords)
+        return Promise.reject(
+          new RecordsNotKeptError(
+            options.sessionPath
+              ? `this session keeps no records in memory; they are in ${options.sessionPath}`
+              : 'this session keeps no records in memory',
+          ),
+        );
       log.flush();
       const snapshot: SessionSnapshot = { header, events: [...log.events], problems: [] };
       return Promise.resolve(snapshot);

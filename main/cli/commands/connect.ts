@@ -7,7 +7,7 @@ import {
 } from '../../../shared/api/contract.js';
 import { PayloadError } from '../../../shared/api/validate.js';
 import type { HttpHeader } from '../../../shared/model/handshake.js';
-import { createInspector, parseWebSocketUrl } from '../../core/inspector.js';
+import { parseWebSocketUrl } from '../../core/inspector.js';
 import { CloseSummary } from '../close-summary.js';
 import { onePositional, parseCommandLine, parseSeconds } from '../args.js';
 import {
@@ -17,6 +17,7 @@ import {
   type PayloadLimits,
 } from '../payload-flags.js';
 import { defineCommand, EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
+import { createCliInspector } from '../cli-inspector.js';
 import { formatEvent, formatTime } from '../format.js';
 
 const usage = `Usage: wsi connect <ws://|wss:// url> [options]
@@ -222,12 +223,7 @@ function toConnectRequest(args: ConnectArgs): ConnectRequest {
 }
 
 async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
-  const inspector = createInspector({
-    shell: 'cli',
-    ...(args.out ? { sessionPath: args.out } : {}),
-    ...args.payloads,
-    onWriteError: (error) => io.err(`wsi connect: cannot write ${args.out ?? ''}: ${error.message}`),
-  });
+  const inspector = createCliInspector('connect', io, args.out, args.payloads);
   const summaries = new Map<string, CloseSummary>();
   /** Connections of this run: the first, then each reconnect of it. */
   const chain = new Set<string>();

@@ -2,7 +2,6 @@ import { copyFile } from 'node:fs/promises';
 import { parseSeconds } from '../args.js';
 import { parseArgs } from 'node:util';
 import type { CaptureEvent } from '../../../shared/model/events.js';
-import { createInspector } from '../../core/inspector.js';
 import { defaultCaDir } from '../../proxy/ca-store.js';
 import { createProxyController } from '../../proxy/controller.js';
 import { parseTarget } from '../../proxy/reverse-proxy.js';
@@ -15,6 +14,7 @@ import {
   parsePayloadFlags,
   type PayloadLimits,
 } from '../payload-flags.js';
+import { createCliInspector } from '../cli-inspector.js';
 import { formatEvent, formatTime } from '../format.js';
 
 const usage = `Usage: wsi proxy --target <ws://|wss:// url> [options]      (reverse mode)
@@ -219,12 +219,9 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
     ...(args.connectTimeoutMs !== undefined ? { connectTimeoutMs: args.connectTimeoutMs } : {}),
     ...(args.responseTimeoutMs !== undefined ? { responseTimeoutMs: args.responseTimeoutMs } : {}),
   });
-  const inspector = createInspector({
-    shell: 'cli',
+  const inspector = createCliInspector('proxy', io, args.out, {
     proxyController: controller,
-    ...(args.out ? { sessionPath: args.out } : {}),
     ...args.payloads,
-    onWriteError: (error) => io.err(`wsi proxy: cannot write ${args.out ?? ''}: ${error.message}`),
   });
   const starts = new Map<string, number>();
   const unsubscribe = inspector.on('capture', ({ events }) => {

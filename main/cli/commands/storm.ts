@@ -2,9 +2,10 @@ import { MAX_STORM_CONNECTIONS, stormRequest, type StormRequest } from '../../..
 import { PayloadError } from '../../../shared/api/validate.js';
 import { summarizeStorm, type StormSummary } from '../../../shared/connect/storm-summary.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
-import { createInspector, parseWebSocketUrl } from '../../core/inspector.js';
+import { parseWebSocketUrl } from '../../core/inspector.js';
 import { DEFAULT_STORM_CONCURRENCY } from '../../core/storm.js';
 import { onePositional, parseCommandLine } from '../args.js';
+import { createCliInspector } from '../cli-inspector.js';
 import { defineCommand, EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 
 const usage = `Usage: wsi storm <ws://|wss:// url> --count N [options]
@@ -110,11 +111,7 @@ export function formatStormSummary(summary: StormSummary): string[] {
 }
 
 async function storm(args: StormArgs, io: CommandIo): Promise<number> {
-  const inspector = createInspector({
-    shell: 'cli',
-    ...(args.out ? { sessionPath: args.out } : {}),
-    onWriteError: (error) => io.err(`wsi storm: cannot write ${args.out ?? ''}: ${error.message}`),
-  });
+  const inspector = createCliInspector('storm', io, args.out);
   const events: CaptureEvent[] = [];
   const unsubscribe = inspector.on('capture', (batch) => {
     for (const event of batch.events)

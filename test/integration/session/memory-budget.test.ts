@@ -65,4 +65,38 @@ describe('memory budget of a live session', () => {
     expect(fileFrames.every((f) => !f.truncated)).toBe(true);
     expect(ofType(fromFile.session.events, 'dropped')).toHaveLength(0);
   });
+
+  it('keeps nothing in memory when asked (the CLI): every record reaches subscribers and the file whole, whatever the budget', async () => {
+    server = await startEchoServer({ perMessageDeflate: false });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'wsi-budget-'));
+    const file = path.join(dir, 'session.jsonl');
+    // A budget this small would cut or drop most records of a session that keeps them.
+    const rec = record({
+      sessionPath: file,
+      keepRecords: false,
+      memoryBudget: { softBytes: 100_000, hardBytes: 400_000 },
+    });
+    const { conn } = await rec.inspector.connect({ url: `${server.url}/echo` });
+    await rec.waitFor((e) => e.type === 'open');
+    const body = 'x'.repeat(2000);
+    for (let i = 0; i < MESSAGES; i++) await rec.inspector.send({ conn, kind: 'text', data: `${i} ${body}` });
+    const last = `${MESSAGES - 1} ${body}`;
+    await rec.waitFor(
+      (e) => e.type === 'frame' && e.frame.dir === 's2c' && e.frame.payloadLength === last.length,
+      10_000,
+    );
+    await expect(rec.inspector.snapshot(undefined)).rejects.toThrow(
+      `this session keeps no records in memory; they are in ${file}`,
+    );
+    await rec.inspector.close({ conn, code: 1000 });
+    await rec.ended(conn);
+    await rec.inspector.dispose();
+
+    for (const events of [rec.events, parseSession(readFileSync(file, 'utf8')).session.events]) {
+      const dataFrames = framesOf(events).filter((f) => f.opcode === 1);
+      expect(dataFrames).toHaveLength(2 * MESSAGES);
+      expect(dataFrames.every((f) => !f.truncated)).toBe(true);
+      expect(ofType(events, 'dropped')).toHaveLength(0);
+    }
+  });
 });
