@@ -50,6 +50,11 @@ export interface ConnectionRecorderOptions extends ConnectionIdentity {
   maxBodyBytes?: number;
   /** Preview bytes per second of data frames above which previews are cut (see PreviewRate). 0 or absent: never. */
   previewRateLimit?: number;
+  /**
+   * The session writes every record to its file as it is made: a recorder of this connection running elsewhere (the
+   * capture worker) sends each record's session-file line along, so the relay thread does not serialize them.
+   */
+  serializedLines?: boolean;
 }
 
 type TimingPhase = keyof HandshakeTiming;
@@ -92,6 +97,7 @@ export class ConnectionRecorder {
   private readonly payloads: PayloadSink | undefined;
   private readonly maxBodyBytes: number;
   private readonly previewRateLimit: number;
+  private readonly serializedLines: boolean;
   private readonly previewRate: PreviewRate;
   private readonly c2s: DirectionState;
   private readonly s2c: DirectionState;
@@ -113,6 +119,7 @@ export class ConnectionRecorder {
     this.payloads = options.payloads;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
     this.previewRateLimit = options.previewRateLimit ?? 0;
+    this.serializedLines = options.serializedLines ?? false;
     this.previewRate = new PreviewRate(this.previewRateLimit);
     this.c2s = { dir: 'c2s', phase: 'head', head: this.stages.headReader('request'), held: [] };
     this.s2c = { dir: 's2c', phase: 'head', head: this.stages.headReader('response'), held: [] };
@@ -132,12 +139,18 @@ export class ConnectionRecorder {
     this.emitEvent(event);
   }
 
-  /** The preview limits and payload sink, for a recorder of the same connection that runs elsewhere (a worker). */
-  get payloadOptions(): { maxCapturedPayload: number; previewRateLimit: number; payloads?: PayloadSink } {
+  /** The preview limits, payload sink and line option, for a recorder of the same connection running elsewhere. */
+  get remoteOptions(): {
+    maxCapturedPayload: number;
+    previewRateLimit: number;
+    payloads?: PayloadSink;
+    serializedLines: boolean;
+  } {
     return {
       maxCapturedPayload: this.maxCapturedPayload,
       previewRateLimit: this.previewRateLimit,
       ...(this.payloads ? { payloads: this.payloads } : {}),
+      serializedLines: this.serializedLines,
     };
   }
 

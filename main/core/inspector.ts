@@ -159,6 +159,8 @@ export function createInspector(options: InspectorOptions): Inspector {
       previewRateLimit:
         options.previewRateLimit ?? (options.fullPayloadsInSession ? 0 : DEFAULT_PREVIEW_RATE_LIMIT),
       ...(payloadStore.maxPayload > 0 ? { payloads: payloadStore } : {}),
+      // Lines made in the capture worker are only right for records written as recorded (not with full payloads).
+      serializedLines: writer !== undefined && !options.fullPayloadsInSession,
     });
 
   const connectionFor = (conn: string): ClientConnection => {

@@ -18,6 +18,8 @@ export type CaptureOp =
       startedAt: number;
       maxCapturedPayload?: number;
       previewRateLimit?: number;
+      /** Send each record's session-file line along with it (`lines` in the result). */
+      serializedLines?: boolean;
     }
   | { k: 'req'; conn: string; at: number; leg: ProxyLeg; head: HttpRequestHead }
   | {
@@ -39,6 +41,8 @@ export type CaptureOp =
 export interface CaptureResult {
   /** The records of one chunk, in order (see record-packing.ts). */
   records: PackedRecord[];
+  /** Session-file lines of `records`, by index, for connections opened with `serializedLines`. */
+  lines?: (string | null)[];
   /** Bytes of `bytes` ops processed, per connection, since the last result. */
   acks: [conn: string, bytes: number][];
 }

@@ -8,6 +8,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
+import { serializeEvent } from '../../shared/session/serialize.js';
 import { chunkEvents, type CaptureOp } from './capture-worker-protocol.js';
 import { packRecords } from './record-packing.js';
 import { recorderCapture } from './recorder-capture.js';
@@ -33,6 +34,8 @@ const connections = new Map<string, { capture: ProxyCapture; at: { now: number }
 let events: CaptureEvent[] = [];
 let payloads: NonNullable<WorkerResult['payloads']> = [];
 const acks = new Map<string, number>();
+/** Connections whose session writes a file: their records' lines are made here, off the relay thread. */
+const lineConns = new Set<string>();
 
 function open(op: WorkerOpenOp): void {
   const maxPayload = op.maxStoredPayload ?? 0;
@@ -69,6 +72,13 @@ function open(op: WorkerOpenOp): void {
       : {}),
   });
   connections.set(op.conn, { capture: recorderCapture(recorder), at });
+  if (op.serializedLines) lineConns.add(op.conn);
+}
+
+function linesOf(chunk: CaptureEvent[]): (string | null)[] | undefined {
+  if (lineConns.size === 0) return undefined;
+  const lines = chunk.map((event) => (lineConns.has(event.conn) ? serializeEvent(event) : null));
+  return lines.some((line) => line !== null) ? lines : undefined;
 }
 
 function apply(op: CaptureOp): void {
@@ -102,6 +112,7 @@ function apply(op: CaptureOp): void {
     case 'end':
       capture.end();
       connections.delete(op.conn);
+      // Its last records (made by capture.end) are serialized in post(), before the next batch.
       return;
   }
 }
@@ -114,8 +125,10 @@ function post(): void {
   const chunks = chunkEvents(events);
   if (chunks.length === 0) chunks.push([]);
   chunks.forEach((chunk, i) => {
+    const lines = linesOf(chunk);
     const result: WorkerResult = {
       records: packRecords(chunk),
+      ...(lines ? { lines } : {}),
       // Credited when the relay thread takes the last chunk: records not yet taken still count as in flight.
       acks: i === chunks.length - 1 ? [...acks] : [],
       // Full payloads enter the store before any of the batch's records.
@@ -126,6 +139,7 @@ function post(): void {
   events = [];
   payloads = [];
   acks.clear();
+  for (const conn of lineConns) if (!connections.has(conn)) lineConns.delete(conn);
   parentPort?.postMessage(chunks.length);
 }
 

@@ -66,7 +66,7 @@ function captureFactory(
       startedAt: 0,
       offset: recorder.t0 - performance.now(),
       emit,
-      ...recorder.payloadOptions,
+      ...recorder.remoteOptions,
     };
   });
 }

@@ -7,6 +7,7 @@
 import type { CaptureEvent, FrameEvent, MessageEvent } from '../../shared/model/events.js';
 import type { FrameRecord, LengthEncoding, MessageRecord } from '../../shared/model/frame.js';
 import type { Direction } from '../../shared/model/wire.js';
+import { rememberSerialized } from '../../shared/session/serialize.js';
 
 const FRAME = 0;
 const MESSAGE_OF_FRAME = 1;
@@ -191,19 +192,26 @@ function messageOfFrame(frame: FrameEvent, utf8Valid: number): MessageEvent {
 }
 
 /** Undoes `packRecords`. */
-export function unpackRecords(packed: readonly PackedRecord[]): CaptureEvent[] {
+export function unpackRecords(
+  packed: readonly PackedRecord[],
+  lines?: readonly (string | null)[],
+): CaptureEvent[] {
   const events: CaptureEvent[] = [];
   let lastFrame: FrameEvent | undefined;
-  for (const p of packed) {
+  packed.forEach((p, i) => {
+    let event: CaptureEvent | undefined;
     if (!Array.isArray(p)) {
-      events.push(p);
+      event = p;
       if (p.type === 'frame') lastFrame = p;
     } else if (p[0] === FRAME) {
-      lastFrame = unpackFrame(p);
-      events.push(lastFrame);
+      event = lastFrame = unpackFrame(p);
     } else if (lastFrame) {
-      events.push(messageOfFrame(lastFrame, p[1]));
+      event = messageOfFrame(lastFrame, p[1]);
     }
-  }
+    if (!event) return;
+    const line = lines?.[i];
+    if (line) rememberSerialized(event, line);
+    events.push(event);
+  });
   return events;
 }

@@ -24,6 +24,8 @@ export interface SessionEntry {
   previewRateLimit?: number;
   /** Where full payloads the worker kept go (the session's payload store). */
   payloads?: PayloadSink;
+  /** The session writes a file: the worker sends each record's line along (see ConnectionRecorderOptions). */
+  serializedLines?: boolean;
 }
 
 /** The open op with the store's per-payload limit (0 or absent: the worker keeps previews only). */
@@ -201,7 +203,7 @@ export class CaptureWorkerHost {
       if (left > 0) this.inFlight.set(conn, left);
       else this.inFlight.delete(conn);
     }
-    for (const event of unpackRecords(result.records)) {
+    for (const event of unpackRecords(result.records, result.lines)) {
       const session = this.sessions.get(event.conn);
       if (!session) continue;
       session.emit(event);
@@ -259,6 +261,7 @@ export function workerCaptureFactory(
       ...(entry.maxCapturedPayload !== undefined ? { maxCapturedPayload: entry.maxCapturedPayload } : {}),
       ...(entry.previewRateLimit !== undefined ? { previewRateLimit: entry.previewRateLimit } : {}),
       ...(entry.payloads ? { maxStoredPayload: entry.payloads.maxPayload } : {}),
+      ...(entry.serializedLines ? { serializedLines: true } : {}),
     };
     host.post(openOp);
     const stream = (dir: 'c2s' | 's2c'): TapConsumer => ({

@@ -11,8 +11,16 @@ export function serializeHeader(header: SessionHeader): string {
   return JSON.stringify(header) + '\n';
 }
 
+/** Lines made where a record was built (the capture worker), for records that reach the writer unchanged. */
+const serialized = new WeakMap<CaptureEvent, string>();
+
+/** `line` is `serializeEvent(event)` made elsewhere; a changed copy of `event` is a new object and is serialized anew. */
+export function rememberSerialized(event: CaptureEvent, line: string): void {
+  serialized.set(event, line);
+}
+
 export function serializeEvent(event: CaptureEvent): string {
-  return JSON.stringify(event) + '\n';
+  return serialized.get(event) ?? JSON.stringify(event) + '\n';
 }
 
 export function serializeSession(session: Session): string {

@@ -3,7 +3,8 @@
  * other tests run from), so this file compiles main/ + shared/ into a temporary folder and drives that build.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,6 +14,7 @@ import type * as InspectorModule from '../../../main/core/inspector.js';
 import type * as ControllerModule from '../../../main/proxy/controller.js';
 import type * as WorkerCaptureModule from '../../../main/proxy/worker-capture.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
+import { parseSession } from '../../../shared/session/parse.js';
 import type { TappedWsServer } from '../../helpers/proxy-wire.js';
 import { sha256, startTappedWsServer } from '../../helpers/proxy-wire.js';
 
@@ -147,6 +149,36 @@ describe('capture in the worker thread', () => {
     const inline = await traffic('inline');
     expect(inWorker.length).toBeGreaterThan(14);
     expect(inWorker).toStrictEqual(inline);
+  });
+
+  it('writes the session file from lines made in the worker, record for record what the session delivered', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wsi-worker-lines-'));
+    const file = path.join(dir, 'session.jsonl');
+    try {
+      const { inspector, port, ended } = await session({}, { sessionPath: file });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/lines`, { perMessageDeflate: true });
+      await new Promise((resolve) => ws.once('open', resolve));
+      let replies = 0;
+      ws.on('message', () => replies++);
+      ws.send('compressed '.repeat(50), { compress: true });
+      ws.send('first half, ', { fin: false, compress: false });
+      ws.send('second half', { fin: true, compress: false });
+      ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
+      for (let i = 0; i < 100; i++) ws.send(`message ${i}`, { compress: false });
+      ws.ping('are you there');
+      while (replies < 103) await new Promise((resolve) => setTimeout(resolve, 10));
+      ws.close(1000, 'done');
+      await new Promise((resolve) => ws.once('close', resolve));
+      const live = await ended();
+      await inspector.dispose();
+
+      const { session: written, problems } = parseSession(readFileSync(file, 'utf8'));
+      expect(problems).toEqual([]);
+      expect(live.filter((e) => e.type === 'frame').length).toBeGreaterThan(200);
+      expect(written.events).toStrictEqual(live);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('cuts previews in the worker while a connection is over the preview rate, keeping every frame', async () => {

@@ -3,6 +3,7 @@ import type { CaptureEvent } from '../../../shared/model/index.js';
 import { parseSession } from '../../../shared/session/parse.js';
 import {
   createSessionHeader,
+  rememberSerialized,
   serializeEvent,
   serializeHeader,
   serializeSession,
@@ -114,5 +115,18 @@ describe('parseSession', () => {
   it('accepts CRLF line endings', () => {
     const text = serializeSession({ header, events }).replace(/\n/g, '\r\n');
     expect(parseSession(text).problems).toEqual([]);
+  });
+});
+
+describe('serializeEvent with a line made elsewhere', () => {
+  it('writes the remembered line for that record, and serializes a changed copy anew', () => {
+    const event: CaptureEvent = { type: 'end', conn: 'c9', t: 4 };
+    // Same record, keys in another order: what a worker's object may look like.
+    const workerLine = JSON.stringify({ t: 4, conn: 'c9', type: 'end' }) + '\n';
+    rememberSerialized(event, workerLine);
+    expect(serializeEvent(event)).toBe(workerLine);
+    const changed: CaptureEvent = { ...event, t: 5 };
+    expect(serializeEvent(changed)).toBe('{"type":"end","conn":"c9","t":5}\n');
+    expect(serializeSession({ header, events: [event] }).split('\n')[1] + '\n').toBe(workerLine);
   });
 });
