@@ -1,15 +1,18 @@
 // The inspector's reverse proxy in its own process, as the app runs it: inspector + proxy controller, full capture.
-// argv: <buildDir> <targetUrl> <capture: full|inline|none>. Prints {"port": N}; on "stats" (stdin) prints capture counts.
+// argv: <buildDir> <targetUrl> <capture: full|cli|inline|none> [sessionFile]. Prints {"port": N}; on "stats" (stdin)
+// prints capture counts. 'full': as the app runs it (every record kept in memory for the UI); 'cli': as `wsi proxy
+// --out FILE` runs it (records streamed to the session file, none kept).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [buildDir, target, captureMode = 'full'] = process.argv.slice(2);
+const [buildDir, target, captureMode = 'full', sessionFile] = process.argv.slice(2);
 const load = (rel) => import(pathToFileURL(path.join(buildDir, rel)).href);
 
 const { createInspector } = await load('main/core/inspector.js');
 const { createProxyController } = await load('main/proxy/controller.js');
 const { startReverseProxy } = await load('main/proxy/reverse-proxy.js');
 const { noCapture } = await load('main/proxy/capture.js');
+const { createCliInspector } = await load('main/cli/cli-inspector.js');
 
 const counts = {
   events: 0,
@@ -27,7 +30,17 @@ if (captureMode === 'none') {
 } else {
   // 'full' records in the capture worker (the default from a build); 'inline' records on the relay thread.
   const controller = createProxyController({ capture: captureMode === 'inline' ? 'inline' : 'auto' });
-  const inspector = createInspector({ shell: 'cli', proxyController: controller });
+  const inspector =
+    captureMode === 'cli'
+      ? createCliInspector(
+          'proxy',
+          { out: () => undefined, err: (line) => process.stderr.write(line + '\n') },
+          sessionFile,
+          {
+            proxyController: controller,
+          },
+        )
+      : createInspector({ shell: 'cli', proxyController: controller });
   inspector.on('capture', ({ events }) => {
     counts.events += events.length;
     for (const event of events) {

@@ -2,7 +2,9 @@
 // Proxy throughput bench: one run on loopback, every path measured against `direct` in the same run.
 //   node bench/run.js [--seconds S] [--rounds N] [--json FILE] [--no-build]
 // Defaults: 7 rounds of 0.4 s slices; each path reports the median of its slices.
-// Paths: direct, inspector proxy with full capture, inspector proxy relay only, nginx and mitmproxy when installed.
+// Paths: direct; the inspector's proxy with full capture as the app runs it (records kept in memory) and as
+// `wsi proxy --out` runs it (records streamed to a session file), and relay only; two plain Node relays (pipe, and
+// the leanest the public API allows); nginx and mitmproxy when installed.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -311,6 +313,15 @@ async function main() {
   const { port: relayPort } = await relayOnly.next();
   const pipeRelay = startChild('bench/node-pipe-relay.js', [String(echoPort)]);
   const { port: pipePort } = await pipeRelay.next();
+  const minimalRelay = startChild('bench/node-minimal-relay.js', [String(echoPort)]);
+  const { port: minimalPort } = await minimalRelay.next();
+  const cliCapture = startChild('bench/proxy-child.js', [
+    buildDir,
+    direct,
+    'cli',
+    path.join(tmp, 'session.jsonl'),
+  ]);
+  const { port: cliPort } = await cliCapture.next();
   const nginx = await startNginx(echoPort).catch(
     (error) => (process.stderr.write(`nginx: ${error.message}\n`), undefined),
   );
@@ -323,8 +334,14 @@ async function main() {
   };
   const paths = [
     { name: 'direct', base: direct },
+    {
+      name: 'inspector proxy (full capture, wsi proxy --out)',
+      base: `ws://127.0.0.1:${cliPort}`,
+      pid: cliCapture.child.pid,
+    },
     { name: 'inspector proxy (relay only)', base: `ws://127.0.0.1:${relayPort}`, pid: relayOnly.child.pid },
     { name: 'plain Node pipe relay', base: `ws://127.0.0.1:${pipePort}`, pid: pipeRelay.child.pid },
+    { name: 'minimal Node relay', base: `ws://127.0.0.1:${minimalPort}`, pid: minimalRelay.child.pid },
     ...(nginx ? [{ name: 'nginx reverse proxy', base: nginx.base, pid: nginx.pid }] : []),
     { name: 'inspector proxy (full capture)', start: fullCapture },
   ];
@@ -392,10 +409,16 @@ async function main() {
     ]),
   );
   full.child.child.stdin.write('stats\n');
-  const stats = await full.child.next();
-  full.child.child.kill('SIGTERM');
-  relayOnly.child.kill('SIGTERM');
-  pipeRelay.child.kill('SIGTERM');
+  cliCapture.child.stdin.write('stats\n');
+  const [stats, cliStats] = await Promise.all([full.child.next(), cliCapture.next()]);
+  for (const child of [
+    full.child.child,
+    cliCapture.child,
+    relayOnly.child,
+    pipeRelay.child,
+    minimalRelay.child,
+  ])
+    child.kill('SIGTERM');
   const rows = [...best.values()];
   // mitmproxy buffers without backpressure and keeps working long after a measurement: measured once, last.
   const mitm = await startMitmproxy(echoPort).catch(
@@ -405,12 +428,15 @@ async function main() {
 
   const [d] = rows;
   const find = (prefix) => rows.find((r) => r.path.startsWith(prefix));
-  const proxy = find('inspector proxy (full');
+  const proxy = find('inspector proxy (full capture)');
+  const cliProxy = find('inspector proxy (full capture, wsi');
   const order = [
     'direct',
-    'inspector proxy (full',
+    'inspector proxy (full capture)',
+    'inspector proxy (full capture, wsi',
     'inspector proxy (relay',
     'plain Node',
+    'minimal Node',
     'nginx',
     'mitmproxy',
   ];
@@ -434,8 +460,10 @@ async function main() {
   lines.push('|---|---:|---:|---:|');
   for (const line of [
     ratioRow('proxy / direct (targets ≥ 0.6×, ≥ 0.9×, ≥ 0.9×)', proxy, d),
+    ratioRow('proxy as wsi proxy --out / direct', cliProxy, d),
     ratioRow('relay only / direct', find('inspector proxy (relay'), d),
     ratioRow('plain Node pipe relay / direct', find('plain Node'), d),
+    ratioRow('minimal Node relay / direct', find('minimal Node'), d),
     ratioRow('nginx / direct', find('nginx'), d),
     ratioRow('proxy / mitmproxy (target ≥ 8×)', proxy, find('mitmproxy')),
     // What a proxy costing nothing would score: where this is under 8×, the target is out of reach here.
@@ -458,11 +486,15 @@ async function main() {
     }
   }
   lines.push('');
-  lines.push(
-    `capture during the full-capture path: ${fmt(stats.frames)} frame records, ${fmt(stats.messages)} message records, ` +
-      `${stats.dropped} drop reports (${fmt(stats.droppedFrames)} frames, ${fmt(stats.droppedBytes)} bytes not recorded); ` +
-      `recording finished ${fmt(stats.settledMs / 1000, 1)} s after the last slice`,
-  );
+  for (const [label, s] of [
+    ['full capture (app)', stats],
+    ['full capture (wsi proxy --out)', cliStats],
+  ])
+    lines.push(
+      `capture, ${label}: ${fmt(s.frames)} frame records, ${fmt(s.messages)} message records, ` +
+        `${s.dropped} drop reports (${fmt(s.droppedFrames)} frames, ${fmt(s.droppedBytes)} bytes not recorded); ` +
+        `recording finished ${fmt(s.settledMs / 1000, 1)} s after the last slice`,
+    );
   lines.push(
     `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; run took ${fmt((performance.now() - started) / 1000, 1)} s`,
   );
@@ -472,7 +504,7 @@ async function main() {
     const relayCpu = Object.fromEntries(cpu);
     writeFileSync(
       jsonOut,
-      JSON.stringify({ rows, slices: perSlice, relayCpu, stats, seconds, rounds }, null, 2),
+      JSON.stringify({ rows, slices: perSlice, relayCpu, stats, cliStats, seconds, rounds }, null, 2),
     );
   }
   process.exit(0);
