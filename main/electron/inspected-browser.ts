@@ -1,8 +1,6 @@
 // "Open inspected browser window": a window whose session (and only that session) goes through the forward proxy
 // and trusts the local CA, so a web app's sockets are captured without touching system settings.
-import type { Certificate } from 'electron';
 import { BrowserWindow, session } from 'electron';
-import { X509Certificate } from 'node:crypto';
 import type {
   InspectedBrowserInfo,
   InspectorService,
@@ -10,19 +8,7 @@ import type {
   RequestOf,
 } from '../../shared/api/contract.js';
 import { CertificateAuthority } from '../proxy/ca-store.js';
-
-/** Chromium's verify-proc results: 0 trusts the certificate, -3 defers to Chromium's own verification. */
-const TRUST = 0;
-const USE_CHROMIUM_RESULT = -3;
-
-/** True when the leaf was issued by our CA (its signature verifies with the CA's public key). */
-function issuedBy(ca: X509Certificate, certificate: Certificate): boolean {
-  try {
-    return new X509Certificate(certificate.data).verify(ca.publicKey);
-  } catch {
-    return false;
-  }
-}
+import { trustOnlyInspectorCa } from '../proxy/ca-trust.js';
 
 export function createInspectedBrowserOpener(
   service: InspectorService,
@@ -44,13 +30,13 @@ export function createInspectedBrowserOpener(
       throw new Error(`the inspected window opens http:// or https:// pages, not ${page.protocol}`);
     }
     const proxy = await forwardProxy();
-    const ca = new X509Certificate((await CertificateAuthority.loadOrCreate(caDir)).certPem);
+    const verdict = trustOnlyInspectorCa((await CertificateAuthority.loadOrCreate(caDir)).certPem);
 
     const inspected = session.fromPartition(`inspected-${++windows}`, { cache: false });
     // Chromium bypasses proxies for loopback by default; a local dev server must be captured too.
     await inspected.setProxy({ proxyRules: proxy.address, proxyBypassRules: '<-loopback>' });
     inspected.setCertificateVerifyProc((request, callback) => {
-      callback(issuedBy(ca, request.certificate) ? TRUST : USE_CHROMIUM_RESULT);
+      callback(verdict(request.certificate.data, request.hostname));
     });
     inspected.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
