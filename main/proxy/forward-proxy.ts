@@ -2,6 +2,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpRequestHead } from '../../shared/model/handshake.js';
 import { CertificateAuthority, defaultCaDir } from './ca-store.js';
+import type { Side } from '../../shared/model/wire.js';
+import type { ProxyLeg } from './capture.js';
+import { describeClientTlsFailure } from './client-tls-failure.js';
 import { errorResponse } from './error-response.js';
 import { readHead } from './head-reader.js';
 import { rewriteRequestHead } from './head-rewrite.js';
@@ -166,11 +169,27 @@ export async function startForwardProxy(
     if (!authority) return void client.end(errorResponse(400, `bad CONNECT target "${head.target}"`).bytes);
     const { host, port } = authority;
     if (rest.length > 0) client.unshift(rest);
+    // No WebSocket request was seen on a tunnel that failed: the record is all the session will have of it.
+    const recordFailure = (leg: ProxyLeg, code: string, message: string, side: Side): void => {
+      const capture = settings.capture({
+        url: `wss://${withHostPort(host, port, 443)}/`,
+        peer,
+        target: withHostPort(host, port, 443),
+      });
+      capture.error(leg, code, message, side);
+      capture.end();
+    };
 
     if (matchesPassThrough(host, passThrough)) {
       const dialed = await dialUpstream({ host, port, tls: false }, settings.connectTimeoutMs);
       if (!dialed.ok) {
         const status = dialed.kind === 'timeout' ? 504 : 502;
+        recordFailure(
+          'upstream',
+          dialed.code,
+          `pass-through tunnel to ${host}:${port}: ${dialed.message}`,
+          'server',
+        );
         return void client.end(errorResponse(status, `${host}:${port}: ${dialed.message}`).bytes);
       }
       dialed.socket.on('error', () => undefined);
@@ -199,8 +218,23 @@ export async function startForwardProxy(
         }
       },
     });
-    secure.on('error', () => secure.destroy());
+    let secured = false;
+    let failure: Error | undefined;
+    secure.on('error', (error) => {
+      failure ??= error;
+      secure.destroy();
+    });
+    // The listener allows half-open sockets: a client that gives up mid-handshake only half-closes.
+    secure.once('end', () => {
+      if (!secured) secure.destroy();
+    });
+    secure.once('close', () => {
+      if (secured) return;
+      const { code, message } = describeClientTlsFailure(failure, host);
+      recordFailure('downstream', code, message, 'client');
+    });
     secure.once('secure', () => {
+      secured = true;
       // Upstream is verified against the name the client asked for (SNI), falling back to the CONNECT host.
       const planner = tunnelPlanner(
         host,

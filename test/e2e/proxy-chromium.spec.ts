@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import { createInspector } from '../../main/core/inspector.js';
 import type { Inspector } from '../../main/core/inspector.js';
 import { createProxyController } from '../../main/proxy/controller.js';
+import { analyzeSession } from '../../shared/analysis/index.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import { selfSignedCert } from '../helpers/proxy-wire.js';
 
@@ -132,3 +133,32 @@ for (const secure of [false, true]) {
     }
   });
 }
+
+test("a browser that does not trust the inspector's CA: the failed tunnel is recorded with the fix", async ({
+  browser,
+}) => {
+  const server = await startPageServer(true);
+  // This profile does not trust the interception certificate (no ignoreHTTPSErrors): the page cannot load.
+  const context = await browser.newContext({
+    proxy: { server: `http://${proxyAddress}`, bypass: '<-loopback>' },
+  });
+  try {
+    const page = await context.newPage();
+    await expect(page.goto(`${server.origin}/`)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
+
+    const events = await connectionFor(`wss://${server.origin.replace(/^https:\/\//, '')}/`);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      code: 'TLS_CLIENT_REJECTED_CERT',
+      leg: 'downstream',
+      side: 'client',
+    });
+    const finding = analyzeSession({ header: { startedAt: 0 }, events }).findings.find(
+      (f) => f.id === 'connect.failed',
+    );
+    expect(finding?.title).toContain('TLS_CLIENT_REJECTED_CERT');
+    expect(finding?.fix).toContain("trust the inspector's CA certificate in that client");
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});

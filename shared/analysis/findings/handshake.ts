@@ -362,12 +362,20 @@ export const unofferedExtension: ConnectionRule = (ctx) => {
   ];
 };
 
+const TRUST_CA_FIX =
+  "trust the inspector's CA certificate in that client (ca-cert.pem: the app shows its path next to the forward proxy, wsi proxy --export-ca FILE copies it; steps per client in docs/proxy.md), or relay that host uncaptured (wsi proxy --pass-through HOST).";
+
 const CONNECT_FIXES: Record<string, string> = {
   ECONNREFUSED: 'Nothing listens on that host and port: start the server or fix the port.',
   ENOTFOUND: 'The host name does not resolve: check the spelling and DNS.',
   EAI_AGAIN: 'DNS lookup failed temporarily: check the resolver.',
   ETIMEDOUT: 'No answer to the TCP connect: a firewall drops the packets or the host is down.',
   ECONNRESET: 'The server reset the connection: check TLS vs plain (wss:// vs ws://) and the server log.',
+  // An intercepted CONNECT tunnel (forward proxy) whose TLS handshake with the client failed.
+  TLS_CLIENT_REJECTED_CERT: `The client refused the certificate the inspector made for this host because it does not trust the inspector's CA: ${TRUST_CA_FIX}`,
+  TLS_CLIENT_CLOSED_HANDSHAKE: `A client that checks certificates and does not trust the inspector's CA closes like this: ${TRUST_CA_FIX}`,
+  TLS_INTERCEPT_FAILED:
+    "The client and the inspector agreed on no TLS version or cipher, or the client did not speak TLS: check the client's TLS settings, or relay that host uncaptured (wsi proxy --pass-through HOST).",
 };
 
 export const connectFailed: ConnectionRule = ({ facts }) => {

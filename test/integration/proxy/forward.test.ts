@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CA_CERT_FILE, CA_KEY_FILE, CertificateAuthority } from '../../../main/proxy/ca-store.js';
+import { analyzeSession } from '../../../shared/analysis/index.js';
 import { endedConnection, proxyHarness } from '../../helpers/proxy-harness.js';
 import type { ProxyHarness } from '../../helpers/proxy-harness.js';
 import type { SelfSigned, TappedWsServer } from '../../helpers/proxy-wire.js';
@@ -164,5 +165,49 @@ describe('forward proxy', () => {
     const presented = secure.getPeerX509Certificate()!;
     expect(presented.fingerprint256).toBe(new X509Certificate(cert.certPem).fingerprint256);
     secure.destroy();
+  });
+
+  it('records a tunnel whose client refuses the inspector certificate, and the finding says to trust the CA', async () => {
+    // A client that trusts only the system roots, as one that was never told about the inspector's CA (TLS 1.3:
+    // Node checks the certificate inside the handshake and closes without an alert).
+    const tunnel = await connectTunnel(`distrust.localhost:${tlsServer.port}`);
+    const secure = tls.connect({ socket: tunnel, servername: 'distrust.localhost' });
+    const refused = await new Promise<NodeJS.ErrnoException>((resolve) => secure.once('error', resolve));
+    expect(refused.code).toBe('SELF_SIGNED_CERT_IN_CHAIN');
+
+    const events = await endedConnection(harness, 'distrust.localhost');
+    expect(events[0]?.type === 'connection' && events[0].url).toBe(
+      `wss://distrust.localhost:${tlsServer.port}/`,
+    );
+    const error = events.find((e) => e.type === 'error');
+    expect(error).toMatchObject({ code: 'TLS_CLIENT_CLOSED_HANDSHAKE', leg: 'downstream', side: 'client' });
+    expect(error?.type === 'error' && error.message).toContain('distrust.localhost');
+    const finding = analyzeSession({ header: { startedAt: 0 }, events }).findings.find(
+      (f) => f.id === 'connect.failed',
+    );
+    expect(finding?.fix).toContain("trust the inspector's CA certificate in that client");
+  });
+
+  it('records a pass-through tunnel whose host cannot be reached, and answers 502', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const socket = net.connect({ host: '127.0.0.1', port: proxyPort });
+    const log = new ByteLog();
+    socket.on('data', (chunk: Buffer) => log.add(chunk));
+    socket.write(`CONNECT localhost:${closed} HTTP/1.1\r\nHost: localhost:${closed}\r\n\r\n`);
+    const answer = await readUntil(log, socket, (all) => all.includes('\r\n\r\n'));
+    expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 502 /);
+    socket.destroy();
+
+    const events = await endedConnection(harness, `localhost:${closed}`);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      code: 'ECONNREFUSED',
+      leg: 'upstream',
+      side: 'server',
+    });
   });
 });
