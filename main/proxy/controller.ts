@@ -90,6 +90,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
     mode: proxy.mode,
     address: proxy.address,
     ...(proxy.target !== undefined ? { target: proxy.target } : {}),
+    ...(proxy.caCertPath !== undefined ? { caCertPath: proxy.caCertPath } : {}),
     active: true,
     connections: proxy.connections(),
   });

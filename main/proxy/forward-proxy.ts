@@ -273,6 +273,7 @@ export async function startForwardProxy(
     host: bound.host,
     port: bound.port,
     ca,
+    caCertPath: ca.certPath,
     connections: () => listener.open,
     close: () => listener.close(),
   };

@@ -37,6 +37,8 @@ export interface RunningProxy {
   readonly host: string;
   readonly port: number;
   readonly target?: string;
+  /** Forward mode: the CA certificate clients must trust for TLS interception. */
+  readonly caCertPath?: string;
   /** Client connections open now. */
   connections(): number;
   close(): Promise<void>;

@@ -39,6 +39,8 @@ export interface ProxyInfo {
   active: boolean;
   connections: number;
   error?: string;
+  /** Forward mode: the certificate of the CA that signs intercepted hosts, for clients to trust. */
+  caCertPath?: string;
 }
 
 export interface CaptureBatch {

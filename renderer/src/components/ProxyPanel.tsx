@@ -27,6 +27,13 @@ function ProxyItem({ proxy }: { proxy: ProxyInfo }) {
       <span className="proxy-meta">
         {proxy.connections} connection{proxy.connections === 1 ? '' : 's'}
       </span>
+      {proxy.caCertPath && proxy.active && (
+        <span className="proxy-meta" data-testid="proxy-ca">
+          wss:// is intercepted with certificates from the inspector’s CA: clients must trust{' '}
+          <code>{proxy.caCertPath}</code> (Node: <code>NODE_EXTRA_CA_CERTS</code>, curl: <code>--cacert</code>
+          ); a client that does not shows a failed connection with the fix.
+        </span>
+      )}
       {proxy.error && <span className="form-problem">{proxy.error}</span>}
     </li>
   );

@@ -37,11 +37,15 @@ export interface InspectorServer {
 }
 
 /** Spawn the real browser shell (`node build/main/bridge/serve.js`) and read its URL line from stdout. */
-export async function startInspectorServer(args: string[] = []): Promise<InspectorServer> {
+export async function startInspectorServer(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<InspectorServer> {
   ensureBuilt();
   const child = spawn(process.execPath, [serveJs, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
