@@ -13,6 +13,7 @@ import type {
   HttpRequestHead,
   HttpResponseHead,
   NegotiatedExtension,
+  TlsSummary,
 } from '../../shared/model/handshake.js';
 import { SLIM_PREVIEW_BYTES } from '../../shared/model/frame.js';
 import type { Direction, Leg, Side } from '../../shared/model/wire.js';
@@ -102,6 +103,7 @@ export class ConnectionRecorder {
   private readonly c2s: DirectionState;
   private readonly s2c: DirectionState;
   private readonly timing: HandshakeTiming = {};
+  private tls: TlsSummary | undefined;
   private request: HttpRequestHead | undefined;
   private pendingResponse: { head: HttpResponseHead; body: ResponseBodyCollector; leg: Leg } | undefined;
   private nextSeq = 1;
@@ -174,6 +176,11 @@ export class ConnectionRecorder {
   }
 
   /** Record a handshake phase as "now" (ms since the connection record). The first mark of a phase wins. */
+  /** TLS of this recorder's leg is up: its summary goes into the leg's `http-response` record. */
+  tlsEstablished(summary: TlsSummary): void {
+    this.tls = summary;
+  }
+
   mark(phase: TimingPhase): void {
     this.timing[phase] ??= round(this.clock.now() - this.t0);
   }
@@ -187,7 +194,7 @@ export class ConnectionRecorder {
   recordResponseHead(
     head: HttpResponseHead,
     leg: Leg,
-    extra: { accept?: AcceptCheck; timing?: HandshakeTiming; body?: CappedBytes } = {},
+    extra: { accept?: AcceptCheck; timing?: HandshakeTiming; body?: CappedBytes; tls?: TlsSummary } = {},
   ): void {
     this.push({
       type: 'http-response',
@@ -198,6 +205,7 @@ export class ConnectionRecorder {
       accept: extra.accept ?? checkAccept(this.request?.headers, head.status, head.headers),
       timing: extra.timing ?? {},
       ...(extra.body ? { body: extra.body } : {}),
+      ...(extra.tls ? { tls: extra.tls } : {}),
     });
   }
 
@@ -340,6 +348,7 @@ export class ConnectionRecorder {
       head,
       accept: checkAccept(this.request?.headers, head.status, head.headers),
       timing: { ...this.timing },
+      ...(this.tls ? { tls: this.tls } : {}),
     });
     const { protocol, extensions } = this.stages.negotiated(head.headers);
     this.opened = true;
@@ -392,6 +401,7 @@ export class ConnectionRecorder {
       body: pending.body.result(),
       accept: 'not-applicable',
       timing: { ...this.timing },
+      ...(this.tls ? { tls: this.tls } : {}),
     });
   }
 

@@ -7,6 +7,7 @@ import type { HttpHeader } from '../../shared/model/handshake.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { Heartbeat } from './heartbeat.js';
 import { tapSocket } from './socket-tap.js';
+import { tlsSummary } from '../capture/tls-summary.js';
 
 export interface ClientConnectionOptions {
   url: string;
@@ -152,11 +153,12 @@ export class ClientConnection {
         } as tls.ConnectionOptions)
       : net.connect({ ...connectOptions, path: connectOptions.socketPath } as net.NetConnectOpts);
     this.socket = socket;
-    this.watch(socket, secure);
+    this.watch(socket, secure, connectOptions.servername || connectOptions.host || '');
     return socket;
   }
 
-  private watch(socket: net.Socket, secure: boolean): void {
+  /** `host` is the name the server's certificate must carry (for the TLS summary). */
+  private watch(socket: net.Socket, secure: boolean, host: string): void {
     const recorder = this.recorder;
     // Bytes written before the transport is up wait in Node's buffer; they reach the wire (and the record) only then.
     let unsent: Buffer[] | undefined = [];
@@ -179,6 +181,7 @@ export class ClientConnection {
     if (secure) {
       socket.on('secureConnect', () => {
         recorder.mark('tlsMs');
+        recorder.tlsEstablished(tlsSummary(socket as tls.TLSSocket, host));
         transportReady();
       });
     }

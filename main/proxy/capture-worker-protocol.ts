@@ -1,6 +1,11 @@
 /** Messages between the relay thread and the capture worker (see worker-capture.ts, capture-worker.ts). */
 import type { CaptureEvent } from '../../shared/model/events.js';
-import type { HandshakeTiming, HttpRequestHead, HttpResponseHead } from '../../shared/model/handshake.js';
+import type {
+  HandshakeTiming,
+  HttpRequestHead,
+  HttpResponseHead,
+  TlsSummary,
+} from '../../shared/model/handshake.js';
 import type { InjectedFault } from '../../shared/model/fault.js';
 import type { Direction, Side } from '../../shared/model/wire.js';
 import type { ProxyLeg } from './capture.js';
@@ -30,6 +35,7 @@ export type CaptureOp =
       head: HttpResponseHead;
       timing: HandshakeTiming;
       body?: Uint8Array;
+      tls?: TlsSummary;
     }
   | { k: 'bytes'; conn: string; at: number; dir: Direction; data: Uint8Array }
   | { k: 'dropped'; conn: string; at: number; dir: Direction; frames: number; bytes: number; lost: boolean }

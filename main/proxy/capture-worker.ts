@@ -91,7 +91,13 @@ function apply(op: CaptureOp): void {
     case 'req':
       return capture.requestHead(op.leg, op.head);
     case 'res':
-      return capture.responseHead(op.leg, op.head, op.timing, op.body ? Buffer.from(op.body) : undefined);
+      return capture.responseHead(
+        op.leg,
+        op.head,
+        op.timing,
+        op.body ? Buffer.from(op.body) : undefined,
+        op.tls,
+      );
     case 'bytes':
       acks.set(op.conn, (acks.get(op.conn) ?? 0) + op.data.length);
       return capture

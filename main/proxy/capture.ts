@@ -1,4 +1,9 @@
-import type { HandshakeTiming, HttpRequestHead, HttpResponseHead } from '../../shared/model/handshake.js';
+import type {
+  HandshakeTiming,
+  HttpRequestHead,
+  HttpResponseHead,
+  TlsSummary,
+} from '../../shared/model/handshake.js';
 import type { InjectedFault } from '../../shared/model/fault.js';
 import type { Direction, Leg, Side } from '../../shared/model/wire.js';
 import type { TapConsumer } from './tap-queue.js';
@@ -14,8 +19,17 @@ export interface ProxyCapture {
   /** The session's id for this connection, when the capture knows it (fault injection addresses it by this). */
   readonly conn?: string;
   requestHead(leg: ProxyLeg, head: HttpRequestHead): void;
-  /** `body` is the start of a non-101 response's body, as far as it arrived with the head. */
-  responseHead(leg: ProxyLeg, head: HttpResponseHead, timing: HandshakeTiming, body?: Buffer): void;
+  /**
+   * `body` is the start of a non-101 response's body, as far as it arrived with the head; `tls` the leg's TLS when
+   * the proxy dialled it (upstream wss://).
+   */
+  responseHead(
+    leg: ProxyLeg,
+    head: HttpResponseHead,
+    timing: HandshakeTiming,
+    body?: Buffer,
+    tls?: TlsSummary,
+  ): void;
   /** Consumers of the bytes after the heads, one per direction (c2s = client to server). */
   stream(dir: Direction): TapConsumer;
   tcp(leg: ProxyLeg, kind: 'connect' | 'fin' | 'rst', side: Side): void;

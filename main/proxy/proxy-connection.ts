@@ -155,7 +155,7 @@ export async function proxyConnection(
   }
   const upgraded = responseHead.head.status === 101;
   const body = upgraded ? undefined : response.rest.subarray(0, options.maxBodyBytes ?? 64 * 1024);
-  capture.responseHead('upstream', responseHead.head, timing, body);
+  capture.responseHead('upstream', responseHead.head, timing, body, dialed.tls);
   capture.responseHead('downstream', responseHead.head, timing, body);
   if (response.rest.length > 0) {
     client.write(response.rest);

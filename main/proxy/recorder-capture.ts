@@ -1,4 +1,4 @@
-import type { AcceptCheck, CappedBytes, HandshakeTiming } from '../../shared/model/handshake.js';
+import type { AcceptCheck, CappedBytes, HandshakeTiming, TlsSummary } from '../../shared/model/handshake.js';
 import type { HttpRequestHead, HttpResponseHead } from '../../shared/model/handshake.js';
 import type { InjectedFault } from '../../shared/model/fault.js';
 import { describeFault } from '../../shared/model/fault.js';
@@ -18,7 +18,7 @@ export interface ProxyRecorder {
   recordResponseHead(
     head: HttpResponseHead,
     leg: Leg,
-    extra?: { accept?: AcceptCheck; timing?: HandshakeTiming; body?: CappedBytes },
+    extra?: { accept?: AcceptCheck; timing?: HandshakeTiming; body?: CappedBytes; tls?: TlsSummary },
   ): void;
   tcp(kind: 'connect' | 'fin' | 'rst', side: Side, leg?: Leg): void;
   error(code: string, message: string, side?: Side, leg?: Leg): void;
@@ -59,14 +59,18 @@ export function recorderCapture(recorder: ProxyRecorder): ProxyCapture {
       if (leg === 'downstream') recorder.onBytes('c2s', Buffer.from(head.raw, 'latin1'));
       else recorder.recordRequestHead(head, leg);
     },
-    responseHead: (leg, head, timing, body) => {
+    responseHead: (leg, head, timing, body, tls) => {
       if (leg === 'downstream') {
         recorder.onBytes('s2c', Buffer.from(head.raw, 'latin1'));
         if (body && body.length > 0) recorder.onBytes('s2c', body);
         return;
       }
       const bytes = capped(body);
-      recorder.recordResponseHead(head, leg, { timing, ...(bytes ? { body: bytes } : {}) });
+      recorder.recordResponseHead(head, leg, {
+        timing,
+        ...(bytes ? { body: bytes } : {}),
+        ...(tls ? { tls } : {}),
+      });
     },
     stream: (dir) => streams[dir],
     tcp: (leg, kind, side) => recorder.tcp(kind, side, leg),

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import type { TlsSummary } from '../../shared/model/handshake.js';
+import { tlsSummary } from '../capture/tls-summary.js';
 
 export interface UpstreamEndpoint {
   host: string;
@@ -23,7 +25,7 @@ export interface DialTiming {
 export type DialFailureKind = 'dns' | 'refused' | 'unreachable' | 'reset' | 'tls' | 'timeout' | 'other';
 
 export type DialResult =
-  | { ok: true; socket: net.Socket; timing: DialTiming; remoteAddress: string }
+  | { ok: true; socket: net.Socket; timing: DialTiming; remoteAddress: string; tls?: TlsSummary }
   | { ok: false; kind: DialFailureKind; code: string; message: string; timing: DialTiming };
 
 function classify(err: NodeJS.ErrnoException, tlsStarted: boolean): DialFailureKind {
@@ -100,7 +102,8 @@ export function dialUpstream(endpoint: UpstreamEndpoint, timeoutMs: number): Pro
     };
     const onSecure = (): void => {
       timing.tlsMs = performance.now() - (tcpAt ?? started);
-      settle({ ok: true, socket, timing, remoteAddress: remote(socket) });
+      const summary = tlsSummary(socket as tls.TLSSocket, servername ?? endpoint.host);
+      settle({ ok: true, socket, timing, remoteAddress: remote(socket), tls: summary });
     };
     socket.on('lookup', onLookup);
     socket.on('connect', onConnect);

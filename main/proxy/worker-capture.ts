@@ -276,7 +276,7 @@ export function workerCaptureFactory(
     const capture: ProxyCapture = {
       conn,
       requestHead: (leg, head) => host.post({ k: 'req', conn, at: at(), leg, head }),
-      responseHead: (leg, head, timing, body) =>
+      responseHead: (leg, head, timing, body, tls) =>
         host.post({
           k: 'res',
           conn,
@@ -285,6 +285,7 @@ export function workerCaptureFactory(
           head,
           timing,
           ...(body && body.length > 0 ? { body } : {}),
+          ...(tls ? { tls } : {}),
         }),
       stream: (dir) => streams[dir],
       tcp: (leg, kind, side) => host.post({ k: 'tcp', conn, at: at(), leg, kind, side }),

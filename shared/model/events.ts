@@ -6,6 +6,7 @@ import type {
   HttpRequestHead,
   HttpResponseHead,
   NegotiatedExtension,
+  TlsSummary,
 } from './handshake.js';
 import type { InjectedFault } from './fault.js';
 import type { EpochMs, MonoMs } from './time.js';
@@ -66,6 +67,8 @@ export interface HttpResponseEvent extends Base {
   body?: CappedBytes;
   accept: AcceptCheck;
   timing: HandshakeTiming;
+  /** The leg's TLS (wss://), as negotiated: protocol, cipher, the server's certificate and whether it was trusted. */
+  tls?: TlsSummary;
 }
 
 /** The upgrade completed: frames follow. */

@@ -35,6 +35,39 @@ export interface HandshakeTiming {
   headersCompleteMs?: number;
 }
 
+/** The certificate a TLS server presented, as far as it matters for debugging. */
+export interface CertificateSummary {
+  /** Distinguished names, one `KEY=value` per attribute, comma separated ("CN=example.com, O=Example"). */
+  subject: string;
+  issuer: string;
+  /** ISO 8601. */
+  validFrom: string;
+  validTo: string;
+  /** As OpenSSL prints it ("DNS:example.com, IP Address:127.0.0.1"). */
+  subjectAltName?: string;
+  /** SHA-256 of the DER certificate, colon-separated hex. */
+  fingerprint256: string;
+}
+
+/** TLS on one leg, as negotiated once its handshake completed. */
+export interface TlsSummary {
+  /** "TLSv1.3", "TLSv1.2". */
+  protocol: string;
+  /** Standard (IANA) cipher suite name. */
+  cipher: string;
+  /** The ALPN protocol agreed on, if any ("http/1.1"). */
+  alpn?: string;
+  /** The host name the certificate was checked against (sent as SNI unless it is an IP address). */
+  servername: string;
+  /**
+   * The certificate chains to a trusted CA and names `servername`. False only where invalid certificates were
+   * accepted on request (`--insecure`), with the reason in `authorizationError`.
+   */
+  authorized: boolean;
+  authorizationError?: string;
+  certificate?: CertificateSummary;
+}
+
 export interface NegotiatedExtension {
   name: string;
   params: Record<string, string | true>;

@@ -15,6 +15,34 @@ const has =
     return ok ? undefined : `field "${field}" must be ${kind === 'object' ? 'an object' : `a ${kind}`}`;
   };
 
+/** An optional object field: absent, or an object whose own fields pass `checks` (named "field.sub"). */
+const optionalObject =
+  (field: string, checks: FieldCheck[]): FieldCheck =>
+  (record) => {
+    const value = record[field];
+    if (value === undefined) return undefined;
+    if (!isObject(value)) return `field "${field}" must be an object`;
+    for (const check of checks) {
+      const problem = check(value);
+      if (problem) return problem.replace('field "', `field "${field}.`);
+    }
+    return undefined;
+  };
+
+const tlsChecks: FieldCheck[] = [
+  has('protocol', 'string'),
+  has('cipher', 'string'),
+  has('servername', 'string'),
+  has('authorized', 'boolean'),
+  optionalObject('certificate', [
+    has('subject', 'string'),
+    has('issuer', 'string'),
+    has('validFrom', 'string'),
+    has('validTo', 'string'),
+    has('fingerprint256', 'string'),
+  ]),
+];
+
 /** The fields a reader relies on, per record type. Extra fields are allowed (forward compatible). */
 const requiredFields: Record<CaptureEventType, FieldCheck[]> = {
   connection: [has('mode', 'string'), has('url', 'string'), has('at', 'number')],
@@ -24,6 +52,7 @@ const requiredFields: Record<CaptureEventType, FieldCheck[]> = {
     has('head', 'object'),
     has('accept', 'string'),
     has('timing', 'object'),
+    optionalObject('tls', tlsChecks),
   ],
   open: [has('protocol', 'string')],
   frame: [has('frame', 'object')],

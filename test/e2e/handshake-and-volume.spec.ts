@@ -2,7 +2,13 @@ import { expect, test } from '@playwright/test';
 import type { InspectorServer } from './support/inspector-server.js';
 import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
-import { startEchoServer, startFloodServer, startRefusingServer } from './support/ws-servers.js';
+import {
+  startEchoServer,
+  startFloodServer,
+  startRefusingServer,
+  startTlsEchoServer,
+} from './support/ws-servers.js';
+import { selfSignedCert } from '../helpers/proxy-wire.js';
 
 let inspector: InspectorServer;
 
@@ -103,6 +109,31 @@ test('custom headers and subprotocols are sent as typed; binary from hex and pin
     await expect(ui.traffic.rowsByDir('c2s').filter({ hasText: 'ping' })).toHaveCount(1);
     await expect(ui.traffic.rowsByDir('s2c').filter({ hasText: 'pong' })).toHaveCount(1);
     await ui.screenshot('14-binary-and-ping');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a wss:// handshake shows its TLS: protocol, cipher, the certificate, and that it was accepted untrusted', async ({
+  page,
+}) => {
+  const server = await startTlsEchoServer(selfSignedCert());
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await ui.connect.url().fill(server.url);
+    await page.getByTestId('connect-options').click();
+    await page.getByTestId('connect-insecure').check();
+    await ui.connect.submit().click();
+    await expect(ui.connections.selected()).toHaveAttribute('data-state', 'open');
+    await ui.connection.tabHandshake().click();
+    const summary = page.getByTestId('tls-summary');
+    await expect(summary).toContainText(/TLSv1\.3 · TLS_AES_\w+/);
+    await expect(summary).toContainText('Certificate: CN=localhost, issued by CN=localhost');
+    await expect(page.getByTestId('tls-trust')).toHaveText(
+      'NOT trusted for 127.0.0.1: DEPTH_ZERO_SELF_SIGNED_CERT (accepted because invalid certificates were allowed)',
+    );
+    await ui.screenshot('11b-handshake-tls');
   } finally {
     await server.close();
   }

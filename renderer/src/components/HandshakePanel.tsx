@@ -1,5 +1,11 @@
 import type { HttpRequestEvent, HttpResponseEvent, OpenEvent } from '../../../shared/model/events.js';
-import type { AcceptCheck, HandshakeTiming, HttpHeader } from '../../../shared/model/handshake.js';
+import type {
+  AcceptCheck,
+  HandshakeTiming,
+  HttpHeader,
+  TlsSummary,
+} from '../../../shared/model/handshake.js';
+import { describeTls } from '../../../shared/model/tls-text.js';
 import { diffHeaders } from '../../../shared/analysis/index.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
 import { clipForDisplay } from '../format/text.js';
@@ -37,6 +43,20 @@ function Headers({ headers, label }: { headers: HttpHeader[]; label: string }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+function Tls({ tls }: { tls: TlsSummary }) {
+  const text = describeTls(tls);
+  return (
+    <section aria-label="TLS" className="tls-summary" data-testid="tls-summary">
+      <h3>TLS</h3>
+      <p>{text.negotiated}</p>
+      {text.certificate && <p className="tls-certificate">Certificate: {text.certificate}</p>}
+      <p className={tls.authorized ? 'accept-ok' : 'accept-mismatch'} data-testid="tls-trust">
+        {text.trust}
+      </p>
+    </section>
   );
 }
 
@@ -185,6 +205,7 @@ export function HandshakePanel({ view, log }: { view: ConnectionView; log: Conne
                 )}
               </section>
             </div>
+            {response?.tls && <Tls tls={response.tls} />}
             {response && <Timing timing={response.timing} />}
           </div>
         );

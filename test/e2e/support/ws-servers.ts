@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
@@ -8,11 +9,16 @@ export interface TestWsServer {
   close(): Promise<void>;
 }
 
-async function startServer(onConnection: (socket: WebSocket) => void, path = '/echo'): Promise<TestWsServer> {
-  const http = createServer((_req, res) => {
+async function startServer(
+  onConnection: (socket: WebSocket) => void,
+  path = '/echo',
+  tls?: { certPem: string; keyPem: string },
+): Promise<TestWsServer> {
+  const refuse = (_req: unknown, res: ServerResponse): void => {
     res.writeHead(426, { 'Content-Type': 'text/plain' });
     res.end('WebSocket only');
-  });
+  };
+  const http = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, refuse) : createServer(refuse);
   const wss = new WebSocketServer({ server: http });
   wss.on('connection', (socket) => {
     socket.on('error', () => undefined);
@@ -21,7 +27,7 @@ async function startServer(onConnection: (socket: WebSocket) => void, path = '/e
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}${path}`,
+    url: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}${path}`,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -31,9 +37,16 @@ async function startServer(onConnection: (socket: WebSocket) => void, path = '/e
   };
 }
 
+const echo = (socket: WebSocket): void => {
+  socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+};
+
 /** Echoes every message back with the same type. */
-export const startEchoServer = (): Promise<TestWsServer> =>
-  startServer((socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
+export const startEchoServer = (): Promise<TestWsServer> => startServer(echo);
+
+/** The echo server over TLS (wss://), with `certificate` (e.g. a self-signed one). */
+export const startTlsEchoServer = (certificate: { certPem: string; keyPem: string }): Promise<TestWsServer> =>
+  startServer(echo, '/echo', certificate);
 
 /** Closes with `code` and `reason` as soon as the first message arrives. */
 export const startClosingServer = (code: number, reason: string): Promise<TestWsServer> =>

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +9,13 @@ import { framesOf, ofType, record, text } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsi-tls-'));
 let server: RunningWsServer;
+let leafFingerprint: string;
 
 beforeAll(async () => {
   // A certificate signed by a throwaway CA nobody trusts: verification fails unless `insecure`.
   const ca = await CertificateAuthority.loadOrCreate(dir);
   const leaf = ca.leafFor('127.0.0.1');
+  leafFingerprint = new X509Certificate(leaf.certPem).fingerprint256;
   server = await startWsServer(
     (socket) => socket.on('message', (data) => socket.send(data, { binary: false })),
     { perMessageDeflate: false },
@@ -39,6 +42,19 @@ describe('client connection over TLS', () => {
     const timing = response?.timing ?? {};
     expect(timing.tlsMs).toBeGreaterThanOrEqual(timing.tcpConnectMs ?? Infinity);
     expect(timing.requestSentMs).toBeGreaterThanOrEqual(timing.tlsMs ?? Infinity);
+    // What was negotiated, the certificate the server showed, and that it was only accepted because of insecure.
+    expect(response?.tls).toMatchObject({
+      protocol: 'TLSv1.3',
+      servername: '127.0.0.1',
+      authorized: false,
+      authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      certificate: {
+        subject: 'CN=127.0.0.1',
+        subjectAltName: 'IP Address:127.0.0.1',
+        fingerprint256: leafFingerprint,
+      },
+    });
+    expect(response?.tls?.certificate?.issuer).toMatch(/WebSocket Inspector/);
     const frames = framesOf(events);
     expect(frames.map((f) => [f.dir, f.opcode])).toEqual([
       ['c2s', 1],

@@ -138,6 +138,16 @@ describe('forward proxy', () => {
       events.filter((e) => e.type === 'http-request').map((e) => e.type === 'http-request' && e.leg),
     ).toEqual(['downstream', 'upstream']);
     expect(events.filter((e) => e.type === 'frame').length).toBeGreaterThanOrEqual(6);
+    // The upstream leg's TLS: the test server's self-signed certificate, accepted only because of insecure.
+    const upstreamResponse = events.find((e) => e.type === 'http-response' && e.leg === 'upstream');
+    expect(upstreamResponse?.type === 'http-response' && upstreamResponse.tls).toMatchObject({
+      protocol: 'TLSv1.3',
+      alpn: 'http/1.1',
+      servername: '127.0.0.1',
+      authorized: false,
+      authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      certificate: { fingerprint256: new X509Certificate(cert.certPem).fingerprint256 },
+    });
   });
 
   it('handles plain ws:// inside a CONNECT tunnel (as browsers send it)', async () => {
