@@ -11,6 +11,7 @@ import { faultInjected, SUPERSEDED_BY_FAULT } from './findings/fault.js';
 import { handshakeRules } from './findings/handshake.js';
 import { heartbeatRules } from './findings/heartbeat.js';
 import { protocolRules } from './findings/protocol.js';
+import { tlsRules } from './findings/tls.js';
 import { reconnectStorms } from './findings/reconnect.js';
 import { groupByConnection } from './group.js';
 import { analyzeHeartbeatFacts } from './heartbeat.js';
@@ -20,6 +21,7 @@ import { summarizeFacts } from './summary.js';
 const CONNECTION_RULES: readonly ConnectionRule[] = [
   faultInjected,
   ...handshakeRules,
+  ...tlsRules,
   ...protocolRules,
   ...heartbeatRules,
   ...closeRules,

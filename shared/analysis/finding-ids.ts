@@ -9,6 +9,8 @@ export const FINDING_IDS = [
   'handshake.bad-accept',
   'handshake.unoffered-subprotocol',
   'handshake.unoffered-extension',
+  'tls.untrusted',
+  'tls.expiring',
   'close.after-upgrade',
   'close.idle-drop',
   'close.abnormal',

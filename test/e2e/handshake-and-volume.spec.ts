@@ -134,6 +134,10 @@ test('a wss:// handshake shows its TLS: protocol, cipher, the certificate, and t
       'NOT trusted for 127.0.0.1: DEPTH_ZERO_SELF_SIGNED_CERT (accepted because invalid certificates were allowed)',
     );
     await ui.screenshot('11b-handshake-tls');
+    await page.getByTestId('tab-findings').click();
+    await expect(page.getByTestId('finding').filter({ hasText: 'tls.untrusted' })).toContainText(
+      'Certificate not trusted for 127.0.0.1, accepted anyway',
+    );
   } finally {
     await server.close();
   }

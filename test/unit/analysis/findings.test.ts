@@ -4,7 +4,8 @@ import { analyzeSession, FINDING_IDS } from '../../../shared/analysis/index.js';
 import type { AnalysisOptions } from '../../../shared/analysis/index.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { Finding } from '../../../shared/model/finding.js';
-import { conn, header, ids, switchingHeaders, upgradeRequestHeaders } from './builders.js';
+import type { TlsSummary } from '../../../shared/model/handshake.js';
+import { conn, header, ids, STARTED_AT, switchingHeaders, upgradeRequestHeaders } from './builders.js';
 
 const analyze = (events: CaptureEvent[], options?: AnalysisOptions) =>
   analyzeSession({ header, events }, options);
@@ -363,6 +364,59 @@ describe('session findings', () => {
     expect(ids(findingsOf(attempts([0, 5_000, 10_000, 15_000, 20_000])))).not.toContain(
       'session.reconnect-storm',
     );
+  });
+});
+
+describe('TLS findings', () => {
+  const DAY = 86_400_000;
+  /** A healthy wss:// connection whose 101 carries `tls` (the handshake is seen at STARTED_AT + 3 ms). */
+  const withTls = (tls: TlsSummary): CaptureEvent[] => {
+    const events = conn('tls').handshake().cleanClose(30, 'client').events;
+    return events.map((e) => (e.type === 'http-response' ? { ...e, tls } : e));
+  };
+  const certificate = (validTo: number) => ({
+    subject: 'CN=chat.example.test',
+    issuer: "CN=R3, O=Let's Encrypt",
+    validFrom: new Date(STARTED_AT - 60 * DAY).toISOString(),
+    validTo: new Date(validTo).toISOString(),
+    fingerprint256: 'AB:CD',
+  });
+  const trusted: TlsSummary = {
+    protocol: 'TLSv1.3',
+    cipher: 'TLS_AES_128_GCM_SHA256',
+    servername: 'chat.example.test',
+    authorized: true,
+    certificate: certificate(STARTED_AT + 90 * DAY),
+  };
+
+  it('a trusted certificate far from expiry gives no TLS finding', () => {
+    expect(ids(findingsOf(withTls(trusted))).filter((id) => id.startsWith('tls.'))).toEqual([]);
+  });
+
+  it('tls.untrusted: accepted only because invalid certificates were allowed, with the reason and its fix', () => {
+    const f = only(
+      withTls({ ...trusted, authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }),
+      'tls.untrusted',
+    );
+    expect(f.severity).toBe('warning');
+    expect(f.title).toBe('Certificate not trusted for chat.example.test, accepted anyway');
+    expect(f.detail).toContain('UNABLE_TO_VERIFY_LEAF_SIGNATURE, its issuer is unknown');
+    expect(f.detail).toContain(
+      "The server's certificate (CN=chat.example.test, issued by CN=R3, O=Let's Encrypt)",
+    );
+    expect(f.fix).toContain('full chain');
+  });
+
+  it('tls.expiring: a certificate that ends within 14 days of the handshake', () => {
+    const f = only(
+      withTls({ ...trusted, certificate: certificate(STARTED_AT + 3 + 5.5 * DAY) }),
+      'tls.expiring',
+    );
+    expect(f.title).toBe('Certificate for chat.example.test expires in 5 days');
+    expect(f.fix).toContain('Renew');
+    expect(
+      ids(findingsOf(withTls({ ...trusted, certificate: certificate(STARTED_AT + 15 * DAY) }))),
+    ).not.toContain('tls.expiring');
   });
 });
 
