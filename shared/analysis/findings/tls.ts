@@ -12,12 +12,13 @@ type TlsResponse = Indexed<HttpResponseEvent> & { tls: TlsSummary };
 const withTls = (responses: Indexed<HttpResponseEvent>[]): TlsResponse[] =>
   responses.filter((r): r is TlsResponse => r.tls !== undefined);
 
+/** Whose certificate it was, to start a sentence. */
 const whose = (r: HttpResponseEvent): string =>
   r.leg === 'upstream'
-    ? "the upstream server's"
+    ? "The upstream server's"
     : r.leg === 'downstream'
-      ? "the inspector's"
-      : "the server's";
+      ? "The inspector's"
+      : "The server's";
 
 /** Node's verification codes, in words, with what fixes each. */
 const UNTRUSTED_REASONS: Record<string, { why: string; fix: string }> = {
@@ -59,7 +60,7 @@ export const untrustedCertificate: ConnectionRule = ({ facts }) =>
         severity: 'warning',
         title: `Certificate not trusted for ${r.tls.servername}, accepted anyway`,
         detail:
-          `${whose(r)[0]!.toUpperCase()}${whose(r).slice(1)} certificate` +
+          `${whose(r)} certificate` +
           (cert ? ` (${cert.subject}, issued by ${cert.issuer})` : '') +
           ` failed verification for ${r.tls.servername}: ${code}${reason ? `, ${reason.why}` : ''}. ` +
           'The connection worked only because invalid certificates were accepted; a client that verifies ' +
@@ -86,7 +87,7 @@ export const certificateExpiring: ConnectionRule = ({ facts }) => {
         id: 'tls.expiring',
         severity: 'warning',
         title: `Certificate for ${r.tls.servername} expires in ${days}`,
-        detail: `${whose(r)[0]!.toUpperCase()}${whose(r).slice(1)} certificate (${cert.subject}) is valid until ${cert.validTo}, ${days} after this handshake. From then on every verifying client fails the TLS handshake (CERT_HAS_EXPIRED) and no WebSocket opens.`,
+        detail: `${whose(r)} certificate (${cert.subject}) is valid until ${cert.validTo}, ${days} after this handshake. From then on every verifying client fails the TLS handshake (CERT_HAS_EXPIRED) and no WebSocket opens.`,
         evidence: [handshakeRef(r.index, 'TLS')],
         fix: 'Renew the certificate now and reload the server; if renewal is automatic (certbot, cert-manager), check why it has not happened yet.',
       },
