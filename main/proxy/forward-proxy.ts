@@ -1,8 +1,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpRequestHead } from '../../shared/model/handshake.js';
-import { CertificateAuthority, defaultCaDir } from './ca-store.js';
 import type { Side } from '../../shared/model/wire.js';
+import { CertificateAuthority, defaultCaDir } from './ca-store.js';
 import type { ProxyLeg } from './capture.js';
 import { describeClientTlsFailure } from './client-tls-failure.js';
 import { errorResponse } from './error-response.js';
