@@ -229,7 +229,8 @@ export async function startForwardProxy(
       if (!secured) secure.destroy();
     });
     secure.once('close', () => {
-      if (secured) return;
+      // Stopping the proxy destroys handshakes in progress: that is not the client's doing.
+      if (secured || listener.closing) return;
       const { code, message } = describeClientTlsFailure(failure, host);
       recordFailure('downstream', code, message, 'client');
     });

@@ -9,6 +9,8 @@ export class ProxyListener {
   private readonly sockets = new Set<net.Socket>();
   /** Accepted since start. */
   accepted = 0;
+  /** close() was called: sockets ending now were ended by the inspector. */
+  closing = false;
 
   constructor(
     handle: (socket: net.Socket) => void,
@@ -49,6 +51,7 @@ export class ProxyListener {
   }
 
   close(): Promise<void> {
+    this.closing = true;
     return new Promise((resolve) => {
       for (const socket of this.sockets) socket.destroy();
       if (!this.server.listening) return resolve();

@@ -220,4 +220,24 @@ describe('forward proxy', () => {
       side: 'server',
     });
   });
+
+  it('does not blame the client for a handshake the inspector cut by stopping the proxy', async () => {
+    const info = await harness.inspector.startProxy({ mode: 'forward' });
+    const socket = net.connect({ host: '127.0.0.1', port: Number(info.address.split(':').pop()) });
+    socket.on('error', () => undefined);
+    const log = new ByteLog();
+    socket.on('data', (chunk: Buffer) => log.add(chunk));
+    socket.write('CONNECT stopped.example.test:443 HTTP/1.1\r\nHost: stopped.example.test:443\r\n\r\n');
+    await readUntil(log, socket, (all) => all.includes('\r\n\r\n'));
+    // The first byte of a TLS handshake record: the proxy starts TLS and waits for the rest.
+    socket.write(Buffer.from([0x16]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await harness.inspector.stopProxy({ id: info.id });
+    await new Promise((resolve) => socket.once('close', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const recorded = (await harness.events()).filter(
+      (e) => e.type === 'connection' && e.url.includes('stopped.example.test'),
+    );
+    expect(recorded).toEqual([]);
+  });
 });
