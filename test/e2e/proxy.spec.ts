@@ -72,6 +72,10 @@ test('a forward proxy names its CA, and a client that does not trust it shows a 
     await expect(item).toContainText('forward');
     const caPath = path.join(configHome, 'websocket-inspector', 'ca', 'ca-cert.pem');
     await expect(item.getByTestId('proxy-ca')).toContainText(caPath);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByTestId('proxy-ca-copy').click();
+    await expect(page.getByTestId('proxy-ca-copy')).toHaveText('Copied ✓');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(caPath);
     const address = (await item.locator('code').first().textContent()) ?? '';
 
     // A Node client that trusts only the system roots, tunnelling to a wss:// host through the proxy.

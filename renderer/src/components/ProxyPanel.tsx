@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import type { ProxyInfo, StartProxyRequest } from '../../../shared/api/contract.js';
 import { EMPTY_PROXY_FAULTS_FORM, proxyFaultsFromForm } from '../ui/fault-form.js';
 import { useInspector } from '../ui/store-context.js';
+import { CopyButton } from './CopyButton.js';
 import { ProxyFaultsFields } from './faults/ProxyFaultsFields.js';
 
 function ProxyItem({ proxy }: { proxy: ProxyInfo }) {
@@ -31,7 +32,8 @@ function ProxyItem({ proxy }: { proxy: ProxyInfo }) {
         <span className="proxy-meta" data-testid="proxy-ca">
           wss:// is intercepted with certificates from the inspector’s CA: clients must trust{' '}
           <code>{proxy.caCertPath}</code> (Node: <code>NODE_EXTRA_CA_CERTS</code>, curl: <code>--cacert</code>
-          ); a client that does not shows a failed connection with the fix.
+          ); a client that does not shows a failed connection with the fix.{' '}
+          <CopyButton label="path" text={() => proxy.caCertPath ?? ''} testId="proxy-ca-copy" />
         </span>
       )}
       {proxy.error && <span className="form-problem">{proxy.error}</span>}
