@@ -38,6 +38,8 @@ export function summarizeFacts(
     }
   }
   const gap = longestGap(gapsInFacts(facts, options.now));
+  // The leg to the server is the one with TLS recorded (a proxy's downstream TLS is its own).
+  const tls = facts.responses.find((r) => r.tls !== undefined)?.tls;
   return {
     id: facts.id,
     url: facts.connection?.url ?? '',
@@ -56,6 +58,7 @@ export function summarizeFacts(
     maxSilenceMs: gap?.durationMs ?? 0,
     browserCloseCode: close.browserCloseCode,
     closingHandshakeComplete: close.closingHandshakeComplete,
+    ...(tls ? { tls } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ConnectionId } from './events.js';
+import type { TlsSummary } from './handshake.js';
 import type { EpochMs } from './time.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -49,6 +50,8 @@ export interface ConnectionSummary {
   browserCloseCode?: number | null;
   /** Whether both close frames were exchanged. */
   closingHandshakeComplete?: boolean;
+  /** TLS of the leg to the server (wss://): the client's own, or the proxy's upstream leg. */
+  tls?: TlsSummary;
 }
 
 export interface SessionAnalysis {

@@ -135,6 +135,13 @@ test('a wss:// handshake shows its TLS: protocol, cipher, the certificate, and t
     );
     await ui.screenshot('11b-handshake-tls');
     await page.getByTestId('tab-findings').click();
+    const summaryTls = page
+      .getByRole('region', { name: 'Summary' })
+      .locator('div', { has: page.locator('dt', { hasText: /^TLS$/ }) })
+      .locator('dd');
+    await expect(summaryTls).toHaveText(
+      /^TLSv1\.3 · TLS_AES_\w+; NOT trusted for 127\.0\.0\.1: DEPTH_ZERO_SELF_SIGNED_CERT/,
+    );
     await expect(page.getByTestId('finding').filter({ hasText: 'tls.untrusted' })).toContainText(
       'Certificate not trusted for 127.0.0.1, accepted anyway',
     );

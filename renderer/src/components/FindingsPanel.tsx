@@ -1,10 +1,18 @@
 import type { EvidenceRef, Finding } from '../../../shared/model/finding.js';
+import type { TlsSummary } from '../../../shared/model/handshake.js';
+import { describeTls } from '../../../shared/model/tls-text.js';
 import { closeCodeMeaning } from '../format/protocol-names.js';
 import { formatDuration } from '../format/time.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { useInspector } from '../ui/store-context.js';
 import { useConnectionAnalysis } from '../ui/use-analysis.js';
+
+const tlsFacts = (tls: TlsSummary | undefined): [string, string][] => {
+  if (!tls) return [];
+  const text = describeTls(tls);
+  return [['TLS', `${text.negotiated}; ${text.trust}`]];
+};
 
 function EvidenceLink({ evidence, log }: { evidence: EvidenceRef; log: ConnectionLog }) {
   const selectRow = useInspector((s) => s.selectRow);
@@ -85,6 +93,7 @@ export function FindingsPanel({ view, log }: { view: ConnectionView; log: Connec
         ['Closing handshake', summary.closingHandshakeComplete ? 'complete' : 'incomplete'],
         ['Longest silence', formatDuration(summary.maxSilenceMs)],
         ['Bytes ↑ / ↓', `${summary.bytesOut} / ${summary.bytesIn}`],
+        ...tlsFacts(summary.tls),
       ]
     : [];
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeConnection } from '../../../shared/analysis/index.js';
+import { analyzeSession, formatTextReport, summarizeConnection } from '../../../shared/analysis/index.js';
 import { conn, header, STARTED_AT } from './builders.js';
 
 describe('summarizeConnection', () => {
@@ -129,5 +129,31 @@ describe('summarizeConnection', () => {
       closeKind: 'tcp-fin',
     });
     expect(s.maxSilenceMs).toBe(2_000);
+  });
+
+  it('carries the TLS of the leg to the server, and the text report prints it', () => {
+    const tls = {
+      protocol: 'TLSv1.3',
+      cipher: 'TLS_AES_128_GCM_SHA256',
+      servername: 'example.test',
+      authorized: true,
+      certificate: {
+        subject: 'CN=example.test',
+        issuer: 'CN=Test CA',
+        validFrom: '2026-01-01T00:00:00.000Z',
+        validTo: '2027-01-01T00:00:00.000Z',
+        fingerprint256: 'AB:CD',
+      },
+    };
+    const events = conn('c1')
+      .handshake(10)
+      .cleanClose(50, 'client')
+      .events.map((e) => (e.type === 'http-response' ? { ...e, tls } : e));
+    expect(summarizeConnection(header, events).tls).toEqual(tls);
+    const report = formatTextReport(analyzeSession({ header, events }));
+    expect(report).toContain('  tls: TLSv1.3 · TLS_AES_128_GCM_SHA256; trusted for example.test');
+    expect(report).toContain(
+      '  certificate: CN=example.test, issued by CN=Test CA, valid 2026-01-01 to 2027-01-01',
+    );
   });
 });
