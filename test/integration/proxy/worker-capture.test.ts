@@ -82,21 +82,38 @@ async function session(
   return { inspector, port: Number(info.address.split(':').pop()), ended };
 }
 
+/**
+ * A client through the session's proxy: `talk` sends, then this waits for `replies` echoes, closes, and returns the
+ * session's records once the connection has ended (the inspector disposed).
+ */
+async function echoThrough(
+  { inspector, port, ended }: Awaited<ReturnType<typeof session>>,
+  path: string,
+  options: { replies: number; talk: (ws: WebSocket) => void; deflate?: boolean; reason?: string },
+): Promise<CaptureEvent[]> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { perMessageDeflate: options.deflate ?? false });
+  await new Promise((resolve) => ws.once('open', resolve));
+  let replies = 0;
+  ws.on('message', () => replies++);
+  options.talk(ws);
+  while (replies < options.replies) await new Promise((resolve) => setTimeout(resolve, 10));
+  ws.close(1000, options.reason);
+  await new Promise((resolve) => ws.once('close', resolve));
+  const events = await ended();
+  await inspector.dispose();
+  return events;
+}
+
 describe('capture in the worker thread', () => {
   it('records the same kinds of records as inline capture, in order, and the relay stays exact', async () => {
-    const { inspector, port, ended } = await session({});
     const serverSide = server.nextConnection();
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/worker`, { perMessageDeflate: false });
-    await new Promise((resolve) => ws.once('open', resolve));
+    const events = await echoThrough(await session({}), '/worker', {
+      replies: 200,
+      talk: (ws) => {
+        for (let i = 0; i < 200; i++) ws.send(`message ${i}`);
+      },
+    });
     const side = await serverSide;
-    let replies = 0;
-    ws.on('message', () => replies++);
-    for (let i = 0; i < 200; i++) ws.send(`message ${i}`);
-    while (replies < 200) await new Promise((resolve) => setTimeout(resolve, 10));
-    ws.close(1000);
-    await new Promise((resolve) => ws.once('close', resolve));
-    const events = await ended();
-    await inspector.dispose();
 
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('connection');
@@ -121,23 +138,20 @@ describe('capture in the worker thread', () => {
 
   it('gives the same frame and message records as capture on the relay thread (compressed, fragmented, control)', async () => {
     const traffic = async (capture: 'worker' | 'inline'): Promise<unknown[]> => {
-      const { inspector, port, ended } = await session({ capture });
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/same`, { perMessageDeflate: true });
-      await new Promise((resolve) => ws.once('open', resolve));
-      let replies = 0;
-      ws.on('message', () => replies++);
-      ws.send('plain text', { compress: false });
-      ws.send('compressed '.repeat(50), { compress: true });
-      ws.send(Buffer.from([1, 2, 3, 255]), { binary: true, compress: false });
-      ws.send('first half, ', { fin: false, compress: false });
-      ws.send('second half', { fin: true, compress: false });
-      ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
-      ws.ping('are you there');
-      while (replies < 5) await new Promise((resolve) => setTimeout(resolve, 10));
-      ws.close(1000, 'done');
-      await new Promise((resolve) => ws.once('close', resolve));
-      const events = await ended();
-      await inspector.dispose();
+      const events = await echoThrough(await session({ capture }), '/same', {
+        deflate: true,
+        replies: 5,
+        reason: 'done',
+        talk: (ws) => {
+          ws.send('plain text', { compress: false });
+          ws.send('compressed '.repeat(50), { compress: true });
+          ws.send(Buffer.from([1, 2, 3, 255]), { binary: true, compress: false });
+          ws.send('first half, ', { fin: false, compress: false });
+          ws.send('second half', { fin: true, compress: false });
+          ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
+          ws.ping('are you there');
+        },
+      });
       // Mask keys are random per frame; everything else must match field for field.
       return events.flatMap((e): unknown[] => {
         if (e.type === 'frame')
@@ -155,22 +169,19 @@ describe('capture in the worker thread', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wsi-worker-lines-'));
     const file = path.join(dir, 'session.jsonl');
     try {
-      const { inspector, port, ended } = await session({}, { sessionPath: file });
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/lines`, { perMessageDeflate: true });
-      await new Promise((resolve) => ws.once('open', resolve));
-      let replies = 0;
-      ws.on('message', () => replies++);
-      ws.send('compressed '.repeat(50), { compress: true });
-      ws.send('first half, ', { fin: false, compress: false });
-      ws.send('second half', { fin: true, compress: false });
-      ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
-      for (let i = 0; i < 100; i++) ws.send(`message ${i}`, { compress: false });
-      ws.ping('are you there');
-      while (replies < 103) await new Promise((resolve) => setTimeout(resolve, 10));
-      ws.close(1000, 'done');
-      await new Promise((resolve) => ws.once('close', resolve));
-      const live = await ended();
-      await inspector.dispose();
+      const live = await echoThrough(await session({}, { sessionPath: file }), '/lines', {
+        deflate: true,
+        replies: 103,
+        reason: 'done',
+        talk: (ws) => {
+          ws.send('compressed '.repeat(50), { compress: true });
+          ws.send('first half, ', { fin: false, compress: false });
+          ws.send('second half', { fin: true, compress: false });
+          ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
+          for (let i = 0; i < 100; i++) ws.send(`message ${i}`, { compress: false });
+          ws.ping('are you there');
+        },
+      });
 
       const { session: written, problems } = parseSession(readFileSync(file, 'utf8'));
       expect(problems).toEqual([]);
@@ -182,18 +193,13 @@ describe('capture in the worker thread', () => {
   });
 
   it('cuts previews in the worker while a connection is over the preview rate, keeping every frame', async () => {
-    const { inspector, port, ended } = await session({}, { previewRateLimit: 200_000 });
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/firehose`, { perMessageDeflate: false });
-    await new Promise((resolve) => ws.once('open', resolve));
-    let replies = 0;
-    ws.on('message', () => replies++);
     const COUNT = 200;
-    for (let i = 0; i < COUNT; i++) ws.send(Buffer.alloc(8192, i), { binary: true });
-    while (replies < COUNT) await new Promise((resolve) => setTimeout(resolve, 10));
-    ws.close(1000);
-    await new Promise((resolve) => ws.once('close', resolve));
-    const events = await ended();
-    await inspector.dispose();
+    const events = await echoThrough(await session({}, { previewRateLimit: 200_000 }), '/firehose', {
+      replies: COUNT,
+      talk: (ws) => {
+        for (let i = 0; i < COUNT; i++) ws.send(Buffer.alloc(8192, i), { binary: true });
+      },
+    });
 
     const data = events.flatMap((e) => (e.type === 'frame' && e.frame.opcode === 2 ? [e.frame] : []));
     expect(data).toHaveLength(2 * COUNT);
@@ -243,24 +249,17 @@ describe('capture in the worker thread', () => {
 
   it('drops whole frames with exact counts when the worker falls behind, never touching the relay', async () => {
     // A tiny hand-off window and queue force the worker to fall behind a burst.
-    const { inspector, port, ended } = await session({
-      tapBudgetBytes: 64 * 1024,
-      captureInFlightBytes: 16 * 1024,
-    });
+    const proxied = await session({ tapBudgetBytes: 64 * 1024, captureInFlightBytes: 16 * 1024 });
     const serverSide = server.nextConnection();
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/burst`, { perMessageDeflate: false });
-    await new Promise((resolve) => ws.once('open', resolve));
-    const side = await serverSide;
     const payload = Buffer.alloc(1000, 3);
-    let replies = 0;
-    ws.on('message', () => replies++);
     const count = 5000;
-    for (let i = 0; i < count; i++) ws.send(payload);
-    while (replies < count) await new Promise((resolve) => setTimeout(resolve, 10));
-    ws.close(1000);
-    await new Promise((resolve) => ws.once('close', resolve));
-    const events = await ended();
-    await inspector.dispose();
+    const events = await echoThrough(proxied, '/burst', {
+      replies: count,
+      talk: (ws) => {
+        for (let i = 0; i < count; i++) ws.send(payload);
+      },
+    });
+    const side = await serverSide;
 
     expect(sha256(side.incoming.bytes()).length).toBe(64);
     const frames = (dir: string): number =>
