@@ -132,19 +132,20 @@ export function createInspector(options: InspectorOptions): Inspector {
   const toSessionFile = options.fullPayloadsInSession
     ? (batch: CaptureEvent[]): CaptureEvent[] => withFullPayloads(batch, payloadStore)
     : (batch: CaptureEvent[]): CaptureEvent[] => batch;
-  // The file gets every record; memory keeps what the budget allows (see MemoryBudget).
-  const fileLog = writer ? new EventLog({ retain: false }) : undefined;
-  const stopWriting = fileLog?.subscribe((batch) => writer?.append(toSessionFile(batch)));
-  // Nothing kept, nothing to bound: subscribers then get every record as recorded.
+  // Kept records are bounded by the budget (see MemoryBudget) while the file gets every record, from a log of its
+  // own. With nothing kept there is nothing to bound: the file and the subscribers share the one log.
   const budget = keepRecords
     ? new MemoryBudget(options.memoryBudget ?? defaultMemoryBudget(), (event) => log.append(event))
     : undefined;
+  const fileLog = !writer ? undefined : budget ? new EventLog({ retain: false }) : log;
+  const stopWriting = fileLog?.subscribe((batch) => writer?.append(toSessionFile(batch)));
 
-  const emit = (event: CaptureEvent): void => {
-    fileLog?.append(event);
-    if (budget) budget.admit(event);
-    else log.append(event);
-  };
+  const emit = budget
+    ? (event: CaptureEvent): void => {
+        fileLog?.append(event);
+        budget.admit(event);
+      }
+    : (event: CaptureEvent): void => log.append(event);
 
   const makeRecorder = (identity: ConnectionIdentity & { leg?: Leg }): ConnectionRecorder =>
     new ConnectionRecorder({
