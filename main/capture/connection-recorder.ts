@@ -175,12 +175,12 @@ export class ConnectionRecorder {
     }
   }
 
-  /** Record a handshake phase as "now" (ms since the connection record). The first mark of a phase wins. */
   /** TLS of this recorder's leg is up: its summary goes into the leg's `http-response` record. */
   tlsEstablished(summary: TlsSummary): void {
     this.tls = summary;
   }
 
+  /** Record a handshake phase as "now" (ms since the connection record). The first mark of a phase wins. */
   mark(phase: TimingPhase): void {
     this.timing[phase] ??= round(this.clock.now() - this.t0);
   }

@@ -5,9 +5,9 @@ import WebSocket from 'ws';
 import type { ConnectHeartbeat } from '../../shared/api/contract.js';
 import type { HttpHeader } from '../../shared/model/handshake.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
+import { tlsSummary } from '../capture/tls-summary.js';
 import { Heartbeat } from './heartbeat.js';
 import { tapSocket } from './socket-tap.js';
-import { tlsSummary } from '../capture/tls-summary.js';
 
 export interface ClientConnectionOptions {
   url: string;
