@@ -1,7 +1,7 @@
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { FrameRecord, MessageRecord } from '../../shared/model/frame.js';
 import type { HandshakeTiming, HttpHeader } from '../../shared/model/handshake.js';
-import { describeTls } from '../../shared/model/tls-text.js';
+import { tlsReportLines } from '../../shared/model/tls-text.js';
 import type { Direction } from '../../shared/model/wire.js';
 import { describeCloseCode } from '../../shared/protocol/close-codes.js';
 import { opcodeName } from '../../shared/protocol/opcodes.js';
@@ -112,11 +112,7 @@ export function formatEvent(event: CaptureEvent): string[] {
       ];
       const timing = formatTiming(event.timing);
       if (timing) lines.push(`      timing: ${timing}`);
-      if (event.tls) {
-        const tls = describeTls(event.tls);
-        lines.push(`      tls: ${tls.negotiated}; ${tls.trust}`);
-        if (tls.certificate) lines.push(`      certificate: ${tls.certificate}`);
-      }
+      if (event.tls) for (const line of tlsReportLines(event.tls)) lines.push(`      ${line}`);
       if (event.body && event.body.size > 0) {
         lines.push(
           `      body (${event.body.size} bytes): ${preview(event.body.base64, true, event.body.truncated)}`,

@@ -1,5 +1,5 @@
 import type { ConnectionSummary, Finding, SessionAnalysis } from '../model/finding.js';
-import { describeTls } from '../model/tls-text.js';
+import { tlsReportLines } from '../model/tls-text.js';
 import { formatMs } from './format.js';
 
 function closeLine(c: ConnectionSummary): string {
@@ -19,21 +19,12 @@ function closeLine(c: ConnectionSummary): string {
   return `${c.closeKind} by ${c.closeInitiator}${code}${handshake}${browser}`;
 }
 
-function tlsLines(c: ConnectionSummary): string[] {
-  if (!c.tls) return [];
-  const tls = describeTls(c.tls);
-  return [
-    `  tls: ${tls.negotiated}; ${tls.trust}`,
-    ...(tls.certificate ? [`  certificate: ${tls.certificate}`] : []),
-  ];
-}
-
 function connectionBlock(c: ConnectionSummary): string {
   const duration = c.closedAt !== null ? formatMs(c.closedAt - c.openedAt) : 'open';
   return [
     `${c.id}  ${c.url}`,
     `  status ${c.status ?? 'none'}${c.httpVersion ? ` (request HTTP/${c.httpVersion})` : ''}, opened ${new Date(c.openedAt).toISOString()}, duration ${duration}`,
-    ...tlsLines(c),
+    ...(c.tls ? tlsReportLines(c.tls).map((line) => `  ${line}`) : []),
     `  frames in ${c.framesIn} (${c.bytesIn} B), out ${c.framesOut} (${c.bytesOut} B), longest silence ${formatMs(c.maxSilenceMs)}`,
     `  close: ${closeLine(c)}`,
   ].join('\n');

@@ -24,3 +24,12 @@ export function describeTls(tls: TlsSummary): TlsText {
       : `NOT trusted for ${tls.servername}: ${tls.authorizationError ?? 'unknown reason'} (accepted because invalid certificates were allowed)`,
   };
 }
+
+/** What was negotiated and whether it was trusted, in one line ("TLSv1.3 · … ; trusted for example.com"). */
+export const tlsHeadline = (text: TlsText): string => `${text.negotiated}; ${text.trust}`;
+
+/** The summary as labelled report lines, `tls: …` then `certificate: …` when one was seen (wsi output). */
+export function tlsReportLines(tls: TlsSummary): string[] {
+  const text = describeTls(tls);
+  return [`tls: ${tlsHeadline(text)}`, ...(text.certificate ? [`certificate: ${text.certificate}`] : [])];
+}

@@ -1,6 +1,6 @@
 import type { EvidenceRef, Finding } from '../../../shared/model/finding.js';
 import type { TlsSummary } from '../../../shared/model/handshake.js';
-import { describeTls } from '../../../shared/model/tls-text.js';
+import { describeTls, tlsHeadline } from '../../../shared/model/tls-text.js';
 import { closeCodeMeaning } from '../format/protocol-names.js';
 import { formatDuration } from '../format/time.js';
 import type { ConnectionView } from '../store/connection-view.js';
@@ -8,11 +8,8 @@ import type { ConnectionLog } from '../store/hot-log.js';
 import { useInspector } from '../ui/store-context.js';
 import { useConnectionAnalysis } from '../ui/use-analysis.js';
 
-const tlsFacts = (tls: TlsSummary | undefined): [string, string][] => {
-  if (!tls) return [];
-  const text = describeTls(tls);
-  return [['TLS', `${text.negotiated}; ${text.trust}`]];
-};
+const tlsFacts = (tls: TlsSummary | undefined): [string, string][] =>
+  tls ? [['TLS', tlsHeadline(describeTls(tls))]] : [];
 
 function EvidenceLink({ evidence, log }: { evidence: EvidenceRef; log: ConnectionLog }) {
   const selectRow = useInspector((s) => s.selectRow);
