@@ -149,6 +149,14 @@ export function formatEvent(event: CaptureEvent): string[] {
       return [`* requested: ${event.action}${event.detail ? ` ${event.detail}` : ''}`];
     case 'dropped':
       return [`! recording dropped ${event.frames} frames (${event.bytes} bytes) ${event.dir}`];
+    case 'capture-backpressure':
+      return [
+        `! recording could not keep up: the inspector paused reading ${event.dir} for ${event.durationMs} ms`,
+      ];
+    case 'capture-lag':
+      return [
+        `* recording ran up to ${Math.round(event.maxLagMs)} ms behind the relay (${event.spilledBytes} bytes via the spill file), nothing lost`,
+      ];
     case 'end':
       return [`* connection ended`];
   }

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { looksLikeRawCapture } from '../capture/ring/raw-capture-file.js';
+import { recordsFromRawCapture } from '../proxy/raw-capture-records.js';
 import type { Session } from '../../shared/model/session.js';
 import { parseSession } from '../../shared/session/index.js';
 import type { CommandIo } from './command.js';
@@ -16,6 +18,7 @@ const describeReadError = (error: unknown): string => {
  * returned; null (after saying why) when nothing could be read.
  */
 export async function readSessionFile(path: string, command: string, io: CommandIo): Promise<Session | null> {
+  if (await isRawCapture(path)) return readRawCaptureFile(path, command, io);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -30,4 +33,31 @@ export async function readSessionFile(path: string, command: string, io: Command
     return null;
   }
   return session;
+}
+
+async function isRawCapture(path: string): Promise<boolean> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const prefix = Buffer.alloc(8);
+      const { bytesRead } = await file.read(prefix, 0, 8, 0);
+      return looksLikeRawCapture(prefix.subarray(0, bytesRead));
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return false; // the session reader says why it cannot read it
+  }
+}
+
+/** A raw capture file (`wsi proxy --raw`): its records are made anew by this version's parser. */
+function readRawCaptureFile(path: string, command: string, io: CommandIo): Session | null {
+  const result = recordsFromRawCapture(path);
+  if ('error' in result) {
+    io.err(`wsi ${command}: ${result.error}`);
+    return null;
+  }
+  io.err(`wsi ${command}: ${path} is a raw capture: records made anew from the relayed bytes`);
+  for (const p of result.problems) io.err(`wsi ${command}: ${path}: ${p.message}`);
+  return result.session;
 }

@@ -18,7 +18,7 @@ import { createSessionHeader } from '../../shared/session/serialize.js';
 import type { Leg } from '../../shared/model/wire.js';
 import { ConnectionRecorder, type ConnectionIdentity } from '../capture/connection-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
-import { PayloadStore } from '../capture/payload-store.js';
+import { DEFAULT_MAX_STORED_PAYLOAD, PayloadStore } from '../capture/payload-store.js';
 import { DEFAULT_PREVIEW_RATE_LIMIT } from '../capture/preview-rate.js';
 import type { ProtocolStages } from '../capture/protocol-stages.js';
 import { toBase64 } from '../capture/record-convert.js';
@@ -32,6 +32,7 @@ import {
   ProxyUnavailableError,
   type ProxiedConnectionInfo,
   type ProxyController,
+  type ProxySession,
 } from './proxy-controller.js';
 import { ReconnectChain, type ReconnectLink } from './reconnect-chain.js';
 import { DEFAULT_STORM_CONCURRENCY, runStorm } from './storm.js';
@@ -118,17 +119,46 @@ export function createInspector(options: InspectorOptions): Inspector {
   const proxyController = options.proxyController;
   let nextConnection = 1;
 
-  const writer = options.sessionPath
-    ? new SessionWriter(
-        options.sessionPath,
-        header,
-        options.onWriteError ? { onError: options.onWriteError } : {},
-      )
-    : undefined;
   const payloadStore = new PayloadStore({
     ...(options.maxStoredPayload !== undefined ? { maxPayload: options.maxStoredPayload } : {}),
     ...(options.payloadBudget !== undefined ? { budget: options.payloadBudget } : {}),
   });
+  const proxySession: ProxySession = {
+    now: () => clock.now(),
+    startedAt: clock.startedAt,
+    producer: header.producer,
+    allocateConnection: () => `c${nextConnection++}`,
+    ingest: (events) => {
+      for (const event of events) ingest(event);
+    },
+    // Only a session that keeps records can serve "Load full payload" from memory.
+    ...(keepRecords && payloadStore.maxPayload > 0 ? { payloads: payloadStore } : {}),
+    ...(options.maxCapturedPayload !== undefined ? { maxCapturedPayload: options.maxCapturedPayload } : {}),
+    previewRateLimit:
+      options.previewRateLimit ?? (options.fullPayloadsInSession ? 0 : DEFAULT_PREVIEW_RATE_LIMIT),
+  };
+  // The proxy's capture worker writes the session file itself where it can: its records then never pass through
+  // this thread on their way to the disk.
+  const fileAdopted =
+    options.sessionPath !== undefined &&
+    proxyController?.adoptSessionFile?.(
+      {
+        path: options.sessionPath,
+        header,
+        fullPayloads: options.fullPayloadsInSession ?? false,
+        maxStoredPayload: options.maxStoredPayload ?? DEFAULT_MAX_STORED_PAYLOAD,
+      },
+      proxySession,
+      (error) => options.onWriteError?.(error),
+    ) === true;
+  const writer =
+    options.sessionPath && !fileAdopted
+      ? new SessionWriter(
+          options.sessionPath,
+          header,
+          options.onWriteError ? { onError: options.onWriteError } : {},
+        )
+      : undefined;
   const toSessionFile = options.fullPayloadsInSession
     ? (batch: CaptureEvent[]): CaptureEvent[] => withFullPayloads(batch, payloadStore)
     : (batch: CaptureEvent[]): CaptureEvent[] => batch;
@@ -140,12 +170,24 @@ export function createInspector(options: InspectorOptions): Inspector {
   const fileLog = !writer ? undefined : budget ? new EventLog({ retain: false }) : log;
   const stopWriting = fileLog?.subscribe((batch) => writer?.append(toSessionFile(batch)));
 
-  const emit = budget
+  /** Records the capture worker made: they are in its session file already when it writes one. */
+  const ingest = fileAdopted
+    ? budget
+      ? (event: CaptureEvent): void => budget.admit(event)
+      : (event: CaptureEvent): void => log.append(event)
+    : budget
+      ? (event: CaptureEvent): void => {
+          fileLog?.append(event);
+          budget.admit(event);
+        }
+      : (event: CaptureEvent): void => log.append(event);
+  /** Records made on this thread (client connections). */
+  const emit = fileAdopted
     ? (event: CaptureEvent): void => {
-        fileLog?.append(event);
-        budget.admit(event);
+        proxyController?.appendToSessionFile?.([event]);
+        ingest(event);
       }
-    : (event: CaptureEvent): void => log.append(event);
+    : ingest;
 
   const makeRecorder = (identity: ConnectionIdentity & { leg?: Leg }): ConnectionRecorder =>
     new ConnectionRecorder({
@@ -333,7 +375,9 @@ export function createInspector(options: InspectorOptions): Inspector {
     },
 
     startProxy: (request: RequestOf<'startProxy'>) =>
-      attempt(() => requireProxy().start(request, (info) => makeRecorder({ mode: 'proxy', ...info }))),
+      attempt(() =>
+        requireProxy().start(request, (info) => makeRecorder({ mode: 'proxy', ...info }), proxySession),
+      ),
 
     stopProxy: (request: RequestOf<'stopProxy'>) => attempt(() => requireProxy().stop(request.id)),
 

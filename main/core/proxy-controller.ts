@@ -4,8 +4,11 @@ import type {
   StartProxyRequest,
   Unsubscribe,
 } from '../../shared/api/contract.js';
+import type { CaptureEvent, ConnectionId } from '../../shared/model/events.js';
+import type { SessionHeader } from '../../shared/model/session.js';
 import type { Leg } from '../../shared/model/wire.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
+import type { PayloadSink } from '../capture/payload-store.js';
 
 /** What a proxied connection tells the session about itself when it starts. */
 export interface ProxiedConnectionInfo {
@@ -22,9 +25,47 @@ export interface ProxiedConnectionInfo {
 /** Creates a recorder attached to the live session (emits the `connection` record at once, with a fresh id). */
 export type RecorderFactory = (info: ProxiedConnectionInfo) => ConnectionRecorder;
 
+/**
+ * The session as a capture running in another thread (the proxy's capture worker) sees it: it makes the records,
+ * the session hands out connection ids and takes the records for its views.
+ */
+export interface ProxySession {
+  /** Session time now (ms). */
+  now(): number;
+  startedAt: number;
+  producer: string;
+  /** A fresh connection id; the capture makes the `connection` record. */
+  allocateConnection(): ConnectionId;
+  /** Records made by the capture, in order. */
+  ingest(events: CaptureEvent[]): void;
+  /** The session's full-payload store. */
+  payloads?: PayloadSink;
+  maxCapturedPayload?: number;
+  previewRateLimit?: number;
+}
+
+/** The session file, handed to a capture that writes it itself. */
+export interface SessionFileSpec {
+  path: string;
+  header: SessionHeader;
+  /** Records carry full payloads (up to `maxStoredPayload`) instead of previews. */
+  fullPayloads: boolean;
+  maxStoredPayload: number;
+}
+
 /** Implemented by main/proxy; injected into the inspector so the core does not depend on the proxy. */
 export interface ProxyController {
-  start(request: StartProxyRequest, recorderFactory: RecorderFactory): Promise<ProxyInfo>;
+  start(
+    request: StartProxyRequest,
+    recorderFactory: RecorderFactory,
+    session?: ProxySession,
+  ): Promise<ProxyInfo>;
+  /**
+   * Optional: the proxy's capture writes the session file itself (records never pass through this thread); true if
+   * it took it. Records made elsewhere then go to it through `appendToSessionFile`.
+   */
+  adoptSessionFile?(file: SessionFileSpec, session: ProxySession, onError: (error: Error) => void): boolean;
+  appendToSessionFile?(events: readonly CaptureEvent[]): void;
   stop(id: string): Promise<void>;
   list(): ProxyInfo[] | Promise<ProxyInfo[]>;
   /** Optional: notify when a proxy starts, stops, fails or its connection count changes. */

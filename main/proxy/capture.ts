@@ -38,6 +38,11 @@ export interface ProxyCapture {
   fault(fault: InjectedFault): void;
   /** Both sockets are gone; no call follows. */
   end(): void;
+  /**
+   * Optional: the relay hands over a way to pause and resume each direction's sender, for a capture that holds
+   * senders back instead of dropping when it cannot keep up.
+   */
+  attachFlow?(flow: { pause(dir: Direction): void; resume(dir: Direction): void }): void;
 }
 
 export interface CaptureStart {

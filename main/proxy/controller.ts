@@ -1,14 +1,29 @@
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { serializeHeader } from '../../shared/session/serialize.js';
 import type {
   ConnectionFault,
   ProxyInfo,
   StartProxyRequest,
   Unsubscribe,
 } from '../../shared/api/contract.js';
-import type { ProxiedConnectionInfo, ProxyController, RecorderFactory } from '../core/proxy-controller.js';
+import type {
+  ProxiedConnectionInfo,
+  ProxyController,
+  ProxySession,
+  RecorderFactory,
+  SessionFileSpec,
+} from '../core/proxy-controller.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { CaptureFactory, CaptureStart } from './capture.js';
 import { CaptureWorkerHost, workerCaptureAvailable, workerCaptureFactory } from './worker-capture.js';
+import {
+  RingCaptureHost,
+  ringCaptureAvailable,
+  ringCaptureFactory,
+  type CaptureSummary,
+  type RingCaptureOptions,
+} from './ring-capture.js';
 import type { ForwardProxyOptions } from './forward-proxy.js';
 import { startForwardProxy } from './forward-proxy.js';
 import type { RunningProxy } from './proxy-options.js';
@@ -29,17 +44,26 @@ export interface ProxyControllerOptions {
   updateIntervalMs?: number;
   /** Where recording runs (see captureFactory). Default 'auto'. */
   capture?: CaptureMode;
+  /**
+   * When recording cannot keep up: 'hold' (default) never loses a frame (spill to disk, then hold the senders
+   * back); 'drop' keeps the traffic at full speed and counts the frames recording skipped (`dropped` records).
+   */
+  onOverload?: 'hold' | 'drop';
+  /** The lossless capture's settings (ring size, spill, raw capture file, test hooks). */
+  ring?: RingCaptureOptions;
   /** Nice value of the capture worker thread. Default 19. */
   captureNice?: number;
   /** Bytes per connection handed to the worker and not yet recorded. Default 4 MiB. */
   captureInFlightBytes?: number;
 }
 
-export type CaptureMode = 'auto' | 'worker' | 'inline';
+export type CaptureMode = 'auto' | 'ring' | 'worker' | 'inline';
 
 export interface InspectorProxyController extends ProxyController {
   /** The running proxy behind an id (for shells that print more than ProxyInfo, e.g. the CA path). */
   running(id: string): RunningProxy | undefined;
+  /** After dispose: how far behind lossless recording ran, what it spilled, how long it held senders back. */
+  readonly captureSummary: CaptureSummary | undefined;
 }
 
 /** The recorder parses what it is fed as the downstream leg (heads as the client sent and received them). */
@@ -78,6 +102,19 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
   let nextId = 1;
   let pushTimer: NodeJS.Timeout | undefined;
   let workerHost: CaptureWorkerHost | undefined;
+  let ringHost: RingCaptureHost | undefined;
+  let captureSummary: CaptureSummary | undefined;
+  let fileError: ((error: Error) => void) | undefined;
+  const lossless = (): boolean =>
+    options.capture === 'ring' ||
+    ((options.capture ?? 'auto') === 'auto' && options.onOverload !== 'drop' && ringCaptureAvailable());
+  const ring = (session: ProxySession, file?: SessionFileSpec): RingCaptureHost =>
+    (ringHost ??= new RingCaptureHost(
+      session,
+      { ...(options.captureNice !== undefined ? { nice: options.captureNice } : {}), ...options.ring },
+      file,
+      (message) => fileError?.(new Error(message)),
+    ));
   const faultRegistry = new FaultRegistry();
   const host = (): CaptureWorkerHost =>
     (workerHost ??= new CaptureWorkerHost({
@@ -107,9 +144,38 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
   };
 
   return {
-    async start(request: StartProxyRequest, recorderFactory: RecorderFactory): Promise<ProxyInfo> {
+    adoptSessionFile(file, session, onError): boolean {
+      if (!lossless() || ringHost) return false;
+      try {
+        // Created and headed here, synchronously: the file exists (or its failure is known) before anything is
+        // recorded; the worker appends to it.
+        writeFileSync(file.path, serializeHeader(file.header), { mode: 0o600 });
+      } catch {
+        return false; // the session's own writer reports the failure
+      }
+      fileError = onError;
+      ring(session, file);
+      return true;
+    },
+
+    appendToSessionFile(events): void {
+      ringHost?.appendToFile(events);
+    },
+
+    async start(
+      request: StartProxyRequest,
+      recorderFactory: RecorderFactory,
+      session?: ProxySession,
+    ): Promise<ProxyInfo> {
       const common = {
-        capture: captureFactory(options.capture ?? 'auto', recorderFactory, host),
+        capture:
+          session && lossless()
+            ? ringCaptureFactory(ring(session))
+            : captureFactory(
+                options.capture === 'ring' ? 'auto' : (options.capture ?? 'auto'),
+                recorderFactory,
+                host,
+              ),
         onChange: pushSoon,
         faultRegistry,
         ...(request.faults !== undefined ? { faults: request.faults } : {}),
@@ -171,8 +237,13 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       await workerHost?.settle();
       await workerHost?.terminate();
       workerHost = undefined;
+      if (ringHost) captureSummary = await ringHost.close();
+      ringHost = undefined;
     },
 
     running: (id) => proxies.get(id),
+    get captureSummary() {
+      return captureSummary;
+    },
   };
 }

@@ -108,7 +108,10 @@ export async function proxyConnection(
     { c2s: capture.stream('c2s'), s2c: capture.stream('s2c') },
     options.tapBudgetBytes,
   );
+  const direct = capture.stream('c2s').direct === true;
+  const streams = { c2s: capture.stream('c2s'), s2c: capture.stream('s2c') };
   const tap = (dir: Direction, chunk: Buffer): void => {
+    if (direct) return streams[dir].bytes(chunk, performance.now());
     taps.push(dir, chunk);
     if (taps.cheap && taps.ready() && !taps.drain()) return;
     options.drainer.wake(taps);
@@ -170,6 +173,10 @@ export async function proxyConnection(
     upgraded ? { c2s: (chunk) => tap('c2s', chunk), s2c: (chunk) => tap('s2c', chunk) } : {},
     events,
   );
+  capture.attachFlow?.({
+    pause: (dir) => relayed.pipes[dir].holdForCapture(true),
+    resume: (dir) => relayed.pipes[dir].holdForCapture(false),
+  });
   if (!upgraded) return;
   const faults = (live.faults = new ConnectionFaults(relayed, (fault) => {
     taps.drain(Infinity, true);

@@ -34,6 +34,7 @@ export class RelayPipe {
   private lastDueAt = 0;
   private waitingDrain = false;
   private paused = false;
+  private captureHold = false;
   private pumpTimer: NodeJS.Timeout | undefined;
   private readonly skimmer = new FrameSkimmer();
   private injection: { bytes: Buffer; then: () => void } | undefined;
@@ -201,9 +202,16 @@ export class RelayPipe {
     if (!this.to.destroyed && !this.to.writableEnded) this.to.end();
   }
 
+  /** Recording cannot take more now: stop reading the source until it can (nothing is dropped). */
+  holdForCapture(on: boolean): void {
+    this.captureHold = on;
+    this.updateFlow();
+  }
+
   private updateFlow(): void {
     const hold =
-      !this.discarding && (this.waitingDrain || this.stalled || this.queuedBytes >= QUEUE_HIGH_WATER);
+      this.captureHold ||
+      (!this.discarding && (this.waitingDrain || this.stalled || this.queuedBytes >= QUEUE_HIGH_WATER));
     if (hold === this.paused || this.from.destroyed) return;
     this.paused = hold;
     if (hold) this.from.pause();

@@ -15,6 +15,11 @@ export interface TapConsumer {
    * I/O phase.
    */
   cheap?: boolean;
+  /**
+   * The consumer takes every chunk synchronously and never drops (the capture ring): the relay hands chunks to it
+   * directly, with no tap queue in between.
+   */
+  direct?: boolean;
 }
 
 export interface TapQueueOptions {

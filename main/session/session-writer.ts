@@ -8,6 +8,8 @@ export interface SessionWriterOptions {
   flushIntervalMs?: number;
   /** Called once if the file cannot be written; recording continues in memory. */
   onError?: (error: Error) => void;
+  /** The file exists with its header (written by whoever handed it over): append records to it. */
+  append?: boolean;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface SessionWriterOptions {
 export class SessionWriter {
   private readonly stream: WriteStream | undefined;
   private buffer: string[] = [];
+  private bufferedChars = 0;
   private readonly timer: NodeJS.Timeout;
   private failed: Error | undefined;
   private closing: Promise<void> | undefined;
@@ -28,8 +31,8 @@ export class SessionWriter {
   ) {
     // Created and headed synchronously: the file exists (or the failure is known) before anything is recorded.
     try {
-      const fd = openSync(path, 'w');
-      writeSync(fd, serializeHeader(header));
+      const fd = openSync(path, options.append ? 'a' : 'w');
+      if (!options.append) writeSync(fd, serializeHeader(header));
       this.stream = createWriteStream('', { fd });
       this.stream.on('error', (error) => this.fail(error));
     } catch (error) {
@@ -46,13 +49,29 @@ export class SessionWriter {
 
   append(events: readonly CaptureEvent[]): void {
     if (this.failed || this.closing) return;
-    for (const event of events) this.buffer.push(serializeEvent(event));
+    for (const event of events) this.appendLine(serializeEvent(event));
+  }
+
+  /** A record already serialized (one line with its newline). */
+  appendLine(line: string): void {
+    if (this.failed || this.closing) return;
+    this.buffer.push(line);
+    this.bufferedChars += line.length;
+  }
+
+  /**
+   * What is waiting to reach the disk (buffered lines and bytes the stream has not written yet). Producers that can
+   * wait (the capture worker) hold back while this is high, so a slow disk bounds memory instead of growing it.
+   */
+  get backlog(): number {
+    return this.bufferedChars + (this.stream?.writableLength ?? 0);
   }
 
   flush(): void {
     if (this.buffer.length === 0 || this.failed || !this.stream) return;
     const chunk = this.buffer.join('');
     this.buffer = [];
+    this.bufferedChars = 0;
     this.stream.write(chunk);
   }
 
@@ -76,6 +95,7 @@ export class SessionWriter {
     if (this.failed) return;
     this.failed = error;
     this.buffer = [];
+    this.bufferedChars = 0;
     this.options.onError?.(error);
   }
 }

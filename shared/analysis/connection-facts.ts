@@ -10,6 +10,7 @@ import type {
   OpenEvent,
   TcpEvent,
   ViolationEvent,
+  CaptureBackpressureEvent,
   DroppedEvent,
 } from '../model/events.js';
 import type { Leg } from '../model/wire.js';
@@ -34,6 +35,7 @@ export interface ConnectionFacts {
   errors: Indexed<ErrorEvent>[];
   violations: Indexed<ViolationEvent>[];
   dropped: Indexed<DroppedEvent>[];
+  backpressure: Indexed<CaptureBackpressureEvent>[];
   /** Faults the inspector's proxy injected (action records with action 'fault'). */
   faults: Indexed<InjectedFaultEvent>[];
   end?: Indexed<{ type: 'end'; t: number }>;
@@ -53,6 +55,7 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
     errors: [],
     violations: [],
     dropped: [],
+    backpressure: [],
     faults: [],
     firstT: events[0]?.t ?? 0,
     lastT: events[0]?.t ?? 0,
@@ -89,6 +92,9 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
         break;
       case 'dropped':
         facts.dropped.push({ ...event, index });
+        break;
+      case 'capture-backpressure':
+        facts.backpressure.push({ ...event, index });
         break;
       case 'action':
         if (event.action === 'fault' && event.fault)

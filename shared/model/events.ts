@@ -136,6 +136,27 @@ export interface DroppedEvent extends Base {
   reason?: 'memory';
 }
 
+/**
+ * Recording could not keep up and the ring to the capture worker was full, so the inspector stopped reading this
+ * direction's sender for `durationMs` (TCP backpressure slowed the traffic): nothing was lost.
+ */
+export interface CaptureBackpressureEvent extends Base {
+  type: 'capture-backpressure';
+  dir: Direction;
+  durationMs: number;
+}
+
+/**
+ * Recording of this connection fell behind the relay: its records were made up to `maxLagMs` after the bytes were
+ * relayed (none lost); `spilledBytes` went through the spill file on disk meanwhile. Written before `end` when the
+ * lag exceeded 100 ms or anything was spilled.
+ */
+export interface CaptureLagEvent extends Base {
+  type: 'capture-lag';
+  maxLagMs: number;
+  spilledBytes: number;
+}
+
 /** The connection is over: both TCP sides are gone. Always the last record of a connection. */
 export interface EndEvent extends Base {
   type: 'end';
@@ -153,6 +174,8 @@ export type CaptureEvent =
   | ErrorEvent
   | ActionEvent
   | DroppedEvent
+  | CaptureBackpressureEvent
+  | CaptureLagEvent
   | EndEvent;
 
 export type CaptureEventType = CaptureEvent['type'];

@@ -62,6 +62,8 @@ const requiredFields: Record<CaptureEventType, FieldCheck[]> = {
   error: [has('code', 'string'), has('message', 'string')],
   action: [has('action', 'string')],
   dropped: [has('dir', 'string'), has('frames', 'number'), has('bytes', 'number')],
+  'capture-backpressure': [has('dir', 'string'), has('durationMs', 'number')],
+  'capture-lag': [has('maxLagMs', 'number'), has('spilledBytes', 'number')],
   end: [],
 };
 

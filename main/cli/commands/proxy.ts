@@ -46,6 +46,9 @@ Options:
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
   -o, --out FILE                 write the session (JSON Lines, see docs/session-format.md) as it is recorded
+      --raw FILE                 also keep the raw capture (every relayed chunk, see docs/session-format.md)
+      --on-overload hold|drop    when recording cannot keep up: hold (default) spills to disk, then slows the
+                                 senders, never losing a frame; drop keeps full speed and counts skipped frames
 ${PAYLOAD_FLAGS_USAGE}
   -q, --quiet                    do not print frames (handshakes, closes and errors still)
   -h, --help                     show this help
@@ -68,6 +71,8 @@ export interface ProxyArgs {
   payloads?: PayloadLimits;
   quiet: boolean;
   faults?: ProxyFaults;
+  raw?: string;
+  onOverload: 'hold' | 'drop';
 }
 
 function parsePercent(flag: string, text: string): number {
@@ -146,6 +151,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'response-timeout': { type: 'string' },
         duration: { type: 'string', short: 'd' },
         out: { type: 'string', short: 'o' },
+        raw: { type: 'string' },
+        'on-overload': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         'idle-timeout': { type: 'string' },
         'idle-drop': { type: 'string' },
@@ -178,8 +185,14 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
   }
+  const onOverload = values['on-overload'] ?? 'hold';
+  if (onOverload !== 'hold' && onOverload !== 'drop')
+    throw new UsageError(`--on-overload must be hold or drop, got ${JSON.stringify(onOverload)}`);
+  if (values.raw !== undefined && onOverload === 'drop')
+    throw new UsageError('--raw needs the lossless capture (--on-overload hold)');
   for (const [flag, value] of [
     ['out', values.out],
+    ['raw', values.raw],
     ['ca-dir', values['ca-dir']],
     ['export-ca', values['export-ca']],
   ] as const) {
@@ -206,6 +219,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     payloads: parsePayloadFlags(values),
     quiet: values.quiet ?? false,
     ...(faults ? { faults } : {}),
+    ...(values.raw !== undefined ? { raw: values.raw } : {}),
+    onOverload,
   };
 }
 
@@ -218,6 +233,12 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
     passThrough: args.passThrough,
     ...(args.connectTimeoutMs !== undefined ? { connectTimeoutMs: args.connectTimeoutMs } : {}),
     ...(args.responseTimeoutMs !== undefined ? { responseTimeoutMs: args.responseTimeoutMs } : {}),
+    onOverload: args.onOverload,
+    ring: {
+      // Quiet: frames are only written to the file, so they need not cross to this thread at all.
+      recordsToHost: args.quiet ? 'lifecycle' : 'all',
+      ...(args.raw !== undefined ? { rawPath: args.raw } : {}),
+    },
   });
   const inspector = createCliInspector('proxy', io, args.out, {
     proxyController: controller,
@@ -276,7 +297,17 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
   io.err('wsi proxy: stopping');
   await inspector.dispose();
   unsubscribe();
+  const summary = controller.captureSummary;
+  if (summary && (summary.maxLagMs > 100 || summary.spilledBytes > 0 || summary.backpressureMs > 0)) {
+    io.err(
+      `wsi proxy: recording ran up to ${Math.round(summary.maxLagMs)} ms behind the relay` +
+        `${summary.spilledBytes > 0 ? ` (${summary.spilledBytes} bytes via the spill file)` : ''}` +
+        `${summary.backpressureMs > 0 ? `; senders held back ${Math.round(summary.backpressureMs)} ms in all` : ''}` +
+        '; nothing was lost',
+    );
+  }
   if (args.out) io.err(`wsi proxy: session written to ${args.out}`);
+  if (args.raw) io.err(`wsi proxy: raw capture written to ${args.raw}`);
   return EXIT_OK;
 }
 

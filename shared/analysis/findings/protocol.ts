@@ -1,7 +1,7 @@
 import { violationInfo } from '../../protocol/violations.js';
 import type { ViolationEvent } from '../../model/events.js';
 import type { Indexed } from '../connection-facts.js';
-import { plural } from '../format.js';
+import { formatMs, plural } from '../format.js';
 import type { ConnectionRule, FindingInput } from './context.js';
 import { eventRef, frameRef } from './context.js';
 
@@ -81,4 +81,21 @@ export const captureDropped: ConnectionRule = ({ facts }) => {
   ];
 };
 
-export const protocolRules: ConnectionRule[] = [protocolViolations, captureDropped];
+/** The inspector slowed the traffic itself: a reproduction must not mistake this for the server or network. */
+export const captureBackpressure: ConnectionRule = ({ facts }) => {
+  if (facts.backpressure.length === 0) return [];
+  const total = facts.backpressure.reduce((ms, b) => ms + b.durationMs, 0);
+  const longest = facts.backpressure.reduce((ms, b) => Math.max(ms, b.durationMs), 0);
+  return [
+    {
+      id: 'capture.backpressure',
+      severity: 'info',
+      title: `The inspector slowed this connection for ${formatMs(total)} while recording caught up`,
+      detail: `Recording could not keep up, so the inspector stopped reading the sender ${plural(facts.backpressure.length, 'time')} (longest ${formatMs(longest)}) until there was room; TCP backpressure slowed the traffic, nothing was lost. Latency and gaps measured around these moments include the inspector's pauses.`,
+      evidence: facts.backpressure.slice(0, 5).map((b) => eventRef(b.index, 'capture-backpressure')),
+      fix: 'Record to a faster disk, lower the payload preview size, or use `--on-overload drop` to keep the traffic at full speed and count what recording skipped.',
+    },
+  ];
+};
+
+export const protocolRules: ConnectionRule[] = [protocolViolations, captureDropped, captureBackpressure];

@@ -1,0 +1,226 @@
+/**
+ * The ring capture worker owns the proxy's recording: it reads what the relay thread put in the capture ring, parses
+ * it into records (ConnectionRecorder per connection), writes the session file, and sends records to the views on
+ * their own channel. Nothing comes back to the relay thread.
+ *
+ * When parsing falls behind (the ring half full), entries move from the ring to a spill file as they are and are
+ * parsed from there until the parser has caught up: records arrive late but complete. Without a spill file a full
+ * ring makes the relay thread hold its senders back (see RingCaptureHost).
+ */
+import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CaptureEvent } from '../../shared/model/events.js';
+import { serializeEvent } from '../../shared/session/serialize.js';
+import { RingReader } from '../capture/ring/capture-ring.js';
+import {
+  RawCaptureReader,
+  RawCaptureWriter,
+  type RawCaptureHeader,
+} from '../capture/ring/raw-capture-file.js';
+import { PayloadStore } from '../capture/payload-store.js';
+import { SessionWriter } from '../session/session-writer.js';
+import { withFullPayloads } from '../session/full-payloads.js';
+import { EntryRecorder } from './entry-recorder.js';
+import { packRecords } from './record-packing.js';
+import type { HostCommand, RecordBatch, RingWorkerData, WorkerReply } from './ring-capture-protocol.js';
+import { lowerThreadPriority } from './worker-priority.js';
+
+const data = workerData as RingWorkerData;
+lowerThreadPriority(data.nice);
+
+/** Parse in slices of this long, then look at the ring again. */
+const SLICE_MS = 4;
+/** Records reach the views at least this often. */
+const POST_MS = 16;
+/** While this much of the session file waits for the disk, parsing pauses (the spill or the ring absorb bytes). */
+const FILE_BACKLOG_LIMIT = 16 * 1024 * 1024;
+
+const ring = new RingReader(data.ring);
+const records = data.records;
+const sessionNow = (): number => performance.timeOrigin + performance.now() - data.sessionOriginEpoch;
+const rawHeader = (): RawCaptureHeader => ({
+  format: 'wsi-raw-capture',
+  version: 1,
+  startedAt: data.startedAt,
+  createdBy: data.producer,
+});
+
+let fileError: string | undefined;
+const file = data.sessionFile
+  ? new SessionWriter(data.sessionFile.path, data.sessionFile.header, {
+      append: true,
+      onError: (error) => {
+        fileError = error.message;
+        parentPort?.postMessage({ k: 'file-error', message: error.message } satisfies WorkerReply);
+      },
+    })
+  : undefined;
+const filePayloads =
+  data.sessionFile?.fullPayloads && data.sessionFile.maxStoredPayload > 0
+    ? new PayloadStore({ maxPayload: data.sessionFile.maxStoredPayload })
+    : undefined;
+const raw = data.rawPath ? new RawCaptureWriter(data.rawPath, rawHeader()) : undefined;
+
+let outgoing: CaptureEvent[] = [];
+let outgoingPayloads: NonNullable<RecordBatch['payloads']> = [];
+let lastPost = performance.now();
+const lifecycleOnly = data.recordsToHost === 'lifecycle';
+
+const recorder = new EntryRecorder(
+  {
+    event: (event) => record(event),
+    payload: (conn, ref, bytes) => {
+      filePayloads?.keep(conn, ref, bytes);
+      if (data.sendPayloads) outgoingPayloads.push([conn, ref, bytes.slice()]);
+    },
+  },
+  {
+    now: sessionNow,
+    line: (text) => file?.appendLine(text),
+    ...(data.parseDelayUs ? { parseDelayUs: data.parseDelayUs } : {}),
+  },
+);
+
+function record(event: CaptureEvent): void {
+  if (file) {
+    if (filePayloads) file.append(withFullPayloads([event], filePayloads));
+    else file.appendLine(serializeEvent(event));
+  }
+  if (!lifecycleOnly || (event.type !== 'frame' && event.type !== 'message')) outgoing.push(event);
+}
+
+function post(force = false): void {
+  if (outgoing.length === 0 && outgoingPayloads.length === 0) return;
+  if (!force && performance.now() - lastPost < POST_MS && outgoing.length < 2000) return;
+  const batch: RecordBatch = {
+    records: packRecords(outgoing),
+    ...(outgoingPayloads.length > 0 ? { payloads: outgoingPayloads } : {}),
+  };
+  outgoing = [];
+  outgoingPayloads = [];
+  lastPost = performance.now();
+  records.postMessage(batch);
+}
+
+let spilledTotal = 0;
+
+/** Entries waiting in the spill file, in ring order, when parsing fell behind. */
+const spill = data.spillPath
+  ? {
+      path: data.spillPath,
+      writer: undefined as RawCaptureWriter | undefined,
+      reader: undefined as RawCaptureReader | undefined,
+    }
+  : undefined;
+
+const spilling = (): boolean => spill?.writer !== undefined;
+
+function spillRing(): void {
+  if (!spill) return;
+  if (!spill.writer) {
+    spill.writer = new RawCaptureWriter(spill.path, rawHeader(), { flushIntervalMs: 0 });
+    spill.reader = RawCaptureReader.forFile(spill.path, spill.writer.headerBytes);
+  }
+  const writer = spill.writer;
+  ring.read((entry, bytes) => {
+    raw?.append(bytes);
+    writer.append(bytes);
+    spilledTotal += bytes.length;
+    recorder.noteSpilled(entry.conn, bytes.length);
+  });
+}
+
+/** Parses spilled entries until `deadline`; when the spill is used up, goes back to reading the ring directly. */
+function parseSpill(deadline: number): void {
+  if (!spill?.writer || !spill.reader) return;
+  const { writer, reader } = spill;
+  writer.flush();
+  let n = 0;
+  for (;;) {
+    const next = reader.next(writer.flushedSize);
+    if (!next) {
+      if (writer.size === writer.flushedSize) {
+        writer.close();
+        reader.close();
+        rmSync(spill.path, { force: true });
+        spill.writer = undefined;
+        spill.reader = undefined;
+      }
+      return;
+    }
+    recorder.process(next.entry);
+    if (++n % 64 === 0) {
+      if (performance.now() >= deadline) return;
+      if (ring.used > 0) spillRing();
+    }
+  }
+}
+
+function parseRing(deadline: number): void {
+  let visited = 0;
+  ring.read((entry, bytes) => {
+    raw?.append(bytes);
+    recorder.process(entry);
+    // Checked every few entries: reading the clock costs more than a small entry.
+    return ++visited % 32 !== 0 || performance.now() < deadline;
+  });
+}
+
+/** One slice of work; false when there was nothing to do. */
+function step(): boolean {
+  const deadline = performance.now() + SLICE_MS;
+  const pending = ring.used > 0;
+  if (spill && (spilling() || ring.used > ring.capacity / 2)) spillRing();
+  const fileBusy = file !== undefined && file.backlog > FILE_BACKLOG_LIMIT;
+  if (!fileBusy) {
+    if (spilling()) parseSpill(deadline);
+    else parseRing(deadline);
+  }
+  post();
+  return pending || spilling();
+}
+
+let settling: { deadline: number } | undefined;
+let open = 0;
+let idleMs = 1;
+
+async function run(): Promise<void> {
+  for (;;) {
+    const worked = step();
+    if (settling && !worked && (recorder.open.length === 0 || performance.now() > settling.deadline)) {
+      // Connections still open when time runs out end here, so the session file is whole.
+      open = recorder.open.length;
+      recorder.endAll(sessionNow());
+      await finish();
+      settling = undefined;
+    }
+    if (worked) {
+      idleMs = 1;
+      await new Promise((resolve) => setImmediate(resolve));
+    } else {
+      // Polling, not woken per chunk: the relay thread never pays for a wake-up. Idle polls slow down to 8 ms.
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+      idleMs = Math.min(8, idleMs * 2);
+    }
+  }
+}
+
+async function finish(): Promise<void> {
+  post(true);
+  raw?.close();
+  await file?.close();
+  parentPort?.postMessage({
+    k: 'settled',
+    maxLagMs: Math.round(recorder.maxLagMs * 10) / 10,
+    spilledBytes: spilledTotal,
+    open,
+    ...(fileError ? { sessionFileError: fileError } : {}),
+  } satisfies WorkerReply);
+}
+
+parentPort?.on('message', (command: HostCommand) => {
+  if (command.k === 'settle') settling = { deadline: performance.now() + command.timeoutMs };
+});
+
+void run();
