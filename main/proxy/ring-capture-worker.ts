@@ -60,7 +60,6 @@ const filePayloads =
   data.sessionFile?.fullPayloads && data.sessionFile.maxStoredPayload > 0
     ? new PayloadStore({ maxPayload: data.sessionFile.maxStoredPayload })
     : undefined;
-const raw = data.rawPath ? new RawCaptureWriter(data.rawPath, rawHeader()) : undefined;
 
 let outgoing: CaptureEvent[] = [];
 let outgoingPayloads: NonNullable<RecordBatch['payloads']> = [];
@@ -105,65 +104,71 @@ function post(force = false): void {
 
 let spilledTotal = 0;
 
-/** Entries waiting in the spill file, in ring order, when parsing fell behind. */
-const spill = data.spillPath
-  ? {
-      path: data.spillPath,
-      writer: undefined as RawCaptureWriter | undefined,
-      reader: undefined as RawCaptureReader | undefined,
-    }
-  : undefined;
+/**
+ * Where entries wait, in ring order, when they are not parsed straight from the ring. With `--raw` it is the raw
+ * capture file and every entry goes through it (so a capture killed at any moment has on disk all but the last
+ * flush interval); otherwise a temporary spill file, opened when parsing falls behind (the ring half full) and
+ * removed once parsing has caught up.
+ */
+interface Store {
+  writer: RawCaptureWriter;
+  reader: RawCaptureReader;
+  permanent: boolean;
+  path: string;
+}
 
-const spilling = (): boolean => spill?.writer !== undefined;
+const openStore = (path: string, permanent: boolean): Store => {
+  const writer = new RawCaptureWriter(path, rawHeader(), permanent ? {} : { flushIntervalMs: 0 });
+  return { writer, reader: RawCaptureReader.forFile(path, writer.headerBytes), permanent, path };
+};
 
-function spillRing(): void {
-  if (!spill) return;
-  if (!spill.writer) {
-    spill.writer = new RawCaptureWriter(spill.path, rawHeader(), { flushIntervalMs: 0 });
-    spill.reader = RawCaptureReader.forFile(spill.path, spill.writer.headerBytes);
-  }
-  const writer = spill.writer;
+let store: Store | undefined = data.rawPath ? openStore(data.rawPath, true) : undefined;
+
+/** Moves everything in the ring to the store. */
+function drainRingToStore(): void {
+  if (!store && data.spillPath) store = openStore(data.spillPath, false);
+  if (!store) return;
+  const { writer, reader } = store;
   ring.read((entry, bytes) => {
-    raw?.append(bytes);
+    // Bytes that wait for the parser (always, in a temporary spill) count as spilled.
+    if (!store?.permanent || writer.size > reader.position) {
+      spilledTotal += bytes.length;
+      recorder.noteSpilled(entry.conn, bytes.length);
+    }
     writer.append(bytes);
-    spilledTotal += bytes.length;
-    recorder.noteSpilled(entry.conn, bytes.length);
   });
 }
 
-/** Parses spilled entries until `deadline`; when the spill is used up, goes back to reading the ring directly. */
-function parseSpill(deadline: number): void {
-  if (!spill?.writer || !spill.reader) return;
-  const { writer, reader } = spill;
-  writer.flush();
+/** Parses stored entries until `deadline`; a temporary spill that is used up is removed. */
+function parseStore(current: Store, deadline: number): void {
+  const { writer, reader } = current;
+  if (writer.flushedSize < writer.size && reader.position >= writer.flushedSize) writer.flush();
   let n = 0;
   for (;;) {
     const next = reader.next(writer.flushedSize);
     if (!next) {
-      if (writer.size === writer.flushedSize) {
+      if (!current.permanent && writer.size === writer.flushedSize) {
         writer.close();
         reader.close();
-        rmSync(spill.path, { force: true });
-        spill.writer = undefined;
-        spill.reader = undefined;
+        rmSync(current.path, { force: true });
+        store = undefined;
       }
       return;
     }
     recorder.process(next.entry);
-    if (++n % 64 === 0) {
+    // Checked every few entries: reading the clock costs more than a small entry.
+    if (++n % 8 === 0) {
       if (performance.now() >= deadline) return;
-      if (ring.used > 0) spillRing();
+      if (ring.used > 0) drainRingToStore();
     }
   }
 }
 
 function parseRing(deadline: number): void {
   let visited = 0;
-  ring.read((entry, bytes) => {
-    raw?.append(bytes);
+  ring.read((entry) => {
     recorder.process(entry);
-    // Checked every few entries: reading the clock costs more than a small entry.
-    return ++visited % 32 !== 0 || performance.now() < deadline;
+    return ++visited % 8 !== 0 || performance.now() < deadline;
   });
 }
 
@@ -171,14 +176,16 @@ function parseRing(deadline: number): void {
 function step(): boolean {
   const deadline = performance.now() + SLICE_MS;
   const pending = ring.used > 0;
-  if (spill && (spilling() || ring.used > ring.capacity / 2)) spillRing();
+  if (store || (data.spillPath && ring.used > ring.capacity / 2)) drainRingToStore();
   const fileBusy = file !== undefined && file.backlog > FILE_BACKLOG_LIMIT;
+  const current = store;
   if (!fileBusy) {
-    if (spilling()) parseSpill(deadline);
+    if (current) parseStore(current, deadline);
     else parseRing(deadline);
   }
   post();
-  return pending || spilling();
+  const storeBehind = current !== undefined && current.reader.position < current.writer.size;
+  return pending || storeBehind;
 }
 
 let settling: { deadline: number } | undefined;
@@ -208,7 +215,7 @@ async function run(): Promise<void> {
 
 async function finish(): Promise<void> {
   post(true);
-  raw?.close();
+  if (store?.permanent) store.writer.close();
   await file?.close();
   parentPort?.postMessage({
     k: 'settled',

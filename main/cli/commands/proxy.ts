@@ -224,6 +224,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   };
 }
 
+const testParseDelayUs = (): number => Number(process.env.WSI_TEST_PARSE_DELAY_US ?? 0) || 0;
+
 const QUIET_TYPES = new Set<CaptureEvent['type']>(['frame', 'message']);
 
 async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
@@ -238,6 +240,8 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       // Quiet: frames are only written to the file, so they need not cross to this thread at all.
       recordsToHost: args.quiet ? 'lifecycle' : 'all',
       ...(args.raw !== undefined ? { rawPath: args.raw } : {}),
+      // Test hook: a parser slowed on purpose, to force the spill path in end-to-end tests of the CLI.
+      ...(testParseDelayUs() > 0 ? { parseDelayUs: testParseDelayUs() } : {}),
     },
   });
   const inspector = createCliInspector('proxy', io, args.out, {

@@ -1,13 +1,7 @@
-/**
- * Recording in the capture worker needs compiled JavaScript (worker threads cannot load the TypeScript sources the
- * other tests run from), so this file compiles main/ + shared/ into a temporary folder and drives that build.
- */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+/** Recording in the capture worker needs compiled JavaScript (see test/helpers/compiled-core.ts). */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type * as InspectorModule from '../../../main/core/inspector.js';
@@ -15,48 +9,29 @@ import type * as ControllerModule from '../../../main/proxy/controller.js';
 import type * as WorkerCaptureModule from '../../../main/proxy/worker-capture.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { parseSession } from '../../../shared/session/parse.js';
+import { compileCore, type CompiledCore } from '../../helpers/compiled-core.js';
 import type { TappedWsServer } from '../../helpers/proxy-wire.js';
 import { sha256, startTappedWsServer } from '../../helpers/proxy-wire.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const exec = promisify(execFile);
-let outDir: string;
+let core: CompiledCore;
 let inspectorModule: typeof InspectorModule;
 let controllerModule: typeof ControllerModule;
 let workerCaptureModule: typeof WorkerCaptureModule;
 let server: TappedWsServer;
 
 beforeAll(async () => {
-  // Inside the repository so the build resolves node_modules like the real one.
-  // bench/results is git-ignored, so a fresh clone does not have it.
-  mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-  outDir = mkdtempSync(path.join(root, 'bench', 'results', 'test-build-'));
-  try {
-    await exec(
-      process.execPath,
-      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.main.json', '--outDir', outDir],
-      {
-        cwd: root,
-        timeout: 150_000,
-      },
-    );
-  } catch (error) {
-    // Type errors elsewhere in a tree others are editing still emit; only missing output matters.
-    if (!existsSync(path.join(outDir, 'main/proxy/capture-worker.js'))) throw error;
-  }
-  const load = async <T>(rel: string): Promise<T> =>
-    (await import(pathToFileURL(path.join(outDir, rel)).href)) as T;
-  inspectorModule = await load<typeof InspectorModule>('main/core/inspector.js');
-  controllerModule = await load<typeof ControllerModule>('main/proxy/controller.js');
-  workerCaptureModule = await load<typeof WorkerCaptureModule>('main/proxy/worker-capture.js');
+  core = await compileCore();
+  inspectorModule = await core.load<typeof InspectorModule>('main/core/inspector.js');
+  controllerModule = await core.load<typeof ControllerModule>('main/proxy/controller.js');
+  workerCaptureModule = await core.load<typeof WorkerCaptureModule>('main/proxy/worker-capture.js');
   server = await startTappedWsServer((ws) =>
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
   );
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await server?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  core?.remove();
 });
 
 async function session(

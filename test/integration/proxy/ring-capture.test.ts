@@ -1,0 +1,281 @@
+/**
+ * Lossless capture (the relay copies chunks into a shared-memory ring, the ring capture worker records them): the
+ * same records as recording on the relay thread, every frame kept when the parser falls behind (spill) or the ring
+ * fills (backpressure), and a capture killed mid-spill readable afterwards. Needs compiled JavaScript (see
+ * test/helpers/compiled-core.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type * as InspectorModule from '../../../main/core/inspector.js';
+import type * as ControllerModule from '../../../main/proxy/controller.js';
+import type * as RawRecordsModule from '../../../main/proxy/raw-capture-records.js';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import { parseSession } from '../../../shared/session/parse.js';
+import { compileCore, type CompiledCore } from '../../helpers/compiled-core.js';
+import { freePort } from '../../helpers/cli-io.js';
+import { startTappedWsServer, type TappedWsServer } from '../../helpers/proxy-wire.js';
+
+let core: CompiledCore;
+let inspectorModule: typeof InspectorModule;
+let controllerModule: typeof ControllerModule;
+let rawRecords: typeof RawRecordsModule;
+let server: TappedWsServer;
+let dir: string;
+
+beforeAll(async () => {
+  core = await compileCore();
+  inspectorModule = await core.load<typeof InspectorModule>('main/core/inspector.js');
+  controllerModule = await core.load<typeof ControllerModule>('main/proxy/controller.js');
+  rawRecords = await core.load<typeof RawRecordsModule>('main/proxy/raw-capture-records.js');
+  server = await startTappedWsServer((ws) =>
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
+  );
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wsi-ring-'));
+}, 300_000);
+
+afterAll(async () => {
+  await server?.close();
+  core?.remove();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function proxySession(
+  options: ControllerModule.ProxyControllerOptions,
+  inspectorOptions: Partial<InspectorModule.InspectorOptions> = {},
+) {
+  const controller = controllerModule.createProxyController({ capture: 'ring', ...options });
+  const inspector = inspectorModule.createInspector({
+    shell: 'cli',
+    proxyController: controller,
+    ...inspectorOptions,
+  });
+  const info = await inspector.startProxy({ mode: 'reverse', target: server.url });
+  return { inspector, controller, port: Number(info.address.split(':').pop()) };
+}
+
+/** Sends through the proxy, waits for every echo, closes; then disposes the inspector (recording settles). */
+async function echoThrough(
+  { inspector, port }: Awaited<ReturnType<typeof proxySession>>,
+  talk: (ws: WebSocket) => number,
+  deflate = false,
+): Promise<CaptureEvent[] | undefined> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ring`, { perMessageDeflate: deflate });
+  await new Promise((resolve) => ws.once('open', resolve));
+  let replies = 0;
+  ws.on('message', () => replies++);
+  const expected = talk(ws);
+  while (replies < expected) await new Promise((resolve) => setTimeout(resolve, 10));
+  ws.close(1000, 'done');
+  await new Promise((resolve) => ws.once('close', resolve));
+  await inspector.dispose();
+  return inspector.snapshot(undefined).then(
+    (snapshot) => snapshot.events,
+    () => undefined, // a session that keeps no records (its file has them)
+  );
+}
+
+const readSession = (file: string): CaptureEvent[] => {
+  const { session, problems } = parseSession(readFileSync(file, 'utf8'));
+  expect(problems).toEqual([]);
+  return session.events;
+};
+
+/** Distinct 1 KiB payloads, so order and content can be checked record by record. */
+const payloadOf = (i: number): Buffer => {
+  const bytes = Buffer.alloc(1024, i & 0xff);
+  bytes.writeUInt32BE(i, 0);
+  return bytes;
+};
+
+function expectEveryMessage(events: CaptureEvent[], count: number): void {
+  for (const dir of ['c2s', 's2c'] as const) {
+    const data = events.flatMap((e) =>
+      e.type === 'frame' && e.frame.dir === dir && e.frame.opcode === 2 ? [e.frame.data] : [],
+    );
+    expect(data).toHaveLength(count);
+    // Byte-identical previews, in the order they were sent.
+    expect(data.every((d, i) => Buffer.from(d, 'base64').equals(payloadOf(i)))).toBe(true);
+  }
+  expect(events.filter((e) => e.type === 'dropped')).toEqual([]);
+}
+
+describe('lossless capture through the ring', () => {
+  it('gives the same frame and message records as capture on the relay thread (compressed, fragmented, control)', async () => {
+    const traffic = async (capture: 'ring' | 'inline'): Promise<unknown[]> => {
+      const events = await echoThrough(
+        await proxySession({ capture }),
+        (ws) => {
+          ws.send('plain text', { compress: false });
+          ws.send('compressed '.repeat(50), { compress: true });
+          ws.send(Buffer.from([1, 2, 3, 255]), { binary: true, compress: false });
+          ws.send('first half, ', { fin: false, compress: false });
+          ws.send('second half', { fin: true, compress: false });
+          ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
+          ws.ping('are you there');
+          return 5;
+        },
+        true,
+      );
+      const types = events!.map((e) => e.type);
+      expect(types[0]).toBe('connection');
+      expect(types.at(-1)).toBe('end');
+      return events!.flatMap((e): unknown[] => {
+        if (e.type === 'frame')
+          return [{ frame: { ...e.frame, maskKey: e.frame.maskKey === undefined ? 'none' : 'some' } }];
+        return e.type === 'message' ? [{ message: e.message }] : [];
+      });
+    };
+    const inRing = await traffic('ring');
+    const inline = await traffic('inline');
+    expect(inRing.length).toBeGreaterThan(14);
+    expect(inRing).toStrictEqual(inline);
+  });
+
+  it('writes the session file in the worker, record for record what the views got', async () => {
+    const file = path.join(dir, 'adopted.jsonl');
+    const live = await echoThrough(await proxySession({}, { sessionPath: file }), (ws) => {
+      for (let i = 0; i < 300; i++) ws.send(payloadOf(i));
+      return 300;
+    });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const written = readSession(file);
+    expectEveryMessage(written, 300);
+    expect(written).toStrictEqual(live);
+  });
+
+  it('spills to disk when the parser falls behind and still records every frame, in order', async () => {
+    const file = path.join(dir, 'spilled.jsonl');
+    const COUNT = 2000;
+    await echoThrough(
+      await proxySession(
+        { ring: { ringBytes: 256 * 1024, parseDelayUs: 1500, spillDir: dir } },
+        { sessionPath: file, keepRecords: false },
+      ),
+      (ws) => {
+        for (let i = 0; i < COUNT; i++) ws.send(payloadOf(i));
+        return COUNT;
+      },
+    );
+    const events = readSession(file);
+    expectEveryMessage(events, COUNT);
+    const lag = events.find((e) => e.type === 'capture-lag');
+    expect(lag?.type === 'capture-lag' && lag.spilledBytes).toBeGreaterThan(0);
+    // The temporary spill file is gone once parsing caught up.
+    expect(readdirNames(dir).filter((name) => name.startsWith('wsi-spill-'))).toEqual([]);
+  });
+
+  it('holds the senders back, recorded, when the ring is full and spilling is off', async () => {
+    const file = path.join(dir, 'held.jsonl');
+    const COUNT = 1500;
+    const session = await proxySession(
+      { ring: { ringBytes: 64 * 1024, parseDelayUs: 1500, spill: false } },
+      { sessionPath: file, keepRecords: false },
+    );
+    await echoThrough(session, (ws) => {
+      for (let i = 0; i < COUNT; i++) ws.send(payloadOf(i));
+      return COUNT;
+    });
+    const events = readSession(file);
+    expectEveryMessage(events, COUNT);
+    const held = events.filter((e) => e.type === 'capture-backpressure');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((e) => e.type === 'capture-backpressure' && e.durationMs > 0)).toBe(true);
+    expect(session.controller.captureSummary?.backpressureMs).toBeGreaterThan(0);
+  });
+
+  it('a capture killed with SIGKILL while spilling: the raw file has all but the last 200 ms, both files open', async () => {
+    const out = path.join(dir, 'killed.jsonl');
+    const raw = path.join(dir, 'killed.raw');
+    const port = await freePort();
+    const proxy = spawn(
+      process.execPath,
+      [
+        core.wsi,
+        'proxy',
+        '--target',
+        server.url,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--out',
+        out,
+        '--raw',
+        raw,
+        '-q',
+      ],
+      { env: { ...process.env, WSI_TEST_PARSE_DELAY_US: '3000' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      await listening(proxy);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/killed`, { perMessageDeflate: false });
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.on('error', () => undefined);
+      const sentAt: number[] = [];
+      const started = performance.now();
+      let i = 0;
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          for (let k = 0; k < 10; k++) {
+            sentAt.push(performance.now());
+            ws.send(payloadOf(i++));
+          }
+          if (performance.now() - started > 1500) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 5);
+      });
+      const killedAt = performance.now();
+      proxy.kill('SIGKILL');
+      await new Promise((resolve) => proxy.once('exit', resolve));
+      ws.terminate();
+
+      const result = rawRecords.recordsFromRawCapture(raw);
+      if ('error' in result) throw new Error(result.error);
+      const recorded = result.session.events.filter(
+        (e) => e.type === 'frame' && e.frame.dir === 'c2s' && e.frame.opcode === 2,
+      ).length;
+      const sentBeforeCut = sentAt.filter((t) => t < killedAt - 200).length;
+      expect(recorded).toBeGreaterThanOrEqual(sentBeforeCut);
+      expect(result.problems.map((p) => p.message).join('\n')).toMatch(/cut .*c1 has no end/);
+
+      // The session file (behind the raw file: its parser was slowed) opens, as far as it was written.
+      const { session } = parseSession(readFileSync(out, 'utf8'));
+      expect(session.events[0]?.type).toBe('connection');
+      expect(session.events.some((e) => e.type === 'end')).toBe(false);
+      const analyzed = await run([core.wsi, 'analyze', raw]);
+      expect(analyzed.code).toBe(0);
+      expect(analyzed.stderr).toMatch(/raw capture/);
+      expect(analyzed.stderr).toMatch(/has no end/);
+    } finally {
+      proxy.kill('SIGKILL');
+    }
+  });
+});
+
+const readdirNames = (folder: string): string[] => readdirSync(folder);
+
+function listening(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`wsi proxy exited (${code}) before listening: ${text}`)));
+  });
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
