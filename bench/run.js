@@ -6,14 +6,13 @@
 // `wsi proxy --out` runs it (records streamed to a session file), and relay only; two plain Node relays (pipe, and
 // the leanest the public API allows); nginx and mitmproxy when installed.
 import { execFileSync, spawn } from 'node:child_process';
+import { buildCore, buildDir, children, freePort, startChild } from './lib.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
@@ -22,41 +21,10 @@ const option = (name, fallback) => {
 const seconds = Number(option('--seconds', '0.4'));
 const rounds = Number(option('--rounds', '7'));
 const jsonOut = option('--json', undefined);
-const buildDir = path.join(root, 'bench', 'results', 'build');
-const children = [];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wsi-bench-'));
-
-function cleanup() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  rmSync(tmp, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 process.on('SIGINT', () => process.exit(130));
-
-function build() {
-  if (args.includes('--no-build') && existsSync(path.join(buildDir, 'main/proxy/controller.js'))) return;
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        path.join(root, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        'tsconfig.main.json',
-        '--outDir',
-        buildDir,
-        '--sourceMap',
-        'false',
-      ],
-      {
-        cwd: root,
-        stdio: 'pipe',
-      },
-    );
-  } catch (error) {
-    // tsc emits even with type errors elsewhere in the tree; only a missing output is fatal.
-    if (!existsSync(path.join(buildDir, 'main/proxy/controller.js'))) throw error;
-  }
-}
+const build = () => buildCore(args.includes('--no-build'));
 
 /**
  * CPU time (ms) a relay process has used so far, split into its main thread (where the relay runs) and its other
@@ -77,33 +45,6 @@ function processCpu(pid) {
   }
 }
 
-/** Starts a node child that prints one JSON line first; resolves with it. */
-function startChild(script, childArgs) {
-  const child = spawn(process.execPath, [path.join(root, script), ...childArgs], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  let buffer = '';
-  const lines = [];
-  const waiters = [];
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => {
-    buffer += chunk;
-    let nl;
-    while ((nl = buffer.indexOf('\n')) !== -1) {
-      const line = JSON.parse(buffer.slice(0, nl));
-      buffer = buffer.slice(nl + 1);
-      const waiter = waiters.shift();
-      if (waiter) waiter(line);
-      else lines.push(line);
-    }
-  });
-  const next = () =>
-    lines.length ? Promise.resolve(lines.shift()) : new Promise((resolve) => waiters.push(resolve));
-  return { child, next };
-}
-
 function waitForPort(port, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -120,16 +61,6 @@ function waitForPort(port, timeoutMs = 15_000) {
       });
     };
     attempt();
-  });
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
   });
 }
 
@@ -459,7 +390,19 @@ async function main() {
   lines.push('| ratio | round trips | 1 KiB one-way | 64 KiB one-way |');
   lines.push('|---|---:|---:|---:|');
   for (const line of [
-    ratioRow('proxy / direct (targets ≥ 0.6×, ≥ 0.9×, ≥ 0.9×)', proxy, d),
+    ratioRow(
+      'full capture (app) / relay only (targets ≥ 0.9×, ≥ 0.9×, ≥ 0.9×)',
+      proxy,
+      find('inspector proxy (relay'),
+    ),
+    ratioRow(
+      'full capture (wsi proxy --out) / relay only (targets ≥ 0.9× each)',
+      cliProxy,
+      find('inspector proxy (relay'),
+    ),
+    ratioRow('full capture (app) / nginx (target ≥ 0.8× round trips)', proxy, find('nginx')),
+    ratioRow('full capture (wsi proxy --out) / nginx (target ≥ 0.8× round trips)', cliProxy, find('nginx')),
+    ratioRow('proxy / direct', proxy, d),
     ratioRow('proxy as wsi proxy --out / direct', cliProxy, d),
     ratioRow('relay only / direct', find('inspector proxy (relay'), d),
     ratioRow('plain Node pipe relay / direct', find('plain Node'), d),
