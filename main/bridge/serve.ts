@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parsePayloadFlags } from '../cli/payload-flags.js';
 import { createInspector } from '../core/inspector.js';
-import { createProxyController } from '../proxy/controller.js';
+import { createShellProxyController } from '../proxy/threaded-controller.js';
 import { startBridge } from './server.js';
 
 const USAGE =
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   }
   const inspector = createInspector({
     shell: 'browser',
-    proxyController: createProxyController(),
+    proxyController: createShellProxyController(),
     ...(values.session ? { sessionPath: values.session } : {}),
     ...parsePayloadFlags(values),
     onWriteError: (error) => console.error(`cannot write the session file: ${error.message}`),

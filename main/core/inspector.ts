@@ -117,7 +117,9 @@ export function createInspector(options: InspectorOptions): Inspector {
   const log = new EventLog({ retain: keepRecords });
   const connections = new Map<ConnectionId, ClientConnection>();
   const proxyController = options.proxyController;
-  let nextConnection = 1;
+  // Shared memory, so a relay running in another thread hands out ids from the same sequence.
+  const connectionIds = new Int32Array(new SharedArrayBuffer(4));
+  const nextConnectionId = (): ConnectionId => `c${Atomics.add(connectionIds, 0, 1) + 1}`;
 
   const payloadStore = new PayloadStore({
     ...(options.maxStoredPayload !== undefined ? { maxPayload: options.maxStoredPayload } : {}),
@@ -127,7 +129,8 @@ export function createInspector(options: InspectorOptions): Inspector {
     now: () => clock.now(),
     startedAt: clock.startedAt,
     producer: header.producer,
-    allocateConnection: () => `c${nextConnection++}`,
+    allocateConnection: nextConnectionId,
+    connectionIds: connectionIds.buffer as SharedArrayBuffer,
     ingest: (events) => {
       for (const event of events) ingest(event);
     },
@@ -193,7 +196,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     new ConnectionRecorder({
       ...identity,
       leg: identity.leg ?? (identity.mode === 'proxy' ? 'downstream' : 'direct'),
-      conn: `c${nextConnection++}`,
+      conn: nextConnectionId(),
       clock,
       emit,
       stages,
@@ -394,7 +397,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         }
         if (!proxyController?.injectFault)
           throw new UnknownConnectionError(`no connection "${request.conn}"`);
-        proxyController.injectFault(request.conn, request.fault);
+        return proxyController.injectFault(request.conn, request.fault);
       }),
 
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),

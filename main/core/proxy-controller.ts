@@ -36,6 +36,8 @@ export interface ProxySession {
   producer: string;
   /** A fresh connection id; the capture makes the `connection` record. */
   allocateConnection(): ConnectionId;
+  /** The id sequence (an Int32 counter: ids are `c` + the incremented value), for a relay in another thread. */
+  connectionIds?: SharedArrayBuffer;
   /** Records made by the capture, in order. */
   ingest(events: CaptureEvent[]): void;
   /** The session's full-payload store. */
@@ -71,7 +73,7 @@ export interface ProxyController {
   /** Optional: notify when a proxy starts, stops, fails or its connection count changes. */
   onChange?(listener: (proxies: ProxyInfo[]) => void): Unsubscribe;
   /** Optional: inject a fault into an open proxied connection; throws when there is no such connection. */
-  injectFault?(conn: string, fault: ConnectionFault): void;
+  injectFault?(conn: string, fault: ConnectionFault): void | Promise<void>;
   /** Optional: stop everything (called by inspector.dispose()). */
   dispose?(): Promise<void>;
 }

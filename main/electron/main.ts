@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_MAX_STORED_PAYLOAD, DEFAULT_PAYLOAD_BUDGET } from '../capture/payload-store.js';
 import { createInspector } from '../core/inspector.js';
 import { DEFAULT_MAX_CAPTURED_PAYLOAD } from '../../shared/protocol/frame-parser.js';
-import { createProxyController } from '../proxy/controller.js';
+import { createShellProxyController } from '../proxy/threaded-controller.js';
 import { createInspectedBrowserOpener } from './inspected-browser.js';
 import { wireIpc } from './ipc.js';
 
@@ -17,7 +17,7 @@ async function createWindow(): Promise<void> {
   const caDir = join(app.getPath('userData'), 'ca');
   const inspector = createInspector({
     shell: 'electron',
-    proxyController: createProxyController({ caDir }),
+    proxyController: createShellProxyController({ caDir }),
     maxCapturedPayload: DEFAULT_MAX_CAPTURED_PAYLOAD,
     maxStoredPayload: DEFAULT_MAX_STORED_PAYLOAD,
     payloadBudget: DEFAULT_PAYLOAD_BUDGET,

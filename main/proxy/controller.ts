@@ -22,6 +22,7 @@ import {
   ringCaptureAvailable,
   ringCaptureFactory,
   type CaptureSummary,
+  type RecordsDestination,
   type RingCaptureOptions,
 } from './ring-capture.js';
 import type { ForwardProxyOptions } from './forward-proxy.js';
@@ -51,6 +52,8 @@ export interface ProxyControllerOptions {
   onOverload?: 'hold' | 'drop';
   /** The lossless capture's settings (ring size, spill, raw capture file, test hooks). */
   ring?: RingCaptureOptions;
+  /** Where the capture worker's records go when the session is kept on another thread (see relay-thread.ts). */
+  records?: RecordsDestination;
   /** Nice value of the capture worker thread. Default 19. */
   captureNice?: number;
   /** Bytes per connection handed to the worker and not yet recorded. Default 4 MiB. */
@@ -64,6 +67,8 @@ export interface InspectorProxyController extends ProxyController {
   running(id: string): RunningProxy | undefined;
   /** After dispose: how far behind lossless recording ran, what it spilled, how long it held senders back. */
   readonly captureSummary: CaptureSummary | undefined;
+  injectFault(conn: string, fault: ConnectionFault): void | Promise<void>;
+  dispose(): Promise<void>;
 }
 
 /** The recorder parses what it is fed as the downstream leg (heads as the client sent and received them). */
@@ -114,6 +119,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       { ...(options.captureNice !== undefined ? { nice: options.captureNice } : {}), ...options.ring },
       file,
       (message) => fileError?.(new Error(message)),
+      options.records,
     ));
   const faultRegistry = new FaultRegistry();
   const host = (): CaptureWorkerHost =>

@@ -1,18 +1,18 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CaptureEvent, ConnectionId } from '../../shared/model/events.js';
+import type { CaptureEvent } from '../../shared/model/events.js';
 import type { Direction } from '../../shared/model/wire.js';
 import { serializeEvent } from '../../shared/session/serialize.js';
 import { createRingBuffers, EntryKind, RingWriter } from '../capture/ring/capture-ring.js';
 import { encodeFact, type RingFact } from '../capture/ring/ring-facts.js';
 import type { ProxySession, SessionFileSpec } from '../core/proxy-controller.js';
 import type { CaptureFactory, ProxyCapture } from './capture.js';
-import { unpackRecords } from './record-packing.js';
-import type { RecordBatch, RecordsToHost, RingWorkerData, WorkerReply } from './ring-capture-protocol.js';
+import { RecordIntake } from './record-intake.js';
+import type { RecordsToHost, RingWorkerData, WorkerReply } from './ring-capture-protocol.js';
 
 const workerFile = fileURLToPath(new URL('./ring-capture-worker.js', import.meta.url));
 export const ringCaptureAvailable = (): boolean => existsSync(workerFile);
@@ -35,6 +35,13 @@ export interface RingCaptureOptions {
   parseDelayUs?: number;
   /** How often a full ring is retried while senders are held. Default 1 ms. */
   retryMs?: number;
+}
+
+/** Where the worker's records go: a port to hand it (the intake is on another thread), or here. */
+export interface RecordsDestination {
+  port: MessagePort;
+  /** The worker died: the intake reports its connections as failed. */
+  onFailed(message: string): void;
 }
 
 interface Pending {
@@ -85,9 +92,8 @@ export class RingCaptureHost {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly retryMs: number;
   private nextConn = 1;
-  /** Connections whose `end` the views have not seen (reported as failed if the worker dies). */
-  private readonly open = new Set<ConnectionId>();
   private failed = false;
+  private readonly onFailed: (message: string) => void;
   private backpressureMs = 0;
   private readonly settledListeners = new Set<(reply: Extract<WorkerReply, { k: 'settled' }>) => void>();
   readonly offset: number;
@@ -99,6 +105,7 @@ export class RingCaptureHost {
     options: RingCaptureOptions = {},
     sessionFile?: SessionFileSpec,
     private readonly onFileError?: (message: string) => void,
+    records?: RecordsDestination,
   ) {
     const buffers = createRingBuffers(options.ringBytes ?? DEFAULT_RING_BYTES);
     this.ring = new RingWriter(buffers);
@@ -108,13 +115,20 @@ export class RingCaptureHost {
       session.payloads?.maxPayload ?? 0,
       sessionFile?.fullPayloads ? sessionFile.maxStoredPayload : 0,
     );
-    const { port1, port2 } = new MessageChannel();
-    port1.on('message', (batch: RecordBatch) => this.intake(batch));
-    port1.unref();
+    let port: MessagePort;
+    if (records) {
+      port = records.port;
+      this.onFailed = (message) => records.onFailed(message);
+    } else {
+      const { port1, port2 } = new MessageChannel();
+      const intake = new RecordIntake(port1, session);
+      this.onFailed = (message) => intake.fail(message);
+      port = port2;
+    }
     const spill = options.spill ?? true;
     const data: RingWorkerData = {
       ring: buffers,
-      records: port2,
+      records: port,
       nice: options.nice ?? 19,
       sessionOriginEpoch: performance.timeOrigin + performance.now() - session.now(),
       startedAt: session.startedAt,
@@ -128,7 +142,7 @@ export class RingCaptureHost {
       sendPayloads: session.payloads !== undefined && session.payloads.maxPayload > 0,
       ...(options.parseDelayUs ? { parseDelayUs: options.parseDelayUs } : {}),
     };
-    this.worker = new Worker(workerFile, { workerData: data, transferList: [port2] });
+    this.worker = new Worker(workerFile, { workerData: data, transferList: [port] });
     this.worker.unref();
     this.worker.on('message', (reply: WorkerReply) => {
       if (reply.k === 'file-error') this.onFileError?.(reply.message);
@@ -146,7 +160,6 @@ export class RingCaptureHost {
   /** Opens a connection on the ring; returns its ring number. */
   openConnection(fact: Extract<RingFact, { k: 'open' }>, at: number): number {
     const conn = this.nextConn++;
-    this.open.add(fact.id);
     this.fact(conn, fact, at);
     return conn;
   }
@@ -218,36 +231,13 @@ export class RingCaptureHost {
     }
   };
 
-  ended(id: ConnectionId): void {
-    this.open.delete(id);
-  }
-
-  private intake(batch: RecordBatch): void {
-    try {
-      for (const [conn, ref, bytes] of batch.payloads ?? []) this.session.payloads?.keep(conn, ref, bytes);
-      const events = unpackRecords(batch.records);
-      for (const event of events) if (event.type === 'end') this.open.delete(event.conn);
-      this.session.ingest(events);
-    } catch {
-      // A failure taking one batch must not stop the ones behind it.
-    }
-  }
-
-  /** Never silent: every connection the worker was recording gets an error and its end. */
   private fail(message: string): void {
     if (this.failed) return;
     this.failed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const h of this.held.values()) h.resume();
     this.held.clear();
-    const t = this.at();
-    const events: CaptureEvent[] = [];
-    for (const conn of this.open) {
-      events.push({ type: 'error', conn, t, code: 'CAPTURE_WORKER_FAILED', message });
-      events.push({ type: 'end', conn, t });
-    }
-    this.open.clear();
-    if (events.length > 0) this.session.ingest(events);
+    this.onFailed(message);
   }
 
   /**

@@ -3,7 +3,7 @@ import { parseSeconds } from '../args.js';
 import { parseArgs } from 'node:util';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { defaultCaDir } from '../../proxy/ca-store.js';
-import { createProxyController } from '../../proxy/controller.js';
+import { createShellProxyController } from '../../proxy/threaded-controller.js';
 import { parseTarget } from '../../proxy/reverse-proxy.js';
 import type { ProxyFaults } from '../../../shared/api/contract.js';
 import { proxyFaults } from '../../../shared/api/contract.js';
@@ -230,7 +230,7 @@ const QUIET_TYPES = new Set<CaptureEvent['type']>(['frame', 'message']);
 
 async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
   const caDir = args.caDir ?? defaultCaDir();
-  const controller = createProxyController({
+  const controller = createShellProxyController({
     caDir,
     passThrough: args.passThrough,
     ...(args.connectTimeoutMs !== undefined ? { connectTimeoutMs: args.connectTimeoutMs } : {}),

@@ -1,0 +1,80 @@
+/**
+ * The relay thread: the proxies (listeners, TLS interception, faults, the relay itself) run here, apart from the
+ * thread that keeps the session and serves the views. Relayed bytes go into the capture ring; the capture worker's
+ * records go straight to the session's thread on a port this thread only hands on.
+ */
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ProxySession } from '../core/proxy-controller.js';
+import { createProxyController } from './controller.js';
+import type { RelayReply, RelayRequest, RelayThreadData } from './relay-thread-protocol.js';
+
+const data = workerData as RelayThreadData;
+const ids = new Int32Array(data.connectionIds);
+const reply = (message: RelayReply): void => parentPort?.postMessage(message);
+
+const session: ProxySession = {
+  now: () => Math.round((performance.timeOrigin + performance.now() - data.sessionOriginEpoch) * 1000) / 1000,
+  startedAt: data.startedAt,
+  producer: data.producer,
+  allocateConnection: () => `c${Atomics.add(ids, 0, 1) + 1}`,
+  // Records reach the session through `records`, never through this thread.
+  ingest: () => undefined,
+  ...(data.maxStoredPayload > 0
+    ? { payloads: { maxPayload: data.maxStoredPayload, keep: () => false } }
+    : {}),
+  ...(data.maxCapturedPayload !== undefined ? { maxCapturedPayload: data.maxCapturedPayload } : {}),
+  ...(data.previewRateLimit !== undefined ? { previewRateLimit: data.previewRateLimit } : {}),
+};
+
+const controller = createProxyController({
+  ...data.controller,
+  capture: 'ring',
+  records: {
+    port: data.records,
+    onFailed: (message) => reply({ k: 'capture-failed', message }),
+  },
+});
+controller.onChange?.((proxies) => reply({ k: 'proxies', proxies }));
+if (data.sessionFile)
+  controller.adoptSessionFile?.(data.sessionFile, session, (error) =>
+    reply({ k: 'file-error', message: error.message }),
+  );
+
+const noRecorders = (): never => {
+  throw new Error('the relay thread records through the capture ring only');
+};
+
+type Value = Extract<RelayReply, { ok: true }>['value'];
+
+async function handle(request: Exclude<RelayRequest, { k: 'append' }>): Promise<Value | undefined> {
+  switch (request.k) {
+    case 'start':
+      return controller.start(request.request, noRecorders, session);
+    case 'stop':
+      await controller.stop(request.proxy);
+      return undefined;
+    case 'list':
+      return controller.list();
+    case 'inject':
+      await controller.injectFault(request.conn, request.fault);
+      return undefined;
+    case 'dispose':
+      await controller.dispose();
+      return controller.captureSummary;
+  }
+}
+
+parentPort?.on('message', (request: RelayRequest) => {
+  if (request.k === 'append') return controller.appendToSessionFile?.(request.events);
+  handle(request).then(
+    (value) => reply({ id: request.id, ok: true, ...(value !== undefined ? { value } : {}) }),
+    (error: unknown) =>
+      reply({
+        id: request.id,
+        ok: false,
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      }),
+  );
+});
