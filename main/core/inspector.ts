@@ -444,9 +444,10 @@ export function createInspector(options: InspectorOptions): Inspector {
       for (const connection of connections.values()) {
         if (!connection.isEnded) connection.abort();
       }
-      await proxyController?.dispose?.();
-      // Let aborted sockets report their last records.
+      // Let aborted sockets report their last records (before the proxy's capture, which may write the session
+      // file, stops).
       await new Promise((resolve) => setTimeout(resolve, 10));
+      await proxyController?.dispose?.();
       log.flush();
       fileLog?.flush();
       stopWriting?.();

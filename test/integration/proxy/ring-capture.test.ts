@@ -13,6 +13,7 @@ import { WebSocket } from 'ws';
 import type * as InspectorModule from '../../../main/core/inspector.js';
 import type * as ControllerModule from '../../../main/proxy/controller.js';
 import type * as RawRecordsModule from '../../../main/proxy/raw-capture-records.js';
+import type * as ThreadedModule from '../../../main/proxy/threaded-controller.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { parseSession } from '../../../shared/session/parse.js';
 import { compileCore, type CompiledCore } from '../../helpers/compiled-core.js';
@@ -23,6 +24,7 @@ let core: CompiledCore;
 let inspectorModule: typeof InspectorModule;
 let controllerModule: typeof ControllerModule;
 let rawRecords: typeof RawRecordsModule;
+let threaded: typeof ThreadedModule;
 let server: TappedWsServer;
 let dir: string;
 
@@ -31,6 +33,7 @@ beforeAll(async () => {
   inspectorModule = await core.load<typeof InspectorModule>('main/core/inspector.js');
   controllerModule = await core.load<typeof ControllerModule>('main/proxy/controller.js');
   rawRecords = await core.load<typeof RawRecordsModule>('main/proxy/raw-capture-records.js');
+  threaded = await core.load<typeof ThreadedModule>('main/proxy/threaded-controller.js');
   server = await startTappedWsServer((ws) =>
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
   );
@@ -185,6 +188,54 @@ describe('lossless capture through the ring', () => {
     expect(held.length).toBeGreaterThan(0);
     expect(held.every((e) => e.type === 'capture-backpressure' && e.durationMs > 0)).toBe(true);
     expect(session.controller.captureSummary?.backpressureMs).toBeGreaterThan(0);
+  });
+
+  it('with the relay in its own thread: ids continue the session, records and faults cross, the file is whole', async () => {
+    const file = path.join(dir, 'threaded.jsonl');
+    const controller = threaded.createShellProxyController({});
+    const inspector = inspectorModule.createInspector({
+      shell: 'cli',
+      proxyController: controller,
+      sessionPath: file,
+    });
+    // A client connection first: the proxied one must get the next id of the same sequence.
+    const { conn: client } = await inspector.connect({ url: server.url });
+    const info = await inspector.startProxy({ mode: 'reverse', target: server.url });
+    const ws = new WebSocket(`ws://${info.address}/threaded`, { perMessageDeflate: false });
+    await new Promise((resolve) => ws.once('open', resolve));
+    let replies = 0;
+    ws.on('message', () => replies++);
+    for (let i = 0; i < 200; i++) ws.send(payloadOf(i));
+    while (replies < 200) await new Promise((resolve) => setTimeout(resolve, 10));
+    let proxied: string | undefined;
+    for (let i = 0; i < 200 && !proxied; i++) {
+      proxied = (await inspector.snapshot(undefined)).events.find(
+        (e) => e.type === 'connection' && e.mode === 'proxy',
+      )?.conn;
+      if (!proxied) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(client).toBe('c1');
+    expect(proxied).toBe('c2');
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await inspector.injectFault({ conn: proxied!, fault: { kind: 'fin' } });
+    expect(await closed).toBe(1006);
+    await expect(inspector.injectFault({ conn: 'c99', fault: { kind: 'fin' } })).rejects.toThrow(/c99/);
+    await inspector.dispose();
+    const live = (await inspector.snapshot(undefined)).events;
+    const written = readSession(file);
+    // Records of different connections come from different threads: each connection's own order is what counts.
+    const byConnection = (events: CaptureEvent[]) => {
+      const groups = new Map<string, CaptureEvent[]>();
+      for (const event of events) groups.set(event.conn, [...(groups.get(event.conn) ?? []), event]);
+      return Object.fromEntries(groups);
+    };
+    expect(byConnection(written)).toStrictEqual(byConnection(live));
+    expectEveryMessage(
+      written.filter((e) => e.conn === proxied),
+      200,
+    );
+    expect(written.some((e) => e.conn === proxied && e.type === 'action' && e.action === 'fault')).toBe(true);
+    expect(written.some((e) => e.conn === client && e.type === 'end')).toBe(true);
   });
 
   it('a capture killed with SIGKILL while spilling: the raw file has all but the last 200 ms, both files open', async () => {
