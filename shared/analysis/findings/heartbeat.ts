@@ -2,6 +2,7 @@ import { formatMs, plural } from '../format.js';
 import { openedT } from '../connection-facts.js';
 import type { ConnectionRule, FindingInput } from './context.js';
 import { frameRef } from './context.js';
+import type { Side } from '../../model/wire.js';
 
 /** Silences longer than the threshold while the connection was open (the final one only while still open). */
 export const heartbeatGap: ConnectionRule = ({ facts, heartbeat, close }) => {
@@ -46,29 +47,33 @@ export const heartbeatGap: ConnectionRule = ({ facts, heartbeat, close }) => {
   ];
 };
 
+/** One finding per side whose pings went unanswered: each side's count against that side's own pings. */
 export const unansweredPings: ConnectionRule = ({ heartbeat, close }) => {
-  if (heartbeat.unanswered.length === 0) return [];
-  const first = heartbeat.unanswered[0];
-  if (!first) return [];
-  const side = first.side;
-  const total = heartbeat.pings.filter((p) => p.side === side).length;
   const dropped = close.kind !== 'close-frame' && close.kind !== 'open';
-  return [
-    {
-      id: 'heartbeat.unanswered-ping',
-      severity: 'warning',
-      title: `${plural(heartbeat.unanswered.length, 'ping')} without a pong`,
-      detail:
-        `${heartbeat.unanswered.length} of ${total} pings sent by the ${side} got no pong from the ${side === 'client' ? 'server' : 'client'} ` +
-        `(first unanswered: frame #${first.seq}).` +
-        (dropped
-          ? ' The connection then ended without a close frame: the peer or the path was likely gone.'
-          : '') +
-        ' RFC 6455 §5.5.2 requires a pong in response to each ping "as soon as practical".',
-      evidence: heartbeat.unanswered.slice(0, 5).map((p) => frameRef(p.seq, 'ping without pong')),
-      fix: 'Check that the peer’s library answers pings (browsers do automatically) and that no proxy filters control frames; treat missing pongs as a dead connection and reconnect.',
-    },
-  ];
+  const sides: Side[] = ['client', 'server'];
+  return sides.flatMap((side): FindingInput[] => {
+    const missing = heartbeat.unanswered.filter((p) => p.side === side);
+    const first = missing[0];
+    if (!first) return [];
+    const total = heartbeat.pings.filter((p) => p.side === side).length;
+    const peer = side === 'client' ? 'server' : 'client';
+    return [
+      {
+        id: 'heartbeat.unanswered-ping',
+        severity: 'warning',
+        title: `${plural(missing.length, `${side} ping`)} without a pong`,
+        detail:
+          `${missing.length} of ${plural(total, 'ping')} sent by the ${side} got no pong from the ${peer} ` +
+          `(first unanswered: frame #${first.seq}).` +
+          (dropped
+            ? ' The connection then ended without a close frame: the peer or the path was likely gone.'
+            : '') +
+          ' RFC 6455 §5.5.2 requires a pong in response to each ping "as soon as practical".',
+        evidence: missing.slice(0, 5).map((p) => frameRef(p.seq, 'ping without pong')),
+        fix: `Check that the ${peer}’s library answers pings (browsers do automatically) and that no proxy filters control frames; treat missing pongs as a dead connection and reconnect.`,
+      },
+    ];
+  });
 };
 
 /** Pings answered later than `limitMs`, and the slowest of them. */
