@@ -7,6 +7,7 @@ import type { HttpHeader } from '../../shared/model/handshake.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { tlsSummary } from '../capture/tls-summary.js';
 import { Heartbeat } from './heartbeat.js';
+import { rewriteRequestHead } from './request-head.js';
 import { tapSocket } from './socket-tap.js';
 
 export interface ClientConnectionOptions {
@@ -171,6 +172,7 @@ export class ClientConnection {
       incoming: (chunk) => recorder.onBytes('s2c', chunk),
       outgoing: (chunk) => (unsent ? unsent.push(chunk) : recorder.onBytes('c2s', chunk)),
     });
+    rewriteRequestHead(socket, this.options.headers ?? []);
     socket.on('lookup', () => recorder.mark('dnsMs'));
     socket.on('connect', () => {
       this.connected = true;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSession } from '../../../shared/session/parse.js';
+import { startRawServer, switchingProtocols } from '../../helpers/raw-servers.js';
 import { startWsServer, type RunningWsServer } from '../../helpers/ws-servers.js';
 import { buildCore, runWsi } from './run-wsi.js';
 
@@ -41,6 +42,28 @@ describe('wsi connect: auth, heartbeat, reconnect flags', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('Usage: wsi connect');
+  });
+
+  it('-H headers whose names differ only in case go out as given, in order and case', async () => {
+    const heads: string[] = [];
+    const raw = await startRawServer((socket, upgrade) => {
+      heads.push(upgrade.head);
+      socket.write(switchingProtocols(upgrade));
+    });
+    try {
+      const result = await runWsi([
+        'connect',
+        raw.url,
+        ...['-H', 'X-Dup: 1', '-H', 'x-dup: 2', '-H', 'X-Other: a', '-H', 'X-DUP: 3'],
+        '--duration',
+        '0.2',
+      ]);
+      expect(result.code).toBe(0);
+      const lines = (heads[0] ?? '').split('\r\n').filter((line) => /^x-(dup|other):/i.test(line));
+      expect(lines).toEqual(['X-Dup: 1', 'x-dup: 2', 'X-Other: a', 'X-DUP: 3']);
+    } finally {
+      await raw.close();
+    }
   });
 
   it('--bearer and --query-token reach the server; --heartbeat-message is sent at the interval', async () => {
