@@ -24,6 +24,8 @@ export interface ProxyControllerOptions {
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
   headTimeoutMs?: number;
+  /** Client sockets per proxy (default 512). */
+  maxConnections?: number;
   tapBudgetBytes?: number;
   /** Connection-count updates are pushed at most this often. Default 200 ms. */
   updateIntervalMs?: number;
@@ -93,6 +95,8 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
     ...(proxy.caCertPath !== undefined ? { caCertPath: proxy.caCertPath } : {}),
     active: true,
     connections: proxy.connections(),
+    refused: proxy.refused(),
+    ...(proxy.allowRemote ? { allowRemote: true } : {}),
   });
   const list = (): ProxyInfo[] => [...proxies].map(([id, proxy]) => info(id, proxy));
   const pushNow = (): void => {
@@ -119,6 +123,8 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
         ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
         ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {}),
         ...(options.headTimeoutMs !== undefined ? { headTimeoutMs: options.headTimeoutMs } : {}),
+        ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+        ...(request.allowRemote !== undefined ? { allowRemote: request.allowRemote } : {}),
         ...(options.tapBudgetBytes !== undefined ? { tapBudgetBytes: options.tapBudgetBytes } : {}),
       };
       let proxy: RunningProxy;

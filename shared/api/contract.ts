@@ -41,6 +41,13 @@ export interface ProxyInfo {
   error?: string;
   /** Forward mode: the certificate of the CA that signs intercepted hosts, for clients to trust. */
   caCertPath?: string;
+  /**
+   * Clients turned away since start: `full` at the connection limit, `stalled` for not sending a request head in
+   * time (or being the oldest such when room was needed), `remote` for an address outside loopback (forward mode).
+   */
+  refused?: { full: number; stalled: number; remote: number };
+  /** Forward mode: clients outside loopback are accepted (only when asked: it relays to any host and port). */
+  allowRemote?: boolean;
 }
 
 export interface CaptureBatch {
@@ -212,6 +219,8 @@ export const startProxyRequest = obj({
   target: optional(str({ min: 1, max: 8192 })),
   insecure: optional(bool),
   faults: optional(proxyFaults),
+  /** Forward mode: accept clients outside loopback (default: refused). */
+  allowRemote: optional(bool),
 });
 
 const faultSide = optional(oneOf('client', 'server', 'both'));

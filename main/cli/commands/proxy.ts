@@ -5,7 +5,8 @@ import type { CaptureEvent } from '../../../shared/model/events.js';
 import { defaultCaDir } from '../../proxy/ca-store.js';
 import { createProxyController } from '../../proxy/controller.js';
 import { parseTarget } from '../../proxy/reverse-proxy.js';
-import type { ProxyFaults } from '../../../shared/api/contract.js';
+import type { ProxyFaults, ProxyInfo } from '../../../shared/api/contract.js';
+import { isLoopbackHost } from '../../proxy/proxy-listener.js';
 import { proxyFaults } from '../../../shared/api/contract.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 import {
@@ -42,6 +43,12 @@ Options:
       --max-lifetime SECONDS     fault: drop both sides (FIN) SECONDS after the 101, traffic or not
       --reject-upgrades PERCENT[:STATUS]  fault: answer PERCENT% of upgrades with STATUS (default 503) itself
       --drop-after-upgrade PERCENT        fault: relay the 101, then drop PERCENT% of connections (FIN)
+      --allow-remote             forward mode: accept clients outside loopback (refused by default: the
+                                 proxy relays to any host and port)
+      --max-connections N        client sockets open at once (default 512); at the limit the oldest socket
+                                 still without its request head is dropped, else the newcomer gets a 503
+      --head-timeout SECONDS     a client must send its request head (CONNECT and TLS included) within this
+                                 long of connecting, however slowly bytes trickle in (default 30)
       --connect-timeout SECONDS  upstream TCP/TLS connect timeout, then 502/504 (default 10)
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
@@ -63,6 +70,9 @@ export interface ProxyArgs {
   passThrough: string[];
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
+  headTimeoutMs?: number;
+  maxConnections?: number;
+  allowRemote: boolean;
   durationMs?: number;
   out?: string;
   payloads?: PayloadLimits;
@@ -143,6 +153,9 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'export-ca': { type: 'string' },
         'pass-through': { type: 'string', multiple: true },
         'connect-timeout': { type: 'string' },
+        'head-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'allow-remote': { type: 'boolean' },
         'response-timeout': { type: 'string' },
         duration: { type: 'string', short: 'd' },
         out: { type: 'string', short: 'o' },
@@ -167,7 +180,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   if (!forward && values.target === undefined)
     throw new UsageError('give --target URL (reverse) or --forward');
   if (!forward) {
-    for (const flag of ['ca-dir', 'export-ca', 'pass-through'] as const) {
+    for (const flag of ['ca-dir', 'export-ca', 'pass-through', 'allow-remote'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies to --forward`);
     }
   }
@@ -188,6 +201,16 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   const listen = parseListen(values.listen ?? '127.0.0.1:8080');
   const connectTimeoutMs = parseSeconds('connect-timeout', values['connect-timeout']);
   const responseTimeoutMs = parseSeconds('response-timeout', values['response-timeout']);
+  const headTimeoutMs = parseSeconds('head-timeout', values['head-timeout']);
+  const maxText = values['max-connections'];
+  const maxConnections = maxText === undefined ? undefined : Number(maxText);
+  if (
+    maxConnections !== undefined &&
+    (!/^\d+$/.test(maxText ?? '') || maxConnections < 1 || maxConnections > 1_000_000)
+  )
+    throw new UsageError(
+      `--max-connections must be a whole number from 1 to 1000000, got ${JSON.stringify(maxText)}`,
+    );
   const durationMs = parseSeconds('duration', values.duration);
   const faults = parseFaults(values);
   return {
@@ -201,12 +224,27 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     passThrough: values['pass-through'] ?? [],
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(responseTimeoutMs !== undefined ? { responseTimeoutMs } : {}),
+    ...(headTimeoutMs !== undefined ? { headTimeoutMs } : {}),
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
+    allowRemote: values['allow-remote'] ?? false,
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     payloads: parsePayloadFlags(values),
     quiet: values.quiet ?? false,
     ...(faults ? { faults } : {}),
   };
+}
+
+/** "3 at the connection limit, 2 stalled before their request head, 1 outside loopback", or '' when none. */
+export function refusalText(refused: ProxyInfo['refused']): string {
+  if (!refused) return '';
+  return [
+    refused.full ? `${refused.full} at the connection limit` : '',
+    refused.stalled ? `${refused.stalled} stalled before their request head` : '',
+    refused.remote ? `${refused.remote} outside loopback` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 const QUIET_TYPES = new Set<CaptureEvent['type']>(['frame', 'message']);
@@ -218,6 +256,8 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
     passThrough: args.passThrough,
     ...(args.connectTimeoutMs !== undefined ? { connectTimeoutMs: args.connectTimeoutMs } : {}),
     ...(args.responseTimeoutMs !== undefined ? { responseTimeoutMs: args.responseTimeoutMs } : {}),
+    ...(args.headTimeoutMs !== undefined ? { headTimeoutMs: args.headTimeoutMs } : {}),
+    ...(args.maxConnections !== undefined ? { maxConnections: args.maxConnections } : {}),
   });
   const inspector = createCliInspector('proxy', io, args.out, {
     proxyController: controller,
@@ -234,6 +274,12 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       if (event.type === 'end') starts.delete(event.conn);
     }
   });
+  let refused = '';
+  const unsubscribeProxies = inspector.on('proxies', (proxies) => {
+    const now = refusalText(proxies[0]?.refused);
+    if (now && now !== refused) io.err(`wsi proxy: refused so far: ${now}`);
+    refused = now;
+  });
 
   try {
     const info = await inspector.startProxy({
@@ -243,11 +289,19 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       insecure: args.insecure,
       ...(args.target !== undefined ? { target: args.target } : {}),
       ...(args.faults ? { faults: args.faults } : {}),
+      ...(args.allowRemote ? { allowRemote: true } : {}),
     });
     if (args.mode === 'reverse') {
       io.out(`wsi proxy: listening on ${info.address}, forwarding to ${info.target ?? args.target ?? ''}`);
     } else {
       io.out(`wsi proxy: forward proxy listening on ${info.address}`);
+      io.out(
+        args.allowRemote
+          ? 'wsi proxy: WARNING: --allow-remote: clients from any address may relay through this proxy to any host and port'
+          : isLoopbackHost(args.listenHost)
+            ? 'wsi proxy: accepting clients from this machine (loopback) only'
+            : `wsi proxy: listening on ${args.listenHost} but accepting clients from loopback only; others are refused (--allow-remote to accept them)`,
+      );
       io.out(`wsi proxy: TLS interception CA certificate: ${caDir}/ca-cert.pem (trust it in the client)`);
       if (args.passThrough.length > 0) io.out(`wsi proxy: not intercepted: ${args.passThrough.join(', ')}`);
       if (args.exportCa) {
@@ -258,6 +312,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
   } catch (error) {
     io.err(`wsi proxy: ${error instanceof Error ? error.message : String(error)}`);
     unsubscribe();
+    unsubscribeProxies();
     await inspector.dispose();
     return EXIT_FAILED;
   }
@@ -274,8 +329,11 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
     process.on('SIGTERM', finish);
   });
   io.err('wsi proxy: stopping');
+  const final = refusalText((await inspector.listProxies(undefined))[0]?.refused);
+  unsubscribeProxies();
   await inspector.dispose();
   unsubscribe();
+  if (final) io.err(`wsi proxy: refused in all: ${final}`);
   if (args.out) io.err(`wsi proxy: session written to ${args.out}`);
   return EXIT_OK;
 }
