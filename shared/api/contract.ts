@@ -123,12 +123,20 @@ export const connectRequest = refine(
     pingIntervalMs: optional(int({ min: 10, max: DAY_MS })),
     auth: optional(connectAuth),
     heartbeat: optional(connectHeartbeat),
+    /** A ping of ours unanswered this long: drop the connection (no close frame), or only record it ('report'). */
+    pongTimeoutMs: optional(int({ min: 10, max: DAY_MS })),
+    pongTimeoutAction: optional(oneOf('close', 'report')),
+    /** false: never answer the server's pings (to reproduce a client that does not). Default true. */
+    autoPong: optional(bool),
     reconnect: optional(connectReconnect),
   }),
-  (r) =>
-    r.pingIntervalMs !== undefined && r.heartbeat?.kind === 'ping'
-      ? 'either pingIntervalMs or a ping heartbeat, not both'
-      : undefined,
+  (r) => {
+    if (r.pingIntervalMs !== undefined && r.heartbeat?.kind === 'ping')
+      return 'either pingIntervalMs or a ping heartbeat, not both';
+    if (r.pongTimeoutAction !== undefined && r.pongTimeoutMs === undefined)
+      return 'pongTimeoutMs with pongTimeoutAction';
+    return undefined;
+  },
 );
 
 export const MAX_STORM_CONNECTIONS = 10_000;

@@ -74,6 +74,28 @@ test('headers whose names differ only in case go out exactly as typed in the con
   }
 });
 
+test('a pong timeout set in the connect form drops a connection whose server never answers pings', async ({
+  page,
+}) => {
+  const raw = await startRawServer((socket, upgrade) => socket.write(switchingProtocols(upgrade)));
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await page.getByTestId('connect-options').click();
+    await page.getByTestId('connect-heartbeat').selectOption('ping');
+    await page.getByTestId('connect-heartbeat-seconds').fill('0.2');
+    await page.getByTestId('connect-pong-timeout').fill('0.5');
+    await ui.connect.to(raw.url);
+    await expect(ui.connection.closeSummary()).toContainText('1006', { timeout: 10_000 });
+    await page.getByTestId('tab-findings').click();
+    await expect(page.getByTestId('finding').filter({ hasText: 'heartbeat.pong-timeout' })).toContainText(
+      'The client dropped the connection: no pong within its pong timeout (500 ms)',
+    );
+  } finally {
+    await raw.close();
+  }
+});
+
 test('a storm of 300 connections fills a virtualized connection list', async ({ page }) => {
   const echo = await startEchoServer();
   try {

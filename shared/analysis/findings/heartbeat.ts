@@ -1,7 +1,7 @@
 import { formatMs, plural } from '../format.js';
 import { openedT } from '../connection-facts.js';
 import type { ConnectionRule, FindingInput } from './context.js';
-import { frameRef } from './context.js';
+import { eventRef, frameRef } from './context.js';
 import type { Side } from '../../model/wire.js';
 
 /** Silences longer than the threshold while the connection was open (the final one only while still open). */
@@ -74,6 +74,30 @@ export const unansweredPings: ConnectionRule = ({ heartbeat, close }) => {
       },
     ];
   });
+};
+
+/** The client's own pong timeout expired: it gave up on the server (or, in report mode, only noted it). */
+export const pongTimeout: ConnectionRule = ({ facts }) => {
+  const first = facts.pongTimeouts[0];
+  if (!first) return [];
+  const dropped = (facts.connection?.options?.pongTimeoutAction ?? 'close') === 'close';
+  const timeoutMs = facts.connection?.options?.pongTimeoutMs;
+  return [
+    {
+      id: 'heartbeat.pong-timeout',
+      severity: 'warning',
+      title: dropped
+        ? `The client dropped the connection: no pong within its pong timeout${timeoutMs !== undefined ? ` (${formatMs(timeoutMs)})` : ''}`
+        : `${plural(facts.pongTimeouts.length, 'ping')} of the client exceeded its pong timeout${timeoutMs !== undefined ? ` (${formatMs(timeoutMs)})` : ''}`,
+      detail:
+        `${first.detail ?? 'A ping went unanswered past the pong timeout'}.` +
+        (dropped
+          ? ' The end of this connection is the client’s heartbeat logic at work (as ws’s heartbeat example and OkHttp do), not the server closing.'
+          : ' The connection was kept open (report mode).'),
+      evidence: facts.pongTimeouts.slice(0, 5).map((e) => eventRef(e.index, 'pong timeout')),
+      fix: 'Find out why the server does not answer pings: a library that does not answer them, a proxy that filters control frames, or a blocked event loop; or raise the pong timeout above the slowest answer seen.',
+    },
+  ];
 };
 
 /** Pings answered later than `limitMs`, and the slowest of them. */
@@ -178,6 +202,7 @@ export const slowAppReplies: ConnectionRule = ({ heartbeat, options }) => {
 export const heartbeatRules: ConnectionRule[] = [
   heartbeatGap,
   unansweredPings,
+  pongTimeout,
   slowPongs,
   heartbeatDrift,
   unansweredAppPings,

@@ -37,6 +37,15 @@ describe('wsi connect: auth, heartbeat, reconnect flags', () => {
     [['--reconnect-max', '3'], /--reconnect-max needs --reconnect/],
     [['--reconnect', '--reconnect-max', 'x'], /--reconnect-max must be a positive whole number/],
     [['--ping-interval', '0.001'], /pingIntervalMs: expected integer >= 10/],
+    [['--pong-timeout', '1'], /--pong-timeout needs pings to time/],
+    [
+      ['--ping-interval', '1', '--pong-timeout-action', 'close'],
+      /--pong-timeout-action needs --pong-timeout/,
+    ],
+    [
+      ['--ping-interval', '1', '--pong-timeout', '1', '--pong-timeout-action', 'x'],
+      /must be close or report/,
+    ],
   ])('%j exits 2 with a clear message', async (flags, message) => {
     const result = await runWsi(['connect', 'ws://127.0.0.1:9/', ...flags]);
     expect(result.code).toBe(2);
