@@ -21,6 +21,8 @@ import { normalizeFault } from './faults/normalize-fault.js';
 export interface ProxyControllerOptions {
   caDir?: string;
   passThrough?: readonly string[];
+  /** Forward mode: intercepted hosts whose certificate is cached (LRU). Default 1000. */
+  certCacheSize?: number;
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
   headTimeoutMs?: number;
@@ -136,6 +138,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
           ...common,
           ...(options.caDir !== undefined ? { caDir: options.caDir } : {}),
           ...(options.passThrough !== undefined ? { passThrough: options.passThrough } : {}),
+          ...(options.certCacheSize !== undefined ? { certCacheSize: options.certCacheSize } : {}),
         };
         proxy = await startForwardProxy(forward);
       }

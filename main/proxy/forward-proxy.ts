@@ -24,6 +24,8 @@ export interface ForwardProxyOptions extends CommonProxyOptions {
   caDir?: string;
   /** Hosts (exact names, or "*.example.com") whose CONNECT tunnels are relayed without interception. */
   passThrough?: readonly string[];
+  /** Intercepted hosts whose certificate is kept (least recently used dropped first). Default 1000. */
+  certCacheSize?: number;
 }
 
 /** Request headers meant for the proxy itself, never forwarded. */
@@ -144,6 +146,7 @@ export async function startForwardProxy(
   options: ForwardProxyOptions,
 ): Promise<RunningProxy & { ca: CertificateAuthority }> {
   const ca = await CertificateAuthority.loadOrCreate(options.caDir ?? defaultCaDir());
+  if (options.certCacheSize !== undefined) ca.cacheSize = options.certCacheSize;
   const settings = connectionOptions(options);
   const insecure = options.insecure ?? false;
   const passThrough = options.passThrough ?? [];
@@ -213,17 +216,24 @@ export async function startForwardProxy(
       return serveRequests(client, peer, tunnelPlanner(host, port, false, insecure), client);
 
     let servername: string | undefined;
+    let context: tls.SecureContext;
+    try {
+      context = await ca.contextFor(host);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      recordFailure('downstream', 'TLS_INTERCEPT_FAILED', message, 'client');
+      return void client.destroy();
+    }
     const secure = new tls.TLSSocket(client, {
       isServer: true,
-      secureContext: ca.contextFor(host),
+      secureContext: context,
       ALPNProtocols: ['http/1.1'],
       SNICallback: (name, callback) => {
         servername = name;
-        try {
-          callback(null, ca.contextFor(name));
-        } catch (error) {
-          callback(error as Error);
-        }
+        ca.contextFor(name).then(
+          (named) => callback(null, named),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
       },
     });
     let secured = false;
@@ -291,6 +301,9 @@ export async function startForwardProxy(
     connections: () => listener.open,
     refused: () => ({ ...listener.refused }),
     allowRemote: options.allowRemote ?? false,
-    close: () => listener.close(),
+    close: async () => {
+      await listener.close();
+      await ca.close();
+    },
   };
 }

@@ -38,6 +38,7 @@ Options:
       --ca-dir DIR               forward mode: CA folder (default ${defaultCaDir()})
       --export-ca FILE           forward mode: copy the CA certificate (PEM) to FILE
       --pass-through HOST        forward mode: tunnel HOST (or *.domain) without interception (repeatable)
+      --cert-cache N             forward mode: intercepted hosts whose certificate is kept (LRU, default 1000)
       --idle-timeout SECONDS     fault: drop both sides (no close frame) after SECONDS without bytes either way
       --idle-drop fin|rst        how the idle timeout drops (default fin)
       --max-lifetime SECONDS     fault: drop both sides (FIN) SECONDS after the 101, traffic or not
@@ -68,6 +69,7 @@ export interface ProxyArgs {
   caDir?: string;
   exportCa?: string;
   passThrough: string[];
+  certCacheSize?: number;
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
   headTimeoutMs?: number;
@@ -152,6 +154,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'ca-dir': { type: 'string' },
         'export-ca': { type: 'string' },
         'pass-through': { type: 'string', multiple: true },
+        'cert-cache': { type: 'string' },
         'connect-timeout': { type: 'string' },
         'head-timeout': { type: 'string' },
         'max-connections': { type: 'string' },
@@ -180,7 +183,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   if (!forward && values.target === undefined)
     throw new UsageError('give --target URL (reverse) or --forward');
   if (!forward) {
-    for (const flag of ['ca-dir', 'export-ca', 'pass-through', 'allow-remote'] as const) {
+    for (const flag of ['ca-dir', 'export-ca', 'pass-through', 'allow-remote', 'cert-cache'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies to --forward`);
     }
   }
@@ -202,6 +205,15 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   const connectTimeoutMs = parseSeconds('connect-timeout', values['connect-timeout']);
   const responseTimeoutMs = parseSeconds('response-timeout', values['response-timeout']);
   const headTimeoutMs = parseSeconds('head-timeout', values['head-timeout']);
+  const cacheText = values['cert-cache'];
+  const certCacheSize = cacheText === undefined ? undefined : Number(cacheText);
+  if (
+    certCacheSize !== undefined &&
+    (!/^\d+$/.test(cacheText ?? '') || certCacheSize < 1 || certCacheSize > 1_000_000)
+  )
+    throw new UsageError(
+      `--cert-cache must be a whole number from 1 to 1000000, got ${JSON.stringify(cacheText)}`,
+    );
   const maxText = values['max-connections'];
   const maxConnections = maxText === undefined ? undefined : Number(maxText);
   if (
@@ -222,6 +234,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     ...(values['ca-dir'] !== undefined ? { caDir: values['ca-dir'] } : {}),
     ...(values['export-ca'] !== undefined ? { exportCa: values['export-ca'] } : {}),
     passThrough: values['pass-through'] ?? [],
+    ...(certCacheSize !== undefined ? { certCacheSize } : {}),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(responseTimeoutMs !== undefined ? { responseTimeoutMs } : {}),
     ...(headTimeoutMs !== undefined ? { headTimeoutMs } : {}),
@@ -254,6 +267,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
   const controller = createProxyController({
     caDir,
     passThrough: args.passThrough,
+    ...(args.certCacheSize !== undefined ? { certCacheSize: args.certCacheSize } : {}),
     ...(args.connectTimeoutMs !== undefined ? { connectTimeoutMs: args.connectTimeoutMs } : {}),
     ...(args.responseTimeoutMs !== undefined ? { responseTimeoutMs: args.responseTimeoutMs } : {}),
     ...(args.headTimeoutMs !== undefined ? { headTimeoutMs: args.headTimeoutMs } : {}),
