@@ -6,7 +6,8 @@ import type { ConnectHeartbeat } from '../../shared/api/contract.js';
 import type { HttpHeader } from '../../shared/model/handshake.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
 import { tlsSummary } from '../capture/tls-summary.js';
-import { Heartbeat } from './heartbeat.js';
+import { Heartbeat, PongWait } from './heartbeat.js';
+import { rewriteRequestHead } from './request-head.js';
 import { tapSocket } from './socket-tap.js';
 
 export interface ClientConnectionOptions {
@@ -18,6 +19,11 @@ export interface ClientConnectionOptions {
   pingIntervalMs?: number;
   /** Send a protocol ping or a text message at an interval while open. */
   heartbeat?: ConnectHeartbeat;
+  /** A ping of ours unanswered this long: drop the connection ('close', default) or only record it ('report'). */
+  pongTimeoutMs?: number;
+  pongTimeoutAction?: 'close' | 'report';
+  /** false: leave the server's pings unanswered. Default true (ws answers them). */
+  autoPong?: boolean;
   handshakeTimeoutMs?: number;
   recorder: ConnectionRecorder;
   /** Called once, when the upgrade completed. */
@@ -58,6 +64,7 @@ export class ClientConnection {
   private readonly ws: WebSocket;
   private socket: net.Socket | undefined;
   private readonly heartbeats: Heartbeat[] = [];
+  private readonly pongWait: PongWait | undefined;
   private readonly recordedErrors = new WeakSet<object>();
   private connected = false;
   private weSentFin = false;
@@ -74,6 +81,7 @@ export class ClientConnection {
       rejectUnauthorized: !options.insecure,
       handshakeTimeout: options.handshakeTimeoutMs ?? 30_000,
       perMessageDeflate: true,
+      autoPong: options.autoPong ?? true,
       followRedirects: false,
       createConnection: ((connectOptions: ConnectOptions) =>
         this.openSocket(url.protocol === 'wss:', connectOptions)) as unknown as typeof net.createConnection,
@@ -85,6 +93,31 @@ export class ClientConnection {
       options.onOpen?.();
     });
     this.ws.on('close', () => this.stopHeartbeats());
+    if (options.pongTimeoutMs !== undefined) {
+      const action = options.pongTimeoutAction ?? 'close';
+      this.pongWait = new PongWait(options.pongTimeoutMs, (waitedMs) => this.pongTimedOut(waitedMs, action));
+      this.ws.on('pong', () => this.pongWait?.answered());
+    }
+  }
+
+  /**
+   * Like ws's heartbeat example and OkHttp, a peer that leaves pings unanswered is taken for gone: the connection is
+   * dropped without a close frame (a closing handshake would only wait for another timeout).
+   */
+  private pongTimedOut(waitedMs: number, action: 'close' | 'report'): void {
+    const waited = `no pong ${(waitedMs / 1000).toFixed(1)} s after our ping (pong timeout ${((this.options.pongTimeoutMs ?? 0) / 1000).toFixed(1)} s)`;
+    if (action === 'report') {
+      this.recorder.action('pong-timeout', `${waited}; reported only`);
+      return;
+    }
+    this.recorder.action('pong-timeout', `${waited}; dropping the connection without a close frame`);
+    this.stopHeartbeats();
+    this.ws.terminate();
+  }
+
+  private sendPing(payload: string): void {
+    this.ws.ping(payload);
+    this.pongWait?.pingSent();
   }
 
   get state(): (typeof stateNames)[number] {
@@ -107,7 +140,7 @@ export class ClientConnection {
   ping(data?: string): void {
     this.requireOpen('ping');
     this.recorder.action('ping', data ? `payload ${JSON.stringify(data)}` : undefined);
-    this.ws.ping(data ?? '');
+    this.sendPing(data ?? '');
   }
 
   /** Start the closing handshake (or abandon the opening one). */
@@ -171,6 +204,7 @@ export class ClientConnection {
       incoming: (chunk) => recorder.onBytes('s2c', chunk),
       outgoing: (chunk) => (unsent ? unsent.push(chunk) : recorder.onBytes('c2s', chunk)),
     });
+    rewriteRequestHead(socket, this.options.headers ?? []);
     socket.on('lookup', () => recorder.mark('dnsMs'));
     socket.on('connect', () => {
       this.connected = true;
@@ -260,7 +294,7 @@ export class ClientConnection {
     for (const setting of settings) {
       const beat = new Heartbeat(setting, {
         isOpen: () => this.ws.readyState === WebSocket.OPEN,
-        ping: (payload) => this.ws.ping(payload),
+        ping: (payload) => this.sendPing(payload),
         sendText: (text) => this.ws.send(text),
       });
       beat.start();
@@ -270,6 +304,7 @@ export class ClientConnection {
 
   private stopHeartbeats(): void {
     for (const beat of this.heartbeats.splice(0)) beat.stop();
+    this.pongWait?.stop();
   }
 
   private finish(): void {

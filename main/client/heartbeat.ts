@@ -32,3 +32,39 @@ export class Heartbeat {
     else this.target.sendText(this.settings.message ?? '');
   }
 }
+
+/**
+ * Times our oldest unanswered ping: `onTimeout(waitedMs)` when no pong came within `timeoutMs` of it. A pong answers
+ * every ping sent before it (RFC 6455 §5.5.3: a pong may answer only the latest ping).
+ */
+export class PongWait {
+  private timer: NodeJS.Timeout | undefined;
+  private since: number | undefined;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onTimeout: (waitedMs: number) => void,
+  ) {}
+
+  pingSent(): void {
+    if (this.since !== undefined) return;
+    const since = performance.now();
+    this.since = since;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.since = undefined;
+      this.onTimeout(performance.now() - since);
+    }, this.timeoutMs);
+    this.timer.unref();
+  }
+
+  answered(): void {
+    this.stop();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.since = undefined;
+  }
+}

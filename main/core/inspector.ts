@@ -108,6 +108,19 @@ export function parseWebSocketUrl(text: string): URL {
   return url;
 }
 
+/** The pong-timeout and auto-pong settings of a connect request, as given. */
+function pongOptions(request: RequestOf<'connect'>): {
+  pongTimeoutMs?: number;
+  pongTimeoutAction?: 'close' | 'report';
+  autoPong?: boolean;
+} {
+  return {
+    ...(request.pongTimeoutMs !== undefined ? { pongTimeoutMs: request.pongTimeoutMs } : {}),
+    ...(request.pongTimeoutAction !== undefined ? { pongTimeoutAction: request.pongTimeoutAction } : {}),
+    ...(request.autoPong !== undefined ? { autoPong: request.autoPong } : {}),
+  };
+}
+
 export function createInspector(options: InspectorOptions): Inspector {
   const clock = options.clock ?? createSessionClock();
   const version = appVersion();
@@ -251,6 +264,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
         ...(request.auth ? { auth: request.auth.kind } : {}),
         ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}),
+        ...pongOptions(request),
         ...(request.reconnect ? { reconnect: request.reconnect } : {}),
       },
       ...(link ? { link } : {}),
@@ -266,6 +280,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
         ...(request.pingIntervalMs !== undefined ? { pingIntervalMs: request.pingIntervalMs } : {}),
         ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}),
+        ...pongOptions(request),
         recorder,
         ...(hooks.onOpen ? { onOpen: hooks.onOpen } : {}),
         onEnd: () => {

@@ -37,9 +37,13 @@ import { normalizeFault } from './faults/normalize-fault.js';
 export interface ProxyControllerOptions {
   caDir?: string;
   passThrough?: readonly string[];
+  /** Forward mode: intercepted hosts whose certificate is cached (LRU). Default 1000. */
+  certCacheSize?: number;
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
   headTimeoutMs?: number;
+  /** Client sockets per proxy (default 512). */
+  maxConnections?: number;
   tapBudgetBytes?: number;
   /** Connection-count updates are pushed at most this often. Default 200 ms. */
   updateIntervalMs?: number;
@@ -136,6 +140,8 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
     ...(proxy.caCertPath !== undefined ? { caCertPath: proxy.caCertPath } : {}),
     active: true,
     connections: proxy.connections(),
+    refused: proxy.refused(),
+    ...(proxy.allowRemote ? { allowRemote: true } : {}),
   });
   const list = (): ProxyInfo[] => [...proxies].map(([id, proxy]) => info(id, proxy));
   const pushNow = (): void => {
@@ -191,6 +197,8 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
         ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
         ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {}),
         ...(options.headTimeoutMs !== undefined ? { headTimeoutMs: options.headTimeoutMs } : {}),
+        ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+        ...(request.allowRemote !== undefined ? { allowRemote: request.allowRemote } : {}),
         ...(options.tapBudgetBytes !== undefined ? { tapBudgetBytes: options.tapBudgetBytes } : {}),
       };
       let proxy: RunningProxy;
@@ -202,6 +210,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
           ...common,
           ...(options.caDir !== undefined ? { caDir: options.caDir } : {}),
           ...(options.passThrough !== undefined ? { passThrough: options.passThrough } : {}),
+          ...(options.certCacheSize !== undefined ? { certCacheSize: options.certCacheSize } : {}),
         };
         proxy = await startForwardProxy(forward);
       }

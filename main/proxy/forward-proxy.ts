@@ -14,7 +14,7 @@ import type { Planner } from './proxy-connection.js';
 import { proxyConnection } from './proxy-connection.js';
 import { formatAddress, ProxyListener } from './proxy-listener.js';
 import type { CommonProxyOptions, RunningProxy } from './proxy-options.js';
-import { connectionOptions, peerOf } from './proxy-options.js';
+import { connectionOptions, listenerLimits, peerOf } from './proxy-options.js';
 import { relay } from './relay.js';
 import { hostnameOf, isTlsUrl, PLAIN_HTTP_DROP, portOf } from './reverse-proxy.js';
 import { dialUpstream } from './upstream-dialer.js';
@@ -24,6 +24,8 @@ export interface ForwardProxyOptions extends CommonProxyOptions {
   caDir?: string;
   /** Hosts (exact names, or "*.example.com") whose CONNECT tunnels are relayed without interception. */
   passThrough?: readonly string[];
+  /** Intercepted hosts whose certificate is kept (least recently used dropped first). Default 1000. */
+  certCacheSize?: number;
 }
 
 /** Request headers meant for the proxy itself, never forwarded. */
@@ -144,18 +146,26 @@ export async function startForwardProxy(
   options: ForwardProxyOptions,
 ): Promise<RunningProxy & { ca: CertificateAuthority }> {
   const ca = await CertificateAuthority.loadOrCreate(options.caDir ?? defaultCaDir());
+  if (options.certCacheSize !== undefined) ca.cacheSize = options.certCacheSize;
   const settings = connectionOptions(options);
   const insecure = options.insecure ?? false;
   const passThrough = options.passThrough ?? [];
   const absolute = absoluteFormPlanner(insecure);
 
-  const serveRequests = async (socket: net.Socket, peer: string, planner: Planner): Promise<void> => {
+  /** `raw` is the client's TCP socket (under `socket` when TLS is intercepted). */
+  const serveRequests = async (
+    socket: net.Socket,
+    peer: string,
+    planner: Planner,
+    raw: net.Socket,
+  ): Promise<void> => {
     const request = await readHead(socket, { timeoutMs: settings.headTimeoutMs });
     if (!request.ok) {
       if (request.reason === 'too-large') socket.end(errorResponse(400, request.message).bytes);
       else socket.destroy();
       return;
     }
+    listener.settled(raw);
     await proxyConnection(socket, request, peer, planner, settings);
   };
 
@@ -193,6 +203,7 @@ export async function startForwardProxy(
         return void client.end(errorResponse(status, `${host}:${port}: ${dialed.message}`).bytes);
       }
       dialed.socket.on('error', () => undefined);
+      listener.settled(client);
       client.write(CONNECT_ESTABLISHED);
       const noop = (): void => undefined;
       return void relay(client, dialed.socket, {}, { tcp: noop, error: noop, closed: noop });
@@ -202,20 +213,27 @@ export async function startForwardProxy(
     const first = await peekFirstChunk(client, settings.headTimeoutMs);
     if (!first) return void client.destroy();
     if (first[0] !== TLS_HANDSHAKE_RECORD)
-      return serveRequests(client, peer, tunnelPlanner(host, port, false, insecure));
+      return serveRequests(client, peer, tunnelPlanner(host, port, false, insecure), client);
 
     let servername: string | undefined;
+    let context: tls.SecureContext;
+    try {
+      context = await ca.contextFor(host);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      recordFailure('downstream', 'TLS_INTERCEPT_FAILED', message, 'client');
+      return void client.destroy();
+    }
     const secure = new tls.TLSSocket(client, {
       isServer: true,
-      secureContext: ca.contextFor(host),
+      secureContext: context,
       ALPNProtocols: ['http/1.1'],
       SNICallback: (name, callback) => {
         servername = name;
-        try {
-          callback(null, ca.contextFor(name));
-        } catch (error) {
-          callback(error as Error);
-        }
+        ca.contextFor(name).then(
+          (named) => callback(null, named),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
       },
     });
     let secured = false;
@@ -244,7 +262,7 @@ export async function startForwardProxy(
         insecure,
         servername ?? (net.isIP(host) ? undefined : host),
       );
-      serveRequests(secure, peer, planner).catch(() => secure.destroy());
+      serveRequests(secure, peer, planner, client).catch(() => secure.destroy());
     });
   };
 
@@ -261,12 +279,17 @@ export async function startForwardProxy(
       if (parsed.ok && parsed.head.method.toUpperCase() === 'CONNECT') {
         return tunnel(socket, parsed.head, request.rest, peer);
       }
+      listener.settled(socket);
       await proxyConnection(socket, request, peer, absolute, settings);
     };
     serve().catch(() => socket.destroy());
   };
 
-  const listener = new ProxyListener(handle, options.onChange);
+  const listener = new ProxyListener(
+    handle,
+    options.onChange,
+    listenerLimits(options, options.allowRemote ?? false),
+  );
   const bound = await listener.listen(options.listenHost ?? '127.0.0.1', options.listenPort ?? 0);
   return {
     mode: 'forward',
@@ -276,6 +299,11 @@ export async function startForwardProxy(
     ca,
     caCertPath: ca.certPath,
     connections: () => listener.open,
-    close: () => listener.close(),
+    refused: () => ({ ...listener.refused }),
+    allowRemote: options.allowRemote ?? false,
+    close: async () => {
+      await listener.close();
+      await ca.close();
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { FaultRegistry } from './faults/fault-registry.js';
 import { UpgradeGate } from './faults/upgrade-gate.js';
 import type { ProxyConnectionOptions } from './proxy-connection.js';
 import { sharedDrainer } from './tap-drainer.js';
+import { defaultMaxConnections, type ListenerLimits, type RefusalCounts } from './proxy-listener.js';
 
 /** Options both proxy modes share. */
 export interface CommonProxyOptions {
@@ -18,8 +19,12 @@ export interface CommonProxyOptions {
   connectTimeoutMs?: number;
   /** Wait for the upstream's response head. Default 30 s. */
   responseTimeoutMs?: number;
-  /** Wait for the client's request head. Default 30 s. */
+  /** Wait for the client's request head; one deadline per socket from accept (CONNECT and TLS included). Default 30 s. */
   headTimeoutMs?: number;
+  /** Client sockets open at once (see ProxyListener). Default 512, fewer under a low descriptor limit. */
+  maxConnections?: number;
+  /** Accept clients outside loopback. Forward mode default false (it relays to any host); reverse mode always. */
+  allowRemote?: boolean;
   /** Per direction and connection. Default 4 MiB (chunks held longer cost the relay thread GC time). */
   tapBudgetBytes?: number;
   /** Connection count changed (for ProxyInfo updates). */
@@ -41,6 +46,10 @@ export interface RunningProxy {
   readonly caCertPath?: string;
   /** Client connections open now. */
   connections(): number;
+  /** Clients turned away since start, by reason. */
+  refused(): RefusalCounts;
+  /** Clients outside loopback are accepted. */
+  readonly allowRemote: boolean;
   close(): Promise<void>;
 }
 
@@ -64,6 +73,15 @@ export function connectionOptions(
           }),
         }
       : {}),
+  };
+}
+
+/** The listener's limits from the options; `allowRemote` is decided by the mode. */
+export function listenerLimits(options: CommonProxyOptions, allowRemote: boolean): ListenerLimits {
+  return {
+    maxConnections: options.maxConnections ?? defaultMaxConnections(),
+    headDeadlineMs: options.headTimeoutMs ?? 30_000,
+    allowRemote,
   };
 }
 

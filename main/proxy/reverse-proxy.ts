@@ -7,7 +7,7 @@ import type { Planner } from './proxy-connection.js';
 import { proxyConnection } from './proxy-connection.js';
 import { formatAddress, ProxyListener } from './proxy-listener.js';
 import type { CommonProxyOptions, RunningProxy } from './proxy-options.js';
-import { connectionOptions, peerOf } from './proxy-options.js';
+import { connectionOptions, listenerLimits, peerOf } from './proxy-options.js';
 
 export interface ReverseProxyOptions extends CommonProxyOptions {
   /** ws://, wss://, http:// or https:// URL every connection is forwarded to. */
@@ -83,11 +83,13 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
           else socket.destroy();
           return;
         }
+        listener.settled(socket);
         await proxyConnection(socket, request, peer, planner, settings);
       })
       .catch(() => socket.destroy());
   };
-  const listener = new ProxyListener(handle, options.onChange);
+  // A reverse proxy reaches one configured target: listening on a public address is how it is meant to be used.
+  const listener = new ProxyListener(handle, options.onChange, listenerLimits(options, true));
   const bound = await listener.listen(options.listenHost ?? '127.0.0.1', options.listenPort ?? 0);
   return {
     mode: 'reverse',
@@ -96,6 +98,8 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     port: bound.port,
     target: target.toString(),
     connections: () => listener.open,
+    refused: () => ({ ...listener.refused }),
+    allowRemote: true,
     close: () => listener.close(),
   };
 }

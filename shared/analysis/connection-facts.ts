@@ -38,6 +38,8 @@ export interface ConnectionFacts {
   backpressure: Indexed<CaptureBackpressureEvent>[];
   /** Faults the inspector's proxy injected (action records with action 'fault'). */
   faults: Indexed<InjectedFaultEvent>[];
+  /** The client's pong timeout expired (action records with action 'pong-timeout'). */
+  pongTimeouts: Indexed<ActionEvent>[];
   end?: Indexed<{ type: 'end'; t: number }>;
   /** Time of the first and last event. */
   firstT: number;
@@ -57,6 +59,7 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
     dropped: [],
     backpressure: [],
     faults: [],
+    pongTimeouts: [],
     firstT: events[0]?.t ?? 0,
     lastT: events[0]?.t ?? 0,
   };
@@ -99,6 +102,7 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
       case 'action':
         if (event.action === 'fault' && event.fault)
           facts.faults.push({ ...event, fault: event.fault, index });
+        else if (event.action === 'pong-timeout') facts.pongTimeouts.push({ ...event, index });
         break;
       case 'end':
         facts.end ??= { type: 'end', t: event.t, index };

@@ -19,6 +19,7 @@ export const FINDING_IDS = [
   'close.forbidden-code',
   'heartbeat.gap',
   'heartbeat.unanswered-ping',
+  'heartbeat.pong-timeout',
   'heartbeat.slow-pong',
   'heartbeat.drift',
   'heartbeat.app-unanswered',

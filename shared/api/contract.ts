@@ -41,6 +41,13 @@ export interface ProxyInfo {
   error?: string;
   /** Forward mode: the certificate of the CA that signs intercepted hosts, for clients to trust. */
   caCertPath?: string;
+  /**
+   * Clients turned away since start: `full` at the connection limit, `stalled` for not sending a request head in
+   * time (or being the oldest such when room was needed), `remote` for an address outside loopback (forward mode).
+   */
+  refused?: { full: number; stalled: number; remote: number };
+  /** Forward mode: clients outside loopback are accepted (only when asked: it relays to any host and port). */
+  allowRemote?: boolean;
 }
 
 export interface CaptureBatch {
@@ -116,12 +123,20 @@ export const connectRequest = refine(
     pingIntervalMs: optional(int({ min: 10, max: DAY_MS })),
     auth: optional(connectAuth),
     heartbeat: optional(connectHeartbeat),
+    /** A ping of ours unanswered this long: drop the connection (no close frame), or only record it ('report'). */
+    pongTimeoutMs: optional(int({ min: 10, max: DAY_MS })),
+    pongTimeoutAction: optional(oneOf('close', 'report')),
+    /** false: never answer the server's pings (to reproduce a client that does not). Default true. */
+    autoPong: optional(bool),
     reconnect: optional(connectReconnect),
   }),
-  (r) =>
-    r.pingIntervalMs !== undefined && r.heartbeat?.kind === 'ping'
-      ? 'either pingIntervalMs or a ping heartbeat, not both'
-      : undefined,
+  (r) => {
+    if (r.pingIntervalMs !== undefined && r.heartbeat?.kind === 'ping')
+      return 'either pingIntervalMs or a ping heartbeat, not both';
+    if (r.pongTimeoutAction !== undefined && r.pongTimeoutMs === undefined)
+      return 'pongTimeoutMs with pongTimeoutAction';
+    return undefined;
+  },
 );
 
 export const MAX_STORM_CONNECTIONS = 10_000;
@@ -212,6 +227,8 @@ export const startProxyRequest = obj({
   target: optional(str({ min: 1, max: 8192 })),
   insecure: optional(bool),
   faults: optional(proxyFaults),
+  /** Forward mode: accept clients outside loopback (default: refused). */
+  allowRemote: optional(bool),
 });
 
 const faultSide = optional(oneOf('client', 'server', 'both'));

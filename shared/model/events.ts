@@ -37,6 +37,11 @@ export interface ConnectionEvent extends Base {
     pingIntervalMs?: number;
     auth?: 'bearer' | 'basic' | 'query';
     heartbeat?: { intervalMs: number; kind: 'ping' | 'message'; message?: string };
+    /** A ping of ours unanswered this long ends the connection (or, with action 'report', is only recorded). */
+    pongTimeoutMs?: number;
+    pongTimeoutAction?: 'close' | 'report';
+    /** false: pings from the server were deliberately left unanswered. */
+    autoPong?: boolean;
     reconnect?: {
       initialDelayMs: number;
       maxDelayMs: number;
@@ -117,11 +122,12 @@ export interface ErrorEvent extends Base {
 
 /**
  * What the user (or the CLI) asked the inspector to do, recorded for context. Action 'fault': the inspector's proxy
- * injected a fault on purpose (`fault` says which; `detail` words it).
+ * injected a fault on purpose (`fault` says which; `detail` words it). Action 'pong-timeout': a client ping went
+ * unanswered for the connection's pong timeout (`detail` says how long and whether the connection was dropped).
  */
 export interface ActionEvent extends Base {
   type: 'action';
-  action: 'send' | 'ping' | 'close' | 'abort' | 'fault';
+  action: 'send' | 'ping' | 'close' | 'abort' | 'fault' | 'pong-timeout';
   detail?: string;
   fault?: InjectedFault;
 }

@@ -4,6 +4,7 @@ import { startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
 import type { TestWsServer } from './support/ws-servers.js';
 import { startDroppingServer, startEchoServer } from './support/ws-servers.js';
+import { startRawServer, switchingProtocols } from '../helpers/raw-servers.js';
 
 let inspector: InspectorServer;
 let server: TestWsServer;
@@ -47,6 +48,52 @@ test('bearer credentials go into the upgrade request; abnormal ends are retried 
   await ui.connections.items().first().click();
   await expect(page.getByTestId('reconnect-status')).toContainText('Gave up');
   await ui.screenshot('17-reconnect-chain');
+});
+
+test('headers whose names differ only in case go out exactly as typed in the connect form', async ({
+  page,
+}) => {
+  const heads: string[] = [];
+  const raw = await startRawServer((socket, upgrade) => {
+    heads.push(upgrade.head);
+    socket.write(switchingProtocols(upgrade));
+  });
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await page.getByTestId('connect-options').click();
+    await page.getByTestId('connect-headers').fill('X-Dup: 1\nx-dup: 2\nX-Other: a\nX-DUP: 3');
+    await ui.connect.to(raw.url);
+    await expect.poll(() => heads.length).toBe(1);
+    const lines = (heads[0] ?? '').split('\r\n').filter((line) => /^x-(dup|other):/i.test(line));
+    expect(lines).toEqual(['X-Dup: 1', 'x-dup: 2', 'X-Other: a', 'X-DUP: 3']);
+    await ui.connection.tabHandshake().click();
+    await expect(ui.handshake.requestHeaders()).toContainText('x-dup2');
+  } finally {
+    await raw.close();
+  }
+});
+
+test('a pong timeout set in the connect form drops a connection whose server never answers pings', async ({
+  page,
+}) => {
+  const raw = await startRawServer((socket, upgrade) => socket.write(switchingProtocols(upgrade)));
+  try {
+    const ui = new InspectorPage(page);
+    await ui.open(inspector.url);
+    await page.getByTestId('connect-options').click();
+    await page.getByTestId('connect-heartbeat').selectOption('ping');
+    await page.getByTestId('connect-heartbeat-seconds').fill('0.2');
+    await page.getByTestId('connect-pong-timeout').fill('0.5');
+    await ui.connect.to(raw.url);
+    await expect(ui.connection.closeSummary()).toContainText('1006', { timeout: 10_000 });
+    await page.getByTestId('tab-findings').click();
+    await expect(page.getByTestId('finding').filter({ hasText: 'heartbeat.pong-timeout' })).toContainText(
+      'The client dropped the connection: no pong within its pong timeout (500 ms)',
+    );
+  } finally {
+    await raw.close();
+  }
 });
 
 test('a storm of 300 connections fills a virtualized connection list', async ({ page }) => {

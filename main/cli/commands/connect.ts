@@ -38,6 +38,11 @@ Options:
                                --ping-interval, which then sends the message instead of pings)
       --heartbeat-interval SECONDS
                                heartbeat interval (without --heartbeat-message: protocol pings)
+      --pong-timeout SECONDS   when a ping of ours gets no pong this long, drop the connection (no close
+                               frame, as ws's heartbeat example and OkHttp do); needs pings (--ping-interval)
+      --pong-timeout-action close|report
+                               close (default) or only record the timeout and stay connected
+      --no-auto-pong           never answer the server's pings (reproduce a client that does not)
       --reconnect              after an end you did not ask for, reconnect with exponential backoff
                                (500 ms doubling up to 30 s, up to 50 % shorter at random); Ctrl-C stops
       --reconnect-max N        give up after N reconnect attempts (default: unlimited)
@@ -63,6 +68,9 @@ export interface ConnectArgs {
   pingIntervalMs?: number;
   auth?: ConnectAuth;
   heartbeat?: ConnectHeartbeat;
+  pongTimeoutMs?: number;
+  pongTimeoutAction?: 'close' | 'report';
+  autoPong?: boolean;
   reconnect?: ConnectReconnect;
   durationMs?: number;
   out?: string;
@@ -164,6 +172,9 @@ export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
     'query-token': { type: 'string' },
     'heartbeat-message': { type: 'string' },
     'heartbeat-interval': { type: 'string' },
+    'pong-timeout': { type: 'string' },
+    'pong-timeout-action': { type: 'string' },
+    'no-auto-pong': { type: 'boolean' },
     reconnect: { type: 'boolean' },
     'reconnect-max': { type: 'string' },
     duration: { type: 'string', short: 'd' },
@@ -184,6 +195,16 @@ export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
     values['heartbeat-message'],
   );
   const auth = parseAuth(values);
+  const pongTimeoutMs = parseSeconds('pong-timeout', values['pong-timeout']);
+  const pongTimeoutAction = values['pong-timeout-action'];
+  if (pongTimeoutAction !== undefined && pongTimeoutAction !== 'close' && pongTimeoutAction !== 'report')
+    throw new UsageError(
+      `--pong-timeout-action must be close or report, got ${JSON.stringify(pongTimeoutAction)}`,
+    );
+  if (pongTimeoutAction !== undefined && pongTimeoutMs === undefined)
+    throw new UsageError('--pong-timeout-action needs --pong-timeout');
+  if (pongTimeoutMs !== undefined && beats.pingIntervalMs === undefined)
+    throw new UsageError('--pong-timeout needs pings to time: --ping-interval (or --heartbeat-interval)');
   const reconnectMax = parseCount('reconnect-max', values['reconnect-max']);
   if (reconnectMax !== undefined && !values.reconnect)
     throw new UsageError('--reconnect-max needs --reconnect');
@@ -199,6 +220,9 @@ export function parseConnectArgs(argv: string[]): ConnectArgs | 'help' {
     send: values.send ?? [],
     insecure: values.insecure ?? false,
     ...beats,
+    ...(pongTimeoutMs !== undefined ? { pongTimeoutMs } : {}),
+    ...(pongTimeoutAction !== undefined ? { pongTimeoutAction } : {}),
+    ...(values['no-auto-pong'] ? { autoPong: false } : {}),
     ...(auth ? { auth } : {}),
     ...(reconnect ? { reconnect } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
@@ -218,6 +242,9 @@ function toConnectRequest(args: ConnectArgs): ConnectRequest {
     ...(args.pingIntervalMs !== undefined ? { pingIntervalMs: args.pingIntervalMs } : {}),
     ...(args.auth ? { auth: args.auth } : {}),
     ...(args.heartbeat ? { heartbeat: args.heartbeat } : {}),
+    ...(args.pongTimeoutMs !== undefined ? { pongTimeoutMs: args.pongTimeoutMs } : {}),
+    ...(args.pongTimeoutAction !== undefined ? { pongTimeoutAction: args.pongTimeoutAction } : {}),
+    ...(args.autoPong !== undefined ? { autoPong: args.autoPong } : {}),
     ...(args.reconnect ? { reconnect: args.reconnect } : {}),
   };
 }

@@ -5,7 +5,8 @@ import type { CaptureEvent } from '../../../shared/model/events.js';
 import { defaultCaDir } from '../../proxy/ca-store.js';
 import { createShellProxyController } from '../../proxy/threaded-controller.js';
 import { parseTarget } from '../../proxy/reverse-proxy.js';
-import type { ProxyFaults } from '../../../shared/api/contract.js';
+import type { ProxyFaults, ProxyInfo } from '../../../shared/api/contract.js';
+import { isLoopbackHost } from '../../proxy/proxy-listener.js';
 import { proxyFaults } from '../../../shared/api/contract.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 import {
@@ -37,11 +38,18 @@ Options:
       --ca-dir DIR               forward mode: CA folder (default ${defaultCaDir()})
       --export-ca FILE           forward mode: copy the CA certificate (PEM) to FILE
       --pass-through HOST        forward mode: tunnel HOST (or *.domain) without interception (repeatable)
+      --cert-cache N             forward mode: intercepted hosts whose certificate is kept (LRU, default 1000)
       --idle-timeout SECONDS     fault: drop both sides (no close frame) after SECONDS without bytes either way
       --idle-drop fin|rst        how the idle timeout drops (default fin)
       --max-lifetime SECONDS     fault: drop both sides (FIN) SECONDS after the 101, traffic or not
       --reject-upgrades PERCENT[:STATUS]  fault: answer PERCENT% of upgrades with STATUS (default 503) itself
       --drop-after-upgrade PERCENT        fault: relay the 101, then drop PERCENT% of connections (FIN)
+      --allow-remote             forward mode: accept clients outside loopback (refused by default: the
+                                 proxy relays to any host and port)
+      --max-connections N        client sockets open at once (default 512); at the limit the oldest socket
+                                 still without its request head is dropped, else the newcomer gets a 503
+      --head-timeout SECONDS     a client must send its request head (CONNECT and TLS included) within this
+                                 long of connecting, however slowly bytes trickle in (default 30)
       --connect-timeout SECONDS  upstream TCP/TLS connect timeout, then 502/504 (default 10)
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
@@ -64,8 +72,12 @@ export interface ProxyArgs {
   caDir?: string;
   exportCa?: string;
   passThrough: string[];
+  certCacheSize?: number;
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
+  headTimeoutMs?: number;
+  maxConnections?: number;
+  allowRemote: boolean;
   durationMs?: number;
   out?: string;
   payloads?: PayloadLimits;
@@ -147,7 +159,11 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'ca-dir': { type: 'string' },
         'export-ca': { type: 'string' },
         'pass-through': { type: 'string', multiple: true },
+        'cert-cache': { type: 'string' },
         'connect-timeout': { type: 'string' },
+        'head-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'allow-remote': { type: 'boolean' },
         'response-timeout': { type: 'string' },
         duration: { type: 'string', short: 'd' },
         out: { type: 'string', short: 'o' },
@@ -174,7 +190,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   if (!forward && values.target === undefined)
     throw new UsageError('give --target URL (reverse) or --forward');
   if (!forward) {
-    for (const flag of ['ca-dir', 'export-ca', 'pass-through'] as const) {
+    for (const flag of ['ca-dir', 'export-ca', 'pass-through', 'allow-remote', 'cert-cache'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies to --forward`);
     }
   }
@@ -201,6 +217,25 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   const listen = parseListen(values.listen ?? '127.0.0.1:8080');
   const connectTimeoutMs = parseSeconds('connect-timeout', values['connect-timeout']);
   const responseTimeoutMs = parseSeconds('response-timeout', values['response-timeout']);
+  const headTimeoutMs = parseSeconds('head-timeout', values['head-timeout']);
+  const cacheText = values['cert-cache'];
+  const certCacheSize = cacheText === undefined ? undefined : Number(cacheText);
+  if (
+    certCacheSize !== undefined &&
+    (!/^\d+$/.test(cacheText ?? '') || certCacheSize < 1 || certCacheSize > 1_000_000)
+  )
+    throw new UsageError(
+      `--cert-cache must be a whole number from 1 to 1000000, got ${JSON.stringify(cacheText)}`,
+    );
+  const maxText = values['max-connections'];
+  const maxConnections = maxText === undefined ? undefined : Number(maxText);
+  if (
+    maxConnections !== undefined &&
+    (!/^\d+$/.test(maxText ?? '') || maxConnections < 1 || maxConnections > 1_000_000)
+  )
+    throw new UsageError(
+      `--max-connections must be a whole number from 1 to 1000000, got ${JSON.stringify(maxText)}`,
+    );
   const durationMs = parseSeconds('duration', values.duration);
   const faults = parseFaults(values);
   return {
@@ -212,8 +247,12 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     ...(values['ca-dir'] !== undefined ? { caDir: values['ca-dir'] } : {}),
     ...(values['export-ca'] !== undefined ? { exportCa: values['export-ca'] } : {}),
     passThrough: values['pass-through'] ?? [],
+    ...(certCacheSize !== undefined ? { certCacheSize } : {}),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(responseTimeoutMs !== undefined ? { responseTimeoutMs } : {}),
+    ...(headTimeoutMs !== undefined ? { headTimeoutMs } : {}),
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
+    allowRemote: values['allow-remote'] ?? false,
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     payloads: parsePayloadFlags(values),
@@ -225,6 +264,17 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
 }
 
 const testParseDelayUs = (): number => Number(process.env.WSI_TEST_PARSE_DELAY_US ?? 0) || 0;
+/** "3 at the connection limit, 2 stalled before their request head, 1 outside loopback", or '' when none. */
+export function refusalText(refused: ProxyInfo['refused']): string {
+  if (!refused) return '';
+  return [
+    refused.full ? `${refused.full} at the connection limit` : '',
+    refused.stalled ? `${refused.stalled} stalled before their request head` : '',
+    refused.remote ? `${refused.remote} outside loopback` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
 
 const QUIET_TYPES = new Set<CaptureEvent['type']>(['frame', 'message']);
 
@@ -233,6 +283,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
   const controller = createShellProxyController({
     caDir,
     passThrough: args.passThrough,
+    ...(args.certCacheSize !== undefined ? { certCacheSize: args.certCacheSize } : {}),
     ...(args.connectTimeoutMs !== undefined ? { connectTimeoutMs: args.connectTimeoutMs } : {}),
     ...(args.responseTimeoutMs !== undefined ? { responseTimeoutMs: args.responseTimeoutMs } : {}),
     onOverload: args.onOverload,
@@ -243,6 +294,8 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       // Test hook: a parser slowed on purpose, to force the spill path in end-to-end tests of the CLI.
       ...(testParseDelayUs() > 0 ? { parseDelayUs: testParseDelayUs() } : {}),
     },
+    ...(args.headTimeoutMs !== undefined ? { headTimeoutMs: args.headTimeoutMs } : {}),
+    ...(args.maxConnections !== undefined ? { maxConnections: args.maxConnections } : {}),
   });
   const inspector = createCliInspector('proxy', io, args.out, {
     proxyController: controller,
@@ -259,6 +312,12 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       if (event.type === 'end') starts.delete(event.conn);
     }
   });
+  let refused = '';
+  const unsubscribeProxies = inspector.on('proxies', (proxies) => {
+    const now = refusalText(proxies[0]?.refused);
+    if (now && now !== refused) io.err(`wsi proxy: refused so far: ${now}`);
+    refused = now;
+  });
 
   try {
     const info = await inspector.startProxy({
@@ -268,11 +327,19 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       insecure: args.insecure,
       ...(args.target !== undefined ? { target: args.target } : {}),
       ...(args.faults ? { faults: args.faults } : {}),
+      ...(args.allowRemote ? { allowRemote: true } : {}),
     });
     if (args.mode === 'reverse') {
       io.out(`wsi proxy: listening on ${info.address}, forwarding to ${info.target ?? args.target ?? ''}`);
     } else {
       io.out(`wsi proxy: forward proxy listening on ${info.address}`);
+      io.out(
+        args.allowRemote
+          ? 'wsi proxy: WARNING: --allow-remote: clients from any address may relay through this proxy to any host and port'
+          : isLoopbackHost(args.listenHost)
+            ? 'wsi proxy: accepting clients from this machine (loopback) only'
+            : `wsi proxy: listening on ${args.listenHost} but accepting clients from loopback only; others are refused (--allow-remote to accept them)`,
+      );
       io.out(`wsi proxy: TLS interception CA certificate: ${caDir}/ca-cert.pem (trust it in the client)`);
       if (args.passThrough.length > 0) io.out(`wsi proxy: not intercepted: ${args.passThrough.join(', ')}`);
       if (args.exportCa) {
@@ -283,6 +350,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
   } catch (error) {
     io.err(`wsi proxy: ${error instanceof Error ? error.message : String(error)}`);
     unsubscribe();
+    unsubscribeProxies();
     await inspector.dispose();
     return EXIT_FAILED;
   }
@@ -299,6 +367,8 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
     process.on('SIGTERM', finish);
   });
   io.err('wsi proxy: stopping');
+  const final = refusalText((await inspector.listProxies(undefined))[0]?.refused);
+  unsubscribeProxies();
   await inspector.dispose();
   unsubscribe();
   const summary = controller.captureSummary;
@@ -310,6 +380,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
         '; nothing was lost',
     );
   }
+  if (final) io.err(`wsi proxy: refused in all: ${final}`);
   if (args.out) io.err(`wsi proxy: session written to ${args.out}`);
   if (args.raw) io.err(`wsi proxy: raw capture written to ${args.raw}`);
   return EXIT_OK;

@@ -149,6 +149,40 @@ function HeartbeatFields({ f, update }: { f: ConnectFields; update: Update }) {
           </Field>
         </div>
       )}
+      {f.heartbeatKind === 'ping' && (
+        <div className="field-pair">
+          <Field label="Pong timeout" hint="seconds, optional">
+            <TextInput
+              id="connect-pong-timeout"
+              label="Pong timeout in seconds"
+              value={f.pongTimeoutSeconds}
+              onChange={(v) => update('pongTimeoutSeconds', v)}
+            />
+          </Field>
+          <Field label="Then">
+            <select
+              aria-label="On pong timeout"
+              data-testid="connect-pong-timeout-action"
+              value={f.pongTimeoutAction}
+              onChange={(e) =>
+                update('pongTimeoutAction', e.target.value as ConnectFields['pongTimeoutAction'])
+              }
+            >
+              <option value="close">Drop the connection</option>
+              <option value="report">Only record it</option>
+            </select>
+          </Field>
+        </div>
+      )}
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid="connect-no-auto-pong"
+          checked={!f.autoPong}
+          onChange={(e) => update('autoPong', !e.target.checked)}
+        />
+        Never answer the server’s pings
+      </label>
     </>
   );
 }

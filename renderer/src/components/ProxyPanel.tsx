@@ -6,6 +6,17 @@ import { useInspector } from '../ui/store-context.js';
 import { CopyButton } from './CopyButton.js';
 import { ProxyFaultsFields } from './faults/ProxyFaultsFields.js';
 
+/** ", refused: 2 at the limit, 5 stalled, 1 outside loopback", or '' when none were. */
+function refusedText(refused: ProxyInfo['refused']): string {
+  if (!refused) return '';
+  const parts = [
+    refused.full ? `${refused.full} at the limit` : '',
+    refused.stalled ? `${refused.stalled} stalled before their request head` : '',
+    refused.remote ? `${refused.remote} outside loopback` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? `, refused: ${parts.join(', ')}` : '';
+}
+
 function ProxyItem({ proxy }: { proxy: ProxyInfo }) {
   const stopProxy = useInspector((s) => s.stopProxy);
   return (
@@ -27,6 +38,7 @@ function ProxyItem({ proxy }: { proxy: ProxyInfo }) {
       {proxy.target && <span className="proxy-meta">→ {proxy.target}</span>}
       <span className="proxy-meta">
         {proxy.connections} connection{proxy.connections === 1 ? '' : 's'}
+        {refusedText(proxy.refused)}
       </span>
       {proxy.caCertPath && proxy.active && (
         <span className="proxy-meta" data-testid="proxy-ca">

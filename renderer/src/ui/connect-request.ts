@@ -16,6 +16,10 @@ export interface ConnectFields {
   heartbeatKind: 'none' | 'ping' | 'message';
   heartbeatSeconds: string;
   heartbeatMessage: string;
+  /** Ping heartbeat only; empty = no pong timeout. */
+  pongTimeoutSeconds: string;
+  pongTimeoutAction: 'close' | 'report';
+  autoPong: boolean;
   reconnect: boolean;
   reconnectInitialSeconds: string;
   reconnectMaxSeconds: string;
@@ -40,6 +44,9 @@ export const emptyConnectFields = (): ConnectFields => ({
   heartbeatKind: 'none',
   heartbeatSeconds: '30',
   heartbeatMessage: '',
+  pongTimeoutSeconds: '',
+  pongTimeoutAction: 'close',
+  autoPong: true,
   reconnect: false,
   reconnectInitialSeconds: '1',
   reconnectMaxSeconds: '30',
@@ -105,7 +112,14 @@ export function buildConnectRequest(f: ConnectFields): { request: ConnectRequest
     }
     request.heartbeat = { kind: f.heartbeatKind, intervalMs };
     if (f.heartbeatMessage) request.heartbeat.message = f.heartbeatMessage;
+    if (f.heartbeatKind === 'ping' && f.pongTimeoutSeconds.trim()) {
+      const pongTimeoutMs = secondsToMs(f.pongTimeoutSeconds, 'The pong timeout');
+      if (typeof pongTimeoutMs === 'string') return { error: pongTimeoutMs };
+      request.pongTimeoutMs = pongTimeoutMs;
+      request.pongTimeoutAction = f.pongTimeoutAction;
+    }
   }
+  if (!f.autoPong) request.autoPong = false;
 
   if (f.reconnect) {
     const initialDelayMs = secondsToMs(f.reconnectInitialSeconds, 'The first reconnect delay');

@@ -1,7 +1,8 @@
 import { formatMs, plural } from '../format.js';
 import { openedT } from '../connection-facts.js';
 import type { ConnectionRule, FindingInput } from './context.js';
-import { frameRef } from './context.js';
+import { eventRef, frameRef } from './context.js';
+import type { Side } from '../../model/wire.js';
 
 /** Silences longer than the threshold while the connection was open (the final one only while still open). */
 export const heartbeatGap: ConnectionRule = ({ facts, heartbeat, close }) => {
@@ -46,27 +47,55 @@ export const heartbeatGap: ConnectionRule = ({ facts, heartbeat, close }) => {
   ];
 };
 
+/** One finding per side whose pings went unanswered: each side's count against that side's own pings. */
 export const unansweredPings: ConnectionRule = ({ heartbeat, close }) => {
-  if (heartbeat.unanswered.length === 0) return [];
-  const first = heartbeat.unanswered[0];
-  if (!first) return [];
-  const side = first.side;
-  const total = heartbeat.pings.filter((p) => p.side === side).length;
   const dropped = close.kind !== 'close-frame' && close.kind !== 'open';
+  const sides: Side[] = ['client', 'server'];
+  return sides.flatMap((side): FindingInput[] => {
+    const missing = heartbeat.unanswered.filter((p) => p.side === side);
+    const first = missing[0];
+    if (!first) return [];
+    const total = heartbeat.pings.filter((p) => p.side === side).length;
+    const peer = side === 'client' ? 'server' : 'client';
+    return [
+      {
+        id: 'heartbeat.unanswered-ping',
+        severity: 'warning',
+        title: `${plural(missing.length, `${side} ping`)} without a pong`,
+        detail:
+          `${missing.length} of ${plural(total, 'ping')} sent by the ${side} got no pong from the ${peer} ` +
+          `(first unanswered: frame #${first.seq}).` +
+          (dropped
+            ? ' The connection then ended without a close frame: the peer or the path was likely gone.'
+            : '') +
+          ' RFC 6455 §5.5.2 requires a pong in response to each ping "as soon as practical".',
+        evidence: missing.slice(0, 5).map((p) => frameRef(p.seq, 'ping without pong')),
+        fix: `Check that the ${peer}’s library answers pings (browsers do automatically) and that no proxy filters control frames; treat missing pongs as a dead connection and reconnect.`,
+      },
+    ];
+  });
+};
+
+/** The client's own pong timeout expired: it gave up on the server (or, in report mode, only noted it). */
+export const pongTimeout: ConnectionRule = ({ facts }) => {
+  const first = facts.pongTimeouts[0];
+  if (!first) return [];
+  const dropped = (facts.connection?.options?.pongTimeoutAction ?? 'close') === 'close';
+  const timeoutMs = facts.connection?.options?.pongTimeoutMs;
   return [
     {
-      id: 'heartbeat.unanswered-ping',
+      id: 'heartbeat.pong-timeout',
       severity: 'warning',
-      title: `${plural(heartbeat.unanswered.length, 'ping')} without a pong`,
+      title: dropped
+        ? `The client dropped the connection: no pong within its pong timeout${timeoutMs !== undefined ? ` (${formatMs(timeoutMs)})` : ''}`
+        : `${plural(facts.pongTimeouts.length, 'ping')} of the client exceeded its pong timeout${timeoutMs !== undefined ? ` (${formatMs(timeoutMs)})` : ''}`,
       detail:
-        `${heartbeat.unanswered.length} of ${total} pings sent by the ${side} got no pong from the ${side === 'client' ? 'server' : 'client'} ` +
-        `(first unanswered: frame #${first.seq}).` +
+        `${first.detail ?? 'A ping went unanswered past the pong timeout'}.` +
         (dropped
-          ? ' The connection then ended without a close frame: the peer or the path was likely gone.'
-          : '') +
-        ' RFC 6455 §5.5.2 requires a pong in response to each ping "as soon as practical".',
-      evidence: heartbeat.unanswered.slice(0, 5).map((p) => frameRef(p.seq, 'ping without pong')),
-      fix: 'Check that the peer’s library answers pings (browsers do automatically) and that no proxy filters control frames; treat missing pongs as a dead connection and reconnect.',
+          ? ' The end of this connection is the client’s heartbeat logic at work (as ws’s heartbeat example and OkHttp do), not the server closing.'
+          : ' The connection was kept open (report mode).'),
+      evidence: facts.pongTimeouts.slice(0, 5).map((e) => eventRef(e.index, 'pong timeout')),
+      fix: 'Find out why the server does not answer pings: a library that does not answer them, a proxy that filters control frames, or a blocked event loop; or raise the pong timeout above the slowest answer seen.',
     },
   ];
 };
@@ -173,6 +202,7 @@ export const slowAppReplies: ConnectionRule = ({ heartbeat, options }) => {
 export const heartbeatRules: ConnectionRule[] = [
   heartbeatGap,
   unansweredPings,
+  pongTimeout,
   slowPongs,
   heartbeatDrift,
   unansweredAppPings,

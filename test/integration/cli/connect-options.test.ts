@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSession } from '../../../shared/session/parse.js';
+import { startRawServer, switchingProtocols } from '../../helpers/raw-servers.js';
 import { startWsServer, type RunningWsServer } from '../../helpers/ws-servers.js';
 import { buildCore, runWsi } from './run-wsi.js';
 
@@ -36,11 +37,42 @@ describe('wsi connect: auth, heartbeat, reconnect flags', () => {
     [['--reconnect-max', '3'], /--reconnect-max needs --reconnect/],
     [['--reconnect', '--reconnect-max', 'x'], /--reconnect-max must be a positive whole number/],
     [['--ping-interval', '0.001'], /pingIntervalMs: expected integer >= 10/],
+    [['--pong-timeout', '1'], /--pong-timeout needs pings to time/],
+    [
+      ['--ping-interval', '1', '--pong-timeout-action', 'close'],
+      /--pong-timeout-action needs --pong-timeout/,
+    ],
+    [
+      ['--ping-interval', '1', '--pong-timeout', '1', '--pong-timeout-action', 'x'],
+      /must be close or report/,
+    ],
   ])('%j exits 2 with a clear message', async (flags, message) => {
     const result = await runWsi(['connect', 'ws://127.0.0.1:9/', ...flags]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('Usage: wsi connect');
+  });
+
+  it('-H headers whose names differ only in case go out as given, in order and case', async () => {
+    const heads: string[] = [];
+    const raw = await startRawServer((socket, upgrade) => {
+      heads.push(upgrade.head);
+      socket.write(switchingProtocols(upgrade));
+    });
+    try {
+      const result = await runWsi([
+        'connect',
+        raw.url,
+        ...['-H', 'X-Dup: 1', '-H', 'x-dup: 2', '-H', 'X-Other: a', '-H', 'X-DUP: 3'],
+        '--duration',
+        '0.2',
+      ]);
+      expect(result.code).toBe(0);
+      const lines = (heads[0] ?? '').split('\r\n').filter((line) => /^x-(dup|other):/i.test(line));
+      expect(lines).toEqual(['X-Dup: 1', 'x-dup: 2', 'X-Other: a', 'X-DUP: 3']);
+    } finally {
+      await raw.close();
+    }
   });
 
   it('--bearer and --query-token reach the server; --heartbeat-message is sent at the interval', async () => {

@@ -28,6 +28,8 @@ describe('wsi proxy', () => {
     [['--target', 'ws://x', '--listen', 'nope'], /--listen must be \[HOST:\]PORT/],
     [['--target', 'ws://x', '--duration', '0'], /--duration must be a positive number/],
     [['--target', 'ws://x', '--pass-through', 'a'], /only applies to --forward/],
+    [['--target', 'ws://x', '--allow-remote'], /--allow-remote only applies to --forward/],
+    [['--forward', '--max-connections', '0'], /--max-connections must be a whole number from 1/],
     [['--bogus'], /Unknown option/],
   ])('rejects %j with exit 2 and a clear message', async (argv, message) => {
     const io = captureIo();

@@ -283,6 +283,27 @@ describe('heartbeat findings', () => {
     expect(f.evidence.map((e) => e.ref)).toEqual([2, 3]);
   });
 
+  it('heartbeat.unanswered-ping counts each side against its own pings, one finding per side', () => {
+    const b = conn('both')
+      .handshake()
+      .ping(1_000, 'c2s')
+      .ping(2_000, 's2c')
+      .ping(21_000, 'c2s')
+      .pong(21_010, 's2c')
+      .tcp(42_000, 'rst', 'server')
+      .end(42_001);
+    const found = findingsOf(b.events).filter((f) => f.id === 'heartbeat.unanswered-ping');
+    expect(found.map((f) => f.title)).toEqual([
+      '1 client ping without a pong',
+      '1 server ping without a pong',
+    ]);
+    const [client, server] = found;
+    expect(client?.detail).toContain('1 of 2 pings sent by the client got no pong from the server');
+    expect(server?.detail).toContain('1 of 1 ping sent by the server got no pong from the client');
+    expect(client?.evidence.map((e) => e.ref)).toEqual([2]);
+    expect(server?.evidence.map((e) => e.ref)).toEqual([1]);
+  });
+
   it('heartbeat.slow-pong with RTT statistics', () => {
     const b = conn('s')
       .handshake()
