@@ -25,6 +25,7 @@ export const FINDING_IDS = [
   'heartbeat.app-slow-reply',
   'protocol.violation',
   'capture.dropped',
+  'capture.cut',
   'session.reconnect-storm',
   'fault.injected',
 ] as const;

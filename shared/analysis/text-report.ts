@@ -3,7 +3,14 @@ import { tlsReportLines } from '../model/tls-text.js';
 import { formatMs } from './format.js';
 
 function closeLine(c: ConnectionSummary): string {
-  if (c.closeKind === 'open') return 'still open';
+  const cut =
+    c.cutAt !== undefined ? `recording cut after ${new Date(c.cutAt).toISOString()} (no end record)` : '';
+  if (c.closeKind === 'open') return cut ? `unknown: ${cut}` : 'still open';
+  if (cut) return `${closedLine(c)}; ${cut}`;
+  return closedLine(c);
+}
+
+function closedLine(c: ConnectionSummary): string {
   const code =
     c.closeCode !== null ? ` code ${c.closeCode}${c.closeReason ? ` "${c.closeReason}"` : ''}` : '';
   const browser =
@@ -20,7 +27,12 @@ function closeLine(c: ConnectionSummary): string {
 }
 
 function connectionBlock(c: ConnectionSummary): string {
-  const duration = c.closedAt !== null ? formatMs(c.closedAt - c.openedAt) : 'open';
+  const duration =
+    c.closedAt !== null
+      ? formatMs(c.closedAt - c.openedAt)
+      : c.cutAt !== undefined
+        ? `unknown (at least ${formatMs(Math.max(0, c.cutAt - c.openedAt))})`
+        : 'open';
   return [
     `${c.id}  ${c.url}`,
     `  status ${c.status ?? 'none'}${c.httpVersion ? ` (request HTTP/${c.httpVersion})` : ''}, opened ${new Date(c.openedAt).toISOString()}, duration ${duration}`,
