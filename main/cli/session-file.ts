@@ -32,6 +32,11 @@ export async function readSessionFile(path: string, command: string, io: Command
     io.err(`wsi ${command}: ${path} holds no readable session`);
     return null;
   }
+  if (problems.length > 0)
+    io.err(
+      `wsi ${command}: ${problems.length} line${problems.length === 1 ? '' : 's'} of ${path} skipped (listed above); ` +
+        `using the other ${session.events.length} record${session.events.length === 1 ? '' : 's'}`,
+    );
   return session;
 }
 

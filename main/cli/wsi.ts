@@ -1,6 +1,7 @@
 import { appVersion } from '../core/version.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIo } from './command.js';
 import { commands } from './commands/index.js';
+import { escapeTerminal } from '../../shared/util/terminal-text.js';
 
 const stdio: CommandIo = {
   out: (line) => process.stdout.write(line + '\n'),
@@ -23,7 +24,18 @@ function overview(): string {
 
 const find = (name: string | undefined): Command | undefined => commands.find((c) => c.name === name);
 
-export async function runCli(argv: string[], io: CommandIo = stdio): Promise<number> {
+/**
+ * Every line a command prints goes through here: server-controlled text (header values, URLs, close reasons, payload
+ * previews) cannot send terminal escapes or bidi controls. JSON output stays valid: those characters only occur inside
+ * strings there, and "\u202e" is JSON's own escape for them.
+ */
+export const terminalSafe = (io: CommandIo): CommandIo => ({
+  out: (line) => io.out(escapeTerminal(line, { keepNewlines: true })),
+  err: (line) => io.err(escapeTerminal(line, { keepNewlines: true })),
+});
+
+export async function runCli(argv: string[], rawIo: CommandIo = stdio): Promise<number> {
+  const io = terminalSafe(rawIo);
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') {
     (first === undefined ? io.err : io.out)(overview());

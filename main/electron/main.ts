@@ -6,6 +6,7 @@ import { DEFAULT_MAX_STORED_PAYLOAD, DEFAULT_PAYLOAD_BUDGET } from '../capture/p
 import { createInspector } from '../core/inspector.js';
 import { DEFAULT_MAX_CAPTURED_PAYLOAD } from '../../shared/protocol/frame-parser.js';
 import { createShellProxyController } from '../proxy/threaded-controller.js';
+import { makePrivate } from '../session/private-file.js';
 import { createInspectedBrowserOpener } from './inspected-browser.js';
 import { wireIpc } from './ipc.js';
 
@@ -55,6 +56,12 @@ async function createWindow(): Promise<void> {
 app.enableSandbox();
 void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // "Save session…" and the exports are downloads; they hold headers and cookies, so owner-only like `--out`.
+  session.defaultSession.on('will-download', (_event, item) => {
+    item.once('done', (_done, state) => {
+      if (state === 'completed') void makePrivate(item.getSavePath()).catch(() => undefined);
+    });
+  });
   await createWindow();
 });
 app.on('window-all-closed', () => app.quit());

@@ -1,7 +1,8 @@
-import { createWriteStream, openSync, writeSync, type WriteStream } from 'node:fs';
+import { createWriteStream, writeSync, type WriteStream } from 'node:fs';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { SessionHeader } from '../../shared/model/session.js';
 import { serializeEvent, serializeHeader } from '../../shared/session/serialize.js';
+import { openPrivateSync } from './private-file.js';
 
 export interface SessionWriterOptions {
   /** Longest a record stays in memory before it is handed to the file. */
@@ -31,7 +32,7 @@ export class SessionWriter {
   ) {
     // Created and headed synchronously: the file exists (or the failure is known) before anything is recorded.
     try {
-      const fd = openSync(path, options.append ? 'a' : 'w');
+      const fd = openPrivateSync(path, options.append ? 'a' : 'w');
       if (!options.append) writeSync(fd, serializeHeader(header));
       this.stream = createWriteStream('', { fd });
       this.stream.on('error', (error) => this.fail(error));

@@ -13,6 +13,7 @@ import { heartbeatRules } from './findings/heartbeat.js';
 import { protocolRules } from './findings/protocol.js';
 import { tlsRules } from './findings/tls.js';
 import { reconnectStorms } from './findings/reconnect.js';
+import { recordingCut } from './findings/recording-cut.js';
 import { groupByConnection } from './group.js';
 import { analyzeHeartbeatFacts } from './heartbeat.js';
 import { summarizeFacts } from './summary.js';
@@ -25,6 +26,7 @@ const CONNECTION_RULES: readonly ConnectionRule[] = [
   ...protocolRules,
   ...heartbeatRules,
   ...closeRules,
+  recordingCut,
 ];
 
 /** Findings of one connection (its facts collected already). */
@@ -52,10 +54,13 @@ export function analyzeSession(
   session: { header: Pick<SessionHeader, 'startedAt'>; events: readonly CaptureEvent[] },
   options: AnalysisOptions = {},
 ): SessionAnalysis {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, session.header.startedAt);
   const all: ConnectionFacts[] = [];
   for (const [id, events] of groupByConnection(session.events)) all.push(collectFacts(id, events));
-  const summaryOptions = resolved.now !== undefined ? { now: resolved.now } : {};
+  const summaryOptions = {
+    ...(resolved.now !== undefined ? { now: resolved.now } : {}),
+    recordingEnded: resolved.recordingEnded,
+  };
   return {
     connections: all.map((facts) => summarizeFacts(session.header, facts, summaryOptions)),
     findings: [

@@ -44,6 +44,8 @@ export interface ConnectionFacts {
   /** Time of the first and last event. */
   firstT: number;
   lastT: number;
+  /** Number of events (the last one's index + 1). */
+  count: number;
 }
 
 export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]): ConnectionFacts {
@@ -62,6 +64,7 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
     pongTimeouts: [],
     firstT: events[0]?.t ?? 0,
     lastT: events[0]?.t ?? 0,
+    count: events.length,
   };
   events.forEach((event, index) => {
     if (event.t > facts.lastT) facts.lastT = event.t;

@@ -27,6 +27,7 @@ export const FINDING_IDS = [
   'protocol.violation',
   'capture.dropped',
   'capture.backpressure',
+  'capture.cut',
   'session.reconnect-storm',
   'fault.injected',
 ] as const;

@@ -9,6 +9,8 @@ import { gapsInFacts, longestGap } from './silence.js';
 export interface SummaryOptions {
   /** Current session time (ms since the session origin) for connections still open; default: last event's t. */
   now?: number;
+  /** The recording is over: a connection without its `end` record was cut (`cutAt` is set). */
+  recordingEnded?: boolean;
 }
 
 type HeaderTime = Pick<SessionHeader, 'startedAt'>;
@@ -59,6 +61,7 @@ export function summarizeFacts(
     browserCloseCode: close.browserCloseCode,
     closingHandshakeComplete: close.closingHandshakeComplete,
     ...(tls ? { tls } : {}),
+    ...(options.recordingEnded && !facts.end ? { cutAt: header.startedAt + facts.lastT } : {}),
   };
 }
 

@@ -1,11 +1,19 @@
 import type { ConnectionSummary, Finding, SessionAnalysis } from '../model/finding.js';
 import { tlsReportLines } from '../model/tls-text.js';
 import { formatMs } from './format.js';
+import { escapeTerminal as esc } from '../util/terminal-text.js';
 
 function closeLine(c: ConnectionSummary): string {
-  if (c.closeKind === 'open') return 'still open';
+  const cut =
+    c.cutAt !== undefined ? `recording cut after ${new Date(c.cutAt).toISOString()} (no end record)` : '';
+  if (c.closeKind === 'open') return cut ? `unknown: ${cut}` : 'still open';
+  if (cut) return `${closedLine(c)}; ${cut}`;
+  return closedLine(c);
+}
+
+function closedLine(c: ConnectionSummary): string {
   const code =
-    c.closeCode !== null ? ` code ${c.closeCode}${c.closeReason ? ` "${c.closeReason}"` : ''}` : '';
+    c.closeCode !== null ? ` code ${c.closeCode}${c.closeReason ? ` "${esc(c.closeReason)}"` : ''}` : '';
   const browser =
     c.browserCloseCode !== undefined && c.browserCloseCode !== null
       ? `, browser sees ${c.browserCloseCode}`
@@ -20,9 +28,14 @@ function closeLine(c: ConnectionSummary): string {
 }
 
 function connectionBlock(c: ConnectionSummary): string {
-  const duration = c.closedAt !== null ? formatMs(c.closedAt - c.openedAt) : 'open';
+  const duration =
+    c.closedAt !== null
+      ? formatMs(c.closedAt - c.openedAt)
+      : c.cutAt !== undefined
+        ? `unknown (at least ${formatMs(Math.max(0, c.cutAt - c.openedAt))})`
+        : 'open';
   return [
-    `${c.id}  ${c.url}`,
+    `${esc(c.id)}  ${esc(c.url)}`,
     `  status ${c.status ?? 'none'}${c.httpVersion ? ` (request HTTP/${c.httpVersion})` : ''}, opened ${new Date(c.openedAt).toISOString()}, duration ${duration}`,
     ...(c.tls ? tlsReportLines(c.tls).map((line) => `  ${line}`) : []),
     `  frames in ${c.framesIn} (${c.bytesIn} B), out ${c.framesOut} (${c.bytesOut} B), longest silence ${formatMs(c.maxSilenceMs)}`,
@@ -34,8 +47,8 @@ const SEVERITY_LABEL = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' } as co
 
 function findingBlock(f: Finding): string {
   return [
-    `${SEVERITY_LABEL[f.severity]} [${f.id}] ${f.connection}: ${f.title}`,
-    `  ${f.detail}`,
+    `${SEVERITY_LABEL[f.severity]} [${f.id}] ${esc(f.connection)}: ${esc(f.title)}`,
+    `  ${esc(f.detail)}`,
     `  Fix: ${f.fix}`,
   ].join('\n');
 }

@@ -4,6 +4,12 @@ import { buildTcpPacket, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type Ipv4A
 /** Largest TCP payload per synthetic segment (keeps IPv4 total length under 65,535). */
 export const MAX_SEGMENT_PAYLOAD = 65_000;
 
+/**
+ * Segments written for the missing (not recorded) part of one send; past that the sequence numbers move on without
+ * packets, as after lost segments, so a frame recorded with a huge length cannot blow up the export.
+ */
+export const MAX_MISSING_SEGMENTS = 64;
+
 export interface Endpoint {
   address: Ipv4Address;
   port: number;
@@ -104,11 +110,13 @@ export class TcpFlow {
       pendingComment = undefined;
     }
     let missingComment = [pendingComment, truncatedComment].filter((c) => c !== undefined).join('; ');
-    for (let offset = knownLength; offset < wireLength; offset += MAX_SEGMENT_PAYLOAD) {
-      const length = Math.min(MAX_SEGMENT_PAYLOAD, wireLength - offset);
+    const writtenEnd = Math.min(wireLength, knownLength + MAX_MISSING_SEGMENTS * MAX_SEGMENT_PAYLOAD);
+    for (let offset = knownLength; offset < writtenEnd; offset += MAX_SEGMENT_PAYLOAD) {
+      const length = Math.min(MAX_SEGMENT_PAYLOAD, writtenEnd - offset);
       this.emit(side, t, TCP_PSH | TCP_ACK, new Uint8Array(0), length, missingComment || undefined);
       missingComment = '';
     }
+    if (wireLength > writtenEnd) this.skip(side, wireLength - writtenEnd);
   }
 
   /** Bytes this side sent that were not recorded: the sequence number moves on, as after a lost segment. */

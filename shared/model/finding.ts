@@ -52,6 +52,11 @@ export interface ConnectionSummary {
   closingHandshakeComplete?: boolean;
   /** TLS of the leg to the server (wss://): the client's own, or the proxy's upstream leg. */
   tls?: TlsSummary;
+  /**
+   * The recording ends without this connection's `end` record (the recorder was killed): wall time of its last record,
+   * after which nothing is known. Only when the analysis was told the recording is over.
+   */
+  cutAt?: EpochMs;
 }
 
 export interface SessionAnalysis {

@@ -3,84 +3,26 @@ import type { CaptureEventType } from '../model/events.js';
 import type { SessionHeader } from '../model/session.js';
 import { SESSION_FORMAT, SESSION_VERSION } from '../model/session.js';
 
+import { checkSpec, MAX_TIME_MS, RECORD_SPECS } from './record-schema.js';
+
 type Json = Record<string, unknown>;
-type FieldCheck = (record: Json) => string | undefined;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const has =
-  (field: string, kind: 'string' | 'number' | 'object' | 'boolean'): FieldCheck =>
-  (record) => {
-    const value = record[field];
-    const ok = kind === 'object' ? isObject(value) : typeof value === kind;
-    return ok ? undefined : `field "${field}" must be ${kind === 'object' ? 'an object' : `a ${kind}`}`;
-  };
-
-/** An optional object field: absent, or an object whose own fields pass `checks` (named "field.sub"). */
-const optionalObject =
-  (field: string, checks: FieldCheck[]): FieldCheck =>
-  (record) => {
-    const value = record[field];
-    if (value === undefined) return undefined;
-    if (!isObject(value)) return `field "${field}" must be an object`;
-    for (const check of checks) {
-      const problem = check(value);
-      if (problem) return problem.replace('field "', `field "${field}.`);
-    }
-    return undefined;
-  };
-
-const tlsChecks: FieldCheck[] = [
-  has('protocol', 'string'),
-  has('cipher', 'string'),
-  has('servername', 'string'),
-  has('authorized', 'boolean'),
-  optionalObject('certificate', [
-    has('subject', 'string'),
-    has('issuer', 'string'),
-    has('validFrom', 'string'),
-    has('validTo', 'string'),
-    has('fingerprint256', 'string'),
-  ]),
-];
-
-/** The fields a reader relies on, per record type. Extra fields are allowed (forward compatible). */
-const requiredFields: Record<CaptureEventType, FieldCheck[]> = {
-  connection: [has('mode', 'string'), has('url', 'string'), has('at', 'number')],
-  'http-request': [has('leg', 'string'), has('head', 'object')],
-  'http-response': [
-    has('leg', 'string'),
-    has('head', 'object'),
-    has('accept', 'string'),
-    has('timing', 'object'),
-    optionalObject('tls', tlsChecks),
-  ],
-  open: [has('protocol', 'string')],
-  frame: [has('frame', 'object')],
-  message: [has('message', 'object')],
-  violation: [has('violation', 'object')],
-  tcp: [has('leg', 'string'), has('kind', 'string'), has('side', 'string')],
-  error: [has('code', 'string'), has('message', 'string')],
-  action: [has('action', 'string')],
-  dropped: [has('dir', 'string'), has('frames', 'number'), has('bytes', 'number')],
-  'capture-backpressure': [has('dir', 'string'), has('durationMs', 'number')],
-  'capture-lag': [has('maxLagMs', 'number'), has('spilledBytes', 'number')],
-  end: [],
-};
 
 const isKnownType = (type: unknown): type is CaptureEventType =>
-  typeof type === 'string' && Object.prototype.hasOwnProperty.call(requiredFields, type);
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(RECORD_SPECS, type);
 
-/** Reasons a value is not a usable record, or undefined when it is one. */
+const isTime = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_TIME_MS;
+
+/** Reasons a value is not a usable record (the first bad field, named), or undefined when it is one. */
 export function checkEvent(value: unknown): string | undefined {
   if (!isObject(value)) return 'not a JSON object';
-  if (!isKnownType(value.type)) return `unknown record type ${JSON.stringify(value.type)}`;
+  if (!isKnownType(value.type)) return `unknown record type ${JSON.stringify(value.type) ?? 'undefined'}`;
   if (typeof value.conn !== 'string' || value.conn === '') return 'field "conn" must be a non-empty string';
-  if (typeof value.t !== 'number' || !Number.isFinite(value.t)) return 'field "t" must be a finite number';
-  for (const check of requiredFields[value.type]) {
-    const problem = check(value);
-    if (problem) return `${value.type} record: ${problem}`;
-  }
-  return undefined;
+  if (!isTime(value.t)) return 'field "t" must be a finite number of ms (a session time)';
+  const problem = checkSpec(value, RECORD_SPECS[value.type], '');
+  return problem ? `${value.type} record: ${problem}` : undefined;
 }
 
 export function readHeader(value: unknown): { header?: SessionHeader; problem?: string } {
@@ -88,9 +30,9 @@ export function readHeader(value: unknown): { header?: SessionHeader; problem?: 
   if (value.format !== SESSION_FORMAT) {
     return { problem: `header format is ${JSON.stringify(value.format)}, expected "${SESSION_FORMAT}"` };
   }
-  if (typeof value.version !== 'number') return { problem: 'header has no numeric "version"' };
-  const startedAt =
-    typeof value.startedAt === 'number' && Number.isFinite(value.startedAt) ? value.startedAt : 0;
+  if (typeof value.version !== 'number' || !Number.isFinite(value.version))
+    return { problem: 'header has no numeric "version"' };
+  const startedAt = isTime(value.startedAt) && value.startedAt >= 0 ? value.startedAt : 0;
   const producer = typeof value.producer === 'string' ? value.producer : 'unknown';
   const header: SessionHeader = { format: SESSION_FORMAT, version: value.version, startedAt, producer };
   if (value.version > SESSION_VERSION) {
@@ -100,7 +42,13 @@ export function readHeader(value: unknown): { header?: SessionHeader; problem?: 
     };
   }
   if (startedAt === 0)
-    return { header, problem: 'header has no numeric "startedAt"; wall times are unknown' };
+    return {
+      header,
+      problem:
+        value.startedAt === undefined
+          ? 'header has no numeric "startedAt"; wall times are unknown'
+          : `header "startedAt" ${String(JSON.stringify(value.startedAt)).slice(0, 40)} is not a wall-clock time in ms; wall times are unknown`,
+    };
   return { header };
 }
 

@@ -162,3 +162,25 @@ test('a damaged file still shows its readable frames and names the bad lines', a
   await expect(problems).toContainText('line 5: not valid JSON');
   await expect(problems).toContainText(`line ${lines.length + 1}: last line is truncated`);
 });
+
+test('a recording cut by kill -9 (no end record) is shown as cut, from its last record', async ({ page }) => {
+  const lines = readFileSync(sessionFile, 'utf8').trimEnd().split('\n');
+  // What a killed recorder leaves: everything up to some record, no `end`.
+  const kept = lines.filter((line) => !line.includes('"type":"end"')).slice(0, -2);
+  const header = JSON.parse(kept[0] ?? '{}') as { startedAt: number };
+  const last = JSON.parse(kept.at(-1) ?? '{}') as { t: number };
+  const cutFile = path.join(path.dirname(sessionFile), 'cut.wsi.jsonl');
+  writeFileSync(cutFile, kept.join('\n') + '\n');
+  const at = new Date(header.startedAt + last.t).toISOString();
+
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  await page.getByTestId('session-file-input').setInputFiles(cutFile);
+  await expect(ui.connections.list()).toContainText('cut.wsi.jsonl');
+  await expect(ui.connections.selected().getByTestId('connection-state')).toHaveText('cut');
+  await page.getByTestId('tab-findings').click();
+  const panel = page.getByTestId('findings-panel');
+  await expect(panel).toContainText(`Recording cut at ${at}`);
+  await expect(panel).toContainText('no end record, what followed is unknown');
+  await expect(panel).not.toContainText('No findings');
+});

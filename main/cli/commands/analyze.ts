@@ -43,8 +43,11 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs | 'help' {
 async function analyze(args: AnalyzeArgs, io: CommandIo): Promise<number> {
   const session = await readSessionFile(args.file, 'analyze', io);
   if (!session) return EXIT_USAGE;
-  const options: AnalysisOptions =
-    args.idleThresholdMs !== undefined ? { idleThresholdMs: args.idleThresholdMs } : {};
+  // A file is a finished recording: a connection without its end record was cut (capture.cut).
+  const options: AnalysisOptions = {
+    recordingEnded: true,
+    ...(args.idleThresholdMs !== undefined ? { idleThresholdMs: args.idleThresholdMs } : {}),
+  };
   const analysis = analyzeSession(session, options);
   if (args.json) io.out(JSON.stringify({ connections: analysis.connections, findings: analysis.findings }));
   else io.out(formatTextReport(analysis));

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { toHar, toPcapng } from '../../../shared/export/index.js';
 import type { Session } from '../../../shared/model/session.js';
 import { onePositional, parseCommandLine } from '../args.js';
 import { readSessionFile } from '../session-file.js';
+import { writePrivateFile } from '../../session/private-file.js';
 import {
   defineCommand,
   EXIT_FAILED,
@@ -67,7 +67,7 @@ export interface ExportSinks {
 }
 
 const processSinks: ExportSinks = {
-  writeFile: (path, data) => writeFile(path, data),
+  writeFile: (path, data) => writePrivateFile(path, data),
   writeStdout: (data) =>
     new Promise((resolve, reject) =>
       process.stdout.write(data, (error) => (error ? reject(error) : resolve())),

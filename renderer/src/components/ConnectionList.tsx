@@ -5,7 +5,7 @@ import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnKey } from '../store/keys.js';
 import type { SourceInfo } from '../store/slices/data-slice.js';
 import { describeClose } from '../ui/describe.js';
-import { formatDuration } from '../format/time.js';
+import { formatClock, formatDuration } from '../format/time.js';
 import { useNow } from '../ui/use-now.js';
 import { useInspector } from '../ui/store-context.js';
 import type { ReconnectGroup } from '../ui/reconnect-groups.js';
@@ -30,6 +30,9 @@ const ConnectionItem = memo(function ConnectionItem({
   const live = !view.readOnly && view.endT === undefined;
   const now = useNow(live);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
+  const loading = useInspector((s) => s.sources[view.source]?.loading === true);
+  // A finished recording without this connection's end record: the recorder was killed (capture.cut).
+  const cut = view.readOnly && !loading && view.endT === undefined;
   // An open connection's duration keeps growing while nothing is recorded, so it is measured against the clock.
   const duration = live
     ? Math.max(view.lastT - view.startT, now - startedAt - view.startT)
@@ -47,9 +50,19 @@ const ConnectionItem = memo(function ConnectionItem({
         onClick={(event) => (event.altKey ? onCompare(view.key) : onSelect(view.key))}
       >
         <span className="connection-line">
-          <span className={`state-badge state-${view.state}`} data-testid="connection-state">
-            {view.state}
-          </span>
+          {cut ? (
+            <span
+              className="state-badge state-cut"
+              data-testid="connection-state"
+              title={`Recording cut after ${formatClock(startedAt + view.lastT)}: no end record, state unknown`}
+            >
+              cut
+            </span>
+          ) : (
+            <span className={`state-badge state-${view.state}`} data-testid="connection-state">
+              {view.state}
+            </span>
+          )}
           <span className="connection-url" title={view.url}>
             {view.url || view.conn}
           </span>

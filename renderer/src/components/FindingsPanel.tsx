@@ -2,7 +2,7 @@ import type { EvidenceRef, Finding } from '../../../shared/model/finding.js';
 import type { TlsSummary } from '../../../shared/model/handshake.js';
 import { describeTls, tlsHeadline } from '../../../shared/model/tls-text.js';
 import { closeCodeMeaning } from '../format/protocol-names.js';
-import { formatDuration } from '../format/time.js';
+import { formatClock, formatDuration } from '../format/time.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { useInspector } from '../ui/store-context.js';
@@ -78,6 +78,14 @@ export function FindingsPanel({ view, log }: { view: ConnectionView; log: Connec
     );
   const facts: [string, string][] = summary
     ? [
+        ...(summary.cutAt !== undefined
+          ? [
+              [
+                'Recording',
+                `cut after ${formatClock(summary.cutAt)}: no end record, what followed is unknown`,
+              ] as [string, string],
+            ]
+          : []),
         ['Closed by', summary.closeInitiator],
         ['How', summary.closeKind],
         [

@@ -42,8 +42,8 @@ export function useConnectionAnalysis(
     const events = Array.from(log.events.range());
     const analysis = analyzeSession(
       { header: { startedAt }, events },
-      now !== undefined ? { now: Math.max(now, view.lastT) } : {},
+      now !== undefined ? { now: Math.max(now, view.lastT) } : { recordingEnded: view.readOnly },
     );
     return { summary: analysis.connections[0], findings: analysis.findings };
-  }, [log, loading, startedAt, deferredRevision, now, view.lastT]);
+  }, [log, loading, startedAt, deferredRevision, now, view.lastT, view.readOnly]);
 }

@@ -24,13 +24,24 @@ export interface AnalysisOptions {
   reconnectWindowMs?: number;
   /** Current session time for live analysis of connections still open. Default: the last event's t. */
   now?: number;
+  /**
+   * The recording is over (a session file read afterwards): a connection without its `end` record was cut (the
+   * recorder was killed) and is reported as `capture.cut`. Default false: live, such a connection is still running.
+   */
+  recordingEnded?: boolean;
 }
 
 export type ResolvedOptions = Required<Omit<AnalysisOptions, 'idleThresholdMs' | 'now'>> &
-  Pick<AnalysisOptions, 'idleThresholdMs' | 'now'> & { gapThresholdMs: number };
+  Pick<AnalysisOptions, 'idleThresholdMs' | 'now'> & {
+    gapThresholdMs: number;
+    /** Wall clock at the session origin (the header's startedAt), for findings that name a time. */
+    startedAt: number;
+  };
 
-export function resolveOptions(options: AnalysisOptions = {}): ResolvedOptions {
+export function resolveOptions(options: AnalysisOptions = {}, startedAt = 0): ResolvedOptions {
   const resolved: ResolvedOptions = {
+    recordingEnded: options.recordingEnded ?? false,
+    startedAt,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     closeAfterUpgradeMs: options.closeAfterUpgradeMs ?? 1_000,
     minIdleDropMs: options.minIdleDropMs ?? 1_000,

@@ -130,3 +130,84 @@ describe('serializeEvent with a line made elsewhere', () => {
     expect(serializeSession({ header, events: [event] }).split('\n')[1] + '\n').toBe(workerLine);
   });
 });
+
+describe('parseSession: every field the views use is checked', () => {
+  const good = serializeSession({ header, events }).trimEnd().split('\n');
+  const withFrame = (change: (frame: Record<string, unknown>) => void): string => {
+    const record = JSON.parse(good[3] ?? '') as { frame: Record<string, unknown> };
+    change(record.frame);
+    return JSON.stringify(record);
+  };
+
+  it.each([
+    [
+      'frames not an array',
+      JSON.stringify({
+        type: 'message',
+        conn: 'c1',
+        t: 4,
+        message: {
+          id: 1,
+          dir: 'c2s',
+          opcode: 1,
+          frames: 3,
+          wireSize: 2,
+          size: 2,
+          compressed: false,
+          data: 'aGk=',
+          truncated: false,
+        },
+      }),
+      'message record: field "message.frames" must be an array, not 3',
+    ],
+    [
+      'a null header entry',
+      JSON.stringify({
+        type: 'http-request',
+        conn: 'c1',
+        t: 2,
+        leg: 'direct',
+        head: { method: 'GET', target: '/', httpVersion: '1.1', headers: [null], raw: '' },
+      }),
+      'http-request record: field "head.headers[0]" must be an object, not null',
+    ],
+    [
+      'a numeric close reason',
+      withFrame((f) => (f.close = { code: 1000, reason: 7 })),
+      'frame record: field "frame.close.reason" must be a string, not 7',
+    ],
+    [
+      'a direction that is not one',
+      withFrame((f) => (f.dir = 'up')),
+      'frame record: field "frame.dir" must be one of "c2s", "s2c", not "up"',
+    ],
+    [
+      'payload that is not base64',
+      withFrame((f) => (f.data = '%%%')),
+      'frame record: field "frame.data" is not valid base64',
+    ],
+    [
+      'a time past any date',
+      JSON.stringify({ type: 'end', conn: 'c1', t: 1e300 }),
+      'field "t" must be a finite number of ms (a session time)',
+    ],
+  ])('%s: a named problem on its line, the rest opens', (_name, line, message) => {
+    const text = [...good.slice(0, 3), line, ...good.slice(3)].join('\n') + '\n';
+    const { session, problems } = parseSession(text);
+    expect(problems).toEqual([{ line: 4, message: `${message}; line skipped` }]);
+    expect(session.events).toEqual(events);
+  });
+
+  it('a header startedAt of 1e300 is named and wall times fall back, the records open', () => {
+    const text = JSON.stringify({ ...header, startedAt: 1e300 }) + '\n' + good.slice(1).join('\n') + '\n';
+    const { session, problems } = parseSession(text);
+    expect(problems).toEqual([
+      {
+        line: 1,
+        message: 'header "startedAt" 1e+300 is not a wall-clock time in ms; wall times are unknown',
+      },
+    ]);
+    expect(session.header.startedAt).toBe(0);
+    expect(session.events).toEqual(events);
+  });
+});

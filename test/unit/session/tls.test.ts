@@ -57,8 +57,8 @@ describe('TLS summary of a handshake', () => {
     expect(session.events).toHaveLength(1);
     expect(session.events[0]?.type === 'http-response' && session.events[0].tls).toEqual(tls);
     expect(problems.map((p) => p.message)).toEqual([
-      'http-response record: field "tls.certificate.validTo" must be a string; line skipped',
-      'http-response record: field "tls" must be an object; line skipped',
+      'http-response record: field "tls.certificate.validTo" must be a string, not 7; line skipped',
+      'http-response record: field "tls" must be an object, not "TLSv1.3"; line skipped',
     ]);
   });
 });

@@ -27,12 +27,14 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
     const log = store.hot.get(view.key);
     if (!log || loading) return [];
     void settledRevision;
-    const options = live ? { now: Math.max(clock - startedAt, view.lastT) } : {};
+    const options = live
+      ? { now: Math.max(clock - startedAt, view.lastT) }
+      : { recordingEnded: view.readOnly };
     return analyzeSession({ header: { startedAt }, events: Array.from(log.events.range()) }, options)
       .findings;
     // view.lastT is deliberately left out: while live the clock drives re-analysis.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, view.key, live, loading, clock, startedAt, settledRevision]);
+  }, [store, view.key, view.readOnly, live, loading, clock, startedAt, settledRevision]);
   if (findings.length === 0) return null;
   const worst = ORDER.find((severity) => findings.some((f) => f.severity === severity)) ?? 'info';
   const count = findings.filter((f) => f.severity === worst).length;
