@@ -15,6 +15,10 @@ import { dialUpstream } from './upstream-dialer.js';
 import { ConnectionFaults } from './faults/connection-faults.js';
 import type { FaultRegistry } from './faults/fault-registry.js';
 import type { UpgradeFate, UpgradeGate } from './faults/upgrade-gate.js';
+import { applyHeadFaults } from './faults/head-faults.js';
+import { applyRelayFaults } from './faults/relay-faults.js';
+import { extensionNames } from '../../shared/analysis/headers.js';
+import { PERMESSAGE_DEFLATE } from '../../shared/protocol/deflate-params.js';
 
 /** Where and how one request goes upstream, decided by the proxy mode from the client's request head. */
 export interface UpstreamPlan {
@@ -98,7 +102,9 @@ export async function proxyConnection(
     return capture.end();
   }
 
-  const upstreamHead = Buffer.from(plan.head, 'latin1');
+  const headFaults = applyHeadFaults(plan.head, options.faults);
+  for (const fault of headFaults.applied) capture.fault(fault);
+  const upstreamHead = Buffer.from(headFaults.head, 'latin1');
   upstream.write(request.rest.length > 0 ? Buffer.concat([upstreamHead, request.rest]) : upstreamHead);
   timing.requestSentMs = performance.now() - started;
   const sentHead = parseRequestHead(upstreamHead);
@@ -192,6 +198,8 @@ export async function proxyConnection(
     ...(options.faults?.idleDrop !== undefined ? { idleDrop: options.faults.idleDrop } : {}),
     ...(options.faults?.maxLifetimeMs !== undefined ? { maxLifetimeMs: options.faults.maxLifetimeMs } : {}),
   });
+  const deflate = extensionNames(responseHead.head.headers).includes(PERMESSAGE_DEFLATE);
+  applyRelayFaults(relayed, options.faults, deflate, faults);
 }
 
 /** The upgrade fault: the proxy answers the client itself, as a failing gateway would; the server never hears of it. */

@@ -7,8 +7,10 @@ import type { CaptureEvent, ConnectionId } from '../model/events.js';
 import type { HttpHeader } from '../model/handshake.js';
 import type { SessionHeader, SessionReadProblem } from '../model/session.js';
 import { encodeUtf8 } from '../protocol/utf8.js';
-import type { Validated } from './validate.js';
+import { RULE_OPCODES, ruleProblem, type JsonScalar } from '../protocol/message-rule.js';
+import type { Validated, Validator } from './validate.js';
 import {
+  PayloadError,
   arrayOf,
   bool,
   byKind,
@@ -176,6 +178,45 @@ export const openSessionRequest = obj({
   content: str({ max: 1024 * 1024 * 1024 }),
 });
 
+/** Close codes a peer may send (RFC 6455 §7.4): not 1004–1006 or 1015. */
+const sendableCloseCode = refine(int({ min: 1000, max: 4999 }), (code) =>
+  (code >= 1004 && code <= 1006) || code === 1015 || (code > 1015 && code < 3000)
+    ? 'a close code that may be sent: 1000–1003, 1007–1014 or 3000–4999'
+    : undefined,
+);
+const closeReason = refine(str({ max: 123 }), (r) =>
+  encodeUtf8(r).length > 123 ? 'a reason of at most 123 UTF-8 bytes' : undefined,
+);
+
+const jsonScalar: Validator<JsonScalar> = (v, path = '') => {
+  if (
+    v === null ||
+    typeof v === 'string' ||
+    typeof v === 'boolean' ||
+    (typeof v === 'number' && Number.isFinite(v))
+  )
+    return v;
+  throw new PayloadError(path, 'a string, number, boolean or null');
+};
+
+/** Which messages a rule matches (see shared/protocol/message-rule.ts): an invalid regex or JSON path is refused. */
+export const messageRule = refine(
+  obj({
+    opcode: optional(oneOf(...RULE_OPCODES)),
+    contains: optional(str({ min: 1, max: 4096 })),
+    regex: optional(str({ max: 1024 })),
+    jsonPath: optional(str({ max: 512 })),
+    equals: optional(jsonScalar),
+  }),
+  ruleProblem,
+);
+
+const delaySpec = obj({
+  ms: int({ min: 0, max: 600_000 }),
+  jitterMs: optional(int({ min: 0, max: 600_000 })),
+});
+const perDirection = <T>(inner: Validator<T>) => obj({ c2s: optional(inner), s2c: optional(inner) });
+
 /**
  * Faults a proxy applies to every connection from its start (see docs/proxy.md, "Fault injection"). Rates are
  * exact, spread evenly over the attempts (not random), so a run is reproducible.
@@ -194,6 +235,26 @@ export const proxyFaults = refine(
     rejectStatus: optional(int({ min: 400, max: 599 })),
     /** Relay the 101, then drop both sides (FIN, no close frame) for this share of upgrades. */
     dropAfterUpgradePercent: optional(numIn({ min: 0, max: 100 })),
+    /** Send the upgrade upstream as HTTP/1.0 without keep-alive (nginx's default proxy_http_version). */
+    downgradeHttp10: optional(bool),
+    /** Send the upgrade upstream without its Upgrade and Connection headers (a proxy dropping hop-by-hop headers). */
+    stripUpgrade: optional(bool),
+    /** Swallow pong frames going this way. */
+    suppressPongs: optional(oneOf('c2s', 's2c', 'both')),
+    /** Drop the messages a rule matches, in its direction. */
+    dropMessages: optional(arrayOf(obj({ direction: oneOf('c2s', 's2c', 'both'), rule: messageRule }), 32)),
+    /** Deliver every chunk this late (± jitter, order kept), per direction. */
+    delay: optional(perDirection(delaySpec)),
+    /** Carry at most this many bytes per second, per direction. */
+    bandwidth: optional(perDirection(int({ min: 1, max: 10 * 1024 * 1024 * 1024 }))),
+    /** After this many data messages (both directions together), a close frame with `code` to both sides. */
+    closeAfter: optional(
+      obj({
+        messages: int({ min: 1, max: 1_000_000_000 }),
+        code: sendableCloseCode,
+        reason: optional(closeReason),
+      }),
+    ),
   }),
   (f) => {
     if (f.idleDrop !== undefined && f.idleTimeoutMs === undefined) return 'idleDrop only with idleTimeoutMs';
@@ -216,12 +277,6 @@ export const startProxyRequest = obj({
 
 const faultSide = optional(oneOf('client', 'server', 'both'));
 const faultDirection = optional(oneOf('c2s', 's2c', 'both'));
-/** Close codes a peer may send (RFC 6455 §7.4): not 1004–1006 or 1015. */
-const sendableCloseCode = refine(int({ min: 1000, max: 4999 }), (code) =>
-  (code >= 1004 && code <= 1006) || code === 1015 || (code > 1015 && code < 3000)
-    ? 'a close code that may be sent: 1000–1003, 1007–1014 or 3000–4999'
-    : undefined,
-);
 
 /**
  * A fault injected into one open proxied connection. `side` (default 'both') is whom a drop or close frame goes
@@ -237,11 +292,7 @@ export const connectionFault = byKind({
     kind: oneOf('close'),
     side: faultSide,
     code: sendableCloseCode,
-    reason: optional(
-      refine(str({ max: 123 }), (r) =>
-        encodeUtf8(r).length > 123 ? 'a reason of at most 123 UTF-8 bytes' : undefined,
-      ),
-    ),
+    reason: optional(closeReason),
   }),
   /** Stop forwarding for `ms`, or until a 'resume'. */
   stall: obj({ kind: oneOf('stall'), direction: faultDirection, ms: optional(int({ min: 1, max: DAY_MS })) }),
@@ -327,6 +378,7 @@ export type StartProxyRequest = RequestOf<'startProxy'>;
 export type ProxyFaults = NonNullable<StartProxyRequest['faults']>;
 export type InjectFaultRequest = RequestOf<'injectFault'>;
 export type ConnectionFault = InjectFaultRequest['fault'];
+export type MessageRuleRequest = Validated<typeof messageRule>;
 export type { HttpHeader };
 
 type MethodFn<M extends MethodName> =

@@ -15,6 +15,12 @@ import {
   type PayloadLimits,
 } from '../payload-flags.js';
 import { createCliInspector } from '../cli-inspector.js';
+import {
+  MESSAGE_FAULT_FLAG_OPTIONS,
+  MESSAGE_FAULT_FLAGS_USAGE,
+  parseMessageFaultFlags,
+  type MessageFaultValues,
+} from '../message-fault-flags.js';
 import { formatEvent, formatTime } from '../format.js';
 
 const usage = `Usage: wsi proxy --target <ws://|wss:// url> [options]      (reverse mode)
@@ -42,6 +48,7 @@ Options:
       --max-lifetime SECONDS     fault: drop both sides (FIN) SECONDS after the 101, traffic or not
       --reject-upgrades PERCENT[:STATUS]  fault: answer PERCENT% of upgrades with STATUS (default 503) itself
       --drop-after-upgrade PERCENT        fault: relay the 101, then drop PERCENT% of connections (FIN)
+${MESSAGE_FAULT_FLAGS_USAGE}
       --connect-timeout SECONDS  upstream TCP/TLS connect timeout, then 502/504 (default 10)
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
@@ -108,6 +115,7 @@ function parseFaults(values: Partial<Record<string, string | boolean | string[]>
   }
   const dropAfter = text('drop-after-upgrade');
   if (dropAfter !== undefined) faults.dropAfterUpgradePercent = parsePercent('drop-after-upgrade', dropAfter);
+  Object.assign(faults, parseMessageFaultFlags(values as MessageFaultValues));
   if (Object.keys(faults).length === 0) return undefined;
   try {
     return proxyFaults(faults, 'faults');
@@ -152,6 +160,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'max-lifetime': { type: 'string' },
         'reject-upgrades': { type: 'string' },
         'drop-after-upgrade': { type: 'string' },
+        ...MESSAGE_FAULT_FLAG_OPTIONS,
         help: { type: 'boolean', short: 'h' },
         ...PAYLOAD_FLAG_OPTIONS,
       },

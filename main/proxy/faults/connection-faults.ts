@@ -1,4 +1,5 @@
 import type { FaultDirection, FaultTarget, InjectedFault } from '../../../shared/model/fault.js';
+import { ENDING_FAULTS } from '../../../shared/model/fault.js';
 import type { Direction, Side } from '../../../shared/model/wire.js';
 import type { RelayHandle } from '../relay.js';
 import { resetOrDestroy } from '../relay.js';
@@ -80,10 +81,17 @@ export class ConnectionFaults {
         this.drop('client', 'fin');
         this.drop('server', 'fin');
         break;
-      case 'reject-upgrade':
+      default:
+        // Applied where they act (the request head, the relay's pipes and filters); recorded here.
         break;
     }
-    if (fault.kind !== 'stall' && fault.kind !== 'resume' && fault.kind !== 'latency') this.stopWatching();
+    if (ENDING_FAULTS.has(fault.kind)) this.stopWatching();
+  }
+
+  /** Records a fault the relay applies itself (a swallowed pong, a dropped message); ignored once the connection ended. */
+  note(fault: InjectedFault): void {
+    if (this.ended || this.relay.closed) return;
+    this.record(fault);
   }
 
   /** The connection is over. */
