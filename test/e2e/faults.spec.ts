@@ -160,3 +160,48 @@ test('the start form’s Faults section: 100 % rejected upgrades answer 503 from
   await expect(ui.connections.items().first()).toContainText('refused by the inspector');
   await page.getByTestId('proxy-stop').click();
 });
+
+test('the start form’s message faults: a dropped message never reaches the server, close after N names the inspector', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(servers.inspector.url);
+  const address = await startProxyFromUi(page, async () => {
+    await page.getByTestId('proxy-faults').click();
+    await page.getByTestId('proxy-fault-closeAfter').fill('3:1006');
+    await page.getByTestId('proxy-start').click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Close after: 1006 is reserved' })).toBeVisible();
+    await page.getByTestId('proxy-fault-dropMessages').fill('c2s:regex:(');
+    await page.getByTestId('proxy-start').click();
+    await expect(
+      page.getByRole('alert').filter({ hasText: 'Drop messages "c2s:regex:(": invalid regex' }),
+    ).toBeVisible();
+    await expect(page.getByTestId('proxy-item')).toHaveCount(0);
+    await page.getByTestId('proxy-fault-dropMessages').fill('c2s:contains:secret');
+    await page.getByTestId('proxy-fault-closeAfter').fill('3:4000:qa run');
+    await page.getByTestId('proxy-fault-delayS2c').fill('50:10');
+    await ui.screenshot('36-proxy-message-faults-form', page.getByRole('form', { name: 'Start a proxy' }));
+  });
+  const client = await recordingClient(`ws://${address}/echo`);
+  client.ws.send('the secret');
+  await client.roundTrip('one');
+  client.ws.send('two');
+  expect(await client.closed).toEqual({ code: 4000, reason: 'qa run' });
+  expect(client.received.map((m) => m.text)).toEqual(['one']);
+
+  const proxied = ui.connections.items().first();
+  await proxied.click();
+  await expect(ui.connection.closeSummary()).toContainText('closed by the inspector');
+  await expect(ui.connection.closeSummary()).toContainText(
+    'close frame 4000 "qa run" to both sides after 3 messages',
+  );
+  await page.getByTestId('tab-findings').click();
+  const findings = page.getByTestId('finding');
+  await expect(
+    findings.filter({ hasText: 'dropped (client → server; rule: messages containing "secret")' }),
+  ).toHaveCount(1);
+  await expect(findings.filter({ hasText: 'delay 50 ms ± 10 ms per chunk (server → client)' })).toHaveCount(
+    1,
+  );
+  await page.getByTestId('proxy-stop').click();
+});
