@@ -113,6 +113,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
         onChange: pushSoon,
         faultRegistry,
         ...(request.faults !== undefined ? { faults: request.faults } : {}),
+        ...(request.scenarioSteps !== undefined ? { scenarioSteps: request.scenarioSteps } : {}),
         ...(request.listenHost !== undefined ? { listenHost: request.listenHost } : {}),
         ...(request.listenPort !== undefined ? { listenPort: request.listenPort } : {}),
         ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),

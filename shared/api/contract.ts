@@ -266,15 +266,6 @@ export const proxyFaults = refine(
   },
 );
 
-export const startProxyRequest = obj({
-  mode: oneOf('reverse', 'forward'),
-  listenHost: optional(str({ min: 1, max: 255 })),
-  listenPort: optional(int({ min: 0, max: 65_535 })),
-  target: optional(str({ min: 1, max: 8192 })),
-  insecure: optional(bool),
-  faults: optional(proxyFaults),
-});
-
 const faultSide = optional(oneOf('client', 'server', 'both'));
 const faultDirection = optional(oneOf('c2s', 's2c', 'both'));
 
@@ -302,6 +293,53 @@ export const connectionFault = byKind({
 });
 
 export const injectFaultRequest = obj({ conn: connId, fault: connectionFault });
+
+/**
+ * One timed step of a scenario (docs/proxy.md, "Scenario files"): on which connections (`connection`: the Nth
+ * WebSocket connection through the proxy, 1-based; or `url`: a substring of the URL, `*` matching anything), when
+ * (`at` ms after the 101, or `afterMessages` data messages, both directions unless `counting` names one; neither: at
+ * the 101), and what: a `fault` as `injectFault` takes, or from then on drop messages by a rule or swallow pongs.
+ */
+export const scenarioStep = refine(
+  obj({
+    note: optional(str({ max: 1024 })),
+    connection: optional(int({ min: 1, max: 1_000_000_000 })),
+    url: optional(str({ min: 1, max: 8192 })),
+    at: optional(int({ min: 0, max: DAY_MS })),
+    afterMessages: optional(int({ min: 1, max: 1_000_000_000 })),
+    counting: optional(oneOf('c2s', 's2c')),
+    fault: optional(connectionFault),
+    dropMessages: optional(obj({ direction: oneOf('c2s', 's2c', 'both'), rule: messageRule })),
+    suppressPongs: optional(oneOf('c2s', 's2c', 'both')),
+  }),
+  (step) => {
+    const actions = [step.fault, step.dropMessages, step.suppressPongs].filter((a) => a !== undefined);
+    if (actions.length !== 1) return 'exactly one of fault, dropMessages, suppressPongs';
+    if (step.connection !== undefined && step.url !== undefined) return 'connection or url, not both';
+    if (step.at !== undefined && step.afterMessages !== undefined) return 'at or afterMessages, not both';
+    if (step.counting !== undefined && step.afterMessages === undefined)
+      return 'counting only with afterMessages';
+    return undefined;
+  },
+);
+
+/** A scenario file: faults for every connection (as `startProxy`'s) and timed steps. */
+export const proxyScenario = obj({
+  description: optional(str({ max: 4096 })),
+  faults: optional(proxyFaults),
+  steps: optional(arrayOf(scenarioStep, 1000)),
+});
+
+export const startProxyRequest = obj({
+  mode: oneOf('reverse', 'forward'),
+  listenHost: optional(str({ min: 1, max: 255 })),
+  listenPort: optional(int({ min: 0, max: 65_535 })),
+  target: optional(str({ min: 1, max: 8192 })),
+  insecure: optional(bool),
+  faults: optional(proxyFaults),
+  /** Timed steps per connection (the scenario file's `steps`). */
+  scenarioSteps: optional(arrayOf(scenarioStep, 1000)),
+});
 
 export const stopProxyRequest = obj({ id: str({ min: 1, max: 64 }) });
 
@@ -379,6 +417,8 @@ export type ProxyFaults = NonNullable<StartProxyRequest['faults']>;
 export type InjectFaultRequest = RequestOf<'injectFault'>;
 export type ConnectionFault = InjectFaultRequest['fault'];
 export type MessageRuleRequest = Validated<typeof messageRule>;
+export type ScenarioStep = Validated<typeof scenarioStep>;
+export type ProxyScenario = Validated<typeof proxyScenario>;
 export type { HttpHeader };
 
 type MethodFn<M extends MethodName> =

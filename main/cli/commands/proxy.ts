@@ -5,7 +5,7 @@ import type { CaptureEvent } from '../../../shared/model/events.js';
 import { defaultCaDir } from '../../proxy/ca-store.js';
 import { createProxyController } from '../../proxy/controller.js';
 import { parseTarget } from '../../proxy/reverse-proxy.js';
-import type { ProxyFaults } from '../../../shared/api/contract.js';
+import type { ProxyFaults, ScenarioStep } from '../../../shared/api/contract.js';
 import { proxyFaults } from '../../../shared/api/contract.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
 import {
@@ -15,6 +15,7 @@ import {
   type PayloadLimits,
 } from '../payload-flags.js';
 import { createCliInspector } from '../cli-inspector.js';
+import { readScenarioFile } from '../scenario-file.js';
 import {
   MESSAGE_FAULT_FLAG_OPTIONS,
   MESSAGE_FAULT_FLAGS_USAGE,
@@ -49,6 +50,7 @@ Options:
       --reject-upgrades PERCENT[:STATUS]  fault: answer PERCENT% of upgrades with STATUS (default 503) itself
       --drop-after-upgrade PERCENT        fault: relay the 101, then drop PERCENT% of connections (FIN)
 ${MESSAGE_FAULT_FLAGS_USAGE}
+      --scenario FILE.json       faults and timed steps per connection from a file (docs/proxy.md#scenario-files)
       --connect-timeout SECONDS  upstream TCP/TLS connect timeout, then 502/504 (default 10)
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
@@ -75,6 +77,7 @@ export interface ProxyArgs {
   payloads?: PayloadLimits;
   quiet: boolean;
   faults?: ProxyFaults;
+  scenarioSteps?: ScenarioStep[];
 }
 
 function parsePercent(flag: string, text: string): number {
@@ -84,8 +87,11 @@ function parsePercent(flag: string, text: string): number {
   return percent;
 }
 
-/** The fault flags as the API's `faults`, checked by the same validator. */
-function parseFaults(values: Partial<Record<string, string | boolean | string[]>>): ProxyFaults | undefined {
+/** The fault flags and a scenario file's `faults` as the API's `faults`, checked by the same validator. */
+function parseFaults(
+  values: Partial<Record<string, string | boolean | string[]>>,
+  fromScenario: ProxyFaults | undefined,
+): ProxyFaults | undefined {
   const text = (flag: string): string | undefined =>
     typeof values[flag] === 'string' ? values[flag] : undefined;
   const faults: Record<string, unknown> = {};
@@ -116,6 +122,11 @@ function parseFaults(values: Partial<Record<string, string | boolean | string[]>
   const dropAfter = text('drop-after-upgrade');
   if (dropAfter !== undefined) faults.dropAfterUpgradePercent = parsePercent('drop-after-upgrade', dropAfter);
   Object.assign(faults, parseMessageFaultFlags(values as MessageFaultValues));
+  for (const [field, value] of Object.entries(fromScenario ?? {})) {
+    if (field in faults)
+      throw new UsageError(`faults.${field} is set both by a flag and by the --scenario file`);
+    faults[field] = value;
+  }
   if (Object.keys(faults).length === 0) return undefined;
   try {
     return proxyFaults(faults, 'faults');
@@ -161,6 +172,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'reject-upgrades': { type: 'string' },
         'drop-after-upgrade': { type: 'string' },
         ...MESSAGE_FAULT_FLAG_OPTIONS,
+        scenario: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...PAYLOAD_FLAG_OPTIONS,
       },
@@ -198,7 +210,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
   const connectTimeoutMs = parseSeconds('connect-timeout', values['connect-timeout']);
   const responseTimeoutMs = parseSeconds('response-timeout', values['response-timeout']);
   const durationMs = parseSeconds('duration', values.duration);
-  const faults = parseFaults(values);
+  const scenario = values.scenario !== undefined ? readScenarioFile(values.scenario) : undefined;
+  const faults = parseFaults(values, scenario?.faults);
   return {
     mode: forward ? 'forward' : 'reverse',
     ...(values.target !== undefined ? { target: values.target } : {}),
@@ -215,6 +228,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     payloads: parsePayloadFlags(values),
     quiet: values.quiet ?? false,
     ...(faults ? { faults } : {}),
+    ...(scenario?.steps?.length ? { scenarioSteps: scenario.steps } : {}),
   };
 }
 
@@ -252,6 +266,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       insecure: args.insecure,
       ...(args.target !== undefined ? { target: args.target } : {}),
       ...(args.faults ? { faults: args.faults } : {}),
+      ...(args.scenarioSteps ? { scenarioSteps: args.scenarioSteps } : {}),
     });
     if (args.mode === 'reverse') {
       io.out(`wsi proxy: listening on ${info.address}, forwarding to ${info.target ?? args.target ?? ''}`);

@@ -143,6 +143,11 @@ export class ConnectionFaults {
     this.relay.socket(side).once('end', finish);
   }
 
+  /** Runs `run` after `ms` unless the connection ended first. */
+  schedule(ms: number, run: () => void): void {
+    this.after(ms, run);
+  }
+
   private after(ms: number, run: () => void): void {
     const timer = setTimeout(
       () => {

@@ -15,7 +15,7 @@ export interface DropRule {
 
 export interface FrameFilterSettings {
   suppressPongs: boolean;
-  dropRules: readonly DropRule[];
+  dropRules: DropRule[];
   /** permessage-deflate was negotiated: rules look at inflated payloads. */
   deflate: boolean;
 }
@@ -59,19 +59,35 @@ export class FrameFilter {
   private headerHave = 0;
   private frame: Frame | undefined;
   private message: HeldMessage | undefined;
-  private readonly inflater: PakoInflater | undefined;
-  private readonly holdsData: boolean;
-  private readonly heldControl: Set<number>;
+  private inflater: PakoInflater | undefined;
+  private holdsData = false;
+  private heldControl = new Set<number>();
 
   constructor(
     private readonly settings: FrameFilterSettings,
     private readonly sink: FrameFilterSink,
   ) {
-    this.holdsData = settings.dropRules.some((r) => r.opcode === undefined || r.opcode < 8);
+    this.settingsChanged();
+  }
+
+  /** From the next frame on, also swallow pongs. */
+  suppressPongs(): void {
+    this.settings.suppressPongs = true;
+  }
+
+  /** From the next frame on, also drop what `rule` matches. */
+  addRule(rule: DropRule): void {
+    this.settings.dropRules.push(rule);
+    this.settingsChanged();
+  }
+
+  private settingsChanged(): void {
+    const rules = this.settings.dropRules;
+    this.holdsData = rules.some((r) => r.opcode === undefined || r.opcode < 8);
     this.heldControl = new Set(
-      settings.dropRules.flatMap((r) => (r.opcode !== undefined && r.opcode >= 8 ? [r.opcode] : [])),
+      rules.flatMap((r) => (r.opcode !== undefined && r.opcode >= 8 ? [r.opcode] : [])),
     );
-    this.inflater = settings.deflate && this.holdsData ? new PakoInflater() : undefined;
+    if (this.settings.deflate && this.holdsData) this.inflater ??= new PakoInflater();
   }
 
   push(chunk: Buffer): void {
