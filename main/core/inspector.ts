@@ -36,6 +36,7 @@ import {
 import { ReconnectChain, type ReconnectLink } from './reconnect-chain.js';
 import { DEFAULT_STORM_CONCURRENCY, runStorm } from './storm.js';
 import { appVersion } from './version.js';
+import { runReplay } from '../replay/replay-runner.js';
 
 export interface InspectorOptions {
   shell: AppInfo['shell'];
@@ -302,6 +303,8 @@ export function createInspector(options: InspectorOptions): Inspector {
 
     send: (request: RequestOf<'send'>) =>
       attempt(() => connectionFor(request.conn).send(request.kind, request.data)),
+
+    replay: (request: RequestOf<'replay'>) => runReplay(inspector, request),
 
     ping: (request: RequestOf<'ping'>) => attempt(() => connectionFor(request.conn).ping(request.data)),
 

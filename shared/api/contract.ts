@@ -144,6 +144,43 @@ export const stormRequest = obj({
   auth: optional(connectAuth),
 });
 
+/** `speed` of a replay: a factor on the original spacing, or 'max' (each message as soon as the last was written). */
+const replaySpeed: Validator<number | 'max'> = (v, path = '') => {
+  if (v === 'max') return v;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0.01 && v <= 1000) return v;
+  throw new PayloadError(path, "a speed from 0.01 to 1000, or 'max'");
+};
+
+/**
+ * Replay client messages on a new connection (see shared/analysis/replay.ts `planReplay`): open `url` with these
+ * headers and protocols, send each message `offsetMs / speed` after the open, wait `settleMs` (default 1000) for the
+ * server's answers, then close with 1000.
+ */
+export const replayRequest = obj({
+  url: str({ min: 1, max: 8192 }),
+  headers: optional(arrayOf(header, 200)),
+  protocols: optional(arrayOf(str({ min: 1, max: 256 }), 50)),
+  insecure: optional(bool),
+  messages: arrayOf(
+    obj({
+      id: int({ min: 0 }),
+      offsetMs: numIn({ min: 0, max: DAY_MS }),
+      kind: oneOf('text', 'binary'),
+      data: str({ max: 64 * 1024 * 1024 }),
+    }),
+    100_000,
+  ),
+  speed: optional(replaySpeed),
+  settleMs: optional(int({ min: 0, max: 600_000 })),
+});
+
+export interface ReplayResult {
+  /** The replay's connection in the live session. */
+  conn: ConnectionId;
+  /** Per message, ms after the replay's open: when it was due and when its record shows it sent. */
+  sends: { id: number; scheduledMs: number; sentMs: number }[];
+}
+
 export const stopReconnectRequest = obj({ conn: connId });
 
 /** Pushed when a reconnect chain decides what happens after one of its connections ended. */
@@ -362,6 +399,7 @@ export const methods = {
   getInfo: { request: none, response: trusted<AppInfo>() },
   connect: { request: connectRequest, response: trusted<{ conn: ConnectionId }>() },
   send: { request: sendRequest, response: trusted<void>() },
+  replay: { request: replayRequest, response: trusted<ReplayResult>() },
   ping: { request: pingRequest, response: trusted<void>() },
   /** Closing any connection of a reconnect chain also stops the chain. */
   close: { request: closeRequest, response: trusted<void>() },
@@ -418,6 +456,7 @@ export type InjectFaultRequest = RequestOf<'injectFault'>;
 export type ConnectionFault = InjectFaultRequest['fault'];
 export type MessageRuleRequest = Validated<typeof messageRule>;
 export type ScenarioStep = Validated<typeof scenarioStep>;
+export type ReplayRequest = Validated<typeof replayRequest>;
 export type ProxyScenario = Validated<typeof proxyScenario>;
 export type { HttpHeader };
 
