@@ -356,6 +356,17 @@ export function createInspector(options: InspectorOptions): Inspector {
         proxyController.injectFault(request.conn, request.fault);
       }),
 
+    injectMessage: (request: RequestOf<'injectMessage'>) =>
+      attempt(() => {
+        if (connections.has(request.conn))
+          throw new TypeError(
+            `"${request.conn}" is the inspector's own client connection: send with the composer; injection needs a proxied connection`,
+          );
+        if (!proxyController?.injectMessage)
+          throw new UnknownConnectionError(`no connection "${request.conn}"`);
+        proxyController.injectMessage(request);
+      }),
+
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),
 
     getPayload: (request: RequestOf<'getPayload'>) =>

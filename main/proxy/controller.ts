@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type {
+  InjectMessageRequest,
   ConnectionFault,
   ProxyInfo,
   StartProxyRequest,
@@ -154,6 +155,13 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       const faults = faultRegistry.get(conn);
       if (!faults) throw new Error(`no open proxied WebSocket connection "${conn}"`);
       faults.inject(normalizeFault(fault));
+    },
+
+    injectMessage(request: InjectMessageRequest): void {
+      const faults = faultRegistry.get(request.conn);
+      if (!faults) throw new Error(`no open proxied WebSocket connection "${request.conn}"`);
+      const { conn: _conn, ...message } = request;
+      faults.injectMessage(message);
     },
 
     onChange(listener: (proxies: ProxyInfo[]) => void): Unsubscribe {

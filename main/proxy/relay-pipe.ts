@@ -42,7 +42,7 @@ export class RelayPipe {
   private paused = false;
   private pumpTimer: NodeJS.Timeout | undefined;
   private readonly skimmer = new FrameSkimmer();
-  private injection: { bytes: Buffer; then: () => void } | undefined;
+  private injection: { bytes: Buffer; then: () => void; endsRelay: boolean } | undefined;
   /** Called when a close frame's header passes (delivered or discarded). */
   onCloseFrame: (() => void) | undefined;
   /** performance.now() of the last chunk read from the source. */
@@ -142,7 +142,7 @@ export class RelayPipe {
    */
   injectAtBoundary(bytes: Buffer, then: () => void): void {
     if (this.discarding) return then();
-    this.injection = { bytes, then };
+    this.injection = { bytes, then, endsRelay: true };
     this.stalled = false;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     while (this.injection && this.queue.length > 0) {
@@ -154,6 +154,19 @@ export class RelayPipe {
     }
     if (this.injection && this.skimmer.atBoundary) this.inject();
     this.updateFlow();
+  }
+
+  /**
+   * Writes `bytes` (whole frames) between two frames of the stream: at once when the destination is at a frame
+   * boundary, else as soon as the frame in progress has been delivered; the relay then goes on as before. Throws
+   * while the direction is taken out of the relay or another insertion is still waiting.
+   */
+  insertAtBoundary(bytes: Buffer): void {
+    if (this.discarding || this.to.destroyed || this.to.writableEnded)
+      throw new Error('this direction of the connection is closed');
+    if (this.injection) throw new Error('an injected message is still waiting for a frame boundary');
+    this.injection = { bytes, then: () => undefined, endsRelay: false };
+    if (this.queue.length === 0 && this.skimmer.atBoundary) this.inject();
   }
 
   dispose(): void {
@@ -200,8 +213,10 @@ export class RelayPipe {
       const cut = this.skimmer.nextBoundary(chunk);
       if (cut >= 0) {
         if (cut > 0) this.write(chunk.subarray(0, cut));
+        const endsRelay = this.injection.endsRelay;
         this.inject();
-        this.skim(chunk.subarray(cut));
+        if (endsRelay) this.skim(chunk.subarray(cut));
+        else if (cut < chunk.length) this.write(chunk.subarray(cut));
         return;
       }
     }
@@ -213,6 +228,7 @@ export class RelayPipe {
     if (!injection) return;
     this.injection = undefined;
     this.write(injection.bytes, false);
+    if (!injection.endsRelay) return;
     this.discard();
     injection.then();
   }

@@ -332,6 +332,37 @@ export const connectionFault = byKind({
 export const injectFaultRequest = obj({ conn: connId, fault: connectionFault });
 
 /**
+ * A message the proxy writes into one direction of an open proxied connection, at the next frame boundary (masked
+ * toward the server). `data`: the text (text, json), base64 (binary), or the payload text of a ping or pong; a close
+ * takes `code` and `reason`.
+ */
+export const injectMessageRequest = refine(
+  obj({
+    conn: connId,
+    direction: oneOf('c2s', 's2c'),
+    kind: oneOf('text', 'json', 'binary', 'ping', 'pong', 'close'),
+    data: optional(str({ max: 64 * 1024 * 1024 })),
+    code: optional(sendableCloseCode),
+    reason: optional(closeReason),
+  }),
+  (r) => {
+    if (r.kind === 'close') return r.code === undefined ? 'a close needs a code' : undefined;
+    if (r.code !== undefined || r.reason !== undefined) return 'code and reason only with kind close';
+    if (r.kind === 'json') {
+      try {
+        JSON.parse(r.data ?? '');
+      } catch (error) {
+        return `data that is valid JSON (${error instanceof Error ? error.message : String(error)})`;
+      }
+    }
+    if (r.kind === 'binary' && !/^[A-Za-z0-9+/]*={0,2}$/.test(r.data ?? '')) return 'base64 data for binary';
+    if ((r.kind === 'ping' || r.kind === 'pong') && encodeUtf8(r.data ?? '').length > 125)
+      return 'a ping or pong payload of at most 125 bytes';
+    return undefined;
+  },
+);
+
+/**
  * One timed step of a scenario (docs/proxy.md, "Scenario files"): on which connections (`connection`: the Nth
  * WebSocket connection through the proxy, 1-based; or `url`: a substring of the URL, `*` matching anything), when
  * (`at` ms after the 101, or `afterMessages` data messages, both directions unless `counting` names one; neither: at
@@ -415,6 +446,7 @@ export const methods = {
   stopProxy: { request: stopProxyRequest, response: trusted<void>() },
   /** Inject a fault into an open proxied connection (client connections: 'rst' only). Recorded as an action. */
   injectFault: { request: injectFaultRequest, response: trusted<void>() },
+  injectMessage: { request: injectMessageRequest, response: trusted<void>() },
   listProxies: { request: none, response: trusted<ProxyInfo[]>() },
   /**
    * The full payload behind a record's `ref`. Rejects with "payload no longer in memory: evicted to stay within N MiB"
@@ -457,6 +489,7 @@ export type ConnectionFault = InjectFaultRequest['fault'];
 export type MessageRuleRequest = Validated<typeof messageRule>;
 export type ScenarioStep = Validated<typeof scenarioStep>;
 export type ReplayRequest = Validated<typeof replayRequest>;
+export type InjectMessageRequest = Validated<typeof injectMessageRequest>;
 export type ProxyScenario = Validated<typeof proxyScenario>;
 export type { HttpHeader };
 

@@ -19,7 +19,8 @@ export type InjectedFault =
   | { kind: 'suppress-pongs'; direction: Direction; bytes: number }
   | { kind: 'drop-message'; direction: Direction; rule: string; opcode: number; bytes: number }
   | { kind: 'delay'; direction: FaultDirection; ms: number; jitterMs: number }
-  | { kind: 'bandwidth'; direction: FaultDirection; bytesPerSecond: number };
+  | { kind: 'bandwidth'; direction: FaultDirection; bytesPerSecond: number }
+  | { kind: 'inject-message'; direction: Direction; opcode: number; bytes: number; code?: number };
 
 export type InjectedFaultKind = InjectedFault['kind'];
 
@@ -32,6 +33,7 @@ export const PROVOKING_FAULTS: ReadonlySet<InjectedFaultKind> = new Set([
   'strip-upgrade',
   'suppress-pongs',
   'drop-message',
+  'inject-message',
 ]);
 
 /** Faults that end the connection (the others only delay it). */
@@ -89,6 +91,8 @@ export function describeFault(fault: InjectedFault): string {
       return `${OPCODE_NAMES[fault.opcode] ?? `opcode ${fault.opcode}`} message of ${fault.bytes} bytes dropped (${which(fault.direction)}; rule: ${fault.rule})`;
     case 'delay':
       return `delay ${seconds(fault.ms)}${fault.jitterMs > 0 ? ` ± ${seconds(fault.jitterMs)}` : ''} per chunk (${which(fault.direction)})`;
+    case 'inject-message':
+      return `${OPCODE_NAMES[fault.opcode] ?? `opcode ${fault.opcode}`}${fault.code !== undefined ? ` ${fault.code}` : ''} of ${fault.bytes} bytes injected (${which(fault.direction)})`;
     case 'bandwidth':
       return `bandwidth limited to ${fault.bytesPerSecond} bytes/s (${which(fault.direction)})`;
   }

@@ -205,3 +205,49 @@ test('the start form’s message faults: a dropped message never reaches the ser
   );
   await page.getByTestId('proxy-stop').click();
 });
+
+test('Inject message… writes JSON to the client and text and a close to the server; bad JSON is refused', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(servers.inspector.url);
+  const address = await startProxyFromUi(page);
+  const client = await recordingClient(`ws://${address}/echo`);
+  await client.roundTrip('before');
+  await ui.connections.items().first().click();
+  await page.getByTestId('inject-message').click();
+  const form = page.getByRole('form', { name: 'Inject message' });
+
+  await page.getByTestId('inject-kind').selectOption('json');
+  await page.getByTestId('inject-data').fill('{"op": ');
+  await page.getByTestId('inject-send').click();
+  await expect(form.getByRole('alert')).toContainText('Not valid JSON');
+  await page.waitForTimeout(200);
+  expect(client.received.map((m) => m.text)).toEqual(['before']);
+
+  await page.getByTestId('inject-data').fill('{"op":"injected"}');
+  await page.getByTestId('inject-send').click();
+  await expect.poll(() => client.received.map((m) => m.text)).toEqual(['before', '{"op":"injected"}']);
+
+  // Towards the server the frame is masked (the echo server would refuse it otherwise) and comes back as an echo.
+  await page.getByTestId('inject-direction').selectOption('c2s');
+  await page.getByTestId('inject-kind').selectOption('text');
+  await page.getByTestId('inject-data').fill('to the server');
+  await page.getByTestId('inject-send').click();
+  await expect.poll(() => client.received.map((m) => m.text)).toContain('to the server');
+  await ui.screenshot('38-inject-message', ui.connection.header());
+
+  await page.getByTestId('inject-kind').selectOption('close');
+  await page.getByTestId('inject-code').fill('4005');
+  await page.getByTestId('inject-reason').fill('qa');
+  await page.getByTestId('inject-send').click();
+  expect(await client.closed).toEqual({ code: 4005, reason: 'qa' });
+  await page.getByTestId('tab-findings').click();
+  await expect(
+    page.getByTestId('finding').filter({ hasText: 'text of 17 bytes injected (server → client)' }),
+  ).toHaveCount(1);
+  await expect(
+    page.getByTestId('finding').filter({ hasText: 'text of 13 bytes injected (client → server)' }),
+  ).toHaveCount(1);
+  await page.getByTestId('proxy-stop').click();
+});

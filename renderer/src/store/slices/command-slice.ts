@@ -1,6 +1,7 @@
 import type {
   ConnectionFault,
   ConnectRequest,
+  InjectMessageRequest,
   ReplayRequest,
   ReplayResult,
   StartProxyRequest,
@@ -29,6 +30,8 @@ export interface CommandSlice {
   stopReconnect: (key: ConnKey) => Promise<boolean>;
   /** Proxied live connections (client connections: 'rst' only); the core records it as an action 'fault'. */
   injectFault: (key: ConnKey, fault: ConnectionFault) => Promise<boolean>;
+  /** A message of the inspector's own into an open proxied live connection. */
+  injectMessage: (key: ConnKey, request: Omit<InjectMessageRequest, 'conn'>) => Promise<boolean>;
   /** The full payload behind a truncated record's `ref`, or null when it could not be had (a notice says why). */
   loadPayload: (key: ConnKey, ref: string) => Promise<Uint8Array | null>;
   storm: (request: StormRequest) => Promise<boolean>;
