@@ -37,6 +37,7 @@ import {
 import { ReconnectChain, type ReconnectLink } from './reconnect-chain.js';
 import { DEFAULT_STORM_CONCURRENCY, runStorm } from './storm.js';
 import { appVersion } from './version.js';
+import { runReplay } from '../replay/replay-runner.js';
 
 export interface InspectorOptions {
   shell: AppInfo['shell'];
@@ -363,6 +364,8 @@ export function createInspector(options: InspectorOptions): Inspector {
     send: (request: RequestOf<'send'>) =>
       attempt(() => connectionFor(request.conn).send(request.kind, request.data)),
 
+    replay: (request: RequestOf<'replay'>) => runReplay(inspector, request),
+
     ping: (request: RequestOf<'ping'>) => attempt(() => connectionFor(request.conn).ping(request.data)),
 
     close: (request: RequestOf<'close'>) =>
@@ -413,6 +416,17 @@ export function createInspector(options: InspectorOptions): Inspector {
         if (!proxyController?.injectFault)
           throw new UnknownConnectionError(`no connection "${request.conn}"`);
         return proxyController.injectFault(request.conn, request.fault);
+      }),
+
+    injectMessage: (request: RequestOf<'injectMessage'>) =>
+      attempt(() => {
+        if (connections.has(request.conn))
+          throw new TypeError(
+            `"${request.conn}" is the inspector's own client connection: send with the composer; injection needs a proxied connection`,
+          );
+        if (!proxyController?.injectMessage)
+          throw new UnknownConnectionError(`no connection "${request.conn}"`);
+        return proxyController.injectMessage(request);
       }),
 
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),

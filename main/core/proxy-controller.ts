@@ -1,4 +1,5 @@
 import type {
+  InjectMessageRequest,
   ConnectionFault,
   ProxyInfo,
   StartProxyRequest,
@@ -74,6 +75,8 @@ export interface ProxyController {
   onChange?(listener: (proxies: ProxyInfo[]) => void): Unsubscribe;
   /** Optional: inject a fault into an open proxied connection; throws when there is no such connection. */
   injectFault?(conn: string, fault: ConnectionFault): void | Promise<void>;
+  /** Optional: write a message into one direction of an open proxied connection; throws when it cannot. */
+  injectMessage?(request: InjectMessageRequest): void | Promise<void>;
   /** Optional: stop everything (called by inspector.dispose()). */
   dispose?(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { serializeHeader } from '../../shared/session/serialize.js';
 import type {
+  InjectMessageRequest,
   ConnectionFault,
   ProxyInfo,
   StartProxyRequest,
@@ -72,6 +73,7 @@ export interface InspectorProxyController extends ProxyController {
   /** After dispose: how far behind lossless recording ran, what it spilled, how long it held senders back. */
   readonly captureSummary: CaptureSummary | undefined;
   injectFault(conn: string, fault: ConnectionFault): void | Promise<void>;
+  injectMessage(request: InjectMessageRequest): void | Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -191,6 +193,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
         onChange: pushSoon,
         faultRegistry,
         ...(request.faults !== undefined ? { faults: request.faults } : {}),
+        ...(request.scenarioSteps !== undefined ? { scenarioSteps: request.scenarioSteps } : {}),
         ...(request.listenHost !== undefined ? { listenHost: request.listenHost } : {}),
         ...(request.listenPort !== undefined ? { listenPort: request.listenPort } : {}),
         ...(request.insecure !== undefined ? { insecure: request.insecure } : {}),
@@ -234,6 +237,13 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       const faults = faultRegistry.get(conn);
       if (!faults) throw new Error(`no open proxied WebSocket connection "${conn}"`);
       faults.inject(normalizeFault(fault));
+    },
+
+    injectMessage(request: InjectMessageRequest): void {
+      const faults = faultRegistry.get(request.conn);
+      if (!faults) throw new Error(`no open proxied WebSocket connection "${request.conn}"`);
+      const { conn: _conn, ...message } = request;
+      faults.injectMessage(message);
     },
 
     onChange(listener: (proxies: ProxyInfo[]) => void): Unsubscribe {

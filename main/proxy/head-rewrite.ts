@@ -12,6 +12,10 @@ export interface RequestRewrite {
   drop?: readonly string[];
   /** Header lines added at the end of the head. */
   append?: readonly string[];
+  /** New HTTP version for the request line, e.g. "1.0". */
+  version?: string;
+  /** A header's new value (the line keeps its name and position), null to drop it, undefined to keep it. */
+  editValue?: (lowerName: string, value: string) => string | null | undefined;
 }
 
 /** Splits a head into lines, each keeping its own terminator ("\r\n" or "\n"). */
@@ -32,9 +36,10 @@ export function rewriteRequestHead(raw: string, rewrite: RequestRewrite): string
     const eol = ending(line);
     const body = line.slice(0, line.length - eol.length);
     if (index === 0) {
-      if (rewrite.target === undefined) return void out.push(line);
+      if (rewrite.target === undefined && rewrite.version === undefined) return void out.push(line);
       const parts = body.split(' ');
-      if (parts.length === 3) parts[1] = rewrite.target;
+      if (parts.length === 3 && rewrite.target !== undefined) parts[1] = rewrite.target;
+      if (parts.length === 3 && rewrite.version !== undefined) parts[2] = `HTTP/${rewrite.version}`;
       return void out.push(parts.join(' ') + eol);
     }
     if (body === '') {
@@ -46,6 +51,9 @@ export function rewriteRequestHead(raw: string, rewrite: RequestRewrite): string
     const name = colon > 0 ? body.slice(0, colon) : '';
     const lower = name.toLowerCase();
     if (drop.has(lower)) return;
+    const edited = rewrite.editValue?.(lower, body.slice(colon + 1).trim());
+    if (edited === null) return;
+    if (edited !== undefined) return void out.push(`${name}: ${edited}${eol}`);
     if (lower === 'host' && rewrite.host !== undefined) {
       hostSeen = true;
       const spacing = /^:\s*/.exec(body.slice(colon))?.[0] ?? ': ';

@@ -15,6 +15,11 @@ import { dialUpstream } from './upstream-dialer.js';
 import { ConnectionFaults } from './faults/connection-faults.js';
 import type { FaultRegistry } from './faults/fault-registry.js';
 import type { UpgradeFate, UpgradeGate } from './faults/upgrade-gate.js';
+import { applyHeadFaults } from './faults/head-faults.js';
+import { applyRelayFaults } from './faults/relay-faults.js';
+import type { ScenarioSchedule } from './faults/scenario-schedule.js';
+import { extensionNames } from '../../shared/analysis/headers.js';
+import { PERMESSAGE_DEFLATE } from '../../shared/protocol/deflate-params.js';
 
 /** Where and how one request goes upstream, decided by the proxy mode from the client's request head. */
 export interface UpstreamPlan {
@@ -46,6 +51,7 @@ export interface ProxyConnectionOptions {
   faults?: ProxyFaults;
   upgradeGate?: UpgradeGate;
   faultRegistry?: FaultRegistry;
+  scenario?: ScenarioSchedule;
 }
 
 const noop = (): void => undefined;
@@ -98,7 +104,9 @@ export async function proxyConnection(
     return capture.end();
   }
 
-  const upstreamHead = Buffer.from(plan.head, 'latin1');
+  const headFaults = applyHeadFaults(plan.head, options.faults);
+  for (const fault of headFaults.applied) capture.fault(fault);
+  const upstreamHead = Buffer.from(headFaults.head, 'latin1');
   upstream.write(request.rest.length > 0 ? Buffer.concat([upstreamHead, request.rest]) : upstreamHead);
   timing.requestSentMs = performance.now() - started;
   const sentHead = parseRequestHead(upstreamHead);
@@ -160,10 +168,8 @@ export async function proxyConnection(
   const body = upgraded ? undefined : response.rest.subarray(0, options.maxBodyBytes ?? 64 * 1024);
   capture.responseHead('upstream', responseHead.head, timing, body, dialed.tls);
   capture.responseHead('downstream', responseHead.head, timing, body);
-  if (response.rest.length > 0) {
-    client.write(response.rest);
-    if (upgraded) tap('s2c', response.rest);
-  }
+  // Frames that came with the 101 go through the relay (and its faults) once it runs.
+  if (response.rest.length > 0 && !upgraded) client.write(response.rest);
   // Faults exist only once the relay does, but the relay's end must reach them.
   const live: { faults?: ConnectionFaults } = {};
   const events = relayEvents(capture, taps, () => live.faults?.dispose());
@@ -178,6 +184,7 @@ export async function proxyConnection(
     resume: (dir) => relayed.pipes[dir].holdForCapture(false),
   });
   if (!upgraded) return;
+  const steps = options.scenario?.join(plan.url);
   const faults = (live.faults = new ConnectionFaults(relayed, (fault) => {
     taps.drain(Infinity, true);
     capture.fault(fault);
@@ -190,7 +197,11 @@ export async function proxyConnection(
       dispose();
     };
   }
+  const framesWith101 = (): void => {
+    if (response.rest.length > 0) relayed.pipes.s2c.accept(response.rest);
+  };
   if (fate === 'drop-after-upgrade') {
+    framesWith101();
     const percent = options.faults?.dropAfterUpgradePercent ?? 0;
     return faults.inject({ kind: 'drop-after-upgrade', percent });
   }
@@ -199,6 +210,9 @@ export async function proxyConnection(
     ...(options.faults?.idleDrop !== undefined ? { idleDrop: options.faults.idleDrop } : {}),
     ...(options.faults?.maxLifetimeMs !== undefined ? { maxLifetimeMs: options.faults.maxLifetimeMs } : {}),
   });
+  const deflate = extensionNames(responseHead.head.headers).includes(PERMESSAGE_DEFLATE);
+  applyRelayFaults(relayed, options.faults, deflate, faults, steps);
+  framesWith101();
 }
 
 /** The upgrade fault: the proxy answers the client itself, as a failing gateway would; the server never hears of it. */

@@ -1,7 +1,8 @@
-import type { ProxyFaults } from '../../shared/api/contract.js';
+import type { ProxyFaults, ScenarioStep } from '../../shared/api/contract.js';
 import type { CaptureFactory } from './capture.js';
 import type { FaultRegistry } from './faults/fault-registry.js';
 import { UpgradeGate } from './faults/upgrade-gate.js';
+import { ScenarioSchedule } from './faults/scenario-schedule.js';
 import type { ProxyConnectionOptions } from './proxy-connection.js';
 import { sharedDrainer } from './tap-drainer.js';
 import { defaultMaxConnections, type ListenerLimits, type RefusalCounts } from './proxy-listener.js';
@@ -33,6 +34,8 @@ export interface CommonProxyOptions {
   faults?: ProxyFaults;
   /** Where open connections are registered for per-connection fault injection. */
   faultRegistry?: FaultRegistry;
+  /** Timed steps of a scenario file, per connection number or URL pattern. */
+  scenarioSteps?: readonly ScenarioStep[];
 }
 
 export interface RunningProxy {
@@ -65,6 +68,7 @@ export function connectionOptions(
     tapBudgetBytes: options.tapBudgetBytes ?? 4 * 1024 * 1024,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.faultRegistry ? { faultRegistry: options.faultRegistry } : {}),
+    ...(options.scenarioSteps?.length ? { scenario: new ScenarioSchedule(options.scenarioSteps) } : {}),
     ...(options.faults?.rejectUpgradePercent || options.faults?.dropAfterUpgradePercent
       ? {
           upgradeGate: new UpgradeGate({

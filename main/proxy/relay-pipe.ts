@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import { FrameSkimmer } from './frame-skimmer.js';
+import type { FrameFilter } from './faults/frame-filter.js';
 
 export interface PipeHooks {
   /** Every chunk read from the source, whatever a fault does with it afterwards. */
@@ -20,12 +21,17 @@ const QUEUE_HIGH_WATER = 4 * 1024 * 1024;
 
 /**
  * One direction of the relay: bytes from `from` written to `to` exactly as received. Faults can delay chunks
- * (latency, in order), hold them (stall: the source is paused, as a hung intermediary stops reading), discard
- * everything (after a drop), or write a frame at the next frame boundary. Without faults every chunk is written at
- * once. A header-only skimmer follows frame boundaries over every byte delivered or discarded.
+ * (latency with optional jitter, a bandwidth limit; in order), hold them (stall: the source is paused, as a hung
+ * intermediary stops reading), discard everything (after a drop), pass them through a frame filter (swallowed pongs,
+ * dropped messages), or write a frame at the next frame boundary. Without faults every chunk is written at once. A
+ * header-only skimmer follows frame boundaries over every byte delivered or discarded.
  */
 export class RelayPipe {
   private latencyMs = 0;
+  private jitterMs = 0;
+  /** Bytes per second this direction may carry (0: unlimited). */
+  private bandwidth = 0;
+  private filter: FrameFilter | undefined;
   private stalled = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private discarding = false;
@@ -37,7 +43,7 @@ export class RelayPipe {
   private captureHold = false;
   private pumpTimer: NodeJS.Timeout | undefined;
   private readonly skimmer = new FrameSkimmer();
-  private injection: { bytes: Buffer; then: () => void } | undefined;
+  private injection: { bytes: Buffer; then: () => void; endsRelay: boolean } | undefined;
   /** Called when a close frame's header passes (delivered or discarded). */
   onCloseFrame: (() => void) | undefined;
   /** performance.now() of the last chunk read from the source. */
@@ -62,20 +68,45 @@ export class RelayPipe {
     this.lastReceivedAt = performance.now();
     this.hooks.received?.(chunk);
     if (this.discarding) return this.skim(chunk);
-    if (this.queue.length === 0 && !this.stalled && this.latencyMs === 0 && !this.waitingDrain)
-      return this.deliver(chunk);
-    this.enqueue({ chunk, dueAt: 0 });
+    if (this.filter) return this.filter.push(chunk);
+    this.forward(chunk);
+  }
+
+  /** Bytes on their way to the destination: at once, or behind the queue (latency, stall, bandwidth, backpressure). */
+  forward(chunk: Buffer): void {
+    if (this.discarding) return this.skim(chunk);
+    if (this.queue.length === 0 && !this.delaying && !this.waitingDrain) return this.deliver(chunk);
+    if (this.bandwidth === 0) return this.enqueue({ chunk, dueAt: 0 });
+    // Small slices, so a throttled direction trickles instead of arriving in bursts.
+    const slice = Math.max(1, Math.min(16 * 1024, Math.floor(this.bandwidth / 50)));
+    for (let at = 0; at < chunk.length; at += slice)
+      this.enqueue({ chunk: chunk.subarray(at, at + slice), dueAt: 0 });
   }
 
   /** The source sent FIN: pass it on behind what is still queued. */
   acceptEnd(): void {
     if (this.discarding) return;
-    if (this.queue.length === 0 && !this.stalled && this.latencyMs === 0) return this.endDestination();
+    if (this.queue.length === 0 && !this.delaying) return this.endDestination();
     this.enqueue({ end: true, dueAt: 0 });
   }
 
-  setLatency(ms: number): void {
+  private get delaying(): boolean {
+    return this.stalled || this.latencyMs > 0 || this.bandwidth > 0;
+  }
+
+  /** Frame-level faults: every chunk read goes through `filter`, which forwards what passes. */
+  setFilter(filter: FrameFilter): void {
+    this.filter = filter;
+  }
+
+  /** Each chunk `ms` late, give or take up to `jitterMs` (uniform), order kept. */
+  setLatency(ms: number, jitterMs = 0): void {
     this.latencyMs = ms;
+    this.jitterMs = jitterMs;
+  }
+
+  setBandwidth(bytesPerSecond: number): void {
+    this.bandwidth = bytesPerSecond;
   }
 
   stall(ms?: number): void {
@@ -112,7 +143,7 @@ export class RelayPipe {
    */
   injectAtBoundary(bytes: Buffer, then: () => void): void {
     if (this.discarding) return then();
-    this.injection = { bytes, then };
+    this.injection = { bytes, then, endsRelay: true };
     this.stalled = false;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     while (this.injection && this.queue.length > 0) {
@@ -126,6 +157,19 @@ export class RelayPipe {
     this.updateFlow();
   }
 
+  /**
+   * Writes `bytes` (whole frames) between two frames of the stream: at once when the destination is at a frame
+   * boundary, else as soon as the frame in progress has been delivered; the relay then goes on as before. Throws
+   * while the direction is taken out of the relay or another insertion is still waiting.
+   */
+  insertAtBoundary(bytes: Buffer): void {
+    if (this.discarding || this.to.destroyed || this.to.writableEnded)
+      throw new Error('this direction of the connection is closed');
+    if (this.injection) throw new Error('an injected message is still waiting for a frame boundary');
+    this.injection = { bytes, then: () => undefined, endsRelay: false };
+    if (this.queue.length === 0 && this.skimmer.atBoundary) this.inject();
+  }
+
   dispose(): void {
     if (this.stallTimer) clearTimeout(this.stallTimer);
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
@@ -134,8 +178,11 @@ export class RelayPipe {
   }
 
   private enqueue(item: Queued): void {
+    const jitter = this.jitterMs > 0 ? (Math.random() * 2 - 1) * this.jitterMs : 0;
     // Never earlier than the item before it: lowering the latency must not reorder bytes.
-    item.dueAt = Math.max(performance.now() + this.latencyMs, this.lastDueAt);
+    item.dueAt = Math.max(performance.now() + Math.max(0, this.latencyMs + jitter), this.lastDueAt);
+    // At the bandwidth limit each chunk also takes its transmission time.
+    if (this.bandwidth > 0 && item.chunk) item.dueAt += (item.chunk.length * 1000) / this.bandwidth;
     this.lastDueAt = item.dueAt;
     this.queue.push(item);
     if (item.chunk) this.queuedBytes += item.chunk.length;
@@ -167,8 +214,10 @@ export class RelayPipe {
       const cut = this.skimmer.nextBoundary(chunk);
       if (cut >= 0) {
         if (cut > 0) this.write(chunk.subarray(0, cut));
+        const endsRelay = this.injection.endsRelay;
         this.inject();
-        this.skim(chunk.subarray(cut));
+        if (endsRelay) this.skim(chunk.subarray(cut));
+        else if (cut < chunk.length) this.write(chunk.subarray(cut));
         return;
       }
     }
@@ -180,6 +229,7 @@ export class RelayPipe {
     if (!injection) return;
     this.injection = undefined;
     this.write(injection.bytes, false);
+    if (!injection.endsRelay) return;
     this.discard();
     injection.then();
   }

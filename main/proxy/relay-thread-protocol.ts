@@ -1,6 +1,11 @@
 /** Messages between the session's thread and the relay thread (see threaded-controller.ts, relay-thread.ts). */
 import type { MessagePort } from 'node:worker_threads';
-import type { ConnectionFault, ProxyInfo, StartProxyRequest } from '../../shared/api/contract.js';
+import type {
+  ConnectionFault,
+  InjectMessageRequest,
+  ProxyInfo,
+  StartProxyRequest,
+} from '../../shared/api/contract.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { SessionFileSpec } from '../core/proxy-controller.js';
 import type { ProxyControllerOptions } from './controller.js';
@@ -28,6 +33,7 @@ export type RelayRequest =
   | { id: number; k: 'stop'; proxy: string }
   | { id: number; k: 'list' }
   | { id: number; k: 'inject'; conn: string; fault: ConnectionFault }
+  | { id: number; k: 'inject-message'; request: InjectMessageRequest }
   | { id: number; k: 'dispose' }
   | { k: 'append'; events: CaptureEvent[] };
 

@@ -59,6 +59,9 @@ async function handle(request: Exclude<RelayRequest, { k: 'append' }>): Promise<
     case 'inject':
       await controller.injectFault(request.conn, request.fault);
       return undefined;
+    case 'inject-message':
+      await controller.injectMessage(request.request);
+      return undefined;
     case 'dispose':
       await controller.dispose();
       return controller.captureSummary;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type {
   ConnectionFault,
+  InjectMessageRequest,
   ProxyInfo,
   StartProxyRequest,
   Unsubscribe,
@@ -154,6 +155,8 @@ export function createThreadedProxyController(
     list: () => (worker ? call<ProxyInfo[]>({ k: 'list' }) : []),
 
     injectFault: (conn: string, fault: ConnectionFault) => call<void>({ k: 'inject', conn, fault }),
+
+    injectMessage: (request: InjectMessageRequest) => call<void>({ k: 'inject-message', request }),
 
     onChange(listener: (proxies: ProxyInfo[]) => void): Unsubscribe {
       listeners.add(listener);

@@ -42,8 +42,19 @@ export function connectionFindings(facts: ConnectionFacts, options: ResolvedOpti
     options,
   };
   const found = CONNECTION_RULES.flatMap((rule) => rule(ctx));
-  const kept = ctx.close.injectedFault ? found.filter((f) => !SUPERSEDED_BY_FAULT.has(f.id)) : found;
-  return kept.map((input) => makeFinding(facts.id, input));
+  const cause = ctx.close.injectedFault ?? ctx.close.provokedBy;
+  if (!cause) return found.map((input) => makeFinding(facts.id, input));
+  const explained = found.filter((f) => SUPERSEDED_BY_FAULT.has(f.id));
+  const kept = found.filter((f) => !SUPERSEDED_BY_FAULT.has(f.id));
+  return kept.map((input) => {
+    const isCause = input.id === 'fault.injected' && input.evidence[0]?.ref === cause.index;
+    if (!isCause || explained.length === 0) return makeFinding(facts.id, input);
+    const list = explained.map((f) => `${f.title} [${f.id}]`).join('; ');
+    return makeFinding(facts.id, {
+      ...input,
+      detail: `${input.detail} It explains what would otherwise be reported: ${list}.`,
+    });
+  });
 }
 
 /**

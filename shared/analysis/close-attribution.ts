@@ -5,7 +5,7 @@ import type { ConnectionFacts, Indexed } from './connection-facts.js';
 import { collectFacts, openedT } from './connection-facts.js';
 import { silenceByDirection } from './silence.js';
 import { minOf } from './format.js';
-import { describeFault, ENDING_FAULTS } from '../model/fault.js';
+import { describeFault, ENDING_FAULTS, PROVOKING_FAULTS } from '../model/fault.js';
 import type { InjectedFault } from '../model/fault.js';
 
 export interface InjectedFaultFact {
@@ -51,6 +51,11 @@ export interface CloseAttribution {
   closingHandshakeComplete: boolean;
   /** The inspector's injected fault that ended the connection (initiator 'inspector'). */
   injectedFault?: InjectedFaultFact;
+  /**
+   * A fault that changed what a peer saw (a downgraded or stripped upgrade, a swallowed pong, a dropped message)
+   * before a connection that failed: the peer's reaction is the reproduction, the initiator stays who acted.
+   */
+  provokedBy?: InjectedFaultFact;
   /** Code a browser CloseEvent would report; null while open. */
   browserCloseCode: number | null;
 }
@@ -117,6 +122,22 @@ export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
         }
       : undefined;
   if (injectedFault) initiator = 'inspector';
+  const cleanEnd =
+    firstClose !== undefined &&
+    replyClose !== undefined &&
+    (firstClose.code === 1000 || firstClose.code === 1001);
+  const provoking =
+    injectedFault || endedT === undefined || cleanEnd
+      ? undefined
+      : facts.faults.find((f) => PROVOKING_FAULTS.has(f.fault.kind) && f.t <= endedT);
+  const provokedBy = provoking
+    ? {
+        fault: provoking.fault,
+        description: describeFault(provoking.fault),
+        t: provoking.t,
+        index: provoking.index,
+      }
+    : undefined;
   const isOpen = openedT(facts) !== undefined;
   const silenceBefore = endedT !== undefined && isOpen ? silenceByDirection(facts, endedT) : undefined;
 
@@ -132,6 +153,7 @@ export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
     browserCloseCode,
   };
   if (injectedFault) result.injectedFault = injectedFault;
+  if (provokedBy) result.provokedBy = provokedBy;
   if (firstClose) result.firstClose = firstClose;
   if (replyClose) result.replyClose = replyClose;
   if (fin) result.firstFin = tcpFact(fin);

@@ -7,8 +7,10 @@ import type { CaptureEvent, ConnectionId } from '../model/events.js';
 import type { HttpHeader } from '../model/handshake.js';
 import type { SessionHeader, SessionReadProblem } from '../model/session.js';
 import { encodeUtf8 } from '../protocol/utf8.js';
-import type { Validated } from './validate.js';
+import { RULE_OPCODES, ruleProblem, type JsonScalar } from '../protocol/message-rule.js';
+import type { Validated, Validator } from './validate.js';
 import {
+  PayloadError,
   arrayOf,
   bool,
   byKind,
@@ -157,6 +159,43 @@ export const stormRequest = obj({
   auth: optional(connectAuth),
 });
 
+/** `speed` of a replay: a factor on the original spacing, or 'max' (each message as soon as the last was written). */
+const replaySpeed: Validator<number | 'max'> = (v, path = '') => {
+  if (v === 'max') return v;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0.01 && v <= 1000) return v;
+  throw new PayloadError(path, "a speed from 0.01 to 1000, or 'max'");
+};
+
+/**
+ * Replay client messages on a new connection (see shared/analysis/replay.ts `planReplay`): open `url` with these
+ * headers and protocols, send each message `offsetMs / speed` after the open, wait `settleMs` (default 1000) for the
+ * server's answers, then close with 1000.
+ */
+export const replayRequest = obj({
+  url: str({ min: 1, max: 8192 }),
+  headers: optional(arrayOf(header, 200)),
+  protocols: optional(arrayOf(str({ min: 1, max: 256 }), 50)),
+  insecure: optional(bool),
+  messages: arrayOf(
+    obj({
+      id: int({ min: 0 }),
+      offsetMs: numIn({ min: 0, max: DAY_MS }),
+      kind: oneOf('text', 'binary'),
+      data: str({ max: 64 * 1024 * 1024 }),
+    }),
+    100_000,
+  ),
+  speed: optional(replaySpeed),
+  settleMs: optional(int({ min: 0, max: 600_000 })),
+});
+
+export interface ReplayResult {
+  /** The replay's connection in the live session. */
+  conn: ConnectionId;
+  /** Per message, ms after the replay's open: when it was due and when its record shows it sent. */
+  sends: { id: number; scheduledMs: number; sentMs: number }[];
+}
+
 export const stopReconnectRequest = obj({ conn: connId });
 
 /** Pushed when a reconnect chain decides what happens after one of its connections ended. */
@@ -191,6 +230,45 @@ export const openSessionRequest = obj({
   content: str({ max: 1024 * 1024 * 1024 }),
 });
 
+/** Close codes a peer may send (RFC 6455 §7.4): not 1004–1006 or 1015. */
+const sendableCloseCode = refine(int({ min: 1000, max: 4999 }), (code) =>
+  (code >= 1004 && code <= 1006) || code === 1015 || (code > 1015 && code < 3000)
+    ? 'a close code that may be sent: 1000–1003, 1007–1014 or 3000–4999'
+    : undefined,
+);
+const closeReason = refine(str({ max: 123 }), (r) =>
+  encodeUtf8(r).length > 123 ? 'a reason of at most 123 UTF-8 bytes' : undefined,
+);
+
+const jsonScalar: Validator<JsonScalar> = (v, path = '') => {
+  if (
+    v === null ||
+    typeof v === 'string' ||
+    typeof v === 'boolean' ||
+    (typeof v === 'number' && Number.isFinite(v))
+  )
+    return v;
+  throw new PayloadError(path, 'a string, number, boolean or null');
+};
+
+/** Which messages a rule matches (see shared/protocol/message-rule.ts): an invalid regex or JSON path is refused. */
+export const messageRule = refine(
+  obj({
+    opcode: optional(oneOf(...RULE_OPCODES)),
+    contains: optional(str({ min: 1, max: 4096 })),
+    regex: optional(str({ max: 1024 })),
+    jsonPath: optional(str({ max: 512 })),
+    equals: optional(jsonScalar),
+  }),
+  ruleProblem,
+);
+
+const delaySpec = obj({
+  ms: int({ min: 0, max: 600_000 }),
+  jitterMs: optional(int({ min: 0, max: 600_000 })),
+});
+const perDirection = <T>(inner: Validator<T>) => obj({ c2s: optional(inner), s2c: optional(inner) });
+
 /**
  * Faults a proxy applies to every connection from its start (see docs/proxy.md, "Fault injection"). Rates are
  * exact, spread evenly over the attempts (not random), so a run is reproducible.
@@ -209,6 +287,26 @@ export const proxyFaults = refine(
     rejectStatus: optional(int({ min: 400, max: 599 })),
     /** Relay the 101, then drop both sides (FIN, no close frame) for this share of upgrades. */
     dropAfterUpgradePercent: optional(numIn({ min: 0, max: 100 })),
+    /** Send the upgrade upstream as HTTP/1.0 without keep-alive (nginx's default proxy_http_version). */
+    downgradeHttp10: optional(bool),
+    /** Send the upgrade upstream without its Upgrade and Connection headers (a proxy dropping hop-by-hop headers). */
+    stripUpgrade: optional(bool),
+    /** Swallow pong frames going this way. */
+    suppressPongs: optional(oneOf('c2s', 's2c', 'both')),
+    /** Drop the messages a rule matches, in its direction. */
+    dropMessages: optional(arrayOf(obj({ direction: oneOf('c2s', 's2c', 'both'), rule: messageRule }), 32)),
+    /** Deliver every chunk this late (± jitter, order kept), per direction. */
+    delay: optional(perDirection(delaySpec)),
+    /** Carry at most this many bytes per second, per direction. */
+    bandwidth: optional(perDirection(int({ min: 1, max: 10 * 1024 * 1024 * 1024 }))),
+    /** After this many data messages (both directions together), a close frame with `code` to both sides. */
+    closeAfter: optional(
+      obj({
+        messages: int({ min: 1, max: 1_000_000_000 }),
+        code: sendableCloseCode,
+        reason: optional(closeReason),
+      }),
+    ),
   }),
   (f) => {
     if (f.idleDrop !== undefined && f.idleTimeoutMs === undefined) return 'idleDrop only with idleTimeoutMs';
@@ -220,25 +318,8 @@ export const proxyFaults = refine(
   },
 );
 
-export const startProxyRequest = obj({
-  mode: oneOf('reverse', 'forward'),
-  listenHost: optional(str({ min: 1, max: 255 })),
-  listenPort: optional(int({ min: 0, max: 65_535 })),
-  target: optional(str({ min: 1, max: 8192 })),
-  insecure: optional(bool),
-  faults: optional(proxyFaults),
-  /** Forward mode: accept clients outside loopback (default: refused). */
-  allowRemote: optional(bool),
-});
-
 const faultSide = optional(oneOf('client', 'server', 'both'));
 const faultDirection = optional(oneOf('c2s', 's2c', 'both'));
-/** Close codes a peer may send (RFC 6455 §7.4): not 1004–1006 or 1015. */
-const sendableCloseCode = refine(int({ min: 1000, max: 4999 }), (code) =>
-  (code >= 1004 && code <= 1006) || code === 1015 || (code > 1015 && code < 3000)
-    ? 'a close code that may be sent: 1000–1003, 1007–1014 or 3000–4999'
-    : undefined,
-);
 
 /**
  * A fault injected into one open proxied connection. `side` (default 'both') is whom a drop or close frame goes
@@ -254,11 +335,7 @@ export const connectionFault = byKind({
     kind: oneOf('close'),
     side: faultSide,
     code: sendableCloseCode,
-    reason: optional(
-      refine(str({ max: 123 }), (r) =>
-        encodeUtf8(r).length > 123 ? 'a reason of at most 123 UTF-8 bytes' : undefined,
-      ),
-    ),
+    reason: optional(closeReason),
   }),
   /** Stop forwarding for `ms`, or until a 'resume'. */
   stall: obj({ kind: oneOf('stall'), direction: faultDirection, ms: optional(int({ min: 1, max: DAY_MS })) }),
@@ -268,6 +345,86 @@ export const connectionFault = byKind({
 });
 
 export const injectFaultRequest = obj({ conn: connId, fault: connectionFault });
+
+/**
+ * A message the proxy writes into one direction of an open proxied connection, at the next frame boundary (masked
+ * toward the server). `data`: the text (text, json), base64 (binary), or the payload text of a ping or pong; a close
+ * takes `code` and `reason`.
+ */
+export const injectMessageRequest = refine(
+  obj({
+    conn: connId,
+    direction: oneOf('c2s', 's2c'),
+    kind: oneOf('text', 'json', 'binary', 'ping', 'pong', 'close'),
+    data: optional(str({ max: 64 * 1024 * 1024 })),
+    code: optional(sendableCloseCode),
+    reason: optional(closeReason),
+  }),
+  (r) => {
+    if (r.kind === 'close') return r.code === undefined ? 'a close needs a code' : undefined;
+    if (r.code !== undefined || r.reason !== undefined) return 'code and reason only with kind close';
+    if (r.kind === 'json') {
+      try {
+        JSON.parse(r.data ?? '');
+      } catch (error) {
+        return `data that is valid JSON (${error instanceof Error ? error.message : String(error)})`;
+      }
+    }
+    if (r.kind === 'binary' && !/^[A-Za-z0-9+/]*={0,2}$/.test(r.data ?? '')) return 'base64 data for binary';
+    if ((r.kind === 'ping' || r.kind === 'pong') && encodeUtf8(r.data ?? '').length > 125)
+      return 'a ping or pong payload of at most 125 bytes';
+    return undefined;
+  },
+);
+
+/**
+ * One timed step of a scenario (docs/proxy.md, "Scenario files"): on which connections (`connection`: the Nth
+ * WebSocket connection through the proxy, 1-based; or `url`: a substring of the URL, `*` matching anything), when
+ * (`at` ms after the 101, or `afterMessages` data messages, both directions unless `counting` names one; neither: at
+ * the 101), and what: a `fault` as `injectFault` takes, or from then on drop messages by a rule or swallow pongs.
+ */
+export const scenarioStep = refine(
+  obj({
+    note: optional(str({ max: 1024 })),
+    connection: optional(int({ min: 1, max: 1_000_000_000 })),
+    url: optional(str({ min: 1, max: 8192 })),
+    at: optional(int({ min: 0, max: DAY_MS })),
+    afterMessages: optional(int({ min: 1, max: 1_000_000_000 })),
+    counting: optional(oneOf('c2s', 's2c')),
+    fault: optional(connectionFault),
+    dropMessages: optional(obj({ direction: oneOf('c2s', 's2c', 'both'), rule: messageRule })),
+    suppressPongs: optional(oneOf('c2s', 's2c', 'both')),
+  }),
+  (step) => {
+    const actions = [step.fault, step.dropMessages, step.suppressPongs].filter((a) => a !== undefined);
+    if (actions.length !== 1) return 'exactly one of fault, dropMessages, suppressPongs';
+    if (step.connection !== undefined && step.url !== undefined) return 'connection or url, not both';
+    if (step.at !== undefined && step.afterMessages !== undefined) return 'at or afterMessages, not both';
+    if (step.counting !== undefined && step.afterMessages === undefined)
+      return 'counting only with afterMessages';
+    return undefined;
+  },
+);
+
+/** A scenario file: faults for every connection (as `startProxy`'s) and timed steps. */
+export const proxyScenario = obj({
+  description: optional(str({ max: 4096 })),
+  faults: optional(proxyFaults),
+  steps: optional(arrayOf(scenarioStep, 1000)),
+});
+
+export const startProxyRequest = obj({
+  mode: oneOf('reverse', 'forward'),
+  listenHost: optional(str({ min: 1, max: 255 })),
+  listenPort: optional(int({ min: 0, max: 65_535 })),
+  target: optional(str({ min: 1, max: 8192 })),
+  insecure: optional(bool),
+  faults: optional(proxyFaults),
+  /** Timed steps per connection (the scenario file's `steps`). */
+  scenarioSteps: optional(arrayOf(scenarioStep, 1000)),
+  /** Forward mode: accept clients outside loopback (default: refused). */
+  allowRemote: optional(bool),
+});
 
 export const stopProxyRequest = obj({ id: str({ min: 1, max: 64 }) });
 
@@ -290,6 +447,7 @@ export const methods = {
   getInfo: { request: none, response: trusted<AppInfo>() },
   connect: { request: connectRequest, response: trusted<{ conn: ConnectionId }>() },
   send: { request: sendRequest, response: trusted<void>() },
+  replay: { request: replayRequest, response: trusted<ReplayResult>() },
   ping: { request: pingRequest, response: trusted<void>() },
   /** Closing any connection of a reconnect chain also stops the chain. */
   close: { request: closeRequest, response: trusted<void>() },
@@ -305,6 +463,7 @@ export const methods = {
   stopProxy: { request: stopProxyRequest, response: trusted<void>() },
   /** Inject a fault into an open proxied connection (client connections: 'rst' only). Recorded as an action. */
   injectFault: { request: injectFaultRequest, response: trusted<void>() },
+  injectMessage: { request: injectMessageRequest, response: trusted<void>() },
   listProxies: { request: none, response: trusted<ProxyInfo[]>() },
   /**
    * The full payload behind a record's `ref`. Rejects with "payload no longer in memory: evicted to stay within N MiB"
@@ -344,6 +503,11 @@ export type StartProxyRequest = RequestOf<'startProxy'>;
 export type ProxyFaults = NonNullable<StartProxyRequest['faults']>;
 export type InjectFaultRequest = RequestOf<'injectFault'>;
 export type ConnectionFault = InjectFaultRequest['fault'];
+export type MessageRuleRequest = Validated<typeof messageRule>;
+export type ScenarioStep = Validated<typeof scenarioStep>;
+export type ReplayRequest = Validated<typeof replayRequest>;
+export type InjectMessageRequest = Validated<typeof injectMessageRequest>;
+export type ProxyScenario = Validated<typeof proxyScenario>;
 export type { HttpHeader };
 
 type MethodFn<M extends MethodName> =

@@ -160,3 +160,94 @@ test('the start form’s Faults section: 100 % rejected upgrades answer 503 from
   await expect(ui.connections.items().first()).toContainText('refused by the inspector');
   await page.getByTestId('proxy-stop').click();
 });
+
+test('the start form’s message faults: a dropped message never reaches the server, close after N names the inspector', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(servers.inspector.url);
+  const address = await startProxyFromUi(page, async () => {
+    await page.getByTestId('proxy-faults').click();
+    await page.getByTestId('proxy-fault-closeAfter').fill('3:1006');
+    await page.getByTestId('proxy-start').click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Close after: 1006 is reserved' })).toBeVisible();
+    await page.getByTestId('proxy-fault-dropMessages').fill('c2s:regex:(');
+    await page.getByTestId('proxy-start').click();
+    await expect(
+      page.getByRole('alert').filter({ hasText: 'Drop messages "c2s:regex:(": invalid regex' }),
+    ).toBeVisible();
+    await expect(page.getByTestId('proxy-item')).toHaveCount(0);
+    await page.getByTestId('proxy-fault-dropMessages').fill('c2s:contains:secret');
+    await page.getByTestId('proxy-fault-closeAfter').fill('3:4000:qa run');
+    await page.getByTestId('proxy-fault-delayS2c').fill('50:10');
+    await ui.screenshot('36-proxy-message-faults-form', page.getByRole('form', { name: 'Start a proxy' }));
+  });
+  const client = await recordingClient(`ws://${address}/echo`);
+  client.ws.send('the secret');
+  await client.roundTrip('one');
+  client.ws.send('two');
+  expect(await client.closed).toEqual({ code: 4000, reason: 'qa run' });
+  expect(client.received.map((m) => m.text)).toEqual(['one']);
+
+  const proxied = ui.connections.items().first();
+  await proxied.click();
+  await expect(ui.connection.closeSummary()).toContainText('closed by the inspector');
+  await expect(ui.connection.closeSummary()).toContainText(
+    'close frame 4000 "qa run" to both sides after 3 messages',
+  );
+  await page.getByTestId('tab-findings').click();
+  const findings = page.getByTestId('finding');
+  await expect(
+    findings.filter({ hasText: 'dropped (client → server; rule: messages containing "secret")' }),
+  ).toHaveCount(1);
+  await expect(findings.filter({ hasText: 'delay 50 ms ± 10 ms per chunk (server → client)' })).toHaveCount(
+    1,
+  );
+  await page.getByTestId('proxy-stop').click();
+});
+
+test('Inject message… writes JSON to the client and text and a close to the server; bad JSON is refused', async ({
+  page,
+}) => {
+  const ui = new InspectorPage(page);
+  await ui.open(servers.inspector.url);
+  const address = await startProxyFromUi(page);
+  const client = await recordingClient(`ws://${address}/echo`);
+  await client.roundTrip('before');
+  await ui.connections.items().first().click();
+  await page.getByTestId('inject-message').click();
+  const form = page.getByRole('form', { name: 'Inject message' });
+
+  await page.getByTestId('inject-kind').selectOption('json');
+  await page.getByTestId('inject-data').fill('{"op": ');
+  await page.getByTestId('inject-send').click();
+  await expect(form.getByRole('alert')).toContainText('Not valid JSON');
+  await page.waitForTimeout(200);
+  expect(client.received.map((m) => m.text)).toEqual(['before']);
+
+  await page.getByTestId('inject-data').fill('{"op":"injected"}');
+  await page.getByTestId('inject-send').click();
+  await expect.poll(() => client.received.map((m) => m.text)).toEqual(['before', '{"op":"injected"}']);
+
+  // Towards the server the frame is masked (the echo server would refuse it otherwise) and comes back as an echo.
+  await page.getByTestId('inject-direction').selectOption('c2s');
+  await page.getByTestId('inject-kind').selectOption('text');
+  await page.getByTestId('inject-data').fill('to the server');
+  await page.getByTestId('inject-send').click();
+  await expect.poll(() => client.received.map((m) => m.text)).toContain('to the server');
+  await ui.screenshot('38-inject-message', ui.connection.header());
+
+  await page.getByTestId('inject-kind').selectOption('close');
+  await page.getByTestId('inject-code').fill('4005');
+  await page.getByTestId('inject-reason').fill('qa');
+  await page.getByTestId('inject-send').click();
+  expect(await client.closed).toEqual({ code: 4005, reason: 'qa' });
+  await page.getByTestId('tab-findings').click();
+  await expect(
+    page.getByTestId('finding').filter({ hasText: 'text of 17 bytes injected (server → client)' }),
+  ).toHaveCount(1);
+  await expect(
+    page.getByTestId('finding').filter({ hasText: 'text of 13 bytes injected (client → server)' }),
+  ).toHaveCount(1);
+  await page.getByTestId('proxy-stop').click();
+});

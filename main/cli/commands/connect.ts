@@ -79,7 +79,7 @@ export interface ConnectArgs {
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function parseHeader(text: string): HttpHeader {
+export function parseHeader(text: string): HttpHeader {
   const colon = text.indexOf(':');
   const name = colon > 0 ? text.slice(0, colon).trim() : '';
   if (!HEADER_NAME.test(name))

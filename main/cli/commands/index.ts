@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze.js';
 import { connectCommand } from './connect.js';
 import { exportCommand } from './export.js';
 import { proxyCommand } from './proxy.js';
+import { replayCommand } from './replay.js';
 import { stormCommand } from './storm.js';
 
 /** Every `wsi` command. Adding one is one import and one entry. */
@@ -12,4 +13,5 @@ export const commands: Command[] = [
   proxyCommand,
   exportCommand,
   stormCommand,
+  replayCommand,
 ];

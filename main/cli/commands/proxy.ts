@@ -5,7 +5,7 @@ import type { CaptureEvent } from '../../../shared/model/events.js';
 import { defaultCaDir } from '../../proxy/ca-store.js';
 import { createShellProxyController } from '../../proxy/threaded-controller.js';
 import { parseTarget } from '../../proxy/reverse-proxy.js';
-import type { ProxyFaults, ProxyInfo } from '../../../shared/api/contract.js';
+import type { ProxyFaults, ProxyInfo, ScenarioStep } from '../../../shared/api/contract.js';
 import { isLoopbackHost } from '../../proxy/proxy-listener.js';
 import { proxyFaults } from '../../../shared/api/contract.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../command.js';
@@ -16,6 +16,13 @@ import {
   type PayloadLimits,
 } from '../payload-flags.js';
 import { createCliInspector } from '../cli-inspector.js';
+import { readScenarioFile } from '../scenario-file.js';
+import {
+  MESSAGE_FAULT_FLAG_OPTIONS,
+  MESSAGE_FAULT_FLAGS_USAGE,
+  parseMessageFaultFlags,
+  type MessageFaultValues,
+} from '../message-fault-flags.js';
 import { formatEvent, formatTime } from '../format.js';
 
 const usage = `Usage: wsi proxy --target <ws://|wss:// url> [options]      (reverse mode)
@@ -50,6 +57,8 @@ Options:
                                  still without its request head is dropped, else the newcomer gets a 503
       --head-timeout SECONDS     a client must send its request head (CONNECT and TLS included) within this
                                  long of connecting, however slowly bytes trickle in (default 30)
+${MESSAGE_FAULT_FLAGS_USAGE}
+      --scenario FILE.json       faults and timed steps per connection from a file (docs/proxy.md#scenario-files)
       --connect-timeout SECONDS  upstream TCP/TLS connect timeout, then 502/504 (default 10)
       --response-timeout SECONDS wait for the upstream's response head, then 504 (default 30)
   -d, --duration SECONDS         stop after this long (default: until Ctrl-C / SIGTERM)
@@ -85,6 +94,7 @@ export interface ProxyArgs {
   faults?: ProxyFaults;
   raw?: string;
   onOverload: 'hold' | 'drop';
+  scenarioSteps?: ScenarioStep[];
 }
 
 function parsePercent(flag: string, text: string): number {
@@ -94,8 +104,11 @@ function parsePercent(flag: string, text: string): number {
   return percent;
 }
 
-/** The fault flags as the API's `faults`, checked by the same validator. */
-function parseFaults(values: Partial<Record<string, string | boolean | string[]>>): ProxyFaults | undefined {
+/** The fault flags and a scenario file's `faults` as the API's `faults`, checked by the same validator. */
+function parseFaults(
+  values: Partial<Record<string, string | boolean | string[]>>,
+  fromScenario: ProxyFaults | undefined,
+): ProxyFaults | undefined {
   const text = (flag: string): string | undefined =>
     typeof values[flag] === 'string' ? values[flag] : undefined;
   const faults: Record<string, unknown> = {};
@@ -125,6 +138,12 @@ function parseFaults(values: Partial<Record<string, string | boolean | string[]>
   }
   const dropAfter = text('drop-after-upgrade');
   if (dropAfter !== undefined) faults.dropAfterUpgradePercent = parsePercent('drop-after-upgrade', dropAfter);
+  Object.assign(faults, parseMessageFaultFlags(values as MessageFaultValues));
+  for (const [field, value] of Object.entries(fromScenario ?? {})) {
+    if (field in faults)
+      throw new UsageError(`faults.${field} is set both by a flag and by the --scenario file`);
+    faults[field] = value;
+  }
   if (Object.keys(faults).length === 0) return undefined;
   try {
     return proxyFaults(faults, 'faults');
@@ -175,6 +194,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
         'max-lifetime': { type: 'string' },
         'reject-upgrades': { type: 'string' },
         'drop-after-upgrade': { type: 'string' },
+        ...MESSAGE_FAULT_FLAG_OPTIONS,
+        scenario: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...PAYLOAD_FLAG_OPTIONS,
       },
@@ -237,7 +258,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
       `--max-connections must be a whole number from 1 to 1000000, got ${JSON.stringify(maxText)}`,
     );
   const durationMs = parseSeconds('duration', values.duration);
-  const faults = parseFaults(values);
+  const scenario = values.scenario !== undefined ? readScenarioFile(values.scenario) : undefined;
+  const faults = parseFaults(values, scenario?.faults);
   return {
     mode: forward ? 'forward' : 'reverse',
     ...(values.target !== undefined ? { target: values.target } : {}),
@@ -260,6 +282,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs | 'help' {
     ...(faults ? { faults } : {}),
     ...(values.raw !== undefined ? { raw: values.raw } : {}),
     onOverload,
+    ...(scenario?.steps?.length ? { scenarioSteps: scenario.steps } : {}),
   };
 }
 
@@ -328,6 +351,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
       ...(args.target !== undefined ? { target: args.target } : {}),
       ...(args.faults ? { faults: args.faults } : {}),
       ...(args.allowRemote ? { allowRemote: true } : {}),
+      ...(args.scenarioSteps ? { scenarioSteps: args.scenarioSteps } : {}),
     });
     if (args.mode === 'reverse') {
       io.out(`wsi proxy: listening on ${info.address}, forwarding to ${info.target ?? args.target ?? ''}`);

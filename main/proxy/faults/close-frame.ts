@@ -1,17 +1,36 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A close frame with `code` and `reason`: unmasked as a server sends it (towards the client), masked with a fresh
- * key as a client must (towards the server, RFC 6455 §5.3).
+ * One final frame with `opcode` and `payload`: unmasked as a server sends it (towards the client), masked with a
+ * fresh key as a client must (towards the server, RFC 6455 §5.3). Never compressed (RSV1 clear), which
+ * permessage-deflate allows for any message.
  */
-export function closeFrame(code: number, reason: string, masked: boolean): Buffer {
+export function buildFrame(opcode: number, payload: Buffer, masked: boolean): Buffer {
+  const length = payload.length;
+  const extended = length < 126 ? 0 : length < 65_536 ? 2 : 8;
+  const head = Buffer.alloc(2 + extended + (masked ? 4 : 0));
+  head[0] = 0x80 | opcode;
+  head[1] = (masked ? 0x80 : 0) | (extended === 0 ? length : extended === 2 ? 126 : 127);
+  if (extended === 2) head.writeUInt16BE(length, 2);
+  else if (extended === 8) head.writeBigUInt64BE(BigInt(length), 2);
+  if (!masked) return Buffer.concat([head, payload]);
+  const key = randomBytes(4);
+  key.copy(head, 2 + extended);
+  const body = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) body[i] = payload[i]! ^ key[i % 4]!;
+  return Buffer.concat([head, body]);
+}
+
+/** The payload of a close frame: the code, then the reason in UTF-8. */
+export function closePayload(code: number, reason: string): Buffer {
   const reasonBytes = Buffer.from(reason, 'utf8');
   const payload = Buffer.alloc(2 + reasonBytes.length);
   payload.writeUInt16BE(code, 0);
   reasonBytes.copy(payload, 2);
-  const head = Buffer.from([0x88, (masked ? 0x80 : 0) | payload.length]);
-  if (!masked) return Buffer.concat([head, payload]);
-  const key = randomBytes(4);
-  for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ key[i % 4]!;
-  return Buffer.concat([head, key, payload]);
+  return payload;
+}
+
+/** A close frame with `code` and `reason` (see buildFrame for the masking). */
+export function closeFrame(code: number, reason: string, masked: boolean): Buffer {
+  return buildFrame(0x8, closePayload(code, reason), masked);
 }

@@ -1,13 +1,17 @@
 import type { FaultDirection, FaultTarget, InjectedFault } from '../../../shared/model/fault.js';
+import { ENDING_FAULTS } from '../../../shared/model/fault.js';
 import type { Direction, Side } from '../../../shared/model/wire.js';
 import type { RelayHandle } from '../relay.js';
 import { resetOrDestroy } from '../relay.js';
-import { closeFrame } from './close-frame.js';
+import { buildFrame, closeFrame, closePayload } from './close-frame.js';
+import type { InjectMessageRequest } from '../../../shared/api/contract.js';
 
 /** After the inspector's FIN, how long the peer gets to close its side before the socket is destroyed. */
 const FIN_GUARD_MS = 5_000;
 /** After the inspector's close frame, how long it waits for the peer's reply before closing TCP anyway. */
 const CLOSE_REPLY_GRACE_MS = 2_000;
+
+const MESSAGE_OPCODES = { text: 1, json: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
 const sidesOf = (target: FaultTarget): Side[] => (target === 'both' ? ['client', 'server'] : [target]);
 const directionsOf = (direction: FaultDirection): Direction[] =>
@@ -80,10 +84,40 @@ export class ConnectionFaults {
         this.drop('client', 'fin');
         this.drop('server', 'fin');
         break;
-      case 'reject-upgrade':
+      default:
+        // Applied where they act (the request head, the relay's pipes and filters); recorded here.
         break;
     }
-    if (fault.kind !== 'stall' && fault.kind !== 'resume' && fault.kind !== 'latency') this.stopWatching();
+    if (ENDING_FAULTS.has(fault.kind)) this.stopWatching();
+  }
+
+  /** Writes a message of the inspector's own into one direction at the next frame boundary, and records it. */
+  injectMessage(request: Omit<InjectMessageRequest, 'conn'>): void {
+    if (this.ended || this.relay.closed) throw new Error('the connection is already closed');
+    const side: Side = request.direction === 'c2s' ? 'server' : 'client';
+    if (this.relay.isCut(side)) throw new Error(`the ${side} side of the connection is already closed`);
+    const opcode = MESSAGE_OPCODES[request.kind];
+    const payload =
+      request.kind === 'close'
+        ? closePayload(request.code ?? 1000, request.reason ?? '')
+        : request.kind === 'binary'
+          ? Buffer.from(request.data ?? '', 'base64')
+          : Buffer.from(request.data ?? '', 'utf8');
+    const frame = buildFrame(opcode, payload, side === 'server');
+    this.relay.pipes[request.direction].insertAtBoundary(frame);
+    this.record({
+      kind: 'inject-message',
+      direction: request.direction,
+      opcode,
+      bytes: payload.length,
+      ...(request.kind === 'close' ? { code: request.code ?? 1000 } : {}),
+    });
+  }
+
+  /** Records a fault the relay applies itself (a swallowed pong, a dropped message); ignored once the connection ended. */
+  note(fault: InjectedFault): void {
+    if (this.ended || this.relay.closed) return;
+    this.record(fault);
   }
 
   /** The connection is over. */
@@ -133,6 +167,11 @@ export class ConnectionFaults {
     grace.unref();
     this.relay.pipeFrom(side).onCloseFrame = finish;
     this.relay.socket(side).once('end', finish);
+  }
+
+  /** Runs `run` after `ms` unless the connection ended first. */
+  schedule(ms: number, run: () => void): void {
+    this.after(ms, run);
   }
 
   private after(ms: number, run: () => void): void {

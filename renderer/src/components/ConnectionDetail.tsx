@@ -9,6 +9,7 @@ import { FindingsPanel } from './FindingsPanel.js';
 import { FramesTable } from './FramesTable.js';
 import { HandshakePanel } from './HandshakePanel.js';
 import { ReconnectStatus } from './ReconnectStatus.js';
+import { ReplayPanel } from './replay/ReplayPanel.js';
 import { TrafficToolbar } from './TrafficToolbar.js';
 import { TimelinePanel } from './timeline/TimelinePanel.js';
 
@@ -75,6 +76,7 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
   return (
     <section className="connection-detail" aria-label="Connection">
       <ConnectionHeader view={view} />
+      <ReplayPanel key={view.key} view={view} log={log} />
       <div className="tabs" role="tablist" aria-label="Connection views">
         <button
           type="button"

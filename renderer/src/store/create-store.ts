@@ -155,6 +155,16 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         attempt('Stopping the reconnects', () => api.stopReconnect({ conn: connOf(key) })),
       injectFault: (key, fault) =>
         attempt('Injecting the fault', () => api.injectFault({ conn: connOf(key), fault })),
+      injectMessage: (key, request) =>
+        attempt('Injecting the message', () => api.injectMessage({ conn: connOf(key), ...request })),
+      replay: async (request) => {
+        try {
+          return await api.replay(request);
+        } catch (error) {
+          notify('error', `The replay failed: ${errorText(error)}`);
+          return null;
+        }
+      },
       loadPayload: async (key, ref) => {
         try {
           const { base64 } = await api.getPayload({ conn: connOf(key), ref });

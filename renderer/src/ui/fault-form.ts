@@ -1,4 +1,12 @@
 import type { ProxyFaults } from '../../../shared/api/contract.js';
+import {
+  parseCloseAfterText,
+  parseDelayText,
+  parseDropText,
+  parseRateText,
+  type Parsed as ParsedText,
+  type TextDirection,
+} from '../../../shared/api/fault-text.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import { validateCloseCode } from './close-code.js';
@@ -35,6 +43,19 @@ export interface ProxyFaultsForm {
   rejectUpgradePercent: string;
   rejectStatus: string;
   dropAfterUpgradePercent: string;
+  downgradeHttp10: boolean;
+  stripUpgrade: boolean;
+  suppressPongs: '' | TextDirection;
+  /** One `[DIR:]RULE` per line (as `wsi proxy --drop-messages`). */
+  dropMessages: string;
+  /** `MS[:JITTER]` per direction. */
+  delayC2s: string;
+  delayS2c: string;
+  /** Bytes per second per direction (64k, 1m). */
+  bandwidthC2s: string;
+  bandwidthS2c: string;
+  /** `N:CODE[:REASON]`. */
+  closeAfter: string;
 }
 
 export const EMPTY_PROXY_FAULTS_FORM: ProxyFaultsForm = {
@@ -44,7 +65,66 @@ export const EMPTY_PROXY_FAULTS_FORM: ProxyFaultsForm = {
   rejectUpgradePercent: '',
   rejectStatus: '',
   dropAfterUpgradePercent: '',
+  downgradeHttp10: false,
+  stripUpgrade: false,
+  suppressPongs: '',
+  dropMessages: '',
+  delayC2s: '',
+  delayS2c: '',
+  bandwidthC2s: '',
+  bandwidthS2c: '',
+  closeAfter: '',
 };
+
+/** The message-level fields of the form as `faults` fields, or the first problem named by its label. */
+function messageFaultsFromForm(form: ProxyFaultsForm): { faults: Partial<ProxyFaults> } | { error: string } {
+  const faults: Partial<ProxyFaults> = {};
+  if (form.downgradeHttp10) faults.downgradeHttp10 = true;
+  if (form.stripUpgrade) faults.stripUpgrade = true;
+  if (form.suppressPongs !== '') faults.suppressPongs = form.suppressPongs;
+  const drops = [];
+  for (const line of form.dropMessages
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')) {
+    const parsed = parseDropText(line);
+    if ('error' in parsed) return { error: `Drop messages "${line}": ${parsed.error}` };
+    drops.push(parsed.value);
+  }
+  if (drops.length > 0) faults.dropMessages = drops;
+  const perDirection = <T>(
+    label: string,
+    c2s: string,
+    s2c: string,
+    parse: (text: string) => ParsedText<T>,
+  ): { value?: { c2s?: T; s2c?: T } } | { error: string } => {
+    const out: { c2s?: T; s2c?: T } = {};
+    for (const [dir, text] of [
+      ['c2s', c2s],
+      ['s2c', s2c],
+    ] as const) {
+      if (text.trim() === '') continue;
+      const parsed = parse(text);
+      if ('error' in parsed) return { error: `${label} ${dir === 'c2s' ? '↑' : '↓'}: ${parsed.error}` };
+      out[dir] = parsed.value;
+    }
+    return Object.keys(out).length > 0 ? { value: out } : {};
+  };
+  const delay = perDirection('Delay', form.delayC2s, form.delayS2c, parseDelayText);
+  if ('error' in delay) return delay;
+  if (delay.value) faults.delay = delay.value;
+  const bandwidth = perDirection('Bandwidth', form.bandwidthC2s, form.bandwidthS2c, parseRateText);
+  if ('error' in bandwidth) return bandwidth;
+  if (bandwidth.value) faults.bandwidth = bandwidth.value;
+  if (form.closeAfter.trim() !== '') {
+    const parsed = parseCloseAfterText(form.closeAfter);
+    if ('error' in parsed) return { error: `Close after: ${parsed.error}` };
+    const code = validateFaultCloseCode(String(parsed.value.code));
+    if ('error' in code) return { error: `Close after: ${code.error}` };
+    faults.closeAfter = parsed.value;
+  }
+  return { faults };
+}
 
 type Parsed = { value: number | undefined } | { error: string };
 
@@ -108,6 +188,9 @@ export function proxyFaultsFromForm(
   if ((rejectPercent ?? 0) + (dropPercent ?? 0) > 100) {
     return { error: 'Reject upgrades + drop after upgrade must be at most 100 %.' };
   }
+  const messageFaults = messageFaultsFromForm(form);
+  if ('error' in messageFaults) return messageFaults;
+  Object.assign(faults, messageFaults.faults);
   return { faults: Object.keys(faults).length > 0 ? faults : undefined };
 }
 

@@ -77,4 +77,44 @@ describe('wsi analyze', () => {
     expect(notSession.code).toBe(2);
     expect(notSession.err.join('\n')).toContain('holds no readable session');
   });
+
+  it('--fail-on error exits 1 on an error finding, --fail-on warning also on warnings, 0 when nothing reaches it', async () => {
+    const dropped = join(dir, 'gate-error.jsonl');
+    await writeFile(dropped, sessionText());
+    const failed = await wsi('analyze', dropped, '--fail-on', 'error');
+    expect(failed.code).toBe(1);
+    expect(failed.out.join('\n')).toContain('ERROR [close.idle-drop]');
+    expect(failed.err.join('\n')).toContain('--fail-on error: 2 findings of that severity or worse');
+    expect((await wsi('analyze', dropped, '--fail-on', 'warning', '--json')).code).toBe(1);
+
+    const clean = join(dir, 'gate-clean.jsonl');
+    await writeFile(
+      clean,
+      sessionText(conn('c1').handshake().text(100, 's2c').cleanClose(200, 'client').events),
+    );
+    const cleanRun = await wsi('analyze', clean, '--fail-on', 'warning');
+    expect(cleanRun.err).toEqual([]);
+    expect(cleanRun.code).toBe(0);
+    expect((await wsi('analyze', clean)).code).toBe(0);
+
+    const lossy = join(dir, 'gate-warning.jsonl');
+    await writeFile(
+      lossy,
+      sessionText(conn('c1').handshake().dropped(150, 's2c', 3, 300).cleanClose(200, 'client').events),
+    );
+    const warned = await wsi('analyze', lossy, '--fail-on', 'warning');
+    expect(warned.out.join('\n')).toContain('WARN  [capture.dropped]');
+    expect(warned.out.join('\n')).not.toContain('ERROR');
+    expect(warned.code).toBe(1);
+    expect((await wsi('analyze', lossy, '--fail-on', 'error')).code).toBe(0);
+  });
+
+  it('--fail-on with a value other than warning or error: exit 2 naming the flag', async () => {
+    const file = join(dir, 'gate-bad.jsonl');
+    await writeFile(file, sessionText());
+    const bad = await wsi('analyze', file, '--fail-on', 'info');
+    expect(bad.code).toBe(2);
+    expect(bad.err[0]).toBe('wsi analyze: --fail-on must be warning or error, got "info"');
+    expect(bad.out).toEqual([]);
+  });
 });

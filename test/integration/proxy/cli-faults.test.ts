@@ -38,6 +38,56 @@ describe('wsi proxy fault flags', () => {
     });
   });
 
+  it('turns the message-level flags into the API faults', () => {
+    const args = parseProxyArgs([
+      '--target',
+      'ws://x',
+      '--downgrade-http10',
+      '--strip-upgrade',
+      '--suppress-pongs',
+      'both',
+      '--drop-messages',
+      'c2s:json:$.type=auth',
+      '--drop-messages',
+      'regex:^\\d+$',
+      '--delay',
+      'c2s:100:20',
+      '--delay',
+      's2c:5',
+      '--bandwidth',
+      '64k',
+      '--close-after',
+      '10:4000:bye: now',
+    ]);
+    expect(args !== 'help' && args.faults).toEqual({
+      downgradeHttp10: true,
+      stripUpgrade: true,
+      suppressPongs: 'both',
+      dropMessages: [
+        { direction: 'c2s', rule: { jsonPath: '$.type', equals: 'auth' } },
+        { direction: 'both', rule: { regex: '^\\d+$' } },
+      ],
+      delay: { c2s: { ms: 100, jitterMs: 20 }, s2c: { ms: 5 } },
+      bandwidth: { c2s: 65_536, s2c: 65_536 },
+      closeAfter: { messages: 10, code: 4000, reason: 'bye: now' },
+    });
+  });
+
+  it.each([
+    [['--suppress-pongs', 'up'], /--suppress-pongs must be c2s, s2c or both, got "up"/],
+    [['--drop-messages', 'c2s:regex:('], /--drop-messages "c2s:regex:\(": invalid regex/],
+    [['--drop-messages', 'hello'], /a rule is opcode:NAME, contains:TEXT/],
+    [['--delay', 'soon'], /--delay "soon": MS must be a whole number, got "soon"/],
+    [['--delay', '5', '--delay', 'c2s:9'], /--delay given twice for c2s/],
+    [['--bandwidth', 'fast'], /--bandwidth "fast": a bandwidth is a number of bytes per second/],
+    [['--close-after', '3'], /--close-after "3": close-after is N:CODE\[:REASON\]/],
+    [['--close-after', '3:1006'], /close code that may be sent/],
+  ])('rejects message-level fault %j with exit 2', async (argv, message) => {
+    const io = captureIo();
+    expect(await runCli(['proxy', '--target', 'ws://x', ...argv], io)).toBe(2);
+    expect(io.err_.join('\n')).toMatch(message);
+  });
+
   it.each([
     [['--idle-timeout', '0'], /--idle-timeout must be a positive number/],
     [['--idle-timeout', '5', '--idle-drop', 'boom'], /--idle-drop must be fin or rst/],

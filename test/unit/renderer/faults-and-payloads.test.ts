@@ -65,6 +65,48 @@ describe('fault form parsing', () => {
   });
 });
 
+describe('message-level faults in the start form', () => {
+  it('turns the fields into the API faults', () => {
+    expect(
+      proxyFaultsFromForm({
+        ...EMPTY_PROXY_FAULTS_FORM,
+        downgradeHttp10: true,
+        suppressPongs: 's2c',
+        dropMessages: 'c2s:contains:auth\n\n json:$.type=ping ',
+        delayC2s: '100:10',
+        bandwidthS2c: '64k',
+        closeAfter: '5:4000:bye',
+      }),
+    ).toEqual({
+      faults: {
+        downgradeHttp10: true,
+        suppressPongs: 's2c',
+        dropMessages: [
+          { direction: 'c2s', rule: { contains: 'auth' } },
+          { direction: 'both', rule: { jsonPath: '$.type', equals: 'ping' } },
+        ],
+        delay: { c2s: { ms: 100, jitterMs: 10 } },
+        bandwidth: { s2c: 65_536 },
+        closeAfter: { messages: 5, code: 4000, reason: 'bye' },
+      },
+    });
+  });
+
+  it('names the field of the first problem', () => {
+    const form = EMPTY_PROXY_FAULTS_FORM;
+    expect(proxyFaultsFromForm({ ...form, dropMessages: 'regex:(' })).toEqual({
+      error: expect.stringMatching(/^Drop messages "regex:\(": invalid regex/) as unknown,
+    });
+    expect(proxyFaultsFromForm({ ...form, delayS2c: 'x' })).toEqual({
+      error: 'Delay ↓: MS must be a whole number, got "x"',
+    });
+    expect(proxyFaultsFromForm({ ...form, bandwidthC2s: '0' })).toHaveProperty('error');
+    expect(proxyFaultsFromForm({ ...form, closeAfter: '3:1006' })).toEqual({
+      error: 'Close after: 1006 is reserved and must not be sent in a close frame.',
+    });
+  });
+});
+
 describe('close summary of an injected fault', () => {
   const events: CaptureEvent[] = [
     { type: 'connection', conn: 'c1', t: 0, mode: 'proxy', url: 'ws://x/', at: 1 },

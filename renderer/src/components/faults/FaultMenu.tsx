@@ -5,6 +5,7 @@ import type { ConnectionView } from '../../store/connection-view.js';
 import { useInspector } from '../../ui/store-context.js';
 import { CloseFaultForm } from './CloseFaultForm.js';
 import { LatencyFaultForm } from './LatencyFaultForm.js';
+import { InjectMessageForm } from './InjectMessageForm.js';
 import { relayStatus } from '../../ui/fault-form.js';
 import './faults.css';
 
@@ -12,7 +13,7 @@ import './faults.css';
 export const canInjectFault = (view: ConnectionView): boolean =>
   !view.readOnly && view.mode === 'proxy' && view.state === 'open';
 
-type OpenForm = 'close' | 'latency' | null;
+type OpenForm = 'close' | 'latency' | 'inject' | null;
 
 function SideSelect({ value, onChange }: { value: FaultTarget; onChange: (side: FaultTarget) => void }) {
   return (
@@ -59,6 +60,7 @@ function DirectionSelect({
 /** "Inject fault" toolbar of an open proxied connection: drops, a close frame, stall/resume and latency. */
 export function FaultMenu({ view }: { view: ConnectionView }) {
   const injectFault = useInspector((s) => s.injectFault);
+  const injectMessage = useInspector((s) => s.injectMessage);
   const [side, setSide] = useState<FaultTarget>('both');
   const [direction, setDirection] = useState<FaultDirection>('both');
   const [openForm, setOpenForm] = useState<OpenForm>(null);
@@ -132,6 +134,16 @@ export function FaultMenu({ view }: { view: ConnectionView }) {
           Latency…
         </button>
         <DirectionSelect value={direction} onChange={setDirection} />
+        <span className="fault-separator" aria-hidden="true" />
+        <button
+          type="button"
+          className="small"
+          aria-expanded={openForm === 'inject'}
+          data-testid="inject-message"
+          onClick={() => toggleForm('inject')}
+        >
+          Inject message…
+        </button>
         {status && (
           <span className="fault-status" role="status" data-testid="fault-status">
             {status}
@@ -145,6 +157,9 @@ export function FaultMenu({ view }: { view: ConnectionView }) {
             if (await inject(fault)) setOpenForm(null);
           }}
         />
+      )}
+      {openForm === 'inject' && (
+        <InjectMessageForm onInject={(request) => injectMessage(view.key, request)} />
       )}
       {openForm === 'latency' && (
         <LatencyFaultForm

@@ -1,6 +1,9 @@
 import type {
   ConnectionFault,
   ConnectRequest,
+  InjectMessageRequest,
+  ReplayRequest,
+  ReplayResult,
   StartProxyRequest,
   StormRequest,
 } from '../../../../shared/api/contract.js';
@@ -27,9 +30,13 @@ export interface CommandSlice {
   stopReconnect: (key: ConnKey) => Promise<boolean>;
   /** Proxied live connections (client connections: 'rst' only); the core records it as an action 'fault'. */
   injectFault: (key: ConnKey, fault: ConnectionFault) => Promise<boolean>;
+  /** A message of the inspector's own into an open proxied live connection. */
+  injectMessage: (key: ConnKey, request: Omit<InjectMessageRequest, 'conn'>) => Promise<boolean>;
   /** The full payload behind a truncated record's `ref`, or null when it could not be had (a notice says why). */
   loadPayload: (key: ConnKey, ref: string) => Promise<Uint8Array | null>;
   storm: (request: StormRequest) => Promise<boolean>;
+  /** Replays client messages on a new live connection; the result, or null when it failed (a notice says why). */
+  replay: (request: ReplayRequest) => Promise<ReplayResult | null>;
   /** Desktop app only: a browser window whose traffic goes through a forward proxy of this inspector. */
   openInspectedBrowser: (url: string) => Promise<boolean>;
   /** The live session as session-file text (from a fresh snapshot), or null when that failed (a notice says why). */
