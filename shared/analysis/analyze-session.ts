@@ -14,6 +14,7 @@ import { protocolRules } from './findings/protocol.js';
 import { tlsRules } from './findings/tls.js';
 import { reconnectStorms } from './findings/reconnect.js';
 import { groupByConnection } from './group.js';
+import { checkable, importedAnalysis } from './imported.js';
 import { analyzeHeartbeatFacts } from './heartbeat.js';
 import { summarizeFacts } from './summary.js';
 
@@ -49,18 +50,24 @@ export function connectionFindings(facts: ConnectionFacts, options: ResolvedOpti
  * (the caller memoises by revision).
  */
 export function analyzeSession(
-  session: { header: Pick<SessionHeader, 'startedAt'>; events: readonly CaptureEvent[] },
+  session: {
+    header: Pick<SessionHeader, 'startedAt'> & Partial<Pick<SessionHeader, 'imported'>>;
+    events: readonly CaptureEvent[];
+  },
   options: AnalysisOptions = {},
 ): SessionAnalysis {
   const resolved = resolveOptions(options);
   const all: ConnectionFacts[] = [];
   for (const [id, events] of groupByConnection(session.events)) all.push(collectFacts(id, events));
   const summaryOptions = resolved.now !== undefined ? { now: resolved.now } : {};
+  const imported = session.header.imported ? importedAnalysis(session.header.imported) : undefined;
+  const findings = [
+    ...all.flatMap((facts) => connectionFindings(facts, resolved)),
+    ...reconnectStorms(all, resolved),
+  ];
   return {
     connections: all.map((facts) => summarizeFacts(session.header, facts, summaryOptions)),
-    findings: [
-      ...all.flatMap((facts) => connectionFindings(facts, resolved)),
-      ...reconnectStorms(all, resolved),
-    ],
+    findings: checkable(findings, imported),
+    ...(imported ? { imported } : {}),
   };
 }

@@ -15,7 +15,9 @@ Options:
                                 and a drop after about this much silence is matched to it
   -h, --help                    show this help
 
-Problems in a damaged session file are listed on stderr; everything readable is analyzed.
+FILE is a session file or a HAR (Chrome/Edge, Firefox, HTTP Toolkit, wsi export --har), told apart by content. For a
+HAR the report starts with what the HAR does not hold and which findings could not be checked (--json: "imported").
+Problems in a damaged file are listed on stderr; everything readable is analyzed.
 Exit codes: 0 analyzed (with or without findings), 2 bad arguments or unreadable file.`;
 
 export interface AnalyzeArgs {
@@ -46,7 +48,14 @@ async function analyze(args: AnalyzeArgs, io: CommandIo): Promise<number> {
   const options: AnalysisOptions =
     args.idleThresholdMs !== undefined ? { idleThresholdMs: args.idleThresholdMs } : {};
   const analysis = analyzeSession(session, options);
-  if (args.json) io.out(JSON.stringify({ connections: analysis.connections, findings: analysis.findings }));
+  if (args.json)
+    io.out(
+      JSON.stringify({
+        connections: analysis.connections,
+        findings: analysis.findings,
+        ...(analysis.imported ? { imported: analysis.imported } : {}),
+      }),
+    );
   else io.out(formatTextReport(analysis));
   return EXIT_OK;
 }
