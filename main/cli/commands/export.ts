@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { toHar, toPcapng } from '../../../shared/export/index.js';
 import type { Session } from '../../../shared/model/session.js';
+import { buildRules, checkUserRules, redactionText, redactSession } from '../../../shared/redact/index.js';
+import type { RedactionRule } from '../../../shared/redact/index.js';
 import { serializeSession } from '../../../shared/session/index.js';
 import { onePositional, parseCommandLine } from '../args.js';
 import { readSessionFile } from '../session-file.js';
@@ -14,13 +16,25 @@ import {
   type CommandIo,
 } from '../command.js';
 
-const usage = `Usage: wsi export FILE [--out OUT.jsonl] [--har OUT.har] [--pcapng OUT.pcapng]
+const usage = `Usage: wsi export FILE [--redact [--redact-header NAME]... [--redact-json-field F]... [--redact-regex RE]...]
+                 [--out OUT.jsonl] [--har OUT.har] [--pcapng OUT.pcapng]
 
 Export a recorded session (or a HAR, told apart by content) so someone else can open it:
   --out OUT        a session file (JSON Lines; what the app and wsi analyze open)
   --har OUT        HAR 1.2 with one WebSocket entry per connection (Chrome DevTools: Network > Import HAR)
   --pcapng OUT     pcapng for Wireshark/tshark: synthetic IPv4/TCP around the exact HTTP heads and frame bytes
 Give one or more. OUT "-" writes to stdout (only when exporting one format).
+
+Redaction for sharing (applied the same way to every output):
+      --redact                  mask secrets: Authorization, Proxy-Authorization, Cookie, Set-Cookie headers; query
+                                parameters named like token/key/secret/password/auth; JSON fields password, token,
+                                access_token, refresh_token, secret, api_key (in text payloads)
+      --redact-header NAME      also mask this header's values (repeatable)
+      --redact-json-field F     also mask this JSON field: a name (any depth) or a path like $.user.pin (repeatable)
+      --redact-regex RE         also mask every match of this regular expression in URLs, headers and text payloads
+                                (repeatable)
+  Any --redact-* flag implies --redact. Masks keep lengths (*** for text), so sizes and frames stay as recorded; the
+  outputs list the rules applied and how many values each replaced.
       --no-frames  HAR only: leave out _webSocketFrames (per-frame header bits)
   -h, --help       show this help
 
@@ -34,6 +48,8 @@ export interface ExportArgs {
   har?: string;
   pcapng?: string;
   frames: boolean;
+  /** Redaction rules to apply before writing, when redacting. */
+  redact?: RedactionRule[];
 }
 
 export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
@@ -42,6 +58,10 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
     har: { type: 'string' },
     pcapng: { type: 'string' },
     'no-frames': { type: 'boolean' },
+    redact: { type: 'boolean' },
+    'redact-header': { type: 'string', multiple: true },
+    'redact-json-field': { type: 'string', multiple: true },
+    'redact-regex': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -65,8 +85,23 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
           : `${flag} and ${other[0]} both write to ${path}`,
       );
   });
+  const userRules = {
+    headers: values['redact-header'] ?? [],
+    jsonFields: values['redact-json-field'] ?? [],
+    regexes: values['redact-regex'] ?? [],
+  };
+  const redacting =
+    values.redact === true ||
+    userRules.headers.length + userRules.jsonFields.length + userRules.regexes.length > 0;
+  let redact: RedactionRule[] | undefined;
+  if (redacting) {
+    const problem = checkUserRules({ defaults: true, ...userRules });
+    if (problem) throw new UsageError(problem);
+    redact = buildRules({ defaults: true, ...userRules });
+  }
   return {
     file,
+    ...(redact ? { redact } : {}),
     ...(out !== undefined ? { out } : {}),
     ...(har !== undefined ? { har } : {}),
     ...(pcapng !== undefined ? { pcapng } : {}),
@@ -100,8 +135,9 @@ export async function runExport(
   io: CommandIo,
   sinks: ExportSinks = processSinks,
 ): Promise<number> {
-  const session = await readSessionFile(args.file, 'export', io);
-  if (!session) return EXIT_USAGE;
+  const read = await readSessionFile(args.file, 'export', io);
+  if (!read) return EXIT_USAGE;
+  const session = args.redact ? redactSession(read, args.redact) : read;
   const toStdout = args.out === '-' || args.har === '-' || args.pcapng === '-';
   const report = toStdout ? io.err : io.out;
   const outputs: { path: string; format: string; render: () => Uint8Array | string }[] = [];
@@ -132,6 +168,7 @@ export async function runExport(
     if (output.path !== '-')
       report(`wsi export: wrote ${output.format} ${output.path} (${summarize(session)})`);
   }
+  if (session.header.redaction) report(`wsi export: ${redactionText(session.header.redaction)}`);
   return code;
 }
 
