@@ -110,14 +110,26 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
             readOnly: true,
             startedAt: snapshot.header.startedAt,
             problems: snapshot.problems,
+            ...(snapshot.header.imported ? { imported: snapshot.header.imported } : {}),
           });
           ingest.push(source, snapshot.events);
           ingest.flush();
           const first = get().connectionOrder.find((key) => key.startsWith(`${source}/`));
           if (first) get().select(first);
-          if (snapshot.events.length === 0) notify('info', `${name} contains no records.`);
+          if (snapshot.events.length === 0)
+            notify(
+              snapshot.problems.length ? 'error' : 'info',
+              snapshot.header.imported
+                ? `${name} contains no WebSocket connections.`
+                : `${name} contains no records.`,
+            );
           else if (snapshot.problems.length) {
-            notify('error', `${name}: ${snapshot.problems.length} line(s) could not be read.`);
+            notify(
+              'error',
+              snapshot.header.imported
+                ? `${name}: ${snapshot.problems.length} problem(s) reading the HAR.`
+                : `${name}: ${snapshot.problems.length} line(s) could not be read.`,
+            );
           }
         }),
       openSessionStream: (name, chunks, streamOptions) =>
