@@ -75,3 +75,16 @@ test('a HAR dropped on the window opens too; its problems are listed by entry an
   );
   await expect(ui.traffic.rowsByDir('c2s').filter({ hasText: 'ping-1' })).toHaveCount(1);
 });
+
+test('a file that is not JSON but named .har is refused with the reason', async ({ page }) => {
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  await page.getByTestId('session-file-input').setInputFiles({
+    name: 'broken.har',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"log": {"entries": [ this is cut'),
+  });
+  await expect(page.getByTestId('notice')).toContainText('broken.har: not JSON (');
+  await expect(page.getByTestId('notice')).toContainText('nothing read');
+  await expect(ui.connections.items()).toHaveCount(0);
+});

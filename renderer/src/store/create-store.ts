@@ -120,12 +120,15 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           ingest.flush();
           const first = get().connectionOrder.find((key) => key.startsWith(`${source}/`));
           if (first) get().select(first);
+          const firstProblem = snapshot.problems[0];
           if (snapshot.events.length === 0)
             notify(
-              snapshot.problems.length ? 'error' : 'info',
-              snapshot.header.imported
-                ? `${name} contains no WebSocket connections.`
-                : `${name} contains no records.`,
+              firstProblem ? 'error' : 'info',
+              firstProblem
+                ? `${name}: ${firstProblem.message}`
+                : snapshot.header.imported
+                  ? `${name} contains no WebSocket connections.`
+                  : `${name} contains no records.`,
             );
           else if (snapshot.problems.length) {
             notify(
