@@ -161,6 +161,28 @@ function linkFrames(frames: FrameEvent[]): Record<Direction, { id: number; seqs:
   return out;
 }
 
+/**
+ * wsi's HAR keeps data frames' bits but not their payloads; an uncompressed message recorded whole is exactly its
+ * frames' payloads in order, so those are given back (compressed or cut messages leave their frames `truncated`).
+ */
+function fillFramePayloads(frames: FrameEvent[], events: readonly (MessageEvent | ErrorEvent)[]): void {
+  const bySeq = new Map(frames.map((f) => [f.frame.seq, f.frame]));
+  for (const event of events) {
+    if (event.type !== 'message' || event.message.compressed || event.message.truncated) continue;
+    const parts = event.message.frames.map((seq) => bySeq.get(seq));
+    const bytes = fromBase64(event.message.data);
+    if (!bytes || parts.length === 0 || parts.some((f) => f === undefined || f.rsv1)) continue;
+    const lengths = parts.reduce((sum, f) => sum + (f?.payloadLength ?? 0), 0);
+    if (lengths !== bytes.length) continue;
+    let at = 0;
+    for (const frame of parts as FrameRecord[]) {
+      frame.data = toBase64(bytes, at, at + frame.payloadLength);
+      frame.truncated = false;
+      at += frame.payloadLength;
+    }
+  }
+}
+
 interface ImportedMessages {
   events: (MessageEvent | ErrorEvent)[];
   control: number;
@@ -372,6 +394,7 @@ function importEntry(entry: Json, conn: string, ctx: EntryContext): EntryResult 
     ctx.problem(
       `${messages.control} control message(s) (opcode 8-10) left out: a HAR message is not a frame, so its bits are unknown`,
     );
+  fillFramePayloads(frames, messages.events);
   const body = [...frames, ...messages.events].sort((a, b) => a.t - b.t);
   events.push(...body);
 

@@ -195,6 +195,15 @@ describe('importHar: wsi export --har round trip', () => {
     expect(session.header.imported?.unknown).not.toContain('frames');
     expect(session.header.imported?.unknown).toContain('tcp');
   });
+
+  it('gives data frames back their payloads where a whole uncompressed message holds them', () => {
+    const payloads = (s: Session) =>
+      framesOf(s.events).map(({ frame: f }) => [f.seq, f.truncated ? 'cut' : f.data]);
+    // Frame 3 belongs to the message cut at the capture limit: its payload stays unknown.
+    expect(payloads(session)).toEqual(
+      payloads(original).map(([seq, data]) => [seq, seq === 3 ? 'cut' : data]),
+    );
+  });
 });
 
 describe('importHar: bad input opens as far as it can and names each problem', () => {
