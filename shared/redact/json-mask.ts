@@ -36,8 +36,11 @@ class Scanner {
     while (this.pos < this.bytes.length && WS.has(this.bytes[this.pos]!)) this.pos++;
   }
 
-  /** Reads a string starting at the opening quote; returns its text (keys only need simple escapes decoded). */
-  private string(rule: number): string | null {
+  /**
+   * Reads a string starting at the opening quote. With `key`, returns its text (simple escapes decoded, bytes as
+   * Latin-1: field names are ASCII); a value's text is not built.
+   */
+  private string(rule: number, key = false): string | null {
     const start = ++this.pos;
     let text = '';
     while (this.pos < this.bytes.length) {
@@ -45,11 +48,11 @@ class Scanner {
       if (b === QUOTE) break;
       if (b === BACKSLASH) {
         const next = this.bytes[this.pos + 1];
-        text += next === undefined ? '' : String.fromCharCode(next);
+        if (key && next !== undefined) text += String.fromCharCode(next);
         this.pos += 2;
         continue;
       }
-      text += String.fromCharCode(b);
+      if (key) text += String.fromCharCode(b);
       this.pos++;
     }
     const end = Math.min(this.pos, this.bytes.length);
@@ -113,7 +116,7 @@ class Scanner {
         continue;
       }
       if (b !== QUOTE) return false;
-      const key = this.string(-1);
+      const key = this.string(-1, true);
       if (key === null) return true;
       this.skipWs();
       if (this.pos >= this.bytes.length) return true;

@@ -36,13 +36,19 @@ export function regexSpans(bytes: Uint8Array, regexes: readonly CompiledRegex[])
   const utf8 = isValidUtf8(bytes);
   const text = utf8 ? decodeUtf8(bytes) : String.fromCharCode(...bytes.subarray(0, 1 << 20));
   const spans: MaskSpan[] = [];
+  const byteLength = (from: number, to: number): number =>
+    utf8 ? encodeUtf8(text.slice(from, to)).length : to - from;
   for (const { re, rule } of regexes) {
     re.lastIndex = 0;
+    // Matches come in order: byte offsets are counted on from the previous match, not from the start each time.
+    let char = 0;
+    let byte = 0;
     for (const m of text.matchAll(re)) {
       if (m[0] === '') continue;
-      const start = utf8 ? encodeUtf8(text.slice(0, m.index)).length : m.index;
-      const length = utf8 ? encodeUtf8(m[0]).length : m[0].length;
-      spans.push({ start, end: start + length, style: 'text', rule });
+      byte += byteLength(char, m.index);
+      char = m.index;
+      const length = byteLength(m.index, m.index + m[0].length);
+      spans.push({ start: byte, end: byte + length, style: 'text', rule });
     }
   }
   return spans;
