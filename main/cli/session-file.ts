@@ -2,7 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import { looksLikeRawCapture } from '../capture/ring/raw-capture-file.js';
 import { recordsFromRawCapture } from '../proxy/raw-capture-records.js';
 import type { Session } from '../../shared/model/session.js';
-import { parseSession } from '../../shared/session/index.js';
+import { readSessionText } from '../../shared/import/index.js';
 import type { CommandIo } from './command.js';
 
 const describeReadError = (error: unknown): string => {
@@ -14,7 +14,7 @@ const describeReadError = (error: unknown): string => {
 };
 
 /**
- * Read a session file for a command: problems in a damaged file are listed on stderr and everything readable is
+ * Read a session file (or a HAR, told by its content) for a command: problems in a damaged file are listed on stderr and everything readable is
  * returned; null (after saying why) when nothing could be read.
  */
 export async function readSessionFile(path: string, command: string, io: CommandIo): Promise<Session | null> {
@@ -26,8 +26,16 @@ export async function readSessionFile(path: string, command: string, io: Command
     io.err(`wsi ${command}: cannot read ${path}: ${describeReadError(error)}`);
     return null;
   }
-  const { session, problems } = parseSession(text);
-  for (const p of problems) io.err(`wsi ${command}: ${path}:${p.line}: ${p.message}`);
+  const { session, problems, format } = readSessionText(path, text);
+  for (const p of problems) io.err(`wsi ${command}: ${path}${p.line > 0 ? `:${p.line}` : ''}: ${p.message}`);
+  const imported = session.header.imported;
+  if (format === 'har' && imported) {
+    const connections = new Set(session.events.map((e) => e.conn)).size;
+    io.err(
+      `wsi ${command}: ${path}: HAR written by ${imported.creator}: ${connections} WebSocket connection${connections === 1 ? '' : 's'}` +
+        `, ${imported.skippedEntries} other entr${imported.skippedEntries === 1 ? 'y' : 'ies'} skipped`,
+    );
+  }
   if (session.events.length === 0 && problems.length > 0) {
     io.err(`wsi ${command}: ${path} holds no readable session`);
     return null;

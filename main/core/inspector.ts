@@ -13,7 +13,7 @@ import type {
 import type { CaptureEvent, ConnectionId } from '../../shared/model/events.js';
 import type { SessionHeader } from '../../shared/model/session.js';
 import { applyAuth } from '../../shared/connect/auth.js';
-import { parseSession } from '../../shared/session/parse.js';
+import { readSessionText } from '../../shared/import/index.js';
 import { createSessionHeader } from '../../shared/session/serialize.js';
 import type { Leg } from '../../shared/model/wire.js';
 import { ConnectionRecorder, type ConnectionIdentity } from '../capture/connection-recorder.js';
@@ -391,7 +391,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     },
 
     openSession: (request: RequestOf<'openSession'>) => {
-      const { session, problems } = parseSession(request.content);
+      const { session, problems } = readSessionText(request.name, request.content);
       return Promise.resolve({ header: session.header, events: session.events, problems });
     },
 

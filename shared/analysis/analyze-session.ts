@@ -15,6 +15,7 @@ import { tlsRules } from './findings/tls.js';
 import { reconnectStorms } from './findings/reconnect.js';
 import { recordingCut } from './findings/recording-cut.js';
 import { groupByConnection } from './group.js';
+import { checkable, importedAnalysis } from './imported.js';
 import { analyzeHeartbeatFacts } from './heartbeat.js';
 import { summarizeFacts } from './summary.js';
 
@@ -62,7 +63,10 @@ export function connectionFindings(facts: ConnectionFacts, options: ResolvedOpti
  * (the caller memoises by revision).
  */
 export function analyzeSession(
-  session: { header: Pick<SessionHeader, 'startedAt'>; events: readonly CaptureEvent[] },
+  session: {
+    header: Pick<SessionHeader, 'startedAt'> & Partial<Pick<SessionHeader, 'imported'>>;
+    events: readonly CaptureEvent[];
+  },
   options: AnalysisOptions = {},
 ): SessionAnalysis {
   const resolved = resolveOptions(options, session.header.startedAt);
@@ -72,11 +76,14 @@ export function analyzeSession(
     ...(resolved.now !== undefined ? { now: resolved.now } : {}),
     recordingEnded: resolved.recordingEnded,
   };
+  const imported = session.header.imported ? importedAnalysis(session.header.imported) : undefined;
+  const findings = [
+    ...all.flatMap((facts) => connectionFindings(facts, resolved)),
+    ...reconnectStorms(all, resolved),
+  ];
   return {
     connections: all.map((facts) => summarizeFacts(session.header, facts, summaryOptions)),
-    findings: [
-      ...all.flatMap((facts) => connectionFindings(facts, resolved)),
-      ...reconnectStorms(all, resolved),
-    ],
+    findings: checkable(findings, imported),
+    ...(imported ? { imported } : {}),
   };
 }

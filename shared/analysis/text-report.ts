@@ -1,9 +1,13 @@
-import type { ConnectionSummary, Finding, SessionAnalysis } from '../model/finding.js';
+import type { ConnectionSummary, Finding, ImportedAnalysis, SessionAnalysis } from '../model/finding.js';
 import { tlsReportLines } from '../model/tls-text.js';
 import { formatMs } from './format.js';
 import { escapeTerminal as esc } from '../util/terminal-text.js';
 
-function closeLine(c: ConnectionSummary): string {
+function closeLine(c: ConnectionSummary, closeUnknown: boolean): string {
+  if (closeUnknown && c.closeKind === 'open')
+    return c.closedAt !== null
+      ? 'ended; how and by whom is not in the source'
+      : 'unknown (not in the source)';
   const cut =
     c.cutAt !== undefined ? `recording cut after ${new Date(c.cutAt).toISOString()} (no end record)` : '';
   if (c.closeKind === 'open') return cut ? `unknown: ${cut}` : 'still open';
@@ -27,7 +31,7 @@ function closedLine(c: ConnectionSummary): string {
   return `${c.closeKind} by ${c.closeInitiator}${code}${handshake}${browser}`;
 }
 
-function connectionBlock(c: ConnectionSummary): string {
+function connectionBlock(c: ConnectionSummary, imported: ImportedAnalysis | undefined): string {
   const duration =
     c.closedAt !== null
       ? formatMs(c.closedAt - c.openedAt)
@@ -38,8 +42,10 @@ function connectionBlock(c: ConnectionSummary): string {
     `${esc(c.id)}  ${esc(c.url)}`,
     `  status ${c.status ?? 'none'}${c.httpVersion ? ` (request HTTP/${c.httpVersion})` : ''}, opened ${new Date(c.openedAt).toISOString()}, duration ${duration}`,
     ...(c.tls ? tlsReportLines(c.tls).map((line) => `  ${line}`) : []),
-    `  frames in ${c.framesIn} (${c.bytesIn} B), out ${c.framesOut} (${c.bytesOut} B), longest silence ${formatMs(c.maxSilenceMs)}`,
-    `  close: ${closeLine(c)}`,
+    imported?.unknown.includes('frames')
+      ? '  frames: unknown (the source holds whole messages only)'
+      : `  frames in ${c.framesIn} (${c.bytesIn} B), out ${c.framesOut} (${c.bytesOut} B), longest silence ${formatMs(c.maxSilenceMs)}`,
+    `  close: ${closeLine(c, imported?.unknown.includes('close') === true)}`,
   ].join('\n');
 }
 
@@ -55,8 +61,10 @@ function findingBlock(f: Finding): string {
 
 /** The readable report `wsi analyze` prints without --json. */
 export function formatTextReport(analysis: SessionAnalysis): string {
-  const parts: string[] = [`Connections (${analysis.connections.length})`, ''];
-  for (const c of analysis.connections) parts.push(connectionBlock(c), '');
+  const parts: string[] = [];
+  if (analysis.imported) parts.push(`NOTE ${analysis.imported.notice}`, '');
+  parts.push(`Connections (${analysis.connections.length})`, '');
+  for (const c of analysis.connections) parts.push(connectionBlock(c, analysis.imported), '');
   parts.push(`Findings (${analysis.findings.length})`, '');
   if (analysis.findings.length === 0) parts.push('No problems found.', '');
   for (const f of analysis.findings) parts.push(findingBlock(f), '');

@@ -1,6 +1,7 @@
 import type { ConnectionFacts } from '../analysis/connection-facts.js';
 import { clientFacingLeg, clientRequest, clientResponse } from '../analysis/connection-facts.js';
 import type { FrameEvent, TcpEvent } from '../model/events.js';
+import type { HttpRequestHead, HttpResponseHead } from '../model/handshake.js';
 import { senderOf, type Direction } from '../model/wire.js';
 import { fromBase64 } from '../util/base64.js';
 import { concatBytes, latin1Bytes } from './bytes.js';
@@ -18,6 +19,16 @@ export function clientEndpoint(index: number): Endpoint {
   // Past 16,384 connections the ports repeat, so the third octet moves on to keep every flow distinct.
   const block = Math.floor(index / CLIENT_PORTS);
   return { address: [10, 0, block % 256, 1], port: FIRST_CLIENT_PORT + (index % CLIENT_PORTS) };
+}
+
+/** An HTTP/1.1 head from a parsed head, for records whose raw bytes are unknown (sessions imported from a HAR). */
+function rebuildHead(head: HttpRequestHead | HttpResponseHead): string {
+  const version = `HTTP/${head.httpVersion || '1.1'}`;
+  const first =
+    'method' in head
+      ? `${head.method} ${head.target} ${version}`
+      : `${version} ${head.status} ${head.statusText}`;
+  return [first, ...head.headers.map((h) => `${h.name}: ${h.value}`), '', ''].join('\r\n');
 }
 
 /** Deterministic initial sequence numbers, distinct per connection, so exports are reproducible. */
@@ -76,12 +87,16 @@ export function connectionPackets(facts: ConnectionFacts, index: number): TimedP
   const tlsNote = parseUrlParts(url)?.secure
     ? 'wsi: wss connection; these are the decrypted bytes (TLS records are not reproduced)'
     : undefined;
+  const rebuiltNote =
+    'wsi: HTTP head rebuilt from its header list (imported from a HAR; the original bytes are unknown)';
   if (request) {
-    const head = latin1Bytes(request.head.raw);
-    flow.send('client', request.t, head, head.length, tlsNote);
+    const rebuilt = request.head.raw === '';
+    const head = latin1Bytes(rebuilt ? rebuildHead(request.head) : request.head.raw);
+    flow.send('client', request.t, head, head.length, rebuilt ? rebuiltNote : tlsNote);
   }
   if (response) {
-    const head = latin1Bytes(response.head.raw);
+    const rebuilt = response.head.raw === '';
+    const head = latin1Bytes(rebuilt ? rebuildHead(response.head) : response.head.raw);
     const body = response.body;
     const bodyKnown = body ? (fromBase64(body.base64) ?? new Uint8Array(0)) : new Uint8Array(0);
     const bodySize = body ? Math.max(body.size, bodyKnown.length) : 0;
@@ -90,7 +105,7 @@ export function connectionPackets(facts: ConnectionFacts, index: number): TimedP
       response.t,
       concatBytes([head, bodyKnown]),
       head.length + bodySize,
-      request ? undefined : tlsNote,
+      rebuilt ? rebuiltNote : request ? undefined : tlsNote,
       `wsi: response body truncated in capture: ${bodyKnown.length} of ${bodySize} bytes recorded`,
     );
   }

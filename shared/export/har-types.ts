@@ -1,4 +1,5 @@
 /** HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) plus the WebSocket fields Chrome DevTools reads and ours. */
+import type { RedactionSummary } from '../model/session.js';
 
 export interface HarNameValue {
   name: string;
@@ -71,6 +72,8 @@ export interface HarWebSocketMessage {
   _compressed?: boolean;
   /** Ours: a text message whose bytes are not valid UTF-8 (decoded with U+FFFD replacements). */
   _invalidUtf8?: boolean;
+  /** Ours: secrets in `data` were masked for sharing (same length). */
+  _redacted?: boolean;
 }
 
 export interface HarWebSocketClose {
@@ -128,5 +131,7 @@ export interface HarLog {
     pages: [];
     entries: HarEntry[];
     comment?: string;
+    /** Ours: the session was redacted for sharing; the rules applied and how many values each replaced. */
+    _wsiRedaction?: RedactionSummary;
   };
 }

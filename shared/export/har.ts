@@ -5,6 +5,7 @@ import { groupByConnection } from '../analysis/group.js';
 import type { MessageEvent } from '../model/events.js';
 import type { Session } from '../model/session.js';
 import { decodeUtf8 } from '../protocol/utf8.js';
+import { redactionText } from '../redact/summary-text.js';
 import { fromBase64 } from '../util/base64.js';
 import type {
   HarEntry,
@@ -53,6 +54,7 @@ function harMessage(event: MessageEvent, origin: number): HarWebSocketMessage {
     ...(message.truncated ? { _truncated: true, _size: message.size } : {}),
     ...(message.compressed ? { _compressed: true } : {}),
     ...(invalidUtf8 ? { _invalidUtf8: true } : {}),
+    ...(message.redacted ? { _redacted: true } : {}),
   };
 }
 
@@ -181,13 +183,16 @@ export function toHar(session: Session, options: HarOptions = {}): HarLog {
     });
   }
   entries.sort((a, b) => a.start - b.start);
+  const { redaction } = session.header;
+  const comment = 'WebSocket connections recorded by wsi; see docs/exports.md for the underscore fields.';
   return {
     log: {
       version: '1.2',
       creator: { name: 'wsi', version: session.header.producer },
       pages: [],
       entries: entries.map((e) => e.entry),
-      comment: 'WebSocket connections recorded by wsi; see docs/exports.md for the underscore fields.',
+      comment: redaction ? `${comment} ${redactionText(redaction)}` : comment,
+      ...(redaction ? { _wsiRedaction: redaction } : {}),
     },
   };
 }

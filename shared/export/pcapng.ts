@@ -1,6 +1,7 @@
 import { collectFacts } from '../analysis/connection-facts.js';
 import { groupByConnection } from '../analysis/group.js';
 import type { Session } from '../model/session.js';
+import { redactionText } from '../redact/summary-text.js';
 import { concatBytes } from './bytes.js';
 import { connectionPackets } from './connection-packets.js';
 import {
@@ -32,7 +33,12 @@ export function toPcapng(session: Session): Uint8Array {
   // Stable: packets with equal times keep their flow order.
   packets.sort((a, b) => a.t - b.t);
   const blocks: Uint8Array[] = [
-    sectionHeaderBlock({ application: session.header.producer, comment: PCAPNG_SECTION_COMMENT }),
+    sectionHeaderBlock({
+      application: session.header.producer,
+      comment: session.header.redaction
+        ? `${PCAPNG_SECTION_COMMENT} ${redactionText(session.header.redaction)}`
+        : PCAPNG_SECTION_COMMENT,
+    }),
     interfaceDescriptionBlock({ linkType: LINKTYPE_RAW, snapLength: SNAP_LENGTH, name: 'wsi-synthetic' }),
   ];
   for (const packet of packets) {

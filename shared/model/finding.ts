@@ -1,5 +1,6 @@
 import type { ConnectionId } from './events.js';
 import type { TlsSummary } from './handshake.js';
+import type { UnknownFact } from './session.js';
 import type { EpochMs } from './time.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -59,7 +60,18 @@ export interface ConnectionSummary {
   cutAt?: EpochMs;
 }
 
+/** For a session imported from a HAR: what the source did not hold and which findings could not be checked. */
+export interface ImportedAnalysis {
+  creator: string;
+  unknown: UnknownFact[];
+  /** Finding ids the analyzer could not check for lack of those facts (none of them is reported). */
+  unchecked: string[];
+  /** One sentence for the report and the Findings tab. */
+  notice: string;
+}
+
 export interface SessionAnalysis {
   connections: ConnectionSummary[];
   findings: Finding[];
+  imported?: ImportedAnalysis;
 }

@@ -41,6 +41,8 @@ export interface FrameRecord {
   close?: { code?: number; reason?: string };
   /** Stable codes of violations this frame caused (see violation records for detail). */
   violations?: string[];
+  /** Redacted for sharing: some payload bytes were replaced (same length); see the session header's `redaction`. */
+  redacted?: boolean;
 }
 
 /** A data message assembled from one or more frames (and inflated when compressed). */
@@ -63,6 +65,8 @@ export interface MessageRecord {
   ref?: string;
   /** For text messages: whether the complete payload was valid UTF-8. */
   utf8Valid?: boolean;
+  /** Redacted for sharing: some payload bytes were replaced (same length); see the session header's `redaction`. */
+  redacted?: boolean;
 }
 
 /** A protocol violation found by the parser: data, never an exception. */

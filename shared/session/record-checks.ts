@@ -1,6 +1,6 @@
 /** Validation of one session-file line: the header and each record type's required fields. */
 import type { CaptureEventType } from '../model/events.js';
-import type { SessionHeader } from '../model/session.js';
+import type { RedactionRuleCount, SessionHeader, UnknownFact } from '../model/session.js';
 import { SESSION_FORMAT, SESSION_VERSION } from '../model/session.js';
 
 import { checkSpec, MAX_TIME_MS, RECORD_SPECS } from './record-schema.js';
@@ -25,6 +25,40 @@ export function checkEvent(value: unknown): string | undefined {
   return problem ? `${value.type} record: ${problem}` : undefined;
 }
 
+const UNKNOWN_FACTS: readonly UnknownFact[] = [
+  'frames',
+  'close',
+  'tcp',
+  'tls',
+  'raw-heads',
+  'accept',
+  'messages',
+];
+
+/** The header's optional `imported` and `redaction` fields, kept when well-formed (dropped otherwise). */
+function readProvenance(value: Json): Pick<SessionHeader, 'imported' | 'redaction'> {
+  const out: Pick<SessionHeader, 'imported' | 'redaction'> = {};
+  const imported = value.imported;
+  if (isObject(imported) && imported.format === 'har' && Array.isArray(imported.unknown)) {
+    out.imported = {
+      format: 'har',
+      creator: typeof imported.creator === 'string' ? imported.creator : 'unknown',
+      unknown: imported.unknown.filter((u): u is UnknownFact => UNKNOWN_FACTS.includes(u as UnknownFact)),
+      skippedEntries: typeof imported.skippedEntries === 'number' ? imported.skippedEntries : 0,
+    };
+  }
+  const redaction = value.redaction;
+  if (isObject(redaction) && Array.isArray(redaction.rules)) {
+    out.redaction = {
+      rules: redaction.rules.filter(
+        (r): r is RedactionRuleCount =>
+          isObject(r) && typeof r.rule === 'string' && typeof r.replaced === 'number',
+      ),
+    };
+  }
+  return out;
+}
+
 export function readHeader(value: unknown): { header?: SessionHeader; problem?: string } {
   if (!isObject(value)) return { problem: 'header is not a JSON object' };
   if (value.format !== SESSION_FORMAT) {
@@ -34,7 +68,13 @@ export function readHeader(value: unknown): { header?: SessionHeader; problem?: 
     return { problem: 'header has no numeric "version"' };
   const startedAt = isTime(value.startedAt) && value.startedAt >= 0 ? value.startedAt : 0;
   const producer = typeof value.producer === 'string' ? value.producer : 'unknown';
-  const header: SessionHeader = { format: SESSION_FORMAT, version: value.version, startedAt, producer };
+  const header: SessionHeader = {
+    format: SESSION_FORMAT,
+    version: value.version,
+    startedAt,
+    producer,
+    ...readProvenance(value),
+  };
   if (value.version > SESSION_VERSION) {
     return {
       header,

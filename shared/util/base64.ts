@@ -2,28 +2,46 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const LOOKUP = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
-/** Standard base64 with padding, of bytes[start, end). */
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const PAD = 0x3d;
+/** Characters per String.fromCharCode call (well under engines' argument limits). */
+const PIECE = 8192;
+
+/**
+ * Standard base64 with padding, of bytes[start, end). Written as character codes and turned into strings a piece at a
+ * time, so the result is one flat string: a string grown by `+=` stays a tree of pieces in memory, which records keep
+ * alive (many small objects for the garbage collector to walk).
+ */
 export function toBase64(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  const parts: string[] = [];
-  let chunk = '';
+  const length = Math.max(0, end - start);
+  const out = new Uint8Array(Math.ceil(length / 3) * 4);
+  let o = 0;
   let i = start;
   for (; i + 2 < end; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    chunk += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
-    if (chunk.length >= 16384) {
-      parts.push(chunk);
-      chunk = '';
-    }
+    out[o++] = CODES[n >> 18]!;
+    out[o++] = CODES[(n >> 12) & 63]!;
+    out[o++] = CODES[(n >> 6) & 63]!;
+    out[o++] = CODES[n & 63]!;
   }
   const left = end - i;
   if (left === 1) {
     const n = bytes[i]! << 16;
-    chunk += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + '==';
+    out[o++] = CODES[n >> 18]!;
+    out[o++] = CODES[(n >> 12) & 63]!;
+    out[o++] = PAD;
+    out[o++] = PAD;
   } else if (left === 2) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    chunk += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + '=';
+    out[o++] = CODES[n >> 18]!;
+    out[o++] = CODES[(n >> 12) & 63]!;
+    out[o++] = CODES[(n >> 6) & 63]!;
+    out[o++] = PAD;
   }
-  parts.push(chunk);
+  if (o <= PIECE) return String.fromCharCode(...out.subarray(0, o));
+  const parts: string[] = [];
+  for (let p = 0; p < o; p += PIECE)
+    parts.push(String.fromCharCode(...out.subarray(p, Math.min(o, p + PIECE))));
   return parts.join('');
 }
 

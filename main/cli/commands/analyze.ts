@@ -25,7 +25,9 @@ Options:
       --fail-on warning|error   exit 1 when a finding of that severity or worse exists (a CI gate)
   -h, --help                    show this help
 
-Problems in a damaged session file are listed on stderr; everything readable is analyzed.
+FILE is a session file, a raw capture (wsi proxy --raw) or a HAR (Chrome/Edge, Firefox, HTTP Toolkit, wsi export
+--har), told apart by content. For a HAR the report starts with what the HAR does not hold and which findings could
+not be checked (--json: "imported"). Problems in a damaged file are listed on stderr; everything readable is analyzed.
 Exit codes: 0 analyzed (with --fail-on: and no finding of that severity or worse), 1 --fail-on matched a finding,
 2 bad arguments or unreadable file.`;
 
@@ -80,7 +82,14 @@ async function analyze(args: AnalyzeArgs, io: CommandIo): Promise<number> {
     ...(args.idleThresholdMs !== undefined ? { idleThresholdMs: args.idleThresholdMs } : {}),
   };
   const analysis = analyzeSession(session, options);
-  if (args.json) io.out(JSON.stringify({ connections: analysis.connections, findings: analysis.findings }));
+  if (args.json)
+    io.out(
+      JSON.stringify({
+        connections: analysis.connections,
+        findings: analysis.findings,
+        ...(analysis.imported ? { imported: analysis.imported } : {}),
+      }),
+    );
   else io.out(formatTextReport(analysis));
   const failing = args.failOn !== undefined ? atOrAbove(analysis.findings, args.failOn).length : 0;
   if (failing > 0) {

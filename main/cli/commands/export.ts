@@ -1,5 +1,8 @@
 import { toHar, toPcapng } from '../../../shared/export/index.js';
 import type { Session } from '../../../shared/model/session.js';
+import { buildRules, checkUserRules, redactionText, redactSession } from '../../../shared/redact/index.js';
+import type { RedactionRule } from '../../../shared/redact/index.js';
+import { serializeSession } from '../../../shared/session/index.js';
 import { onePositional, parseCommandLine } from '../args.js';
 import { readSessionFile } from '../session-file.js';
 import { writePrivateFile } from '../../session/private-file.js';
@@ -13,12 +16,25 @@ import {
   type CommandIo,
 } from '../command.js';
 
-const usage = `Usage: wsi export FILE [--har OUT.har] [--pcapng OUT.pcapng]
+const usage = `Usage: wsi export FILE [--redact [--redact-header NAME]... [--redact-json-field F]... [--redact-regex RE]...]
+                 [--out OUT.jsonl] [--har OUT.har] [--pcapng OUT.pcapng]
 
-Export a recorded session so someone else can open it:
+Export a recorded session (or a HAR, told apart by content) so someone else can open it:
+  --out OUT        a session file (JSON Lines; what the app and wsi analyze open)
   --har OUT        HAR 1.2 with one WebSocket entry per connection (Chrome DevTools: Network > Import HAR)
   --pcapng OUT     pcapng for Wireshark/tshark: synthetic IPv4/TCP around the exact HTTP heads and frame bytes
-Give either or both. OUT "-" writes to stdout (only when exporting one format).
+Give one or more. OUT "-" writes to stdout (only when exporting one format).
+
+Redaction for sharing (applied the same way to every output):
+      --redact                  mask secrets: Authorization, Proxy-Authorization, Cookie, Set-Cookie headers; query
+                                parameters named like token/key/secret/password/auth; JSON fields password, token,
+                                access_token, refresh_token, secret, api_key (in text payloads)
+      --redact-header NAME      also mask this header's values (repeatable)
+      --redact-json-field F     also mask this JSON field: a name (any depth) or a path like $.user.pin (repeatable)
+      --redact-regex RE         also mask every match of this regular expression in URLs, headers and text payloads
+                                (repeatable)
+  Any --redact-* flag implies --redact. Masks keep lengths (*** for text), so sizes and frames stay as recorded; the
+  outputs list the rules applied and how many values each replaced.
       --no-frames  HAR only: leave out _webSocketFrames (per-frame header bits)
   -h, --help       show this help
 
@@ -28,32 +44,65 @@ Exit codes: 0 exported, 1 an output could not be written, 2 bad arguments or unr
 
 export interface ExportArgs {
   file: string;
+  out?: string;
   har?: string;
   pcapng?: string;
   frames: boolean;
+  /** Redaction rules to apply before writing, when redacting. */
+  redact?: RedactionRule[];
 }
 
 export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
   const { values, positionals } = parseCommandLine(argv, {
+    out: { type: 'string' },
     har: { type: 'string' },
     pcapng: { type: 'string' },
     'no-frames': { type: 'boolean' },
+    redact: { type: 'boolean' },
+    'redact-header': { type: 'string', multiple: true },
+    'redact-json-field': { type: 'string', multiple: true },
+    'redact-regex': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
   const file = onePositional(positionals, 'FILE', 'missing the session FILE to export');
-  const { har, pcapng } = values;
-  if (har === undefined && pcapng === undefined)
-    throw new UsageError('nothing to export: give --har OUT and/or --pcapng OUT');
-  if (har === '' || pcapng === '') throw new UsageError('--har and --pcapng need an output file name (or -)');
-  if (har !== undefined && har === pcapng)
-    throw new UsageError(
-      har === '-'
-        ? 'only one format can go to stdout (-); write the other to a file'
-        : `--har and --pcapng both write to ${har}`,
-    );
+  const { out, har, pcapng } = values;
+  const given = [
+    ['--out', out],
+    ['--har', har],
+    ['--pcapng', pcapng],
+  ].filter((pair): pair is [string, string] => pair[1] !== undefined);
+  if (given.length === 0)
+    throw new UsageError('nothing to export: give --out OUT, --har OUT and/or --pcapng OUT');
+  for (const [flag, path] of given)
+    if (path === '') throw new UsageError(`${flag} needs an output file name (or -)`);
+  given.forEach(([flag, path], i) => {
+    const other = given.slice(i + 1).find(([, p]) => p === path);
+    if (other)
+      throw new UsageError(
+        path === '-'
+          ? 'only one format can go to stdout (-); write the others to files'
+          : `${flag} and ${other[0]} both write to ${path}`,
+      );
+  });
+  const userRules = {
+    headers: values['redact-header'] ?? [],
+    jsonFields: values['redact-json-field'] ?? [],
+    regexes: values['redact-regex'] ?? [],
+  };
+  const redacting =
+    values.redact === true ||
+    userRules.headers.length + userRules.jsonFields.length + userRules.regexes.length > 0;
+  let redact: RedactionRule[] | undefined;
+  if (redacting) {
+    const problem = checkUserRules({ defaults: true, ...userRules });
+    if (problem) throw new UsageError(problem);
+    redact = buildRules({ defaults: true, ...userRules });
+  }
   return {
     file,
+    ...(redact ? { redact } : {}),
+    ...(out !== undefined ? { out } : {}),
     ...(har !== undefined ? { har } : {}),
     ...(pcapng !== undefined ? { pcapng } : {}),
     frames: !values['no-frames'],
@@ -86,11 +135,14 @@ export async function runExport(
   io: CommandIo,
   sinks: ExportSinks = processSinks,
 ): Promise<number> {
-  const session = await readSessionFile(args.file, 'export', io);
-  if (!session) return EXIT_USAGE;
-  const toStdout = args.har === '-' || args.pcapng === '-';
+  const read = await readSessionFile(args.file, 'export', io);
+  if (!read) return EXIT_USAGE;
+  const session = args.redact ? redactSession(read, args.redact) : read;
+  const toStdout = args.out === '-' || args.har === '-' || args.pcapng === '-';
   const report = toStdout ? io.err : io.out;
   const outputs: { path: string; format: string; render: () => Uint8Array | string }[] = [];
+  if (args.out !== undefined)
+    outputs.push({ path: args.out, format: 'session file', render: () => serializeSession(session) });
   if (args.har !== undefined)
     outputs.push({
       path: args.har,
@@ -116,12 +168,14 @@ export async function runExport(
     if (output.path !== '-')
       report(`wsi export: wrote ${output.format} ${output.path} (${summarize(session)})`);
   }
+  if (session.header.redaction) report(`wsi export: ${redactionText(session.header.redaction)}`);
   return code;
 }
 
 export const exportCommand: Command = defineCommand({
   name: 'export',
-  summary: 'export a recorded session as HAR (browser DevTools) and/or pcapng (Wireshark)',
+  summary:
+    'export a recorded session (or a HAR) as a session file, HAR (browser DevTools) and/or pcapng (Wireshark)',
   usage,
   parse: parseExportArgs,
   execute: (args, io) => runExport(args, io),

@@ -6,6 +6,7 @@ import { ProxyPanel } from './ProxyPanel.js';
 import { SessionOpener } from './SessionOpener.js';
 import { SessionProblems } from './SessionProblems.js';
 import { SessionSaver } from './SessionSaver.js';
+import { ShareDialog } from './ShareDialog.js';
 import { LinkBanner, NoticeBar } from './StatusBanners.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import { useInspector } from '../ui/store-context.js';
@@ -19,6 +20,7 @@ export function App() {
         <span className="app-bar-actions">
           <SessionOpener />
           <SessionSaver />
+          <ShareDialog />
           <ThemeToggle />
         </span>
       </header>

@@ -68,7 +68,9 @@ function FindingItem({ finding, log }: { finding: Finding; log: ConnectionLog })
 }
 
 export function FindingsPanel({ view, log }: { view: ConnectionView; log: ConnectionLog | undefined }) {
-  const { summary, findings, pending } = useConnectionAnalysis(view, log);
+  const { summary, findings, pending, imported } = useConnectionAnalysis(view, log);
+  const closeUnknown = imported?.unknown.includes('close') === true;
+  const framesUnknown = imported?.unknown.includes('frames') === true;
   if (!log) return <p className="pane-empty">Nothing recorded yet.</p>;
   if (pending)
     return (
@@ -86,23 +88,45 @@ export function FindingsPanel({ view, log }: { view: ConnectionView; log: Connec
               ] as [string, string],
             ]
           : []),
-        ['Closed by', summary.closeInitiator],
-        ['How', summary.closeKind],
+                ['Closed by', closeUnknown ? 'unknown (not in the HAR)' : summary.closeInitiator],
+        ['How', closeUnknown ? 'unknown (not in the HAR)' : summary.closeKind],
         [
           'Close frame',
-          summary.closeCode === null
-            ? 'none'
-            : `${summary.closeCode} ${closeCodeMeaning(summary.closeCode)}${summary.closeReason ? ` “${summary.closeReason}”` : ''}`,
+          closeUnknown
+            ? 'unknown (not in the HAR)'
+            : summary.closeCode === null
+              ? 'none'
+              : `${summary.closeCode} ${closeCodeMeaning(summary.closeCode)}${summary.closeReason ? ` “${summary.closeReason}”` : ''}`,
         ],
         ['Browser would report', summary.browserCloseCode == null ? '—' : String(summary.browserCloseCode)],
-        ['Closing handshake', summary.closingHandshakeComplete ? 'complete' : 'incomplete'],
-        ['Longest silence', formatDuration(summary.maxSilenceMs)],
-        ['Bytes ↑ / ↓', `${summary.bytesOut} / ${summary.bytesIn}`],
+        [
+          'Closing handshake',
+          closeUnknown
+            ? 'unknown (not in the HAR)'
+            : summary.closingHandshakeComplete
+              ? 'complete'
+              : 'incomplete',
+        ],
+        [
+          'Longest silence',
+          framesUnknown ? 'unknown (no frames in the HAR)' : formatDuration(summary.maxSilenceMs),
+        ],
+        [
+          'Bytes ↑ / ↓',
+          framesUnknown
+            ? 'unknown (the HAR holds messages, not frames)'
+            : `${summary.bytesOut} / ${summary.bytesIn}`,
+        ],
         ...tlsFacts(summary.tls),
       ]
     : [];
   return (
     <div className="findings" data-testid="findings-panel">
+      {imported && (
+        <p className="imported-notice" role="note" data-testid="imported-notice">
+          {imported.notice}
+        </p>
+      )}
       <section aria-label="Summary">
         <h3>Summary</h3>
         <dl className="fields">

@@ -1,4 +1,5 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { isHarFile } from '../../../shared/import/index.js';
 import { canStreamFiles, fileTextStream } from '../session/file-text-stream.js';
 import { useInspector } from '../ui/store-context.js';
 import type { SessionOpenState } from './SessionOpenProgress.js';
@@ -6,9 +7,15 @@ import { SessionOpenProgress } from './SessionOpenProgress.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
+/** The first bytes of a file, enough to tell a HAR (`{"log":`) from a session file (`{"format":"wsi-session"`). */
+const HEAD_BYTES = 256;
+
+const hasFiles = (event: DragEvent): boolean => event.dataTransfer?.types.includes('Files') === true;
+
 /**
- * Opens a session file read-only, shown as its own group. The file is streamed and parsed here in batches, so files
- * larger than a string can hold open too; without stream support its text goes to the core's `openSession`.
+ * Opens a session file or a HAR read-only, shown as its own group: from "Open session…" or dropped on the window.
+ * A session file is streamed and parsed here in batches, so files larger than a string can hold open too; a HAR (one
+ * JSON document) and, without stream support, a session file go to the core's `openSession` as text.
  */
 export function SessionOpener() {
   const openSessionFile = useInspector((s) => s.openSessionFile);
@@ -17,7 +24,7 @@ export function SessionOpener() {
   const [opening, setOpening] = useState<SessionOpenState | null>(null);
   const abort = useRef<AbortController | null>(null);
 
-  const open = async (file: File): Promise<void> => {
+  const openStreamed = async (file: File): Promise<void> => {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
@@ -46,6 +53,36 @@ export function SessionOpener() {
     }
   };
 
+  const open = async (file: File): Promise<void> => {
+    const head = await file.slice(0, HEAD_BYTES).text();
+    if (isHarFile(file.name, head) || !canStreamFiles()) await openSessionFile(file.name, await file.text());
+    else await openStreamed(file);
+  };
+  const openRef = useRef(open);
+  useEffect(() => {
+    openRef.current = open;
+  });
+
+  useEffect(() => {
+    const over = (event: DragEvent): void => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    };
+    const drop = (event: DragEvent): void => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      const file = event.dataTransfer?.files[0];
+      if (file) void openRef.current(file);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+
   return (
     <>
       <button type="button" data-testid="open-session" onClick={() => input.current?.click()}>
@@ -55,16 +92,14 @@ export function SessionOpener() {
       <input
         ref={input}
         type="file"
-        accept=".jsonl,.wsi,.json,.ndjson,application/json,text/plain"
+        accept=".jsonl,.wsi,.json,.ndjson,.har,application/json,text/plain"
         className="visually-hidden"
         aria-label="Session file"
         data-testid="session-file-input"
         onChange={(e) => {
           const file = e.target.files?.[0];
           e.target.value = '';
-          if (!file) return;
-          if (canStreamFiles()) void open(file);
-          else void file.text().then((content) => openSessionFile(file.name, content));
+          if (file) void open(file);
         }}
       />
     </>

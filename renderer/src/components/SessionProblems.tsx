@@ -13,12 +13,16 @@ export function SessionProblems() {
   return (
     <details className="session-problems" data-testid="session-problems">
       <summary>
-        {source.label}: {problems.length} line(s) could not be read
+        {source.label}:{' '}
+        {source.imported
+          ? `${problems.length} problem(s) reading the HAR`
+          : `${problems.length} line(s) could not be read`}
       </summary>
       <ul>
         {problems.slice(0, SHOWN_PROBLEMS).map((problem, i) => (
           <li key={i}>
-            line {problem.line}: {problem.message}
+            {problem.line > 0 ? `line ${problem.line}: ` : ''}
+            {problem.message}
           </li>
         ))}
         {problems.length > SHOWN_PROBLEMS && <li>… and {problems.length - SHOWN_PROBLEMS} more</li>}

@@ -2,6 +2,8 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { InspectorApi, SessionSnapshot, Unsubscribe } from '../../../shared/api/contract.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
+import { toHar } from '../../../shared/export/index.js';
+import { redactSession } from '../../../shared/redact/index.js';
 import { serializeSession } from '../../../shared/session/index.js';
 import type { CoreLinkState } from '../api/bridge-transport.js';
 import { base64ToBytes } from '../format/bytes.js';
@@ -46,6 +48,8 @@ export interface InspectorStore extends StoreApi<InspectorState> {
   start(): Promise<void>;
   dispose(): void;
 }
+
+const fileStamp = (startedAt: number): string => new Date(startedAt).toISOString().replace(/[:.]/g, '-');
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -110,14 +114,29 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
             readOnly: true,
             startedAt: snapshot.header.startedAt,
             problems: snapshot.problems,
+            ...(snapshot.header.imported ? { imported: snapshot.header.imported } : {}),
           });
           ingest.push(source, snapshot.events);
           ingest.flush();
           const first = get().connectionOrder.find((key) => key.startsWith(`${source}/`));
           if (first) get().select(first);
-          if (snapshot.events.length === 0) notify('info', `${name} contains no records.`);
+          const firstProblem = snapshot.problems[0];
+          if (snapshot.events.length === 0)
+            notify(
+              firstProblem ? 'error' : 'info',
+              firstProblem
+                ? `${name}: ${firstProblem.message}`
+                : snapshot.header.imported
+                  ? `${name} contains no WebSocket connections.`
+                  : `${name} contains no records.`,
+            );
           else if (snapshot.problems.length) {
-            notify('error', `${name}: ${snapshot.problems.length} line(s) could not be read.`);
+            notify(
+              'error',
+              snapshot.header.imported
+                ? `${name}: ${snapshot.problems.length} problem(s) reading the HAR.`
+                : `${name}: ${snapshot.problems.length} line(s) could not be read.`,
+            );
           }
         }),
       openSessionStream: (name, chunks, streamOptions) =>
@@ -191,13 +210,28 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
       exportLiveSession: async () => {
         try {
           const snapshot = await api.snapshot();
-          const stamp = new Date(snapshot.header.startedAt).toISOString().replace(/[:.]/g, '-');
           return {
-            name: `wsi-session-${stamp}.jsonl`,
+            name: `wsi-session-${fileStamp(snapshot.header.startedAt)}.jsonl`,
             text: serializeSession({ header: snapshot.header, events: snapshot.events }),
           };
         } catch (error) {
           notify('error', `Saving the session failed: ${errorText(error)}`);
+          return null;
+        }
+      },
+      shareLiveSession: async (rules, format) => {
+        try {
+          const snapshot = await api.snapshot();
+          const redacted = redactSession({ header: snapshot.header, events: snapshot.events }, rules);
+          const stamp = fileStamp(snapshot.header.startedAt);
+          return {
+            name: `wsi-shared-${stamp}.${format === 'har' ? 'har' : 'jsonl'}`,
+            text:
+              format === 'har' ? JSON.stringify(toHar(redacted), null, 2) + '\n' : serializeSession(redacted),
+            redaction: redacted.header.redaction ?? { rules: [] },
+          };
+        } catch (error) {
+          notify('error', `Saving for sharing failed: ${errorText(error)}`);
           return null;
         }
       },

@@ -75,6 +75,7 @@ export async function ingestSessionStream(
   const accept = async (batch: SessionStreamBatch): Promise<void> => {
     if (batch.header) {
       info.startedAt = batch.header.startedAt;
+      if (batch.header.imported) info.imported = batch.header.imported;
       target.putSource({ ...info, problems: [...problems] });
     }
     if (batch.problems.length) {

@@ -1,6 +1,6 @@
 import { useDeferredValue, useMemo } from 'react';
 import { analyzeSession } from '../../../shared/analysis/index.js';
-import type { ConnectionSummary, Finding } from '../../../shared/model/finding.js';
+import type { ConnectionSummary, Finding, ImportedAnalysis } from '../../../shared/model/finding.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import { useInspector } from './store-context.js';
@@ -12,6 +12,8 @@ export interface ConnectionAnalysis {
   findings: Finding[];
   /** The connection's session file is still being opened: nothing analysed yet. */
   pending?: boolean;
+  /** Imported from a HAR: what it lacked and which findings could not be checked. */
+  imported?: ImportedAnalysis;
 }
 
 /**
@@ -25,6 +27,7 @@ export function useConnectionAnalysis(
   const revision = useInspector((s) => s.revisions[view.key] ?? 0);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
   const loading = useInspector((s) => s.sources[view.source]?.loading === true);
+  const imported = useInspector((s) => s.sources[view.source]?.imported);
   const throttledRevision = useThrottled(
     revision,
     view.readOnly ? 0 : throttleMsForLog(log?.events.length ?? 0),
@@ -41,9 +44,13 @@ export function useConnectionAnalysis(
     void deferredRevision;
     const events = Array.from(log.events.range());
     const analysis = analyzeSession(
-      { header: { startedAt }, events },
+      { header: { startedAt, ...(imported ? { imported } : {}) }, events },
       now !== undefined ? { now: Math.max(now, view.lastT) } : { recordingEnded: view.readOnly },
     );
-    return { summary: analysis.connections[0], findings: analysis.findings };
-  }, [log, loading, startedAt, deferredRevision, now, view.lastT, view.readOnly]);
+    return {
+      summary: analysis.connections[0],
+      findings: analysis.findings,
+      ...(analysis.imported ? { imported: analysis.imported } : {}),
+    };
+  }, [log, loading, startedAt, imported, deferredRevision, now, view.lastT, view.readOnly]);
 }

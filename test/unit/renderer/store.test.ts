@@ -3,6 +3,8 @@ import type { CaptureEvent } from '../../../shared/model/events.js';
 import { createInspectorStore } from '../../../renderer/src/store/create-store.js';
 import type { CoreLinkState } from '../../../renderer/src/api/bridge-transport.js';
 import { describeClose } from '../../../renderer/src/ui/describe.js';
+import { buildRules } from '../../../shared/redact/index.js';
+import { parseSession } from '../../../shared/session/index.js';
 import { closeFrame, createFakeApi, frame, handshake, message } from './fake-api.js';
 
 /** A scheduler the test drives: flushes happen only when `run()` is called, like animation frames. */
@@ -216,6 +218,28 @@ describe('createInspectorStore', () => {
     expect(file?.name).toMatch(/^wsi-session-2023-11-14T22-13-20-000Z\.jsonl$/);
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'wsi-session', startedAt: 1_700_000_000_000 });
     expect(lines).toHaveLength(5);
+  });
+
+  it('saves the live session for sharing: redacted, as a session file or a HAR, with the counts', async () => {
+    const events = [
+      ...handshake('c1', 0, 'ws://127.0.0.1:1/?api_key=QSECRET'),
+      message('c1', 3, 'c2s', 1, [1], '{"token":"JSECRET"}'),
+    ];
+    const store = createInspectorStore(createFakeApi(events).api, { schedule: manualScheduler().schedule });
+    await store.start();
+    const rules = buildRules({ defaults: true });
+    const file = await store.getState().shareLiveSession(rules, 'session');
+    expect(file?.name).toMatch(/^wsi-shared-2023-11-14T22-13-20-000Z\.jsonl$/);
+    const { session, problems } = parseSession(file!.text);
+    expect(problems).toEqual([]);
+    expect(session.events[0]).toMatchObject({ url: 'ws://127.0.0.1:1/?api_key=*******' });
+    const sent = session.events.find((e) => e.type === 'message');
+    expect(sent?.type === 'message' && atob(sent.message.data)).toBe('{"token":"*******"}');
+    expect(file?.redaction.rules).toContainEqual({ rule: 'json:token', replaced: 1 });
+    const har = await store.getState().shareLiveSession(rules, 'har');
+    expect(har?.name).toMatch(/\.har$/);
+    expect(har?.text).not.toMatch(/QSECRET|JSECRET/);
+    expect(JSON.parse(har!.text)).toMatchObject({ log: { _wsiRedaction: file?.redaction } });
   });
 
   it('shows an opened session file as its own read-only connections', async () => {

@@ -7,8 +7,16 @@ import type {
   StartProxyRequest,
   StormRequest,
 } from '../../../../shared/api/contract.js';
+import type { RedactionSummary } from '../../../../shared/model/session.js';
+import type { RedactionRule } from '../../../../shared/redact/index.js';
 import type { ConnKey } from '../keys.js';
 import type { SessionStreamOptions, SessionStreamOutcome } from '../session-stream-ingest.js';
+
+export interface SharedFile {
+  name: string;
+  text: string;
+  redaction: RedactionSummary;
+}
 
 /** User intents that call the core. Implemented in create-store.ts where the API and the ingest are in scope. */
 export interface CommandSlice {
@@ -41,5 +49,10 @@ export interface CommandSlice {
   openInspectedBrowser: (url: string) => Promise<boolean>;
   /** The live session as session-file text (from a fresh snapshot), or null when that failed (a notice says why). */
   exportLiveSession: () => Promise<{ name: string; text: string } | null>;
+  /**
+   * The live session redacted with `rules`, as a session file or a HAR, with what each rule replaced; null when the
+   * snapshot failed (a notice says why).
+   */
+  shareLiveSession: (rules: RedactionRule[], format: 'session' | 'har') => Promise<SharedFile | null>;
   dismissNotice: () => void;
 }

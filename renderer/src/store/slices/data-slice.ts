@@ -1,4 +1,4 @@
-import type { SessionReadProblem } from '../../../../shared/model/session.js';
+import type { SessionImport, SessionReadProblem } from '../../../../shared/model/session.js';
 import type { ConnectionView } from '../connection-view.js';
 import type { ConnKey, SourceId } from '../keys.js';
 
@@ -12,6 +12,8 @@ export interface SourceInfo {
   problems: SessionReadProblem[];
   /** A session file still streaming in: whole-log work (analysis) waits until it is complete. */
   loading?: boolean;
+  /** Imported from a HAR: what it did not hold (the analysis says which findings it could not check). */
+  imported?: SessionImport;
 }
 
 /** Reactive summaries only; frames and messages stay in the HotLog. Written exclusively by the ingest. */

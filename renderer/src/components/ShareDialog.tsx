@@ -1,0 +1,246 @@
+import { useRef, useState } from 'react';
+import type { RedactionSummary } from '../../../shared/model/session.js';
+import {
+  buildRules,
+  checkUserRules,
+  DEFAULT_HEADERS,
+  DEFAULT_JSON_FIELDS,
+  DEFAULT_QUERY_WORDS,
+} from '../../../shared/redact/index.js';
+import { useInspector } from '../ui/store-context.js';
+import './share-dialog.css';
+
+type RuleKind = 'header' | 'json' | 'regex';
+interface UserRule {
+  kind: RuleKind;
+  value: string;
+}
+
+const KIND_LABEL: Record<RuleKind, string> = { header: 'Header', json: 'JSON field', regex: 'Regex' };
+const PLACEHOLDER: Record<RuleKind, string> = {
+  header: 'e.g. X-Api-Key',
+  json: 'e.g. pin or $.user.pin',
+  regex: 'e.g. \\d{4}-\\d{4}-\\d{4}-\\d{4}',
+};
+
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const userRules = (rules: readonly UserRule[]) => ({
+  headers: rules.filter((r) => r.kind === 'header').map((r) => r.value),
+  jsonFields: rules.filter((r) => r.kind === 'json').map((r) => r.value),
+  regexes: rules.filter((r) => r.kind === 'regex').map((r) => r.value),
+});
+
+function DefaultRules() {
+  return (
+    <dl className="share-defaults" data-testid="share-default-rules">
+      <dt>Headers</dt>
+      <dd>{DEFAULT_HEADERS.join(', ')}</dd>
+      <dt>Query parameters named like</dt>
+      <dd>{DEFAULT_QUERY_WORDS.join(', ')}</dd>
+      <dt>JSON fields</dt>
+      <dd>{DEFAULT_JSON_FIELDS.join(', ')}</dd>
+    </dl>
+  );
+}
+
+function Result({ name, redaction }: { name: string; redaction: RedactionSummary }) {
+  const total = redaction.rules.reduce((sum, r) => sum + r.replaced, 0);
+  return (
+    <div className="share-result" data-testid="share-result" role="status">
+      <p>
+        Saved <b>{name}</b>: {total} value{total === 1 ? '' : 's'} replaced.
+      </p>
+      <ul>
+        {redaction.rules
+          .filter((r) => r.replaced > 0)
+          .map((r) => (
+            <li key={r.rule}>
+              <code>{r.rule}</code> replaced {r.replaced}
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * "Save for sharing…": the live session with secrets masked (same rules as `wsi export --redact`), saved as a session
+ * file or a HAR. The default rules are listed; header, JSON-field and regex rules can be added.
+ */
+export function ShareDialog() {
+  const shareLiveSession = useInspector((s) => s.shareLiveSession);
+  const hasLive = useInspector((s) => s.connectionOrder.some((key) => key.startsWith('live/')));
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [defaults, setDefaults] = useState(true);
+  const [rules, setRules] = useState<UserRule[]>([]);
+  const [kind, setKind] = useState<RuleKind>('header');
+  const [value, setValue] = useState('');
+  const [format, setFormat] = useState<'session' | 'har'>('session');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ name: string; redaction: RedactionSummary } | null>(null);
+
+  const add = () => {
+    const rule = { kind, value: value.trim() };
+    const error = checkUserRules({ defaults, ...userRules([rule]) });
+    if (rule.value === '') return setProblem(`Type a ${KIND_LABEL[kind].toLowerCase()} to add.`);
+    if (error) return setProblem(error);
+    if (!rules.some((r) => r.kind === rule.kind && r.value === rule.value)) setRules([...rules, rule]);
+    setValue('');
+    setProblem(null);
+  };
+
+  const save = async () => {
+    const chosen = { defaults, ...userRules(rules) };
+    if (!defaults && rules.length === 0)
+      return setProblem('Choose the default rules or add a rule of your own.');
+    setBusy(true);
+    const file = await shareLiveSession(buildRules(chosen), format);
+    setBusy(false);
+    if (!file) return;
+    download(file.name, file.text, format === 'har' ? 'application/json' : 'application/x-ndjson');
+    setResult({ name: file.name, redaction: file.redaction });
+  };
+
+  const open = () => {
+    setResult(null);
+    setProblem(null);
+    dialog.current?.showModal();
+  };
+
+  return (
+    <>
+      <button type="button" data-testid="save-for-sharing" disabled={!hasLive} onClick={open}>
+        Save for sharing…
+      </button>
+      <dialog ref={dialog} className="share-dialog" aria-labelledby="share-title" data-testid="share-dialog">
+        <form
+          method="dialog"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <h2 id="share-title">Save for sharing</h2>
+          <p className="share-intro">
+            Secrets are replaced by masks of the same length in URLs, headers and text payloads, so sizes,
+            frames and findings stay as recorded. The file lists the rules applied and how many values each
+            replaced.
+          </p>
+          <fieldset>
+            <legend>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={defaults}
+                  data-testid="share-defaults"
+                  onChange={(e) => setDefaults(e.target.checked)}
+                />{' '}
+                Default rules
+              </label>
+            </legend>
+            <DefaultRules />
+          </fieldset>
+          <fieldset>
+            <legend>Your rules</legend>
+            <div className="share-add">
+              <select
+                aria-label="Rule kind"
+                data-testid="share-rule-kind"
+                value={kind}
+                onChange={(e) => setKind(e.target.value as RuleKind)}
+              >
+                {(Object.keys(KIND_LABEL) as RuleKind[]).map((k) => (
+                  <option key={k} value={k}>
+                    {KIND_LABEL[k]}
+                  </option>
+                ))}
+              </select>
+              <input
+                type="text"
+                aria-label="Rule"
+                data-testid="share-rule-value"
+                placeholder={PLACEHOLDER[kind]}
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    add();
+                  }
+                }}
+              />
+              <button type="button" data-testid="share-rule-add" onClick={add}>
+                Add
+              </button>
+            </div>
+            {rules.length === 0 ? (
+              <p className="share-none">None yet.</p>
+            ) : (
+              <ul className="share-rules" data-testid="share-rules">
+                {rules.map((r, i) => (
+                  <li key={`${r.kind}:${r.value}`}>
+                    <span className="share-rule-kind">{KIND_LABEL[r.kind]}</span> <code>{r.value}</code>
+                    <button
+                      type="button"
+                      className="share-rule-remove"
+                      aria-label={`Remove ${KIND_LABEL[r.kind]} rule ${r.value}`}
+                      onClick={() => setRules(rules.filter((_, j) => j !== i))}
+                    >
+                      ×
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </fieldset>
+          <fieldset className="share-format">
+            <legend>Save as</legend>
+            <label>
+              <input
+                type="radio"
+                name="share-format"
+                data-testid="share-format-session"
+                checked={format === 'session'}
+                onChange={() => setFormat('session')}
+              />{' '}
+              Session file (.jsonl)
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="share-format"
+                data-testid="share-format-har"
+                checked={format === 'har'}
+                onChange={() => setFormat('har')}
+              />{' '}
+              HAR (.har)
+            </label>
+          </fieldset>
+          {problem && (
+            <p className="share-problem" role="alert" data-testid="share-problem">
+              {problem}
+            </p>
+          )}
+          {result && <Result name={result.name} redaction={result.redaction} />}
+          <div className="share-actions">
+            <button type="button" data-testid="share-close" onClick={() => dialog.current?.close()}>
+              {result ? 'Close' : 'Cancel'}
+            </button>
+            <button type="submit" className="primary" data-testid="share-save" disabled={busy}>
+              Save…
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}
