@@ -29,10 +29,12 @@ const CONNECTION_RULES: readonly ConnectionRule[] = [
 
 /** Findings of one connection (its facts collected already). */
 export function connectionFindings(facts: ConnectionFacts, options: ResolvedOptions): Finding[] {
-  const heartbeatOptions =
-    options.now !== undefined
-      ? { gapThresholdMs: options.gapThresholdMs, now: options.now }
-      : { gapThresholdMs: options.gapThresholdMs };
+  const decoder = options.decoders?.[facts.id];
+  const heartbeatOptions = {
+    gapThresholdMs: options.gapThresholdMs,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(decoder ? { decoder } : {}),
+  };
   const ctx = {
     facts,
     close: attributeCloseFacts(facts),
