@@ -10,6 +10,7 @@ import { makeFinding, resolveOptions } from './findings/context.js';
 import { faultInjected, SUPERSEDED_BY_FAULT } from './findings/fault.js';
 import { handshakeRules } from './findings/handshake.js';
 import { heartbeatRules } from './findings/heartbeat.js';
+import { appProtocolRules } from './findings/app-protocol.js';
 import { protocolRules } from './findings/protocol.js';
 import { tlsRules } from './findings/tls.js';
 import { reconnectStorms } from './findings/reconnect.js';
@@ -24,6 +25,7 @@ const CONNECTION_RULES: readonly ConnectionRule[] = [
   ...tlsRules,
   ...protocolRules,
   ...heartbeatRules,
+  ...appProtocolRules,
   ...closeRules,
 ];
 

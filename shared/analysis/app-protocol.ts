@@ -31,6 +31,8 @@ export interface Exchange {
   replySeq?: number;
   replyT?: number;
   latencyMs?: number;
+  /** May wait for its reply indefinitely (a GraphQL subscription); never counted as unanswered. */
+  optionalReply?: boolean;
 }
 
 export interface ProtocolAnalysis {
@@ -117,6 +119,7 @@ export function analyzeProtocol(
           seq,
           t,
         };
+        if (link.optionalReply) exchange.optionalReply = true;
         (link.role === 'ping' ? analysis.heartbeats : analysis.requests).push(exchange);
         queue(link.role === 'ping' ? open.ping : open.request, `${side}\u0000${link.key}`).push(exchange);
         continue;
@@ -134,7 +137,7 @@ export function analyzeProtocol(
   const now = options.now ?? facts.lastT;
   const grace = options.graceMs ?? 5_000;
   analysis.unansweredRequests = analysis.requests.filter(
-    (r) => r.replySeq === undefined && (ended || now - r.t > grace),
+    (r) => r.replySeq === undefined && !r.optionalReply && (ended || now - r.t > grace),
   );
   return analysis;
 }

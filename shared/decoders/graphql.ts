@@ -92,7 +92,9 @@ function decodeGraphql(protocol: 'graphql-transport-ws' | 'graphql-ws'): Decoder
         const name = operationName(message.payload);
         if (name !== undefined) decoded.event = name;
         if (id !== undefined)
-          decoded.links = [{ role: 'request', key: `op:${id}`, label: `operation ${id}` }];
+          decoded.links = [
+            { role: 'request', key: `op:${id}`, label: `operation ${id}`, optionalReply: true },
+          ];
         break;
       }
       case 'next':

@@ -42,6 +42,8 @@ export interface Link {
   key: string;
   /** Human label of the exchange, e.g. `Engine.IO ping/pong`, `ack 12`, `JSON-RPC id 7`. */
   label: string;
+  /** A request that may wait for its first reply indefinitely (a GraphQL subscription waits for an event). */
+  optionalReply?: boolean;
 }
 
 /** What the decoder found that the findings report. */
