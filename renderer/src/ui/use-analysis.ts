@@ -33,6 +33,7 @@ export function useConnectionAnalysis(
   // A live connection that stays open keeps getting quieter: re-analyse every few seconds against the clock.
   const live = !view.readOnly && view.endT === undefined;
   const clock = useNow(live, 5000);
+  const decoder = useInspector((s) => s.decoderOverrides[view.key]);
   const now = live ? clock - startedAt : undefined;
   return useMemo(() => {
     if (!log) return { summary: undefined, findings: [] };
@@ -42,8 +43,11 @@ export function useConnectionAnalysis(
     const events = Array.from(log.events.range());
     const analysis = analyzeSession(
       { header: { startedAt }, events },
-      now !== undefined ? { now: Math.max(now, view.lastT) } : {},
+      {
+        ...(now !== undefined ? { now: Math.max(now, view.lastT) } : {}),
+        ...(decoder ? { decoders: { [view.conn]: decoder } } : {}),
+      },
     );
     return { summary: analysis.connections[0], findings: analysis.findings };
-  }, [log, loading, startedAt, deferredRevision, now, view.lastT]);
+  }, [log, loading, startedAt, deferredRevision, now, view.lastT, view.conn, decoder]);
 }
