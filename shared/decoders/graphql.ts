@@ -1,5 +1,5 @@
 import { decodeUtf8 } from '../protocol/utf8.js';
-import type { Decoded, Decoder, ProtocolId } from './types.js';
+import type { Decoded, Decoder } from './types.js';
 import { idText, isObject, parseJson, undecodable } from './types.js';
 
 /** Message types of graphql-transport-ws (the `graphql-ws` library) and of the legacy subscriptions-transport-ws. */
@@ -118,12 +118,3 @@ function decodeGraphql(protocol: 'graphql-transport-ws' | 'graphql-ws'): Decoder
 
 export const decodeGraphqlTransportWs = decodeGraphql('graphql-transport-ws');
 export const decodeGraphqlWsLegacy = decodeGraphql('graphql-ws');
-
-/** Which GraphQL subprotocol a message belongs to by its type, when only one of them has it. */
-export function graphqlFlavourOf(type: string): ProtocolId | undefined {
-  const modern = TRANSPORT_WS.has(type);
-  const legacy = LEGACY_WS.has(type);
-  if (modern && !legacy) return 'graphql-transport-ws';
-  if (legacy && !modern) return 'graphql-ws';
-  return modern ? 'graphql-transport-ws' : undefined;
-}

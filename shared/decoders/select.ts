@@ -1,5 +1,4 @@
 import { decodeUtf8 } from '../protocol/utf8.js';
-import { graphqlFlavourOf } from './graphql.js';
 import { decodeJsonRpc } from './json-rpc.js';
 import { mqttConnectLevel } from './mqtt.js';
 import { decodeSignalR, RECORD_SEPARATOR } from './signalr.js';
@@ -64,15 +63,25 @@ export function sniffMessage(input: DecoderInput): Sniffed {
   if (!parsed.ok) return undefined;
   const value = parsed.value;
   if (isObject(value) && typeof value.type === 'string') {
-    const flavour = graphqlFlavourOf(value.type);
-    const shared =
-      value.type === 'connection_init' ||
-      value.type === 'connection_ack' ||
-      value.type === 'error' ||
-      value.type === 'complete';
-    if (flavour) return { protocol: flavour, sure: !shared };
+    const graphql = sniffGraphql(value.type, value.id);
+    if (graphql) return graphql;
   }
   if (decodeJsonRpc(input, {}).kind !== 'undecodable') return { protocol: 'json-rpc', sure: true };
+  return undefined;
+}
+
+/**
+ * GraphQL by a message only the GraphQL protocols have: `{"type":"ping"}`, `error` or `complete` alone are common
+ * in other JSON protocols and are not evidence. The init messages do not tell the two subprotocols apart.
+ */
+function sniffGraphql(type: string, id: unknown): Sniffed {
+  if (type === 'connection_init' || type === 'connection_ack')
+    return { protocol: 'graphql-transport-ws', sure: false };
+  if (type === 'connection_error' || type === 'connection_terminate' || type === 'ka')
+    return { protocol: 'graphql-ws', sure: true };
+  if (typeof id !== 'string') return undefined;
+  if (type === 'subscribe' || type === 'next') return { protocol: 'graphql-transport-ws', sure: true };
+  if (type === 'start' || type === 'data' || type === 'stop') return { protocol: 'graphql-ws', sure: true };
   return undefined;
 }
 

@@ -23,6 +23,17 @@ export const PROTOCOL_NAMES: Record<ProtocolId, string> = {
   'json-rpc': 'JSON-RPC 2.0',
 };
 
+/** Short names, for a menu. */
+export const PROTOCOL_SHORT_NAMES: Record<ProtocolId, string> = {
+  'socket.io': 'Socket.IO',
+  'graphql-transport-ws': 'GraphQL (graphql-transport-ws)',
+  'graphql-ws': 'GraphQL (legacy graphql-ws)',
+  stomp: 'STOMP',
+  signalr: 'SignalR (JSON)',
+  mqtt: 'MQTT',
+  'json-rpc': 'JSON-RPC 2.0',
+};
+
 /** One data message as a decoder sees it: the recorded payload bytes (possibly capped, see `truncated`). */
 export interface DecoderInput {
   dir: Direction;

@@ -171,8 +171,8 @@ function MessageDetail({
   return (
     <div className="detail-grid">
       <div className="detail-meta">
-        <Fields rows={fields} />
         {view && <DecodedSection message={message} log={log} view={view} />}
+        <Fields rows={fields} />
         <section aria-label="Frames of this message" className="message-frames">
           <h3>Made of {message.frames.length === 1 ? '1 frame' : `${message.frames.length} frames`}</h3>
           <table>

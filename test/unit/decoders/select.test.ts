@@ -76,6 +76,16 @@ describe('choosing the decoder of a connection', () => {
     );
   });
 
+  it('JSON heartbeats and generic types are not taken for GraphQL', () => {
+    for (const payload of [
+      '{"type":"ping"}',
+      '{"type":"pong"}',
+      '{"type":"error","message":"x"}',
+      '{"type":"data","n":1}',
+    ])
+      expect(chooseDecoder({ messages: [text('c2s', payload)] }).protocol).toBe('none');
+  });
+
   it('MQTT by its CONNECT, with the protocol level as the decoder context', () => {
     const connect = new Uint8Array(
       generate(

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ROW_TYPE_LABELS, ROW_TYPES } from '../../filters/row-types.js';
 import type { RowType } from '../../filters/row-types.js';
 import { useInspector } from '../../ui/store-context.js';
-import { PROTOCOL_IDS, PROTOCOL_NAMES } from '../../../../shared/decoders/types.js';
+import { PROTOCOL_IDS, PROTOCOL_NAMES, PROTOCOL_SHORT_NAMES } from '../../../../shared/decoders/types.js';
 import type { DecoderChoiceId } from '../../../../shared/decoders/types.js';
 import type { DecoderChoice } from '../../../../shared/decoders/select.js';
 import type { ConnectionView } from '../../store/connection-view.js';
@@ -100,7 +100,7 @@ function DecoderPicker({ view, choice }: { view: ConnectionView; choice: Decoder
           <option value="auto">Auto</option>
           {PROTOCOL_IDS.map((id) => (
             <option key={id} value={id}>
-              {PROTOCOL_NAMES[id]}
+              {PROTOCOL_SHORT_NAMES[id]}
             </option>
           ))}
           <option value="none">Off</option>
