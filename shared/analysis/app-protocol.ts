@@ -1,4 +1,4 @@
-import { decodeRecord } from '../decoders/cache.js';
+import { ConnectionDecoder } from '../decoders/stream.js';
 import { chooseDecoder, decoderInput, engineIoOpen, SNIFF_MESSAGES } from '../decoders/index.js';
 import type {
   Decoded,
@@ -99,8 +99,9 @@ export function analyzeProtocol(
     if (!list) map.set(key, (list = []));
     return list;
   };
+  const decoder = new ConnectionDecoder(choice);
   for (const { message, t } of facts.messages) {
-    const decoded = decodeRecord(message, choice);
+    const decoded = decoder.decode(message);
     if (!decoded) continue;
     const side = sideOf(message.dir);
     const seq = message.frames[0] ?? -1;

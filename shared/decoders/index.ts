@@ -14,6 +14,7 @@ export * from './types.js';
 export { chooseDecoder, protocolOfSubprotocol, sniffMessage, SNIFF_MESSAGES } from './select.js';
 export type { ChoiceBasis, ChoiceInput, DecoderChoice } from './select.js';
 export { engineIoOpen } from './socket-io.js';
+export { MqttStream, wholePacketsLength } from './mqtt.js';
 export { stompHeartBeat } from './stomp.js';
 
 export const DECODERS: Record<ProtocolId, Decoder> = {

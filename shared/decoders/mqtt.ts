@@ -1,7 +1,7 @@
 import { decodeUtf8 } from '../protocol/utf8.js';
 import { toHex } from '../util/hex.js';
 import { PROPERTIES, reasonName } from './mqtt-codes.js';
-import type { Decoded, DecodeContext, Decoder, Link } from './types.js';
+import type { Decoded, DecodeContext, Decoder, DecoderInput, Link } from './types.js';
 import { undecodable } from './types.js';
 
 export const MQTT_TYPES = [
@@ -344,6 +344,110 @@ export const decodeMqtt: Decoder = (input, context) => {
 export function mqttConnectLevel(bytes: Uint8Array): number | undefined {
   if (bytes[0] !== 0x10) return undefined;
   const decoded = decodeMqtt({ dir: 'c2s', opcode: 2, bytes, truncated: false }, {});
-  const level = decoded.kind === 'CONNECT' ? decoded.fields.protocolLevel : undefined;
+  const fields = Array.isArray(decoded.fields.packets)
+    ? (decoded.fields.packets[0] as Record<string, unknown>)
+    : decoded.fields;
+  const level = decoded.kind === 'CONNECT' ? fields.protocolLevel : undefined;
   return typeof level === 'number' ? level : undefined;
+}
+
+/**
+ * Length of the whole MQTT packets at the start of `bytes` (by their fixed headers only), or an error when a fixed
+ * header is malformed. MQTT over WebSocket does not align packets with messages (MQTT 5 §6.0): a client may send one
+ * packet in several messages, or several packets in one.
+ */
+export function wholePacketsLength(bytes: Uint8Array): { length: number } | { error: string } {
+  let at = 0;
+  for (;;) {
+    if (at >= bytes.length) return { length: at };
+    let remaining = 0;
+    let i = 1;
+    for (; i <= 4; i++) {
+      const b = bytes[at + i];
+      if (b === undefined) return { length: at };
+      remaining += (b & 0x7f) * 128 ** (i - 1);
+      if ((b & 0x80) === 0) break;
+    }
+    if (i > 4) return { error: 'remaining length: variable byte integer longer than 4 bytes' };
+    const end = at + 1 + i + remaining;
+    if (end > bytes.length) return { length: at };
+    at = end;
+  }
+}
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+/**
+ * Reassembles each direction's MQTT byte stream across WebSocket messages. A message that completes packets is
+ * decoded as those packets; one that only carries part of a packet is a `partial` row. Feed messages in order.
+ */
+export class MqttStream {
+  private readonly pending: Record<'c2s' | 's2c', Uint8Array> = {
+    c2s: new Uint8Array(0),
+    s2c: new Uint8Array(0),
+  };
+  private level: number | undefined;
+
+  constructor(context: DecodeContext) {
+    this.level = context.mqttLevel;
+  }
+
+  push(input: DecoderInput): Decoded {
+    const { dir } = input;
+    if (input.truncated) {
+      // The record lacks the rest of the payload: the stream cannot be followed past it.
+      this.pending[dir] = new Uint8Array(0);
+      return decodeMqtt(input, this.context());
+    }
+    const bytes = concat(this.pending[dir], input.bytes);
+    const whole = wholePacketsLength(bytes);
+    if ('error' in whole) {
+      this.pending[dir] = new Uint8Array(0);
+      return undecodable('mqtt', whole.error);
+    }
+    this.pending[dir] = bytes.slice(whole.length);
+    if (whole.length === 0)
+      return {
+        protocol: 'mqtt',
+        kind: 'partial',
+        fields: {
+          bytes: input.bytes.length,
+          buffered: bytes.length,
+          note: 'part of a packet that continues in a later message',
+        },
+      };
+    const decoded = decodeMqtt({ ...input, bytes: bytes.subarray(0, whole.length) }, this.context());
+    if (decoded.kind === 'CONNECT' && typeof decoded.fields.protocolLevel === 'number')
+      this.level = decoded.fields.protocolLevel;
+    if (this.pending[dir].length > 0)
+      decoded.fields = { ...decoded.fields, continuesInNextMessage: this.pending[dir].length };
+    return decoded;
+  }
+
+  private context(): DecodeContext {
+    return this.level === undefined ? {} : { mqttLevel: this.level };
+  }
+}
+
+/** The protocol level of the CONNECT a client's first binary messages carry, reassembled across messages. */
+export function mqttConnectLevelIn(messages: Iterable<DecoderInput>, limit: number): number | undefined {
+  let buffer: Uint8Array = new Uint8Array(0);
+  let n = 0;
+  for (const m of messages) {
+    if (n++ >= limit) break;
+    if (m.dir !== 'c2s') continue;
+    if (m.opcode !== 2) return undefined;
+    buffer = concat(buffer, m.bytes);
+    if (buffer[0] !== 0x10) return undefined;
+    const whole = wholePacketsLength(buffer);
+    if ('error' in whole) return undefined;
+    if (whole.length > 0) return mqttConnectLevel(buffer.subarray(0, whole.length));
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { decodeUtf8 } from '../protocol/utf8.js';
 import { decodeJsonRpc } from './json-rpc.js';
-import { mqttConnectLevel } from './mqtt.js';
+import { mqttConnectLevelIn } from './mqtt.js';
 import { decodeSignalR, RECORD_SEPARATOR } from './signalr.js';
 import { decodeSocketIo } from './socket-io.js';
 import { STOMP_COMMANDS } from './stomp.js';
@@ -47,7 +47,7 @@ type Sniffed = { protocol: ProtocolId; sure: boolean } | undefined;
 export function sniffMessage(input: DecoderInput): Sniffed {
   const { bytes } = input;
   if (input.opcode === 2)
-    return mqttConnectLevel(bytes) !== undefined ? { protocol: 'mqtt', sure: true } : undefined;
+    return mqttConnectLevelIn([input], 1) !== undefined ? { protocol: 'mqtt', sure: true } : undefined;
   if (bytes.length === 0) return undefined;
   const text = decodeUtf8(bytes.subarray(0, 4096));
   if (text.endsWith(RECORD_SEPARATOR) && decodeSignalR(input, {}).kind !== 'undecodable')
@@ -85,6 +85,15 @@ function sniffGraphql(type: string, id: unknown): Sniffed {
   return undefined;
 }
 
+function* take<T>(items: Iterable<T>, n: number): Generator<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for (const item of items) {
+    yield item;
+    if (++i >= n) return;
+  }
+}
+
 export interface ChoiceInput {
   /** The negotiated subprotocol (the 101's Sec-WebSocket-Protocol). */
   subprotocol?: string;
@@ -97,14 +106,8 @@ export interface ChoiceInput {
 /** The MQTT protocol level from the connection's CONNECT, for the decoder's context. */
 function contextFor(protocol: DecoderChoiceId, messages: Iterable<DecoderInput>): DecodeContext {
   if (protocol !== 'mqtt') return {};
-  let n = 0;
-  for (const m of messages) {
-    if (n++ >= SNIFF_MESSAGES) break;
-    if (m.dir !== 'c2s' || m.opcode !== 2) continue;
-    const level = mqttConnectLevel(m.bytes);
-    if (level !== undefined) return { mqttLevel: level };
-  }
-  return {};
+  const level = mqttConnectLevelIn(messages, SNIFF_MESSAGES);
+  return level === undefined ? {} : { mqttLevel: level };
 }
 
 /**
@@ -130,17 +133,25 @@ export function chooseDecoder(input: ChoiceInput): DecoderChoice {
     };
   if (url && /[?&]EIO=4(&|$)/.test(url))
     return { protocol: 'socket.io', by: 'url', evidence: 'EIO=4 in the URL', context: {} };
+  const messages = [...take(input.messages, SNIFF_MESSAGES)];
+  const mqttLevel = mqttConnectLevelIn(messages, SNIFF_MESSAGES);
+  if (mqttLevel !== undefined)
+    return {
+      protocol: 'mqtt',
+      by: 'content',
+      evidence: 'the client’s first bytes are an MQTT CONNECT',
+      context: { mqttLevel },
+    };
   let unsure: { protocol: ProtocolId; index: number } | undefined;
   let index = 0;
-  for (const message of input.messages) {
-    if (index >= SNIFF_MESSAGES) break;
+  for (const message of messages) {
     const sniffed = sniffMessage(message);
     if (sniffed?.sure)
       return {
         protocol: sniffed.protocol,
         by: 'content',
         evidence: `message ${index + 1} looks like ${sniffed.protocol}`,
-        context: contextFor(sniffed.protocol, input.messages),
+        context: contextFor(sniffed.protocol, messages),
       };
     if (sniffed && !unsure) unsure = { protocol: sniffed.protocol, index };
     index++;

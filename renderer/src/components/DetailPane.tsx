@@ -127,7 +127,7 @@ function DecodedSection({
 }) {
   const override = useInspector((s) => s.decoderOverrides[view.key]);
   const choice = decoderChoiceOf(log, view, override);
-  const decoded = decodedMessage(message, choice);
+  const decoded = decodedMessage(log, message, choice);
   if (!decoded) return null;
   const rows: [string, string][] = [['Kind', decoded.kind]];
   if (decoded.reason) rows.push(['Why', decoded.reason]);

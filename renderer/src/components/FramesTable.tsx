@@ -318,7 +318,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                 const decoded = !showDecoded
                   ? undefined
                   : event?.type === 'message' && choice
-                    ? (decodedMessage(event.message, choice) ?? null)
+                    ? (decodedMessage(log, event.message, choice) ?? null)
                     : null;
                 return (
                   <div

@@ -1,4 +1,5 @@
 import { decodeRecord } from '../../../shared/decoders/cache.js';
+import { ConnectionDecoder } from '../../../shared/decoders/stream.js';
 import { chooseDecoder, decoderInput, SNIFF_MESSAGES } from '../../../shared/decoders/index.js';
 import type {
   Decoded,
@@ -60,9 +61,39 @@ export function decoderChoiceOf(
   return choice;
 }
 
-/** A message decoded with the connection's decoder (memoised per record), or undefined when decoding is off. */
-export const decodedMessage = (message: MessageRecord, choice: DecoderChoice): Decoded | undefined =>
-  decodeRecord(message, choice);
+interface Stream {
+  key: string;
+  decoder: ConnectionDecoder;
+  /** Events of the log fed to the decoder so far. */
+  processed: number;
+}
+
+const streams = new WeakMap<ConnectionLog, Stream>();
+
+/**
+ * A message decoded with the connection's decoder, or undefined when decoding is off. Memoised per record; for MQTT
+ * (a byte stream reassembled across messages) the log's messages are fed in order up to the newest once, then kept.
+ */
+export function decodedMessage(
+  log: ConnectionLog,
+  message: MessageRecord,
+  choice: DecoderChoice,
+): Decoded | undefined {
+  if (choice.protocol !== 'mqtt') return decodeRecord(message, choice);
+  const key = choiceKey(choice);
+  let stream = streams.get(log);
+  if (!stream || stream.key !== key) {
+    stream = { key, decoder: new ConnectionDecoder(choice), processed: 0 };
+    streams.set(log, stream);
+  }
+  if (!stream.decoder.has(message)) {
+    const total = log.events.length;
+    for (const event of log.events.range(stream.processed, total))
+      if (event.type === 'message') stream.decoder.decode(event.message);
+    stream.processed = total;
+  }
+  return stream.decoder.has(message) ? stream.decoder.decode(message) : undefined;
+}
 
 /** A stable key of a choice, for caches of rows that depend on it. */
 export const choiceKey = (choice: DecoderChoice | undefined): string =>

@@ -7,6 +7,8 @@ import { rowTypeOf } from '../filters/row-types.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
 import { decodeRecord } from '../../../shared/decoders/cache.js';
 import type { DecoderChoice } from '../../../shared/decoders/select.js';
+import type { Decoded } from '../../../shared/decoders/types.js';
+import type { MessageRecord } from '../../../shared/model/frame.js';
 import { parseDecodedQuery } from '../filters/decoded-query.js';
 import { choiceKey } from './decoder-choice.js';
 import type { ConnectionLog } from './hot-log.js';
@@ -29,6 +31,8 @@ export interface RowFilter {
   maxSize?: number;
   /** The connection's protocol decoder: `text` may then be a query over decoded fields (`event = "x"`). */
   decoder?: DecoderChoice;
+  /** Decodes a message with `decoder` (default: message by message; MQTT needs the connection's stream). */
+  decode?: (message: MessageRecord) => Decoded | undefined;
 }
 
 const CAPPED_BASE64_CHARS = Math.ceil(SEARCH_CAP_CHARS / 3) * 4;
@@ -48,11 +52,12 @@ export function compileRowFilter(filter: RowFilter): RowPredicate {
   const matchesText = search?.ok ? search.test : undefined;
   // A query over decoded fields matches message rows only; each message is decoded once (memoised per record).
   const decoder = filter.decoder;
+  const decode = filter.decode ?? (decoder ? (m: MessageRecord) => decodeRecord(m, decoder) : undefined);
   const matchesDecoded =
     query?.ok === true
       ? (event: CaptureEvent): boolean => {
-          if (event.type !== 'message' || !decoder) return false;
-          const decoded = decodeRecord(event.message, decoder);
+          if (event.type !== 'message' || !decode) return false;
+          const decoded = decode(event.message);
           return decoded !== undefined && query.test(decoded);
         }
       : undefined;

@@ -3,7 +3,7 @@ import { ROW_TYPES } from '../filters/row-types.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnKey } from '../store/keys.js';
 import type { RowFilter } from '../store/rows.js';
-import { decoderChoiceOf } from '../store/decoder-choice.js';
+import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
 import { useInspector, useInspectorStore } from './store-context.js';
 
 const EMPTY: readonly number[] = [];
@@ -30,7 +30,11 @@ export function useRows(key: ConnKey | null): {
     const log = key ? store.hot.get(key) : undefined;
     const view = key ? store.getState().connections[key] : undefined;
     const filter: RowFilter = { mode, showControl };
-    if (log && view) filter.decoder = decoderChoiceOf(log, view, override);
+    if (log && view) {
+      const choice = decoderChoiceOf(log, view, override);
+      filter.decoder = choice;
+      filter.decode = (message) => decodedMessage(log, message, choice);
+    }
     if (dirFilter !== 'both') filter.dir = dirFilter;
     if (text) {
       filter.text = text;

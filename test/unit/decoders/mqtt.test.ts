@@ -1,7 +1,7 @@
 import { generate } from 'mqtt-packet';
 import type { Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { decodeWith } from '../../../shared/decoders/index.js';
+import { decodeWith, MqttStream } from '../../../shared/decoders/index.js';
 import type { DecodeContext } from '../../../shared/decoders/index.js';
 import { binary } from './fixtures.js';
 
@@ -271,6 +271,45 @@ describe('MQTT decoder: versions, several packets, malformed input', () => {
     expect(decoded.kind).toBe('PINGREQ');
     expect((decoded.fields.packets as unknown[]).length).toBe(2);
     expect(decoded.links?.map((l) => l.key)).toEqual(['ping', 'pub:9']);
+  });
+
+  it('reassembles packets split across messages and several packets in one message', () => {
+    const connect = packet(
+      { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'c', clean: true, keepalive: 9 },
+      5,
+    );
+    const publish = packet(
+      {
+        cmd: 'publish',
+        topic: 'a/b',
+        payload: Buffer.from('x'),
+        qos: 0,
+        dup: false,
+        retain: false,
+        properties: { contentType: 't' },
+      },
+      5,
+    );
+    const stream = new MqttStream({});
+    const part = (bytes: Uint8Array) => stream.push(binary('c2s', bytes));
+    expect(part(connect.subarray(0, 1))).toMatchObject({ kind: 'partial', fields: { buffered: 1 } });
+    expect(part(connect.subarray(1, 5)).kind).toBe('partial');
+    // The rest of CONNECT and the first bytes of PUBLISH: the row is the CONNECT; MQTT 5 is known from then on.
+    const rest = new Uint8Array([...connect.subarray(5), ...publish.subarray(0, 3)]);
+    expect(part(rest)).toMatchObject({
+      kind: 'CONNECT',
+      fields: { protocolLevel: 5, continuesInNextMessage: 3 },
+    });
+    expect(part(publish.subarray(3))).toMatchObject({
+      kind: 'PUBLISH',
+      topic: 'a/b',
+      fields: { properties: { contentType: 't' } },
+    });
+    // The other direction has its own stream.
+    expect(stream.push(binary('s2c', packet({ cmd: 'pingresp' }, 5))).kind).toBe('PINGRESP');
+    expect(new MqttStream({}).push(binary('c2s', [0x30, 0xff, 0xff, 0xff, 0xff, 0x01])).reason).toContain(
+      'longer than 4 bytes',
+    );
   });
 
   it.each([
