@@ -10,6 +10,7 @@ import { makeFinding, resolveOptions } from './findings/context.js';
 import { faultInjected, SUPERSEDED_BY_FAULT } from './findings/fault.js';
 import { handshakeRules } from './findings/handshake.js';
 import { heartbeatRules } from './findings/heartbeat.js';
+import { appProtocolRules } from './findings/app-protocol.js';
 import { protocolRules } from './findings/protocol.js';
 import { tlsRules } from './findings/tls.js';
 import { reconnectStorms } from './findings/reconnect.js';
@@ -26,16 +27,19 @@ const CONNECTION_RULES: readonly ConnectionRule[] = [
   ...tlsRules,
   ...protocolRules,
   ...heartbeatRules,
+  ...appProtocolRules,
   ...closeRules,
   recordingCut,
 ];
 
 /** Findings of one connection (its facts collected already). */
 export function connectionFindings(facts: ConnectionFacts, options: ResolvedOptions): Finding[] {
-  const heartbeatOptions =
-    options.now !== undefined
-      ? { gapThresholdMs: options.gapThresholdMs, now: options.now }
-      : { gapThresholdMs: options.gapThresholdMs };
+  const decoder = options.decoders?.[facts.id];
+  const heartbeatOptions = {
+    gapThresholdMs: options.gapThresholdMs,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(decoder ? { decoder } : {}),
+  };
   const ctx = {
     facts,
     close: attributeCloseFacts(facts),

@@ -7,6 +7,7 @@ import type {
   FrameEvent,
   HttpRequestEvent,
   HttpResponseEvent,
+  MessageEvent,
   OpenEvent,
   TcpEvent,
   ViolationEvent,
@@ -29,6 +30,8 @@ export interface ConnectionFacts {
   responses: Indexed<HttpResponseEvent>[];
   open?: Indexed<OpenEvent>;
   frames: Indexed<FrameEvent>[];
+  /** Assembled data messages, in order (what the protocol decoders read). */
+  messages: Indexed<MessageEvent>[];
   /** The close frames among `frames`, in order. */
   closeFrames: Indexed<FrameEvent>[];
   tcp: Indexed<TcpEvent>[];
@@ -54,6 +57,7 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
     requests: [],
     responses: [],
     frames: [],
+    messages: [],
     closeFrames: [],
     tcp: [],
     errors: [],
@@ -87,6 +91,9 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
         if (isCloseFrame(frame)) facts.closeFrames.push(frame);
         break;
       }
+      case 'message':
+        facts.messages.push({ ...event, index });
+        break;
       case 'tcp':
         facts.tcp.push({ ...event, index });
         break;

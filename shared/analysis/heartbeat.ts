@@ -6,6 +6,9 @@ import type { SilentGap } from './silence.js';
 import { gapsInFacts, longestGap } from './silence.js';
 import { maxOf, minOf } from './format.js';
 import { appPings, type AppPing } from './app-heartbeat.js';
+import { analyzeProtocol } from './app-protocol.js';
+import type { ProtocolAnalysis } from './app-protocol.js';
+import type { DecoderChoiceId } from '../decoders/types.js';
 
 const PING = 0x9;
 const PONG = 0xa;
@@ -37,6 +40,8 @@ export interface HeartbeatAnalysis {
   thresholdMs: number;
   /** Application-level heartbeats (text messages by a known convention), when the connection has any. */
   app?: AppHeartbeat;
+  /** The decoded application protocol (Socket.IO, GraphQL, MQTT, ...) with its request/response pairs. */
+  protocol?: ProtocolAnalysis;
 }
 
 export interface AppHeartbeat {
@@ -58,6 +63,8 @@ export interface HeartbeatOptions {
   /** A ping still unanswered this recently on an open connection is pending, not missing. Default 5 s. */
   pongGraceMs?: number;
   now?: number;
+  /** The user's decoder choice for the connection (default: chosen by subprotocol, URL or content). */
+  decoder?: DecoderChoiceId;
 }
 
 export const DEFAULT_GAP_THRESHOLD_MS = 30_000;
@@ -131,7 +138,13 @@ export function analyzeHeartbeatFacts(
     result.rtt = { minMs: minOf(rtts) ?? 0, medianMs: median(rtts) ?? 0, maxMs: maxOf(rtts) ?? 0 };
   }
   if (largestGap) result.largestGap = largestGap;
-  const app = appHeartbeat(facts, ended, now, graceMs);
+  const protocol = analyzeProtocol(facts, {
+    graceMs,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.decoder ? { override: options.decoder } : {}),
+  });
+  if (protocol) result.protocol = protocol;
+  const app = appHeartbeat(facts, ended, now, graceMs, protocol);
   if (app) result.app = app;
   return result;
 }
@@ -141,8 +154,16 @@ function appHeartbeat(
   ended: boolean,
   now: number,
   graceMs: number,
+  protocol: ProtocolAnalysis | undefined,
 ): AppHeartbeat | undefined {
-  const pings = appPings(facts);
+  // A decoded protocol's own heartbeats (MQTT PINGREQ, STOMP heart-beats, ...) replace the text conventions.
+  const decoded = protocol?.heartbeats.map((h): AppPing => {
+    const ping: AppPing = { seq: h.seq, t: h.t, side: h.side, convention: h.label };
+    if (h.replySeq !== undefined) ping.replySeq = h.replySeq;
+    if (h.latencyMs !== undefined) ping.rttMs = h.latencyMs;
+    return ping;
+  });
+  const pings = decoded && decoded.length > 0 ? decoded : appPings(facts);
   if (pings.length === 0) return undefined;
   const counts = new Map<string, number>();
   for (const p of pings) counts.set(p.convention, (counts.get(p.convention) ?? 0) + 1);

@@ -119,7 +119,7 @@ export function ConnectionDetail({ view }: { view: ConnectionView }) {
       {panel === 'traffic' ? (
         <div className="traffic">
           <FramesTable view={view} log={log} />
-          <DetailPane log={log} />
+          <DetailPane log={log} view={view} />
         </div>
       ) : panel === 'handshake' ? (
         <HandshakePanel view={view} log={log} />

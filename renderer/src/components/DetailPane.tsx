@@ -5,6 +5,11 @@ import { compressionSummary, deflateParameters, negotiatedDeflate } from '../ui/
 import { describeViolation } from '../ui/describe.js';
 import { useInspector } from '../ui/store-context.js';
 import { RecordPayload } from './payload/RecordPayload.js';
+import { JsonTree } from './json-tree/JsonTree.js';
+import { describeChoice } from './filters/RowFilterBar.js';
+import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
+import type { ConnectionView } from '../store/connection-view.js';
+import { PROTOCOL_NAMES } from '../../../shared/decoders/types.js';
 
 const yesNo = (b: boolean): string => (b ? '1' : '0');
 
@@ -111,7 +116,51 @@ function FrameDetail({ frame, log }: { frame: FrameRecord; log: ConnectionLog })
   );
 }
 
-function MessageDetail({ message, log }: { message: MessageRecord; log: ConnectionLog }) {
+function DecodedSection({
+  message,
+  log,
+  view,
+}: {
+  message: MessageRecord;
+  log: ConnectionLog;
+  view: ConnectionView;
+}) {
+  const override = useInspector((s) => s.decoderOverrides[view.key]);
+  const choice = decoderChoiceOf(log, view, override);
+  const decoded = decodedMessage(log, message, choice);
+  if (!decoded) return null;
+  const rows: [string, string][] = [['Kind', decoded.kind]];
+  if (decoded.reason) rows.push(['Why', decoded.reason]);
+  if (decoded.event !== undefined) rows.push(['Event', decoded.event]);
+  if (decoded.topic !== undefined) rows.push(['Topic', decoded.topic]);
+  if (decoded.id !== undefined) rows.push(['Id', decoded.id]);
+  for (const link of decoded.links ?? [])
+    rows.push([
+      link.role === 'ping' || link.role === 'pong' ? 'Heartbeat' : 'Pairs',
+      `${link.role}: ${link.label}`,
+    ]);
+  if (decoded.problem) rows.push(['Problem', decoded.problem.message]);
+  return (
+    <section className="decoded" aria-label="Decoded" data-testid="decoded-section">
+      <h3>{PROTOCOL_NAMES[decoded.protocol]}</h3>
+      <p className="decoder-basis" data-testid="decoded-basis">
+        Decoder: {describeChoice(choice)}. Change it in the bar above the table.
+      </p>
+      <Fields rows={rows} />
+      {decoded.kind !== 'undecodable' && <JsonTree value={decoded.fields} />}
+    </section>
+  );
+}
+
+function MessageDetail({
+  message,
+  log,
+  view,
+}: {
+  message: MessageRecord;
+  log: ConnectionLog;
+  view: ConnectionView | undefined;
+}) {
   const fields: [string, string][] = [
     ['Message', `#${message.id} ${message.dir === 'c2s' ? '↑ client → server' : '↓ server → client'}`],
     ['Type', `${message.opcode} (${opcodeName(message.opcode)})`],
@@ -122,6 +171,7 @@ function MessageDetail({ message, log }: { message: MessageRecord; log: Connecti
   return (
     <div className="detail-grid">
       <div className="detail-meta">
+        {view && <DecodedSection message={message} log={log} view={view} />}
         <Fields rows={fields} />
         <section aria-label="Frames of this message" className="message-frames">
           <h3>Made of {message.frames.length === 1 ? '1 frame' : `${message.frames.length} frames`}</h3>
@@ -166,7 +216,7 @@ function MessageDetail({ message, log }: { message: MessageRecord; log: Connecti
   );
 }
 
-export function DetailPane({ log }: { log: ConnectionLog | undefined }) {
+export function DetailPane({ log, view }: { log: ConnectionLog | undefined; view?: ConnectionView }) {
   const selectedRow = useInspector((s) => s.selectedRow);
   const event = log && selectedRow !== null ? log.at(selectedRow) : undefined;
   return (
@@ -182,7 +232,7 @@ export function DetailPane({ log }: { log: ConnectionLog | undefined }) {
       ) : event.type === 'frame' ? (
         <FrameDetail key={selectedRow} frame={event.frame} log={log} />
       ) : event.type === 'message' ? (
-        <MessageDetail key={selectedRow} message={event.message} log={log} />
+        <MessageDetail key={selectedRow} message={event.message} log={log} view={view} />
       ) : null}
     </aside>
   );

@@ -12,6 +12,8 @@ import { useRows } from '../ui/use-rows.js';
 import { useFixedRowWindow } from '../ui/fixed-row-window.js';
 import { RowFilterBar } from './filters/RowFilterBar.js';
 import { positionOfRow } from '../filters/row-position.js';
+import type { Decoded } from '../../../shared/decoders/types.js';
+import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
 
 const ROW_HEIGHT = 24;
 /** How long after a wheel, pointer, touch or key input a scroll counts as the user's. */
@@ -62,12 +64,15 @@ function Row({
   startedAt,
   absolute,
   deltaMs,
+  decoded,
 }: {
   model: RowModel;
   view: ConnectionView;
   startedAt: number;
   absolute: boolean;
   deltaMs: number | null;
+  /** Present (possibly null: a frame row, or no decode) when the decoded columns are shown. */
+  decoded?: Decoded | null;
 }) {
   const up = model.dir === 'c2s';
   return (
@@ -101,11 +106,45 @@ function Row({
       <span role="gridcell" className="cell size" title={`${model.size} bytes decoded`}>
         {formatSize(model.size)}
       </span>
+      {decoded !== undefined && <DecodedCells decoded={decoded} />}
       <span role="gridcell" className="cell preview" data-testid="row-preview">
         {model.preview}
       </span>
       <span role="gridcell" className="cell violation" title={model.violations.join(', ')}>
         {model.violations.length > 0 ? '⚠' : ''}
+      </span>
+    </>
+  );
+}
+
+function DecodedCells({ decoded }: { decoded: Decoded | null }) {
+  const bad = decoded?.kind === 'undecodable';
+  const name = decoded ? (decoded.event ?? decoded.topic ?? '') : '';
+  const title = decoded
+    ? bad
+      ? `undecodable: ${decoded.reason ?? ''}`
+      : [decoded.event && `event ${decoded.event}`, decoded.topic && `topic ${decoded.topic}`]
+          .filter(Boolean)
+          .join(' · ')
+    : '';
+  return (
+    <>
+      <span
+        role="gridcell"
+        className={`cell decoded-kind${bad ? ' undecodable' : ''}${decoded?.problem ? ' has-problem' : ''}`}
+        data-testid="row-kind"
+        title={bad ? title : (decoded?.problem?.message ?? decoded?.kind)}
+      >
+        {decoded ? (bad ? '⚠ undecodable' : decoded.kind) : ''}
+      </span>
+      <span role="gridcell" className="cell decoded-name" data-testid="row-event" title={title}>
+        {bad ? '' : name}
+        {!bad && decoded?.event && decoded.topic ? (
+          <span className="decoded-topic"> {decoded.topic}</span>
+        ) : null}
+      </span>
+      <span role="gridcell" className="cell decoded-id" data-testid="row-decoded-id">
+        {decoded?.id ?? ''}
       </span>
     </>
   );
@@ -124,6 +163,9 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
   const selectRow = useInspector((s) => s.selectRow);
   const mode = useInspector((s) => s.viewMode);
   const filtered = useInspector((s) => s.dirFilter !== 'both' || s.textFilter.trim() !== '');
+  const override = useInspector((s) => s.decoderOverrides[view.key]);
+  const choice = log ? decoderChoiceOf(log, view, override) : undefined;
+  const showDecoded = mode === 'messages' && choice !== undefined && choice.protocol !== 'none';
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // Each row is ~20 DOM nodes; a small overscan keeps a fast scroll within one frame's budget.
@@ -178,12 +220,12 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
 
   return (
     <div
-      className="frames-table with-delta"
+      className={`frames-table with-delta${showDecoded ? ' with-decoded' : ''}`}
       role="grid"
       aria-label={mode === 'frames' ? 'Frames' : 'Messages'}
       aria-rowcount={count}
     >
-      <RowFilterBar />
+      <RowFilterBar view={view} choice={choice} />
       <div className="frames-header" role="row">
         <span role="columnheader" className="cell num" title="frame sequence number; m + id for messages">
           #
@@ -209,6 +251,27 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
         <span role="columnheader" className="cell size">
           Decoded
         </span>
+        {showDecoded && (
+          <>
+            <span role="columnheader" className="cell decoded-kind" title="decoded packet / message type">
+              Kind
+            </span>
+            <span
+              role="columnheader"
+              className="cell decoded-name"
+              title="event, method or operation; topic or destination"
+            >
+              Event / topic
+            </span>
+            <span
+              role="columnheader"
+              className="cell decoded-id"
+              title="ack, request, subscription or packet id"
+            >
+              Id
+            </span>
+          </>
+        )}
         <span role="columnheader" className="cell preview">
           Preview
         </span>
@@ -250,6 +313,13 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                 const selected = index === selectedRow;
                 const previous = position > 0 ? log.at(rows[position - 1]!) : undefined;
                 const deltaMs = previous ? model.t - previous.t : null;
+                // Decoded lazily, for the rows on screen only; memoised per record.
+                const event = log.at(index);
+                const decoded = !showDecoded
+                  ? undefined
+                  : event?.type === 'message' && choice
+                    ? (decodedMessage(log, event.message, choice) ?? null)
+                    : null;
                 return (
                   <div
                     // Keyed by slot, not by row: a scroll then updates the same DOM rows instead of replacing them all.
@@ -269,6 +339,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                       startedAt={startedAt}
                       absolute={absolute}
                       deltaMs={deltaMs}
+                      decoded={decoded}
                     />
                   </div>
                 );

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { RefObject } from 'react';
 import { compileSearch } from '../filters/search-pattern.js';
+import { parseDecodedQuery } from '../filters/decoded-query.js';
 import { useInspector } from '../ui/store-context.js';
 
 const isTypingTarget = (target: EventTarget | null): boolean =>
@@ -40,6 +41,8 @@ export function TrafficToolbar() {
   const searchInput = useRef<HTMLInputElement>(null);
   useSlashFocuses(searchInput);
   const searchError = useMemo(() => {
+    const query = parseDecodedQuery(textFilter.trim());
+    if (query) return query.ok ? null : query.error;
     const compiled = compileSearch(textFilter.trim(), searchMode);
     return compiled.ok ? null : compiled.error;
   }, [textFilter, searchMode]);
@@ -57,7 +60,8 @@ export function TrafficToolbar() {
           aria-invalid={searchError !== null}
           aria-describedby={searchError ? 'row-search-error' : undefined}
           data-testid="row-filter"
-          placeholder={searchMode === 'regex' ? 'Regex… (press /)' : 'Filter… (press /)'}
+          placeholder={searchMode === 'regex' ? 'Regex… (press /)' : 'Filter… or event = "name" (press /)'}
+          title='Payload text, or decoded fields: event = "chat:message", topic ~ sensors/, kind = PUBLISH and id = 7'
           spellCheck={false}
           value={textFilter}
           onChange={(e) => setTextFilter(e.target.value)}

@@ -5,6 +5,12 @@ import { compileSearch, SEARCH_CAP_CHARS } from '../filters/search-pattern.js';
 import type { RowType } from '../filters/row-types.js';
 import { rowTypeOf } from '../filters/row-types.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
+import { decodeRecord } from '../../../shared/decoders/cache.js';
+import type { DecoderChoice } from '../../../shared/decoders/select.js';
+import type { Decoded } from '../../../shared/decoders/types.js';
+import type { MessageRecord } from '../../../shared/model/frame.js';
+import { parseDecodedQuery } from '../filters/decoded-query.js';
+import { choiceKey } from './decoder-choice.js';
 import type { ConnectionLog } from './hot-log.js';
 import { isControlOpcode } from './hot-log.js';
 
@@ -23,6 +29,10 @@ export interface RowFilter {
   /** Decoded payload size bounds in bytes, inclusive. */
   minSize?: number;
   maxSize?: number;
+  /** The connection's protocol decoder: `text` may then be a query over decoded fields (`event = "x"`). */
+  decoder?: DecoderChoice;
+  /** Decodes a message with `decoder` (default: message by message; MQTT needs the connection's stream). */
+  decode?: (message: MessageRecord) => Decoded | undefined;
 }
 
 const CAPPED_BASE64_CHARS = Math.ceil(SEARCH_CAP_CHARS / 3) * 4;
@@ -37,8 +47,20 @@ export type RowPredicate = (event: CaptureEvent) => boolean;
 
 /** A predicate for one filter, compiled once; an invalid regex filters nothing by text (the UI reports it). */
 export function compileRowFilter(filter: RowFilter): RowPredicate {
-  const search = filter.text ? compileSearch(filter.text, filter.searchMode ?? 'text') : undefined;
+  const query = filter.text ? parseDecodedQuery(filter.text) : undefined;
+  const search = filter.text && !query ? compileSearch(filter.text, filter.searchMode ?? 'text') : undefined;
   const matchesText = search?.ok ? search.test : undefined;
+  // A query over decoded fields matches message rows only; each message is decoded once (memoised per record).
+  const decoder = filter.decoder;
+  const decode = filter.decode ?? (decoder ? (m: MessageRecord) => decodeRecord(m, decoder) : undefined);
+  const matchesDecoded =
+    query?.ok === true
+      ? (event: CaptureEvent): boolean => {
+          if (event.type !== 'message' || !decode) return false;
+          const decoded = decode(event.message);
+          return decoded !== undefined && query.test(decoded);
+        }
+      : undefined;
   const types = filter.types ? new Set(filter.types) : undefined;
   const { minSize, maxSize } = filter;
   return (event) => {
@@ -65,6 +87,7 @@ export function compileRowFilter(filter: RowFilter): RowPredicate {
     }
     if (minSize !== undefined && size < minSize) return false;
     if (maxSize !== undefined && size > maxSize) return false;
+    if (matchesDecoded) return matchesDecoded(event);
     if (!matchesText) return true;
     if (event.type === 'message') return matchesText(searchableText(event.message.data));
     return matchesText(searchableText(event.frame.data, event.frame.close));
@@ -86,6 +109,7 @@ const filterCacheKey = (key: string, filter: RowFilter): string =>
     filter.types?.join(',') ?? '*',
     filter.minSize ?? '',
     filter.maxSize ?? '',
+    choiceKey(filter.decoder),
   ].join('\u0000');
 
 /** Row lists kept per filter; typing a search creates one per keystroke, so only the most recent are kept. */

@@ -4,6 +4,7 @@ import { collectFacts, openedT } from '../../../shared/analysis/connection-facts
 import { analyzeHeartbeatFacts } from '../../../shared/analysis/heartbeat.js';
 import type { SilentGap } from '../../../shared/analysis/silence.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
+import type { DecoderChoiceId } from '../../../shared/decoders/types.js';
 import type { Direction, Side } from '../../../shared/model/wire.js';
 import type { FrameKind, LaneFrames } from './binning.js';
 import { FRAME_KIND, laneBuilder } from './binning.js';
@@ -19,6 +20,8 @@ export interface PingPair {
   app?: string;
   /** Counted as unanswered by the analyzer (application heartbeats only; protocol pings: no `rttMs`). */
   missing?: boolean;
+  /** A decoded request and its response (Socket.IO ack, JSON-RPC id, ...), `app` naming it; not a heartbeat. */
+  request?: boolean;
 }
 
 export interface CloseMarker {
@@ -66,7 +69,11 @@ export function closeLabel(close: Pick<CloseMarker, 'initiator' | 'kind' | 'code
  * Derives the timeline of one connection with shared/analysis (one facts pass feeds heartbeat pairing, silent
  * gaps and close attribution). `now` is the session time for a connection still open.
  */
-export function deriveTimeline(events: readonly CaptureEvent[], now?: number): TimelineData {
+export function deriveTimeline(
+  events: readonly CaptureEvent[],
+  now?: number,
+  decoder?: DecoderChoiceId,
+): TimelineData {
   const first = events[0];
   const facts = collectFacts(first?.conn ?? '', events);
   const origin = facts.connection?.t ?? facts.firstT;
@@ -74,7 +81,10 @@ export function deriveTimeline(events: readonly CaptureEvent[], now?: number): T
   for (const { frame, t } of facts.frames) {
     lanes[frame.dir].push(t - origin, frameKind(frame.opcode, frame.violations), frame.seq, frame.opcode);
   }
-  const heartbeat = analyzeHeartbeatFacts(facts, now === undefined ? {} : { now });
+  const heartbeat = analyzeHeartbeatFacts(facts, {
+    ...(now === undefined ? {} : { now }),
+    ...(decoder ? { decoder } : {}),
+  });
   const pongT = new Map<number, number>();
   for (const { frame, t } of facts.frames) if (frame.opcode === 0xa) pongT.set(frame.seq, t);
   const replyT = new Map<number, number>();
@@ -97,7 +107,16 @@ export function deriveTimeline(events: readonly CaptureEvent[], now?: number): T
     if (missing.has(p.seq)) pair.missing = true;
     pings.push(pair);
   }
-  if (app) pings.sort((a, b) => a.t - b.t);
+  const protocol = heartbeat.protocol;
+  const unansweredRequests = new Set(protocol?.unansweredRequests);
+  for (const r of protocol?.requests ?? []) {
+    const pair: PingPair = { seq: r.seq, t: r.t - origin, side: r.side, app: r.label, request: true };
+    if (r.replyT !== undefined) pair.pongT = r.replyT - origin;
+    if (r.latencyMs !== undefined) pair.rttMs = r.latencyMs;
+    if (unansweredRequests.has(r)) pair.missing = true;
+    pings.push(pair);
+  }
+  if (app || protocol) pings.sort((a, b) => a.t - b.t);
   const gaps = heartbeat.gaps.map((g) => ({
     ...g,
     startT: g.startT - origin,

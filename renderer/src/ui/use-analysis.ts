@@ -36,6 +36,7 @@ export function useConnectionAnalysis(
   // A live connection that stays open keeps getting quieter: re-analyse every few seconds against the clock.
   const live = !view.readOnly && view.endT === undefined;
   const clock = useNow(live, 5000);
+  const decoder = useInspector((s) => s.decoderOverrides[view.key]);
   const now = live ? clock - startedAt : undefined;
   return useMemo(() => {
     if (!log) return { summary: undefined, findings: [] };
@@ -45,12 +46,15 @@ export function useConnectionAnalysis(
     const events = Array.from(log.events.range());
     const analysis = analyzeSession(
       { header: { startedAt, ...(imported ? { imported } : {}) }, events },
-      now !== undefined ? { now: Math.max(now, view.lastT) } : { recordingEnded: view.readOnly },
+      {
+        ...(now !== undefined ? { now: Math.max(now, view.lastT) } : { recordingEnded: view.readOnly }),
+        ...(decoder ? { decoders: { [view.conn]: decoder } } : {}),
+      },
     );
     return {
       summary: analysis.connections[0],
       findings: analysis.findings,
       ...(analysis.imported ? { imported: analysis.imported } : {}),
     };
-  }, [log, loading, startedAt, imported, deferredRevision, now, view.lastT, view.readOnly]);
+  }, [log, loading, startedAt, imported, deferredRevision, now, view.lastT, view.readOnly, view.conn, decoder]);
 }

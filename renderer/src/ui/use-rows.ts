@@ -3,6 +3,7 @@ import { ROW_TYPES } from '../filters/row-types.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnKey } from '../store/keys.js';
 import type { RowFilter } from '../store/rows.js';
+import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
 import { useInspector, useInspectorStore } from './store-context.js';
 
 const EMPTY: readonly number[] = [];
@@ -24,9 +25,16 @@ export function useRows(key: ConnKey | null): {
   const searchMode = useInspector((s) => s.searchMode);
   const types = useInspector((s) => s.typeFilter);
   const size = useInspector((s) => s.sizeFilter);
+  const override = useInspector((s) => (key ? s.decoderOverrides[key] : undefined));
   return useMemo(() => {
     const log = key ? store.hot.get(key) : undefined;
+    const view = key ? store.getState().connections[key] : undefined;
     const filter: RowFilter = { mode, showControl };
+    if (log && view) {
+      const choice = decoderChoiceOf(log, view, override);
+      filter.decoder = choice;
+      filter.decode = (message) => decodedMessage(log, message, choice);
+    }
     if (dirFilter !== 'both') filter.dir = dirFilter;
     if (text) {
       filter.text = text;
@@ -38,5 +46,5 @@ export function useRows(key: ConnKey | null): {
     const rows = key && log ? store.rowIndex.rows(key, log, filter) : EMPTY;
     // `rows` is append-only and reused (so `revision` must stay a dependency); `count` is what consumers watch.
     return { rows, log, count: rows.length, revision };
-  }, [store, key, revision, mode, showControl, dirFilter, text, searchMode, types, size]);
+  }, [store, key, revision, mode, showControl, dirFilter, text, searchMode, types, size, override]);
 }

@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnKey } from '../store/keys.js';
+import type { DecoderChoiceId } from '../../../shared/decoders/types.js';
 import type { TimelineData } from '../timeline/timeline-data.js';
 import { deriveTimeline } from '../timeline/timeline-data.js';
 import { useInspector, useInspectorStore } from './store-context.js';
@@ -10,17 +11,23 @@ import { useNow } from './use-now.js';
 interface Cached {
   revision: number;
   now: number | undefined;
+  decoder: DecoderChoiceId | undefined;
   data: TimelineData;
 }
 
 /** One derivation per (connection log, revision, clock): shared by every view that draws the same connection. */
 const cache = new WeakMap<ConnectionLog, Cached>();
 
-function timelineOf(log: ConnectionLog, revision: number, now: number | undefined): TimelineData {
+function timelineOf(
+  log: ConnectionLog,
+  revision: number,
+  now: number | undefined,
+  decoder: DecoderChoiceId | undefined,
+): TimelineData {
   const hit = cache.get(log);
-  if (hit && hit.revision === revision && hit.now === now) return hit.data;
-  const data = deriveTimeline(Array.from(log.events.range()), now);
-  cache.set(log, { revision, now, data });
+  if (hit && hit.revision === revision && hit.now === now && hit.decoder === decoder) return hit.data;
+  const data = deriveTimeline(Array.from(log.events.range()), now, decoder);
+  cache.set(log, { revision, now, decoder, data });
   return data;
 }
 
@@ -46,6 +53,7 @@ export function useTimelines(keys: readonly ConnKey[]): TimelineRow[] {
     const first = keys[0] ? s.connections[keys[0]] : undefined;
     return first ? (s.sources[first.source]?.startedAt ?? 0) : 0;
   });
+  const overrides = useInspector((s) => s.decoderOverrides);
   const deferred = useDeferredValue(revisions);
   const clock = useNow(live, 1000);
   const now = live ? clock - startedAt : undefined;
@@ -56,8 +64,8 @@ export function useTimelines(keys: readonly ConnKey[]): TimelineRow[] {
       const view = store.getState().connections[key];
       if (!log || !view) return;
       const open = !view.readOnly && view.endT === undefined;
-      rows.push({ key, data: timelineOf(log, deferred[i] ?? 0, open ? now : undefined) });
+      rows.push({ key, data: timelineOf(log, deferred[i] ?? 0, open ? now : undefined, overrides[key]) });
     });
     return rows;
-  }, [store, keys, deferred, now]);
+  }, [store, keys, deferred, now, overrides]);
 }

@@ -2,6 +2,7 @@ import type { EvidenceRef, Finding, Severity } from '../../model/finding.js';
 import type { CloseAttribution } from '../close-attribution.js';
 import type { ConnectionFacts } from '../connection-facts.js';
 import type { HeartbeatAnalysis } from '../heartbeat.js';
+import type { DecoderChoiceId } from '../../decoders/types.js';
 
 /** Tunables of the analysis; every field has a documented default (docs/findings.md). */
 export interface AnalysisOptions {
@@ -29,10 +30,14 @@ export interface AnalysisOptions {
    * recorder was killed) and is reported as `capture.cut`. Default false: live, such a connection is still running.
    */
   recordingEnded?: boolean;
+  /** Per connection id: the decoder the user chose (default: by subprotocol, URL or content; see docs/decoders.md). */
+  decoders?: Readonly<Record<string, DecoderChoiceId>>;
+  /** A GraphQL `connection_init` unanswered this long is reported. Default 3 s. */
+  graphqlInitTimeoutMs?: number;
 }
 
-export type ResolvedOptions = Required<Omit<AnalysisOptions, 'idleThresholdMs' | 'now'>> &
-  Pick<AnalysisOptions, 'idleThresholdMs' | 'now'> & {
+export type ResolvedOptions = Required<Omit<AnalysisOptions, 'idleThresholdMs' | 'now' | 'decoders'>> &
+  Pick<AnalysisOptions, 'idleThresholdMs' | 'now' | 'decoders'> & {
     gapThresholdMs: number;
     /** Wall clock at the session origin (the header's startedAt), for findings that name a time. */
     startedAt: number;
@@ -48,10 +53,12 @@ export function resolveOptions(options: AnalysisOptions = {}, startedAt = 0): Re
     slowPongMs: options.slowPongMs ?? 1_000,
     reconnectAttempts: options.reconnectAttempts ?? 5,
     reconnectWindowMs: options.reconnectWindowMs ?? 10_000,
+    graphqlInitTimeoutMs: options.graphqlInitTimeoutMs ?? 3_000,
     gapThresholdMs: options.idleThresholdMs !== undefined ? options.idleThresholdMs / 2 : 30_000,
   };
   if (options.idleThresholdMs !== undefined) resolved.idleThresholdMs = options.idleThresholdMs;
   if (options.now !== undefined) resolved.now = options.now;
+  if (options.decoders !== undefined) resolved.decoders = options.decoders;
   return resolved;
 }
 

@@ -150,6 +150,36 @@ export class ConnBuilder {
     return this;
   }
 
+  private messageId = 0;
+
+  /** A single-frame data message with its payload: the frame record and the message record, as the recorder makes. */
+  message(t: number, dir: Direction, payload: string | Uint8Array): this {
+    const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+    const opcode = typeof payload === 'string' ? 1 : 2;
+    const data = Buffer.from(bytes).toString('base64');
+    const id = this.messageId++;
+    const seq = this.seq;
+    this.frame(t, dir, opcode, { payloadLength: bytes.length, data, messageId: id });
+    this.events.push({
+      type: 'message',
+      conn: this.conn,
+      t,
+      message: {
+        id,
+        dir,
+        opcode,
+        frames: [seq],
+        wireSize: bytes.length,
+        size: bytes.length,
+        compressed: false,
+        data,
+        truncated: false,
+        ...(opcode === 1 ? { utf8Valid: true } : {}),
+      },
+    });
+    return this;
+  }
+
   text(t: number, dir: Direction, payloadLength = 5): this {
     return this.frame(t, dir, 1, { payloadLength });
   }

@@ -147,6 +147,22 @@ describe('deriveTimeline', () => {
     ]);
   });
 
+  it('draws decoded request/response pairs next to the heartbeats, unanswered ones marked', () => {
+    const rpc = new ConnBuilder('c4')
+      .handshake(0)
+      .message(100, 'c2s', '{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}')
+      .message(112, 's2c', '{"jsonrpc":"2.0","result":3,"id":1}')
+      .message(200, 'c2s', '{"jsonrpc":"2.0","method":"slow","id":2}')
+      .tcp(900, 'fin', 'server')
+      .end(901).events;
+    expect(deriveTimeline(rpc).pings).toEqual([
+      { seq: 0, t: 100, side: 'client', app: 'JSON-RPC id 1', request: true, pongT: 112, rttMs: 12 },
+      { seq: 2, t: 200, side: 'client', app: 'JSON-RPC id 2', request: true, missing: true },
+    ]);
+    // Turning the decoder off for the connection removes them.
+    expect(deriveTimeline(rpc, undefined, 'none').pings).toEqual([]);
+  });
+
   it('names the close code of a close frame', () => {
     const closed = new ConnBuilder('c2').start(0).handshake(0).close(50, 's2c', 4001, 'bye').events;
     expect(deriveTimeline(closed).close?.label).toBe('closed by server · close frame 4001 “bye”');

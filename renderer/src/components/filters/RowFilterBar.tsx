@@ -2,6 +2,10 @@ import { useState } from 'react';
 import { ROW_TYPE_LABELS, ROW_TYPES } from '../../filters/row-types.js';
 import type { RowType } from '../../filters/row-types.js';
 import { useInspector } from '../../ui/store-context.js';
+import { PROTOCOL_IDS, PROTOCOL_NAMES, PROTOCOL_SHORT_NAMES } from '../../../../shared/decoders/types.js';
+import type { DecoderChoiceId } from '../../../../shared/decoders/types.js';
+import type { DecoderChoice } from '../../../../shared/decoders/select.js';
+import type { ConnectionView } from '../../store/connection-view.js';
 import './row-filter-bar.css';
 
 function TypeChips() {
@@ -64,8 +68,53 @@ function SizeBound({ which }: { which: 'min' | 'max' }) {
   );
 }
 
-/** Second row of row filters: types and decoded size. Direction and text live in the traffic toolbar. */
-export function RowFilterBar() {
+const BASIS: Record<DecoderChoice['by'], string> = {
+  subprotocol: 'by subprotocol',
+  url: 'by URL',
+  content: 'by content',
+  override: 'chosen by you',
+  none: '',
+};
+
+/** What the connection's messages are decoded as, how that was chosen, and the per-connection override. */
+export function describeChoice(choice: DecoderChoice | undefined): string {
+  if (!choice || choice.protocol === 'none')
+    return choice?.by === 'override' ? 'decoding off' : 'no protocol recognised';
+  return `${PROTOCOL_NAMES[choice.protocol]}, ${BASIS[choice.by]}${choice.by === 'override' ? '' : ` (${choice.evidence})`}`;
+}
+
+function DecoderPicker({ view, choice }: { view: ConnectionView; choice: DecoderChoice | undefined }) {
+  const override = useInspector((s) => s.decoderOverrides[view.key]);
+  const setOverride = useInspector((s) => s.setDecoderOverride);
+  return (
+    <span className="decoder-picker">
+      <label>
+        Decoder{' '}
+        <select
+          data-testid="decoder-select"
+          value={override ?? 'auto'}
+          onChange={(e) =>
+            setOverride(view.key, e.target.value === 'auto' ? null : (e.target.value as DecoderChoiceId))
+          }
+        >
+          <option value="auto">Auto</option>
+          {PROTOCOL_IDS.map((id) => (
+            <option key={id} value={id}>
+              {PROTOCOL_SHORT_NAMES[id]}
+            </option>
+          ))}
+          <option value="none">Off</option>
+        </select>
+      </label>
+      <span className="decoder-basis" data-testid="decoder-basis">
+        {describeChoice(choice)}
+      </span>
+    </span>
+  );
+}
+
+/** Second row of row filters: types, decoded size and the protocol decoder. Direction and text live in the toolbar. */
+export function RowFilterBar({ view, choice }: { view: ConnectionView; choice: DecoderChoice | undefined }) {
   return (
     <div className="row-filter-bar" data-testid="row-filter-bar">
       <TypeChips />
@@ -76,6 +125,7 @@ export function RowFilterBar() {
         <SizeBound which="max" />
         <span className="size-label">B</span>
       </span>
+      <DecoderPicker view={view} choice={choice} />
     </div>
   );
 }

@@ -20,6 +20,7 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
   const loading = useInspector((s) => s.sources[view.source]?.loading === true);
   const clock = useNow(live, 3000);
+  const decoder = useInspector((s) => s.decoderOverrides[view.key]);
   const size = store.hot.get(view.key)?.events.length ?? 0;
   const throttledRevision = useThrottled(live ? 0 : revision, view.readOnly ? 0 : throttleMsForLog(size));
   const settledRevision = useDeferredValue(throttledRevision);
@@ -27,14 +28,15 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
     const log = store.hot.get(view.key);
     if (!log || loading) return [];
     void settledRevision;
-    const options = live
-      ? { now: Math.max(clock - startedAt, view.lastT) }
-      : { recordingEnded: view.readOnly };
+    const options = {
+      ...(live ? { now: Math.max(clock - startedAt, view.lastT) } : { recordingEnded: view.readOnly }),
+      ...(decoder ? { decoders: { [view.conn]: decoder } } : {}),
+    };
     return analyzeSession({ header: { startedAt }, events: Array.from(log.events.range()) }, options)
       .findings;
     // view.lastT is deliberately left out: while live the clock drives re-analysis.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, view.key, view.readOnly, live, loading, clock, startedAt, settledRevision]);
+  }, [store, view.key, view.conn, view.readOnly, live, loading, clock, startedAt, settledRevision, decoder]);
   if (findings.length === 0) return null;
   const worst = ORDER.find((severity) => findings.some((f) => f.severity === severity)) ?? 'info';
   const count = findings.filter((f) => f.severity === worst).length;

@@ -147,8 +147,12 @@ function PingMarks({ pings, scale }: { pings: PingPair[]; scale: Scale }) {
         const toDir: Direction = fromDir === 'c2s' ? 's2c' : 'c2s';
         const x = xOf(scale, p.t);
         const y = laneY(fromDir) + LANE_HEIGHT / 2;
-        const what = p.app ? `heartbeat message #${p.seq} (${p.app})` : `ping #${p.seq}`;
-        const reply = p.app ? 'reply' : 'pong';
+        const what = p.request
+          ? `request #${p.seq} (${p.app})`
+          : p.app
+            ? `heartbeat message #${p.seq} (${p.app})`
+            : `ping #${p.seq}`;
+        const reply = p.request ? 'response' : p.app ? 'reply' : 'pong';
         const title =
           p.rttMs === undefined
             ? `${what} from the ${p.side}: no ${reply}`
@@ -158,9 +162,9 @@ function PingMarks({ pings, scale }: { pings: PingPair[]; scale: Scale }) {
         const pongY = laneY(toDir) + LANE_HEIGHT / 2;
         return (
           <g
-            key={p.seq}
-            className={`ping${p.app ? ' app-ping' : ''}${unanswered ? ' ping-unanswered' : ''}`}
-            data-testid="timeline-ping"
+            key={`${p.seq}:${p.app ?? ''}`}
+            className={`ping${p.app ? ' app-ping' : ''}${p.request ? ' request-pair' : ''}${unanswered ? ' ping-unanswered' : ''}`}
+            data-testid={p.request ? 'timeline-request' : 'timeline-ping'}
           >
             <title>{title}</title>
             {pongX !== undefined && <line x1={x} y1={y} x2={pongX} y2={pongY} className="ping-link" />}

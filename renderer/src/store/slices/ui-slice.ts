@@ -3,6 +3,7 @@ import type { Direction } from '../../../../shared/model/wire.js';
 import type { RowType } from '../../filters/row-types.js';
 import { ROW_TYPES } from '../../filters/row-types.js';
 import type { SearchMode } from '../../filters/search-pattern.js';
+import type { DecoderChoiceId } from '../../../../shared/decoders/types.js';
 import type { ConnKey } from '../keys.js';
 import type { ViewMode } from '../rows.js';
 
@@ -27,6 +28,8 @@ export interface UiSlice {
   panel: DetailPanel;
   /** The connection the selected one is compared with in the Handshake tab. */
   compareWith: ConnKey | null;
+  /** Per connection: the protocol decoder the user chose (absent: chosen by subprotocol, URL or content). */
+  decoderOverrides: Readonly<Record<ConnKey, DecoderChoiceId>>;
   select: (key: ConnKey | null) => void;
   selectRow: (index: number | null) => void;
   setViewMode: (mode: ViewMode) => void;
@@ -41,6 +44,7 @@ export interface UiSlice {
   setTheme: (theme: ThemeChoice) => void;
   setPanel: (panel: DetailPanel) => void;
   setCompareWith: (key: ConnKey | null) => void;
+  setDecoderOverride: (key: ConnKey, choice: DecoderChoiceId | null) => void;
 }
 
 export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
@@ -58,6 +62,7 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   theme: 'system',
   panel: 'traffic',
   compareWith: null,
+  decoderOverrides: {},
   select: (key) => set({ selected: key, selectedRow: null, follow: true }),
   selectRow: (index) => set({ selectedRow: index }),
   setViewMode: (viewMode) => set({ viewMode, selectedRow: null }),
@@ -72,4 +77,11 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   setTheme: (theme) => set({ theme }),
   setPanel: (panel) => set({ panel }),
   setCompareWith: (compareWith) => set({ compareWith }),
+  setDecoderOverride: (key, choice) =>
+    set((s) => {
+      const decoderOverrides = { ...s.decoderOverrides };
+      if (choice === null) delete decoderOverrides[key];
+      else decoderOverrides[key] = choice;
+      return { decoderOverrides };
+    }),
 });
