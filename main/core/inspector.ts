@@ -144,7 +144,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     startedAt: clock.startedAt,
     producer: header.producer,
     allocateConnection: nextConnectionId,
-    connectionIds: connectionIds.buffer as SharedArrayBuffer,
+    connectionIds: connectionIds.buffer,
     ingest: (events) => {
       for (const event of events) ingest(event);
     },

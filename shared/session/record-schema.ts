@@ -105,7 +105,10 @@ const fault: Spec = {
   cases: {
     fin: obj({ side: faultTarget }),
     rst: obj({ side: faultTarget }),
-    close: obj({ side: faultTarget, code: int(0, 65_535), reason: str }, ['reason']),
+    close: obj({ side: faultTarget, code: int(0, 65_535), reason: str, afterMessages: count }, [
+      'reason',
+      'afterMessages',
+    ]),
     stall: obj({ direction: faultDirection, ms: count }, ['ms']),
     resume: obj({ direction: faultDirection }),
     latency: obj({ direction: faultDirection, ms: count }),
@@ -113,6 +116,15 @@ const fault: Spec = {
     'max-lifetime': obj({ ms: count }),
     'reject-upgrade': obj({ status: int(100, 999), percent: num(0, 100) }),
     'drop-after-upgrade': obj({ percent: num(0, 100) }),
+    'downgrade-http10': obj({}),
+    'strip-upgrade': obj({}),
+    'suppress-pongs': obj({ direction: dir, bytes: count }),
+    'drop-message': obj({ direction: dir, rule: str, opcode: int(0, 15), bytes: count }),
+    delay: obj({ direction: faultDirection, ms: count, jitterMs: count }),
+    bandwidth: obj({ direction: faultDirection, bytesPerSecond: count }),
+    'inject-message': obj({ direction: dir, opcode: int(0, 15), bytes: count, code: int(0, 65_535) }, [
+      'code',
+    ]),
   },
 };
 
@@ -173,10 +185,10 @@ export const RECORD_SPECS: Record<CaptureEventType, Spec> = {
   }),
   tcp: obj({ leg, kind: oneOf('connect', 'fin', 'rst'), side }),
   error: obj({ leg, code: str, message: str, side }, ['leg', 'side']),
-  action: obj({ action: oneOf('send', 'ping', 'close', 'abort', 'fault', 'pong-timeout'), detail: str, fault }, [
-    'detail',
-    'fault',
-  ]),
+  action: obj(
+    { action: oneOf('send', 'ping', 'close', 'abort', 'fault', 'pong-timeout'), detail: str, fault },
+    ['detail', 'fault'],
+  ),
   dropped: obj({ dir, frames: count, bytes: count, reason: oneOf('memory') }, ['reason']),
   'capture-backpressure': obj({ dir, durationMs: count }),
   'capture-lag': obj({ maxLagMs: count, spilledBytes: count }),

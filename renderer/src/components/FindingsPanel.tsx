@@ -88,7 +88,7 @@ export function FindingsPanel({ view, log }: { view: ConnectionView; log: Connec
               ] as [string, string],
             ]
           : []),
-                ['Closed by', closeUnknown ? 'unknown (not in the HAR)' : summary.closeInitiator],
+        ['Closed by', closeUnknown ? 'unknown (not in the HAR)' : summary.closeInitiator],
         ['How', closeUnknown ? 'unknown (not in the HAR)' : summary.closeKind],
         [
           'Close frame',

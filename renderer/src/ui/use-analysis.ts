@@ -56,5 +56,16 @@ export function useConnectionAnalysis(
       findings: analysis.findings,
       ...(analysis.imported ? { imported: analysis.imported } : {}),
     };
-  }, [log, loading, startedAt, imported, deferredRevision, now, view.lastT, view.readOnly, view.conn, decoder]);
+  }, [
+    log,
+    loading,
+    startedAt,
+    imported,
+    deferredRevision,
+    now,
+    view.lastT,
+    view.readOnly,
+    view.conn,
+    decoder,
+  ]);
 }
