@@ -11,6 +11,7 @@ const load = (rel) => import(pathToFileURL(path.join(buildDir, rel)).href);
 
 const { createInspector } = await load('main/core/inspector.js');
 const { createProxyController } = await load('main/proxy/controller.js');
+const { createShellProxyController } = await load('main/proxy/threaded-controller.js');
 const { startReverseProxy } = await load('main/proxy/reverse-proxy.js');
 const { noCapture } = await load('main/proxy/capture.js');
 const { createCliInspector } = await load('main/cli/cli-inspector.js');
@@ -31,7 +32,8 @@ if (captureMode === 'none') {
 } else {
   // 'full' records in the capture worker (the default from a build); 'inline' records on the relay thread.
   // 'cli' mirrors `wsi proxy --out FILE -q`: frames go to the file only; the others are counted from the file.
-  const controller = createProxyController({
+  // As the shells build it: the relay in a thread of its own (unless inline or --on-overload drop).
+  const controller = (captureMode === 'inline' ? createProxyController : createShellProxyController)({
     capture: captureMode === 'inline' ? 'inline' : 'auto',
     ...(captureMode === 'cli' ? { ring: { recordsToHost: 'lifecycle' } } : {}),
     ...(process.env.WSI_BENCH_ON_OVERLOAD === 'drop' ? { onOverload: 'drop' } : {}),
