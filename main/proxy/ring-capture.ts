@@ -242,9 +242,9 @@ export class RingCaptureHost {
 
   /**
    * Waits until everything relayed so far is recorded and the session file is complete (or `timeoutMs`), then
-   * stops the worker.
+   * stops the worker. A capture that fell behind (spilled) may take a while: its records are worth the wait.
    */
-  async close(timeoutMs = 10_000): Promise<CaptureSummary> {
+  async close(timeoutMs = 10 * 60_000): Promise<CaptureSummary> {
     const deadline = performance.now() + timeoutMs;
     while (this.pendingHead < this.pending.length && !this.failed && performance.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 2));

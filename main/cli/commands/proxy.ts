@@ -390,7 +390,7 @@ async function runProxy(args: ProxyArgs, io: CommandIo): Promise<number> {
     process.on('SIGINT', finish);
     process.on('SIGTERM', finish);
   });
-  io.err('wsi proxy: stopping');
+  io.err('wsi proxy: stopping (recording finishes what it has not parsed yet; Ctrl-C again to quit at once)');
   const final = refusalText((await inspector.listProxies(undefined))[0]?.refused);
   unsubscribeProxies();
   await inspector.dispose();
