@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { serializeHeader } from '../../shared/session/serialize.js';
 import type {
   InjectMessageRequest,
   ConnectionFault,
@@ -31,6 +29,7 @@ import { startForwardProxy } from './forward-proxy.js';
 import type { RunningProxy } from './proxy-options.js';
 import { recorderCaptureFactory } from './recorder-capture.js';
 import { startReverseProxy } from './reverse-proxy.js';
+import { startSessionFile } from '../session/session-writer.js';
 import { FaultRegistry } from './faults/fault-registry.js';
 import { normalizeFault } from './faults/normalize-fault.js';
 
@@ -75,6 +74,8 @@ export interface InspectorProxyController extends ProxyController {
   injectFault(conn: string, fault: ConnectionFault): void | Promise<void>;
   injectMessage(request: InjectMessageRequest): void | Promise<void>;
   dispose(): Promise<void>;
+  /** Like adoptSessionFile, for a file another thread already created with its header (see relay-thread.ts). */
+  continueSessionFile?(file: SessionFileSpec, session: ProxySession, onError: (error: Error) => void): void;
 }
 
 /** The recorder parses what it is fed as the downstream leg (heads as the client sent and received them). */
@@ -159,17 +160,17 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
 
   return {
     adoptSessionFile(file, session, onError): boolean {
-      if (!lossless() || ringHost) return false;
-      try {
-        // Created and headed here, synchronously: the file exists (or its failure is known) before anything is
-        // recorded; the worker appends to it.
-        writeFileSync(file.path, serializeHeader(file.header), { mode: 0o600 });
-      } catch {
-        return false; // the session's own writer reports the failure
-      }
+      // Created and headed here, synchronously: the file exists (or its failure is known) before anything is
+      // recorded; the capture worker appends to it.
+      if (!lossless() || ringHost || !startSessionFile(file.path, file.header)) return false;
       fileError = onError;
       ring(session, file);
       return true;
+    },
+
+    continueSessionFile(file, session, onError): void {
+      fileError = onError;
+      ring(session, file);
     },
 
     appendToSessionFile(events): void {

@@ -37,7 +37,7 @@ const controller = createProxyController({
 });
 controller.onChange?.((proxies) => reply({ k: 'proxies', proxies }));
 if (data.sessionFile)
-  controller.adoptSessionFile?.(data.sessionFile, session, (error) =>
+  controller.continueSessionFile?.(data.sessionFile, session, (error) =>
     reply({ k: 'file-error', message: error.message }),
   );
 

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -10,13 +10,13 @@ import type {
   Unsubscribe,
 } from '../../shared/api/contract.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
-import { serializeHeader } from '../../shared/session/serialize.js';
 import type { ProxySession, RecorderFactory, SessionFileSpec } from '../core/proxy-controller.js';
 import {
   createProxyController,
   type InspectorProxyController,
   type ProxyControllerOptions,
 } from './controller.js';
+import { startSessionFile } from '../session/session-writer.js';
 import { RecordIntake } from './record-intake.js';
 import { ringCaptureAvailable, type CaptureSummary } from './ring-capture.js';
 import type { RelayReply, RelayRequest, RelayThreadData } from './relay-thread-protocol.js';
@@ -123,14 +123,9 @@ export function createThreadedProxyController(
 
   return {
     adoptSessionFile(file: SessionFileSpec, session: ProxySession, onError: (error: Error) => void): boolean {
-      if (worker || !session.connectionIds) return false;
-      try {
-        // Created and headed here, synchronously: the file exists (or its failure is known) before anything is
-        // recorded; the capture worker appends to it.
-        writeFileSync(file.path, serializeHeader(file.header), { mode: 0o600 });
-      } catch {
-        return false; // the session's own writer reports the failure
-      }
+      // Created and headed here, synchronously: the file exists (or its failure is known) before anything is
+      // recorded; the capture worker appends to it.
+      if (worker || !session.connectionIds || !startSessionFile(file.path, file.header)) return false;
       fileError = onError;
       spawn(session, file);
       return true;

@@ -1,8 +1,26 @@
-import { createWriteStream, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, writeSync, type WriteStream } from 'node:fs';
 import type { CaptureEvent } from '../../shared/model/events.js';
 import type { SessionHeader } from '../../shared/model/session.js';
 import { serializeEvent, serializeHeader } from '../../shared/session/serialize.js';
 import { openPrivateSync } from './private-file.js';
+
+/**
+ * Creates the session file with its header, synchronously and owner-only, for a writer that appends to it later
+ * (another thread's). False if it cannot be created: the caller then lets a SessionWriter report why.
+ */
+export function startSessionFile(path: string, header: SessionHeader): boolean {
+  try {
+    const fd = openPrivateSync(path);
+    try {
+      writeSync(fd, serializeHeader(header));
+    } finally {
+      closeSync(fd);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface SessionWriterOptions {
   /** Longest a record stays in memory before it is handed to the file. */

@@ -5,7 +5,7 @@
  * test/helpers/compiled-core.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import type * as RawRecordsModule from '../../../main/proxy/raw-capture-records.
 import type * as ThreadedModule from '../../../main/proxy/threaded-controller.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { parseSession } from '../../../shared/session/parse.js';
+import { comparableRecords, MIXED_TRAFFIC_REPLIES, sendMixedTraffic } from '../../helpers/capture-parity.js';
 import { compileCore, type CompiledCore } from '../../helpers/compiled-core.js';
 import { freePort } from '../../helpers/cli-io.js';
 import { startTappedWsServer, type TappedWsServer } from '../../helpers/proxy-wire.js';
@@ -112,25 +113,15 @@ describe('lossless capture through the ring', () => {
       const events = await echoThrough(
         await proxySession({ capture }),
         (ws) => {
-          ws.send('plain text', { compress: false });
-          ws.send('compressed '.repeat(50), { compress: true });
-          ws.send(Buffer.from([1, 2, 3, 255]), { binary: true, compress: false });
-          ws.send('first half, ', { fin: false, compress: false });
-          ws.send('second half', { fin: true, compress: false });
-          ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
-          ws.ping('are you there');
-          return 5;
+          sendMixedTraffic(ws);
+          return MIXED_TRAFFIC_REPLIES;
         },
         true,
       );
       const types = events!.map((e) => e.type);
       expect(types[0]).toBe('connection');
       expect(types.at(-1)).toBe('end');
-      return events!.flatMap((e): unknown[] => {
-        if (e.type === 'frame')
-          return [{ frame: { ...e.frame, maskKey: e.frame.maskKey === undefined ? 'none' : 'some' } }];
-        return e.type === 'message' ? [{ message: e.message }] : [];
-      });
+      return comparableRecords(events!);
     };
     const inRing = await traffic('ring');
     const inline = await traffic('inline');
@@ -140,6 +131,7 @@ describe('lossless capture through the ring', () => {
 
   it('writes the session file in the worker, record for record what the views got', async () => {
     const file = path.join(dir, 'adopted.jsonl');
+    writeFileSync(file, '', { mode: 0o644 }); // an existing file is narrowed to owner-only too
     const live = await echoThrough(await proxySession({}, { sessionPath: file }), (ws) => {
       for (let i = 0; i < 300; i++) ws.send(payloadOf(i));
       return 300;
