@@ -5,11 +5,11 @@
 //                                      [--rss-seconds S] [--no-build] [--json FILE]
 // Paths: the proxy as `wsi proxy --out FILE -q` runs it, and as the app runs it (records kept for the views, the
 // session file written by the capture worker). Also the proxy's peak RSS over a saturating run (`--rss-seconds`).
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { buildCore, buildDir, startChild } from './lib.js';
+import { buildCore, buildDir, SessionCounter, startChild } from './lib.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -26,48 +26,6 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 process.on('SIGINT', () => process.exit(130));
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Counts, in a session file being written, data frames the client sent, drop reports and backpressure records. */
-class SessionCounter {
-  constructor(file) {
-    this.file = file;
-    this.position = 0;
-    this.rest = '';
-    this.c2sData = 0;
-    this.dropped = 0;
-    this.backpressure = 0;
-    this.maxLagMs = 0;
-  }
-
-  update() {
-    let fd;
-    try {
-      fd = openSync(this.file, 'r');
-    } catch {
-      return;
-    }
-    const block = Buffer.alloc(4 * 1024 * 1024);
-    for (;;) {
-      const n = readSync(fd, block, 0, block.length, this.position);
-      if (n === 0) break;
-      this.position += n;
-      const lines = (this.rest + block.toString('utf8', 0, n)).split('\n');
-      this.rest = lines.pop();
-      for (const line of lines) this.count(line);
-    }
-    closeSync(fd);
-  }
-
-  count(line) {
-    if (line.startsWith('{"type":"frame"')) {
-      if (line.includes('"dir":"c2s"') && line.includes('"opcode":2,')) this.c2sData++;
-    } else if (line.startsWith('{"type":"dropped"')) this.dropped++;
-    else if (line.startsWith('{"type":"capture-backpressure"')) this.backpressure++;
-    else if (line.startsWith('{"type":"capture-lag"')) {
-      this.maxLagMs = Math.max(this.maxLagMs, JSON.parse(line).maxLagMs);
-    }
-  }
-}
 
 function open(url) {
   return new Promise((resolve, reject) => {

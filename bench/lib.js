@@ -1,7 +1,7 @@
 // Helpers shared by the bench scripts: compiling the core into bench/results/build, and child processes that print
 // one JSON line per answer.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,4 +77,53 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Counts records in a session file, reading on from where the last `update` stopped (the file may still be written):
+ * frames, messages, data frames the client sent, drop reports, backpressure records, the worst capture lag.
+ */
+export class SessionCounter {
+  constructor(file) {
+    this.file = file;
+    this.position = 0;
+    this.rest = '';
+    this.frames = 0;
+    this.messages = 0;
+    this.c2sData = 0;
+    this.dropped = 0;
+    this.backpressure = 0;
+    this.maxLagMs = 0;
+  }
+
+  update() {
+    let fd;
+    try {
+      fd = openSync(this.file, 'r');
+    } catch {
+      return;
+    }
+    const block = Buffer.alloc(4 * 1024 * 1024);
+    for (;;) {
+      const n = readSync(fd, block, 0, block.length, this.position);
+      if (n === 0) break;
+      this.position += n;
+      const lines = (this.rest + block.toString('utf8', 0, n)).split('\n');
+      this.rest = lines.pop();
+      for (const line of lines) this.count(line);
+    }
+    closeSync(fd);
+  }
+
+  count(line) {
+    if (line.startsWith('{"type":"message"')) this.messages++;
+    else if (line.startsWith('{"type":"frame"')) {
+      this.frames++;
+      if (line.includes('"dir":"c2s"') && line.includes('"opcode":2,')) this.c2sData++;
+    } else if (line.startsWith('{"type":"dropped"')) this.dropped++;
+    else if (line.startsWith('{"type":"capture-backpressure"')) this.backpressure++;
+    else if (line.startsWith('{"type":"capture-lag"')) {
+      this.maxLagMs = Math.max(this.maxLagMs, JSON.parse(line).maxLagMs);
+    }
+  }
 }

@@ -2,7 +2,7 @@
 // argv: <buildDir> <targetUrl> <capture: full|cli|inline|none> [sessionFile]. Prints {"port": N}; on "stats" (stdin)
 // prints capture counts. 'full': as the app runs it (every record kept in memory for the UI); 'cli': as `wsi proxy
 // --out FILE` runs it (records streamed to the session file, none kept).
-import { closeSync, openSync, readSync } from 'node:fs';
+import { SessionCounter } from './lib.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -100,35 +100,9 @@ process.stdin.on('data', (line) => {
 });
 process.stdin.on('end', () => process.exit(0));
 
-/** Frame and message records in the session file (the CLI path sends frames to the file only), read in blocks. */
+/** Frame and message records in the session file (the CLI path sends frames to the file only). */
 function countFrames(file) {
-  const frame = Buffer.from('\n{"type":"frame"');
-  const message = Buffer.from('\n{"type":"message"');
-  const fd = openSync(file, 'r');
-  const block = Buffer.alloc(4 * 1024 * 1024 + 32);
-  let frames = 0;
-  let messages = 0;
-  let carry = 0;
-  let position = 0;
-  for (;;) {
-    const n = readSync(fd, block, carry, block.length - carry, position);
-    if (n === 0) break;
-    position += n;
-    const end = carry + n;
-    const count = (needle) => {
-      let found = 0;
-      // A needle that ends inside the carried tail was counted with the block before.
-      for (let i = block.indexOf(needle, 0); i !== -1 && i < end; i = block.indexOf(needle, i + 1))
-        if (i + needle.length <= end && i + needle.length > carry) found++;
-      return found;
-    };
-    frames += count(frame);
-    messages += count(message);
-    // Keep the tail so a needle split across blocks is found once, in the next block.
-    carry = Math.min(32, end);
-    block.copy(block, 0, end - carry, end);
-    block.fill(0, carry);
-  }
-  closeSync(fd);
-  return { frames, messages };
+  const counter = new SessionCounter(file);
+  counter.update();
+  return { frames: counter.frames, messages: counter.messages };
 }

@@ -135,6 +135,9 @@ export function createInspector(options: InspectorOptions): Inspector {
   const connectionIds = new Int32Array(new SharedArrayBuffer(4));
   const nextConnectionId = (): ConnectionId => `c${Atomics.add(connectionIds, 0, 1) + 1}`;
 
+  // A session file meant to carry full payloads must not have them cut by the rate limit.
+  const previewRateLimit =
+    options.previewRateLimit ?? (options.fullPayloadsInSession ? 0 : DEFAULT_PREVIEW_RATE_LIMIT);
   const payloadStore = new PayloadStore({
     ...(options.maxStoredPayload !== undefined ? { maxPayload: options.maxStoredPayload } : {}),
     ...(options.payloadBudget !== undefined ? { budget: options.payloadBudget } : {}),
@@ -151,8 +154,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     // Only a session that keeps records can serve "Load full payload" from memory.
     ...(keepRecords && payloadStore.maxPayload > 0 ? { payloads: payloadStore } : {}),
     ...(options.maxCapturedPayload !== undefined ? { maxCapturedPayload: options.maxCapturedPayload } : {}),
-    previewRateLimit:
-      options.previewRateLimit ?? (options.fullPayloadsInSession ? 0 : DEFAULT_PREVIEW_RATE_LIMIT),
+    previewRateLimit,
   };
   // The proxy's capture worker writes the session file itself where it can: its records then never pass through
   // this thread on their way to the disk.
@@ -187,17 +189,21 @@ export function createInspector(options: InspectorOptions): Inspector {
   const fileLog = !writer ? undefined : budget ? new EventLog({ retain: false }) : log;
   const stopWriting = fileLog?.subscribe((batch) => writer?.append(toSessionFile(batch)));
 
-  /** Records the capture worker made: they are in its session file already when it writes one. */
-  const ingest = fileAdopted
-    ? budget
-      ? (event: CaptureEvent): void => budget.admit(event)
-      : (event: CaptureEvent): void => log.append(event)
-    : budget
-      ? (event: CaptureEvent): void => {
-          fileLog?.append(event);
-          budget.admit(event);
-        }
-      : (event: CaptureEvent): void => log.append(event);
+  /** Into the session's memory (within the budget) and to its subscribers. */
+  const keep = budget
+    ? (event: CaptureEvent) => budget.admit(event)
+    : (event: CaptureEvent) => log.append(event);
+  /**
+   * Records the capture worker made, and (below) those made here. The file's own log, when there is one, gets them
+   * too; a file the capture worker writes has them already.
+   */
+  const separateFileLog = fileLog !== log ? fileLog : undefined;
+  const ingest = separateFileLog
+    ? (event: CaptureEvent): void => {
+        separateFileLog.append(event);
+        keep(event);
+      }
+    : keep;
   /** Records made on this thread (client connections). */
   const emit = fileAdopted
     ? (event: CaptureEvent): void => {
@@ -215,9 +221,7 @@ export function createInspector(options: InspectorOptions): Inspector {
       emit,
       stages,
       ...(options.maxCapturedPayload !== undefined ? { maxCapturedPayload: options.maxCapturedPayload } : {}),
-      // A session file meant to carry full payloads must not have them cut by the rate limit.
-      previewRateLimit:
-        options.previewRateLimit ?? (options.fullPayloadsInSession ? 0 : DEFAULT_PREVIEW_RATE_LIMIT),
+      previewRateLimit,
       ...(payloadStore.maxPayload > 0 ? { payloads: payloadStore } : {}),
       // Lines made in the capture worker are only right for records written as recorded (not with full payloads).
       serializedLines: writer !== undefined && !options.fullPayloadsInSession,

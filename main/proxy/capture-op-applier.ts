@@ -27,10 +27,6 @@ export class CaptureOpApplier {
     private readonly sink: ApplierSink,
   ) {}
 
-  get openConnections(): number {
-    return this.connections.size;
-  }
-
   has(conn: string): boolean {
     return this.connections.has(conn);
   }
@@ -111,12 +107,6 @@ export class CaptureOpApplier {
         this.connections.delete(op.conn);
         return;
     }
-  }
-
-  /** Records a fact straight into a connection's records (backpressure, lag): made here, not parsed. */
-  setTime(conn: string, at: number): void {
-    const connection = this.connections.get(conn);
-    if (connection) connection.at.now = at;
   }
 
   /** Ends every connection still open (the capture stopped under them), in the order they opened. */

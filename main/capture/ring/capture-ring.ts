@@ -46,6 +46,13 @@ export interface RingEntry {
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
+/** Bytes written and not yet read. */
+function usedBytes(control: Int32Array, capacity: number): number {
+  const w = Atomics.load(control, WRITE);
+  const r = Atomics.load(control, READ);
+  return w >= r ? w - r : capacity - r + w;
+}
+
 /** Ring sizes are multiples of 8 so every entry starts 8-byte aligned. */
 export function createRingBuffers(capacity: number): RingBuffers {
   const size = Math.max(64 * 1024, pad8(capacity));
@@ -75,9 +82,7 @@ export class RingWriter {
 
   /** Bytes currently waiting for the reader. */
   get used(): number {
-    const w = Atomics.load(this.control, WRITE);
-    const r = Atomics.load(this.control, READ);
-    return w >= r ? w - r : this.capacity - r + w;
+    return usedBytes(this.control, this.capacity);
   }
 
   /**
@@ -128,9 +133,7 @@ export class RingReader {
   }
 
   get used(): number {
-    const w = Atomics.load(this.control, WRITE);
-    const r = Atomics.load(this.control, READ);
-    return w >= r ? w - r : this.capacity - r + w;
+    return usedBytes(this.control, this.capacity);
   }
 
   /**

@@ -9,6 +9,7 @@ import type * as ControllerModule from '../../../main/proxy/controller.js';
 import type * as WorkerCaptureModule from '../../../main/proxy/worker-capture.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { parseSession } from '../../../shared/session/parse.js';
+import { comparableRecords, MIXED_TRAFFIC_REPLIES, sendMixedTraffic } from '../../helpers/capture-parity.js';
 import { compileCore, type CompiledCore } from '../../helpers/compiled-core.js';
 import type { TappedWsServer } from '../../helpers/proxy-wire.js';
 import { sha256, startTappedWsServer } from '../../helpers/proxy-wire.js';
@@ -115,24 +116,11 @@ describe('capture in the worker thread', () => {
     const traffic = async (capture: 'worker' | 'inline'): Promise<unknown[]> => {
       const events = await echoThrough(await session({ capture }), '/same', {
         deflate: true,
-        replies: 5,
+        replies: MIXED_TRAFFIC_REPLIES,
         reason: 'done',
-        talk: (ws) => {
-          ws.send('plain text', { compress: false });
-          ws.send('compressed '.repeat(50), { compress: true });
-          ws.send(Buffer.from([1, 2, 3, 255]), { binary: true, compress: false });
-          ws.send('first half, ', { fin: false, compress: false });
-          ws.send('second half', { fin: true, compress: false });
-          ws.send(Buffer.alloc(70_000, 7), { binary: true, compress: false });
-          ws.ping('are you there');
-        },
+        talk: sendMixedTraffic,
       });
-      // Mask keys are random per frame; everything else must match field for field.
-      return events.flatMap((e): unknown[] => {
-        if (e.type === 'frame')
-          return [{ frame: { ...e.frame, maskKey: e.frame.maskKey === undefined ? 'none' : 'some' } }];
-        return e.type === 'message' ? [{ message: e.message }] : [];
-      });
+      return comparableRecords(events);
     };
     const inWorker = await traffic('worker');
     const inline = await traffic('inline');
