@@ -4,7 +4,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ConnectHeartbeat } from '../../shared/api/contract.js';
 import type { HttpHeader } from '../../shared/model/handshake.js';
-import type { ConnectionRecorder } from '../capture/connection-recorder.js';
+import type { ClientRecorder } from './client-recorder.js';
 import { tlsSummary } from '../capture/tls-summary.js';
 import { Heartbeat, PongWait } from './heartbeat.js';
 import { rewriteRequestHead } from './request-head.js';
@@ -25,7 +25,7 @@ export interface ClientConnectionOptions {
   /** false: leave the server's pings unanswered. Default true (ws answers them). */
   autoPong?: boolean;
   handshakeTimeoutMs?: number;
-  recorder: ConnectionRecorder;
+  recorder: ClientRecorder;
   /** Called once, when the upgrade completed. */
   onOpen?: () => void;
   /** Called once, after the connection's `end` record. */
@@ -60,7 +60,7 @@ export function headersToObject(headers: HttpHeader[] = []): Record<string, stri
  * Nothing the network sends can throw out of here.
  */
 export class ClientConnection {
-  private readonly recorder: ConnectionRecorder;
+  private readonly recorder: ClientRecorder;
   private readonly ws: WebSocket;
   private socket: net.Socket | undefined;
   private readonly heartbeats: Heartbeat[] = [];

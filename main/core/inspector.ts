@@ -17,6 +17,7 @@ import { readSessionText } from '../../shared/import/index.js';
 import { createSessionHeader } from '../../shared/session/serialize.js';
 import type { Leg } from '../../shared/model/wire.js';
 import { ConnectionRecorder, type ConnectionIdentity } from '../capture/connection-recorder.js';
+import type { ClientIdentity, ClientRecorder } from '../client/client-recorder.js';
 import { defaultProtocolStages } from '../capture/default-stages.js';
 import { DEFAULT_MAX_STORED_PAYLOAD, PayloadStore } from '../capture/payload-store.js';
 import { DEFAULT_PREVIEW_RATE_LIMIT } from '../capture/preview-rate.js';
@@ -84,6 +85,11 @@ export interface Inspector extends InspectorService {
   flush(): void;
   /** Like `storm`, resolving once every connection of the storm has ended (the CLI waits for this). */
   runStorm(request: RequestOf<'storm'>): Promise<{ conns: ConnectionId[] }>;
+  /**
+   * Resolves once the capture pipeline records (its worker has started), at once where there is none. A shell that
+   * acts on records as they come (the CLI sends on `open`) waits for it before connecting.
+   */
+  ready(): Promise<void>;
   /** Abort open connections, stop proxies, flush and close the session file. */
   dispose(): Promise<void>;
 }
@@ -170,6 +176,7 @@ export function createInspector(options: InspectorOptions): Inspector {
       proxySession,
       (error) => options.onWriteError?.(error),
     ) === true;
+  const pipelineReady = proxyController?.prepare?.(proxySession);
   const writer =
     options.sessionPath && !fileAdopted
       ? new SessionWriter(
@@ -227,6 +234,19 @@ export function createInspector(options: InspectorOptions): Inspector {
       serializedLines: writer !== undefined && !options.fullPayloadsInSession,
     });
 
+  /**
+   * Client connections record through the proxy's capture pipeline where there is one (parsed in the capture
+   * worker, like proxied connections), else on this thread.
+   */
+  const clientRecorder = (identity: Omit<ClientIdentity, 'conn'>): ClientRecorder => {
+    const pipeline = proxyController?.clientRecorders?.(proxySession);
+    return pipeline
+      ? pipeline({ ...identity, conn: nextConnectionId() })
+      : makeRecorder({ mode: 'client', ...identity });
+  };
+  /** Recorders of client connections that have not ended. */
+  const unfinished = new Map<ConnectionId, ClientRecorder>();
+
   const connectionFor = (conn: string): ClientConnection => {
     const connection = connections.get(conn);
     if (!connection) throw new UnknownConnectionError(`no client connection "${conn}"`);
@@ -260,8 +280,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     parseWebSocketUrl(request.url);
     const authorized = applyAuth(request.url, request.headers ?? [], request.auth);
     const url = parseWebSocketUrl(authorized.url);
-    const recorder = makeRecorder({
-      mode: 'client',
+    const recorder = clientRecorder({
       url: url.href,
       options: {
         ...(request.protocols ? { protocols: request.protocols } : {}),
@@ -289,11 +308,13 @@ export function createInspector(options: InspectorOptions): Inspector {
         recorder,
         ...(hooks.onOpen ? { onOpen: hooks.onOpen } : {}),
         onEnd: () => {
+          unfinished.delete(conn);
           hooks.onEnd?.();
           chains.get(conn)?.connectionEnded(conn, closedByUser.has(conn) || disposing);
         },
       });
       connections.set(conn, connection);
+      unfinished.set(conn, recorder);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       recorder.error('INVALID_REQUEST', message, 'client');
@@ -470,6 +491,10 @@ export function createInspector(options: InspectorOptions): Inspector {
       fileLog?.flush();
     },
 
+    ready: async () => {
+      await pipelineReady;
+    },
+
     dispose: async () => {
       disposing = true;
       for (const storm of storms) storm.cancel();
@@ -478,8 +503,10 @@ export function createInspector(options: InspectorOptions): Inspector {
         if (!connection.isEnded) connection.abort();
       }
       // Let aborted sockets report their last records (before the proxy's capture, which may write the session
-      // file, stops).
+      // file, stops); one that has not by then ends its recording here.
       await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const recorder of unfinished.values()) recorder.end();
+      unfinished.clear();
       await proxyController?.dispose?.();
       log.flush();
       fileLog?.flush();

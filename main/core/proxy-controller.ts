@@ -10,6 +10,7 @@ import type { SessionHeader } from '../../shared/model/session.js';
 import type { Leg } from '../../shared/model/wire.js';
 import type { ConnectionRecorder } from '../capture/connection-recorder.js';
 import type { PayloadSink } from '../capture/payload-store.js';
+import type { ClientRecorderFactory } from '../client/client-recorder.js';
 
 /** What a proxied connection tells the session about itself when it starts. */
 export interface ProxiedConnectionInfo {
@@ -69,6 +70,17 @@ export interface ProxyController {
    */
   adoptSessionFile?(file: SessionFileSpec, session: ProxySession, onError: (error: Error) => void): boolean;
   appendToSessionFile?(events: readonly CaptureEvent[]): void;
+  /**
+   * Optional: recorders for the session's client connections that record through the proxy's capture pipeline (the
+   * capture worker parses and writes them as it does proxied connections); undefined where there is no such
+   * pipeline (the session then parses client connections on its own thread).
+   */
+  clientRecorders?(session: ProxySession): ClientRecorderFactory | undefined;
+  /**
+   * Optional: start the capture pipeline now, so the first connection's records are not held up by its start;
+   * resolves once it records.
+   */
+  prepare?(session: ProxySession): Promise<void> | undefined;
   stop(id: string): Promise<void>;
   list(): ProxyInfo[] | Promise<ProxyInfo[]>;
   /** Optional: notify when a proxy starts, stops, fails or its connection count changes. */

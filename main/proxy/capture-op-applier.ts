@@ -20,7 +20,10 @@ export interface ApplierSink {
  * back does.
  */
 export class CaptureOpApplier {
-  private readonly connections = new Map<string, { capture: ProxyCapture; at: { now: number } }>();
+  private readonly connections = new Map<
+    string,
+    { capture: ProxyCapture; client?: ConnectionRecorder; at: { now: number } }
+  >();
 
   constructor(
     private readonly stages: ProtocolStages,
@@ -39,13 +42,16 @@ export class CaptureOpApplier {
     const maxPayload = op.maxStoredPayload ?? 0;
     const at = { now: op.at };
     const sink = this.sink;
+    const client = op.mode === 'client';
     const recorder = new ConnectionRecorder({
       conn: op.conn,
-      mode: 'proxy',
+      mode: op.mode ?? 'proxy',
       url: op.url,
-      peer: op.peer,
-      target: op.target,
-      leg: 'downstream',
+      ...(op.peer !== undefined ? { peer: op.peer } : {}),
+      ...(op.target !== undefined ? { target: op.target } : {}),
+      ...(op.options ? { options: op.options } : {}),
+      ...(op.link ? { link: op.link } : {}),
+      leg: client ? 'direct' : 'downstream',
       clock: { startedAt: op.startedAt, now: () => at.now },
       emit: (event) => {
         if (withConnectionRecord || event.type !== 'connection') sink.event(event);
@@ -65,7 +71,11 @@ export class CaptureOpApplier {
           }
         : {}),
     });
-    this.connections.set(op.conn, { capture: recorderCapture(recorder), at });
+    this.connections.set(op.conn, {
+      capture: recorderCapture(recorder),
+      ...(client ? { client: recorder } : {}),
+      at,
+    });
   }
 
   /** Applies one op; ops of unknown connections are ignored. Never throws for the op's content. */
@@ -74,6 +84,7 @@ export class CaptureOpApplier {
     const connection = this.connections.get(op.conn);
     if (!connection) return;
     connection.at.now = op.at;
+    if (connection.client) return this.applyClient(connection.client, op);
     const { capture } = connection;
     switch (op.k) {
       case 'req':
@@ -97,7 +108,7 @@ export class CaptureOpApplier {
           : stream.dropped(op.frames, op.bytes);
       }
       case 'tcp':
-        return capture.tcp(op.leg, op.kind, op.side);
+        return capture.tcp(op.leg ?? 'downstream', op.kind, op.side);
       case 'error':
         return capture.error(op.leg, op.code, op.message, op.side);
       case 'fault':
@@ -105,6 +116,30 @@ export class CaptureOpApplier {
       case 'end':
         capture.end();
         this.connections.delete(op.conn);
+        return;
+    }
+  }
+
+  /** A client connection's ops: its bytes are the one leg there is, the rest is what ClientConnection reports. */
+  private applyClient(recorder: ConnectionRecorder, op: Exclude<CaptureOp, { k: 'open' }>): void {
+    switch (op.k) {
+      case 'bytes':
+        return recorder.onBytes(op.dir, Buffer.from(op.data.buffer, op.data.byteOffset, op.data.length));
+      case 'tcp':
+        return recorder.tcp(op.kind, op.side);
+      case 'error':
+        return recorder.error(op.code, op.message, op.side);
+      case 'mark':
+        return recorder.mark(op.phase);
+      case 'tls':
+        return recorder.tlsEstablished(op.tls);
+      case 'action':
+        return recorder.action(op.action, op.detail);
+      case 'end':
+        recorder.end();
+        this.connections.delete(op.conn);
+        return;
+      default:
         return;
     }
   }

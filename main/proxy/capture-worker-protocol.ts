@@ -1,5 +1,5 @@
 /** Messages between the relay thread and the capture worker (see worker-capture.ts, capture-worker.ts). */
-import type { CaptureEvent } from '../../shared/model/events.js';
+import type { ActionEvent, CaptureEvent, ConnectionEvent } from '../../shared/model/events.js';
 import type {
   HandshakeTiming,
   HttpRequestHead,
@@ -18,8 +18,12 @@ export type CaptureOp =
       conn: string;
       at: number;
       url: string;
-      peer: string;
-      target: string;
+      peer?: string;
+      target?: string;
+      /** A client connection of the session (the inspector's own, see client-ring-recorder.ts); default proxy. */
+      mode?: 'client';
+      options?: ConnectionEvent['options'];
+      link?: Pick<ConnectionEvent, 'reconnectOf' | 'attempt' | 'reconnectDelayMs'>;
       startedAt: number;
       maxCapturedPayload?: number;
       previewRateLimit?: number;
@@ -39,10 +43,14 @@ export type CaptureOp =
     }
   | { k: 'bytes'; conn: string; at: number; dir: Direction; data: Uint8Array }
   | { k: 'dropped'; conn: string; at: number; dir: Direction; frames: number; bytes: number; lost: boolean }
-  | { k: 'tcp'; conn: string; at: number; leg: ProxyLeg; kind: 'connect' | 'fin' | 'rst'; side: Side }
+  | { k: 'tcp'; conn: string; at: number; leg?: ProxyLeg; kind: 'connect' | 'fin' | 'rst'; side: Side }
   | { k: 'error'; conn: string; at: number; leg?: ProxyLeg; code: string; message: string; side?: Side }
   | { k: 'fault'; conn: string; at: number; fault: InjectedFault }
-  | { k: 'end'; conn: string; at: number };
+  | { k: 'end'; conn: string; at: number }
+  // Client connections only:
+  | { k: 'mark'; conn: string; at: number; phase: keyof HandshakeTiming }
+  | { k: 'tls'; conn: string; at: number; tls: TlsSummary }
+  | { k: 'action'; conn: string; at: number; action: ActionEvent['action']; detail?: string };
 
 export interface CaptureResult {
   /** The records of one chunk, in order (see record-packing.ts). */

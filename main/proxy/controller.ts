@@ -21,9 +21,9 @@ import {
   ringCaptureAvailable,
   ringCaptureFactory,
   type CaptureSummary,
-  type RecordsDestination,
   type RingCaptureOptions,
 } from './ring-capture.js';
+import { clientRingRecorders } from '../client/client-ring-recorder.js';
 import type { ForwardProxyOptions } from './forward-proxy.js';
 import { startForwardProxy } from './forward-proxy.js';
 import type { RunningProxy } from './proxy-options.js';
@@ -56,8 +56,6 @@ export interface ProxyControllerOptions {
   onOverload?: 'hold' | 'drop';
   /** The lossless capture's settings (ring size, spill, raw capture file, test hooks). */
   ring?: RingCaptureOptions;
-  /** Where the capture worker's records go when the session is kept on another thread (see relay-thread.ts). */
-  records?: RecordsDestination;
   /** Nice value of the capture worker thread. Default 19. */
   captureNice?: number;
   /** Bytes per connection handed to the worker and not yet recorded. Default 4 MiB. */
@@ -74,8 +72,10 @@ export interface InspectorProxyController extends ProxyController {
   injectFault(conn: string, fault: ConnectionFault): void | Promise<void>;
   injectMessage(request: InjectMessageRequest): void | Promise<void>;
   dispose(): Promise<void>;
-  /** Like adoptSessionFile, for a file another thread already created with its header (see relay-thread.ts). */
-  continueSessionFile?(file: SessionFileSpec, session: ProxySession, onError: (error: Error) => void): void;
+  /** Starts the lossless capture before any proxy (the relay thread, whose worker another thread started). */
+  startCapture?(session: ProxySession): void;
+  /** That worker failed: stop writing into its ring (held senders go on). */
+  captureFailed?(): void;
 }
 
 /** The recorder parses what it is fed as the downstream leg (heads as the client sent and received them). */
@@ -126,7 +126,6 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       { ...(options.captureNice !== undefined ? { nice: options.captureNice } : {}), ...options.ring },
       file,
       (message) => fileError?.(new Error(message)),
-      options.records,
     ));
   const faultRegistry = new FaultRegistry();
   const host = (): CaptureWorkerHost =>
@@ -168,13 +167,22 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       return true;
     },
 
-    continueSessionFile(file, session, onError): void {
-      fileError = onError;
-      ring(session, file);
-    },
-
     appendToSessionFile(events): void {
       ringHost?.appendToFile(events);
+    },
+
+    clientRecorders(session) {
+      if (!lossless()) return undefined;
+      const host = ring(session);
+      return clientRingRecorders(host.producer, session, host.maxStoredPayload);
+    },
+
+    startCapture(session): void {
+      if (lossless()) ring(session);
+    },
+
+    captureFailed(): void {
+      ringHost?.stop();
     },
 
     async start(

@@ -10,6 +10,11 @@ const LAG_RECORD_MS = 100;
 export interface EntryRecorderOptions {
   /** Session time now; with it, how far each record runs behind its bytes is measured (live capture only). */
   now?: () => number;
+  /**
+   * Session time the capture began reading: entries written before it (while the worker was starting) count as
+   * behind only from then on.
+   */
+  readyAt?: number;
   /** A session-file line made outside the capture (client connections). */
   line?: (text: string) => void;
   /** Test hook: busy-wait this many microseconds per stream chunk (a slow parser on purpose). */
@@ -116,7 +121,7 @@ export class EntryRecorder {
 
   private noteLag(connection: { maxLagMs: number }, at: number): void {
     if (!this.options.now) return;
-    const lag = this.options.now() - at;
+    const lag = this.options.now() - Math.max(at, this.options.readyAt ?? at);
     if (lag > connection.maxLagMs) connection.maxLagMs = lag;
     if (lag > this.maxLagMs) this.maxLagMs = lag;
   }

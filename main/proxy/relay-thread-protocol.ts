@@ -1,15 +1,13 @@
 /** Messages between the session's thread and the relay thread (see threaded-controller.ts, relay-thread.ts). */
-import type { MessagePort } from 'node:worker_threads';
 import type {
   ConnectionFault,
   InjectMessageRequest,
   ProxyInfo,
   StartProxyRequest,
 } from '../../shared/api/contract.js';
-import type { CaptureEvent } from '../../shared/model/events.js';
-import type { SessionFileSpec } from '../core/proxy-controller.js';
 import type { ProxyControllerOptions } from './controller.js';
 import type { CaptureSummary } from './ring-capture.js';
+import type { RingBuffers } from '../capture/ring/capture-ring.js';
 
 /** Everything the relay thread needs to know of the session, all of it cloneable. */
 export interface RelayThreadData {
@@ -21,11 +19,10 @@ export interface RelayThreadData {
   producer: string;
   maxCapturedPayload?: number;
   previewRateLimit?: number;
-  /** The views' full-payload store limit (payloads reach the store through `records`). */
+  /** Full payloads up to this size are kept by the capture worker (announced in each connection's open). */
   maxStoredPayload: number;
-  /** Handed on to the capture worker: its records go straight to the session's thread. */
-  records: MessagePort;
-  sessionFile?: SessionFileSpec;
+  /** The capture ring this thread writes; the session's thread runs the worker that reads it. */
+  ring: RingBuffers;
 }
 
 export type RelayRequest =
@@ -35,11 +32,9 @@ export type RelayRequest =
   | { id: number; k: 'inject'; conn: string; fault: ConnectionFault }
   | { id: number; k: 'inject-message'; request: InjectMessageRequest }
   | { id: number; k: 'dispose' }
-  | { k: 'append'; events: CaptureEvent[] };
+  | { k: 'capture-failed' };
 
 export type RelayReply =
   | { id: number; ok: true; value?: ProxyInfo | ProxyInfo[] | CaptureSummary }
   | { id: number; ok: false; name: string; message: string }
-  | { k: 'proxies'; proxies: ProxyInfo[] }
-  | { k: 'capture-failed'; message: string }
-  | { k: 'file-error'; message: string };
+  | { k: 'proxies'; proxies: ProxyInfo[] };

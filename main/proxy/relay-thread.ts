@@ -1,7 +1,7 @@
 /**
  * The relay thread: the proxies (listeners, TLS interception, faults, the relay itself) run here, apart from the
- * thread that keeps the session and serves the views. Relayed bytes go into the capture ring; the capture worker's
- * records go straight to the session's thread on a port this thread only hands on.
+ * thread that keeps the session and serves the views. Relayed bytes go into the capture ring; the capture worker that
+ * reads it was started by the session's thread and sends its records there: none pass through this thread.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,6 +20,7 @@ const session: ProxySession = {
   allocateConnection: () => `c${Atomics.add(ids, 0, 1) + 1}`,
   // Records reach the session through `records`, never through this thread.
   ingest: () => undefined,
+  // Only the limit matters here: the payloads themselves reach the store from the capture worker.
   ...(data.maxStoredPayload > 0
     ? { payloads: { maxPayload: data.maxStoredPayload, keep: () => false } }
     : {}),
@@ -29,17 +30,11 @@ const session: ProxySession = {
 
 const controller = createProxyController({
   ...data.controller,
+  ring: { ...data.controller.ring, externalRing: data.ring },
   capture: 'ring',
-  records: {
-    port: data.records,
-    onFailed: (message) => reply({ k: 'capture-failed', message }),
-  },
 });
 controller.onChange?.((proxies) => reply({ k: 'proxies', proxies }));
-if (data.sessionFile)
-  controller.continueSessionFile?.(data.sessionFile, session, (error) =>
-    reply({ k: 'file-error', message: error.message }),
-  );
+controller.startCapture?.(session);
 
 const noRecorders = (): never => {
   throw new Error('the relay thread records through the capture ring only');
@@ -47,7 +42,7 @@ const noRecorders = (): never => {
 
 type Value = Extract<RelayReply, { ok: true }>['value'];
 
-async function handle(request: Exclude<RelayRequest, { k: 'append' }>): Promise<Value | undefined> {
+async function handle(request: Exclude<RelayRequest, { k: 'capture-failed' }>): Promise<Value | undefined> {
   switch (request.k) {
     case 'start':
       return controller.start(request.request, noRecorders, session);
@@ -69,7 +64,7 @@ async function handle(request: Exclude<RelayRequest, { k: 'append' }>): Promise<
 }
 
 parentPort?.on('message', (request: RelayRequest) => {
-  if (request.k === 'append') return controller.appendToSessionFile?.(request.events);
+  if (request.k === 'capture-failed') return controller.captureFailed?.();
   handle(request).then(
     (value) => reply({ id: request.id, ok: true, ...(value !== undefined ? { value } : {}) }),
     (error: unknown) =>

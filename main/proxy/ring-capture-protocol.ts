@@ -9,6 +9,8 @@ export type RecordsToHost = 'all' | 'lifecycle';
 
 export interface RingWorkerData {
   ring: RingBuffers;
+  /** The session thread's ring (its client connections): parsed as it comes, never spilled. */
+  clientRing?: RingBuffers;
   /** The channel records go out on (to the views, not to the relay's sockets). */
   records: MessagePort;
   nice: number;
@@ -49,4 +51,6 @@ export type WorkerReply =
       open: number;
       sessionFileError?: string;
     }
-  | { k: 'file-error'; message: string };
+  | { k: 'file-error'; message: string }
+  /** The worker runs and reads the rings (entries written before waited there). */
+  | { k: 'ready' };

@@ -37,6 +37,7 @@ const POST_MS = 16;
 const FILE_BACKLOG_LIMIT = 16 * 1024 * 1024;
 
 const ring = new RingReader(data.ring);
+const clientRing = data.clientRing ? new RingReader(data.clientRing) : undefined;
 const records = data.records;
 const sessionNow = (): number => performance.timeOrigin + performance.now() - data.sessionOriginEpoch;
 const rawHeader = (): RawCaptureHeader => ({
@@ -76,6 +77,7 @@ const recorder = new EntryRecorder(
   },
   {
     now: sessionNow,
+    readyAt: sessionNow(),
     line: (text) => file?.appendLine(text),
     ...(data.parseDelayUs ? { parseDelayUs: data.parseDelayUs } : {}),
   },
@@ -164,9 +166,9 @@ function parseStore(current: Store, deadline: number): void {
   }
 }
 
-function parseRing(deadline: number): void {
+function parseRing(from: RingReader, deadline: number): void {
   let visited = 0;
-  ring.read((entry) => {
+  from.read((entry) => {
     recorder.process(entry);
     return ++visited % 8 !== 0 || performance.now() < deadline;
   });
@@ -175,13 +177,15 @@ function parseRing(deadline: number): void {
 /** One slice of work; false when there was nothing to do. */
 function step(): boolean {
   const deadline = performance.now() + SLICE_MS;
-  const pending = ring.used > 0;
+  const pending = ring.used > 0 || (clientRing?.used ?? 0) > 0;
   if (store || (data.spillPath && ring.used > ring.capacity / 2)) drainRingToStore();
   const fileBusy = file !== undefined && file.backlog > FILE_BACKLOG_LIMIT;
   const current = store;
   if (!fileBusy) {
+    // The session's own client connections first: they are few, and their sender cannot be held back.
+    if (clientRing) parseRing(clientRing, deadline);
     if (current) parseStore(current, deadline);
-    else parseRing(deadline);
+    else parseRing(ring, deadline);
   }
   post();
   const storeBehind = current !== undefined && current.reader.position < current.writer.size;
@@ -193,6 +197,7 @@ let open = 0;
 let idleMs = 1;
 
 async function run(): Promise<void> {
+  parentPort?.postMessage({ k: 'ready' } satisfies WorkerReply);
   for (;;) {
     const worked = step();
     if (settling && !worked && (recorder.open.length === 0 || performance.now() > settling.deadline)) {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type {
   ConnectionFault,
   InjectMessageRequest,
@@ -17,9 +17,18 @@ import {
   type ProxyControllerOptions,
 } from './controller.js';
 import { startSessionFile } from '../session/session-writer.js';
-import { RecordIntake } from './record-intake.js';
-import { ringCaptureAvailable, type CaptureSummary } from './ring-capture.js';
+import { createRingBuffers } from '../capture/ring/capture-ring.js';
+import { RingProducer } from '../capture/ring/ring-producer.js';
+import type { ClientRecorderFactory } from '../client/client-recorder.js';
+import { clientRingRecorders } from '../client/client-ring-recorder.js';
+import { DEFAULT_RING_BYTES, RingWorker, ringCaptureAvailable, type CaptureSummary } from './ring-capture.js';
+import { serializeEvent } from '../../shared/session/serialize.js';
 import type { RelayReply, RelayRequest, RelayThreadData } from './relay-thread-protocol.js';
+
+/** Client connections are few and light: their ring is smaller than the relay's. */
+const CLIENT_RING_BYTES = 8 * 1024 * 1024;
+/** The worker reads both rings with one set of connection numbers: the client ring's start far above the relay's. */
+const CLIENT_RING_FIRST_CONN = 0x40000000;
 
 const relayFile = fileURLToPath(new URL('./relay-thread.js', import.meta.url));
 
@@ -38,25 +47,29 @@ export function createShellProxyController(options: ProxyControllerOptions = {})
   return ownThread ? createThreadedProxyController(options) : createProxyController(options);
 }
 
-type Command = Exclude<RelayRequest, { k: 'append' }>;
+type Command = Exclude<RelayRequest, { k: 'capture-failed' }>;
 type WithoutId<T> = T extends { id: number } ? Omit<T, 'id'> : never;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
 /**
  * Runs the proxies in a relay thread. This thread keeps the session: it hands out connection ids (shared memory),
- * takes the capture worker's records on a port of their own, and sends commands (start, stop, faults) to the
- * relay thread. No record passes through the relay thread's event loop.
+ * runs the capture worker (which reads the relay thread's ring and this thread's client ring, and sends its records
+ * here on a channel of their own) and sends commands (start, stop, faults) to the relay thread. No record passes
+ * through the relay thread's event loop.
  */
 export function createThreadedProxyController(
   options: ProxyControllerOptions = {},
 ): InspectorProxyController {
   let worker: Worker | undefined;
-  let intake: RecordIntake | undefined;
+  let capture: RingWorker | undefined;
   let failure: Error | undefined;
   let summary: CaptureSummary | undefined;
   let fileError: ((error: Error) => void) | undefined;
   let proxies: ProxyInfo[] = [];
+  /** Writes the session's client connections (and its own session-file lines) into the worker's client ring. */
+  let clientProducer: RingProducer | undefined;
+  let maxStoredPayload = 0;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const listeners = new Set<(proxies: ProxyInfo[]) => void>();
@@ -70,11 +83,8 @@ export function createThreadedProxyController(
       const error = reply.name === 'TypeError' ? new TypeError(reply.message) : new Error(reply.message);
       return waiter.reject(error);
     }
-    if (reply.k === 'proxies') {
-      proxies = reply.proxies;
-      for (const listener of listeners) listener(proxies);
-    } else if (reply.k === 'capture-failed') intake?.fail(reply.message);
-    else fileError?.(new Error(reply.message));
+    proxies = reply.proxies;
+    for (const listener of listeners) listener(proxies);
   };
 
   const fail = (message: string): void => {
@@ -82,33 +92,79 @@ export function createThreadedProxyController(
     failure = new Error(message);
     for (const waiter of pending.values()) waiter.reject(failure);
     pending.clear();
-    intake?.fail(message);
   };
 
   const spawn = (session: ProxySession, sessionFile?: SessionFileSpec): Worker => {
     if (worker) return worker;
     if (!session.connectionIds) throw new Error('the session does not share its connection ids');
-    const { port1, port2 } = new MessageChannel();
-    intake = new RecordIntake(port1, session);
-    const { records: _records, ...controllerOptions } = options;
+    const relayRing = createRingBuffers(options.ring?.ringBytes ?? DEFAULT_RING_BYTES);
+    const clientRing = createRingBuffers(CLIENT_RING_BYTES);
+    // The worker starts here, beside the relay thread rather than after it: records flow sooner.
+    capture = new RingWorker(
+      session,
+      { relay: relayRing, client: clientRing },
+      { ...(options.captureNice !== undefined ? { nice: options.captureNice } : {}), ...options.ring },
+      sessionFile,
+      (message) => fileError?.(new Error(message)),
+    );
+    capture.onFailed(() => {
+      clientProducer?.stop();
+      worker?.postMessage({ k: 'capture-failed' } satisfies RelayRequest);
+    });
+    clientProducer = new RingProducer(clientRing, {
+      offset: session.now() - performance.now(),
+      firstConn: CLIENT_RING_FIRST_CONN,
+    });
+    maxStoredPayload = Math.max(
+      session.payloads?.maxPayload ?? 0,
+      sessionFile?.fullPayloads ? sessionFile.maxStoredPayload : 0,
+    );
     const data: RelayThreadData = {
-      controller: controllerOptions,
+      controller: options,
       connectionIds: session.connectionIds,
       sessionOriginEpoch: performance.timeOrigin + performance.now() - session.now(),
       startedAt: session.startedAt,
       producer: session.producer,
       ...(session.maxCapturedPayload !== undefined ? { maxCapturedPayload: session.maxCapturedPayload } : {}),
       ...(session.previewRateLimit !== undefined ? { previewRateLimit: session.previewRateLimit } : {}),
-      maxStoredPayload: session.payloads?.maxPayload ?? 0,
-      records: port2,
-      ...(sessionFile ? { sessionFile } : {}),
+      maxStoredPayload,
+      ring: relayRing,
     };
-    worker = new Worker(relayFile, { workerData: data, transferList: [port2] });
+    worker = new Worker(relayFile, { workerData: data });
     worker.on('message', onReply);
     worker.on('error', (error) => fail(`the relay thread failed: ${error.message}`));
     worker.on('exit', (code) => fail(`the relay thread exited (code ${code})`));
     return worker;
   };
+
+  const stopAll = async (): Promise<void> => {
+    if (!worker) return;
+    let relayed: CaptureSummary | undefined;
+    try {
+      // The relay thread stops its proxies (their connections end) and waits until its ring holds everything.
+      relayed = await call<CaptureSummary | undefined>({ k: 'dispose' });
+    } catch {
+      // The relay thread is gone already: its failure was reported.
+    }
+    const deadline = performance.now() + 60_000;
+    while (clientProducer?.waiting && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    clientProducer?.stop();
+    const recorded = await capture?.close();
+    summary = {
+      maxLagMs: recorded?.maxLagMs ?? 0,
+      spilledBytes: recorded?.spilledBytes ?? 0,
+      backpressureMs: (relayed?.backpressureMs ?? 0) + (clientProducer?.backpressureMs ?? 0),
+      ...(recorded?.sessionFileError ? { sessionFileError: recorded.sessionFileError } : {}),
+    };
+    failure ??= new Error('the proxies were stopped');
+    const stopping = worker;
+    worker = undefined;
+    capture = undefined;
+    await stopping.terminate();
+  };
+
+  let disposing: Promise<void> | undefined;
 
   const call = <T>(request: WithoutId<Command>): Promise<T> => {
     if (failure) return Promise.reject(failure);
@@ -131,8 +187,20 @@ export function createThreadedProxyController(
       return true;
     },
 
+    clientRecorders(session: ProxySession): ClientRecorderFactory | undefined {
+      if (failure || !session.connectionIds) return undefined;
+      spawn(session);
+      return clientProducer ? clientRingRecorders(clientProducer, session, maxStoredPayload) : undefined;
+    },
+
+    prepare(session: ProxySession): Promise<void> | undefined {
+      if (failure || !session.connectionIds) return undefined;
+      spawn(session);
+      return capture?.ready;
+    },
+
     appendToSessionFile(events: readonly CaptureEvent[]): void {
-      worker?.postMessage({ k: 'append', events: [...events] } satisfies RelayRequest);
+      for (const event of events) clientProducer?.line(serializeEvent(event), event.t);
     },
 
     async start(
@@ -158,19 +226,9 @@ export function createThreadedProxyController(
       return () => listeners.delete(listener);
     },
 
-    async dispose(): Promise<void> {
-      if (!worker) return;
-      try {
-        summary = await call<CaptureSummary | undefined>({ k: 'dispose' });
-      } catch {
-        // The relay thread is gone already: its failure was reported.
-      }
-      // Records the capture worker posted just before it settled are still on their way on their own port.
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      failure ??= new Error('the proxies were stopped');
-      const stopping = worker;
-      worker = undefined;
-      await stopping.terminate();
+    dispose(): Promise<void> {
+      // A second call (a second Ctrl-C) waits for the first.
+      return (disposing ??= stopAll());
     },
 
     running: () => undefined,

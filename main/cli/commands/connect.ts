@@ -251,6 +251,7 @@ function toConnectRequest(args: ConnectArgs): ConnectRequest {
 
 async function connect(args: ConnectArgs, io: CommandIo): Promise<number> {
   const inspector = createCliInspector('connect', io, args.out, args.payloads);
+  await inspector.ready();
   const summaries = new Map<string, CloseSummary>();
   /** Connections of this run: the first, then each reconnect of it. */
   const chain = new Set<string>();

@@ -111,6 +111,7 @@ async function replay(args: ReplayArgs, io: CommandIo): Promise<number> {
     `wsi replay: ${args.conn} (${plan.messages.length} client message${plan.messages.length === 1 ? '' : 's'}) → ${url}, speed ${args.speed}`,
   );
   const inspector = createCliInspector('replay', io, args.out);
+  await inspector.ready();
   const events: CaptureEvent[] = [];
   const unsubscribe = inspector.on('capture', (batch) => events.push(...batch.events));
   try {

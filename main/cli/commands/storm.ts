@@ -112,6 +112,7 @@ export function formatStormSummary(summary: StormSummary): string[] {
 
 async function storm(args: StormArgs, io: CommandIo): Promise<number> {
   const inspector = createCliInspector('storm', io, args.out);
+  await inspector.ready();
   const events: CaptureEvent[] = [];
   const unsubscribe = inspector.on('capture', (batch) => {
     for (const event of batch.events)

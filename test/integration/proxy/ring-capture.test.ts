@@ -230,6 +230,51 @@ describe('lossless capture through the ring', () => {
     expect(written.some((e) => e.conn === client && e.type === 'end')).toBe(true);
   });
 
+  it("records the session's own client connections in the capture worker too: the same records, the file whole", async () => {
+    /** Text (compressed by ws), binary, a 70 KB message and a ping, each echoed; then a close. */
+    const talk = async (inspector: InspectorModule.Inspector): Promise<CaptureEvent[]> => {
+      await inspector.ready();
+      const { conn } = await inspector.connect({ url: server.url });
+      const records = async () => (await inspector.snapshot(undefined)).events.filter((e) => e.conn === conn);
+      const waitFor = async (ok: (events: CaptureEvent[]) => boolean) => {
+        for (let i = 0; i < 500 && !ok(await records()); i++) await new Promise((r) => setTimeout(r, 10));
+      };
+      await waitFor((events) => events.some((e) => e.type === 'open'));
+      await inspector.send({ conn, kind: 'text', data: 'compressed '.repeat(50) });
+      await inspector.send({ conn, kind: 'binary', data: Buffer.from([1, 2, 3, 255]).toString('base64') });
+      await inspector.send({ conn, kind: 'binary', data: Buffer.alloc(70_000, 7).toString('base64') });
+      await inspector.ping({ conn, data: 'are you there' });
+      const echoes = (events: CaptureEvent[]) =>
+        events.filter((e) => e.type === 'message' && e.message.dir === 's2c').length;
+      await waitFor(
+        (events) => echoes(events) === 3 && events.some((e) => e.type === 'frame' && e.frame.opcode === 10),
+      );
+      await inspector.close({ conn, code: 1000 });
+      await waitFor((events) => events.some((e) => e.type === 'end'));
+      await inspector.dispose();
+      return records();
+    };
+    const onThisThread = await talk(inspectorModule.createInspector({ shell: 'cli' }));
+    const file = path.join(dir, 'client.jsonl');
+    const inWorker = await talk(
+      inspectorModule.createInspector({
+        shell: 'cli',
+        proxyController: threaded.createShellProxyController({}),
+        sessionPath: file,
+      }),
+    );
+    expect(inWorker.filter((e) => e.type === 'message')).toHaveLength(6);
+    expect(comparableRecords(inWorker)).toStrictEqual(comparableRecords(onThisThread));
+    const kinds = (events: CaptureEvent[]) =>
+      events.map((e) => (e.type === 'action' ? `action:${e.action}` : e.type));
+    expect(kinds(inWorker)).toStrictEqual(kinds(onThisThread));
+    expect(inWorker[0]).toMatchObject({ type: 'connection', mode: 'client', url: new URL(server.url).href });
+    // Handshake timing comes across from the connection's thread.
+    const response = inWorker.find((e) => e.type === 'http-response');
+    expect(response?.type === 'http-response' && response.timing.tcpConnectMs).toBeGreaterThan(0);
+    expect(readSession(file)).toStrictEqual(inWorker);
+  });
+
   it('a capture killed with SIGKILL while spilling: the raw file has all but the last 200 ms, both files open', async () => {
     const out = path.join(dir, 'killed.jsonl');
     const raw = path.join(dir, 'killed.raw');
