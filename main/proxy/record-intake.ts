@@ -4,6 +4,8 @@ import type { ProxySession } from '../core/proxy-controller.js';
 import type { RecordBatch } from './ring-capture-protocol.js';
 import { unpackRecords } from './record-packing.js';
 
+export const BATCH_TAKEN = 1;
+
 /**
  * Where the ring capture worker's records enter the session: on the thread that keeps the session (the app's main
  * thread, the CLI's), never on the relay thread. Full payloads enter the store before the records that refer to
@@ -17,7 +19,11 @@ export class RecordIntake {
     port: MessagePort,
     private readonly session: Pick<ProxySession, 'ingest' | 'payloads' | 'now'>,
   ) {
-    port.on('message', (batch: RecordBatch) => this.take(batch));
+    port.on('message', (batch: RecordBatch) => {
+      this.take(batch);
+      // Taken: the worker may send another (it keeps only a few batches in flight, see ring-capture-worker.ts).
+      port.postMessage(BATCH_TAKEN);
+    });
     port.unref();
   }
 

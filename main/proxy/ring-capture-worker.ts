@@ -35,10 +35,17 @@ const SLICE_MS = 4;
 const POST_MS = 16;
 /** While this much of the session file waits for the disk, parsing pauses (the spill or the ring absorb bytes). */
 const FILE_BACKLOG_LIMIT = 16 * 1024 * 1024;
+/**
+ * Record batches posted and not yet taken by the session's thread. Beyond this parsing pauses too: a session thread
+ * that cannot keep up (a busy app) makes recording wait in the spill file rather than in memory.
+ */
+const MAX_BATCHES_IN_FLIGHT = 8;
 
 const ring = new RingReader(data.ring);
 const clientRing = data.clientRing ? new RingReader(data.clientRing) : undefined;
 const records = data.records;
+let batchesInFlight = 0;
+records.on('message', () => batchesInFlight--);
 const sessionNow = (): number => performance.timeOrigin + performance.now() - data.sessionOriginEpoch;
 const rawHeader = (): RawCaptureHeader => ({
   format: 'wsi-raw-capture',
@@ -101,6 +108,7 @@ function post(force = false): void {
   outgoing = [];
   outgoingPayloads = [];
   lastPost = performance.now();
+  batchesInFlight++;
   records.postMessage(batch);
 }
 
@@ -174,14 +182,18 @@ function parseRing(from: RingReader, deadline: number): void {
   });
 }
 
-/** One slice of work; false when there was nothing to do. */
-function step(): boolean {
+/**
+ * One slice of work: 'worked', 'idle' (nothing to do), or 'waiting' (work to do, held back by the disk or the
+ * session's thread).
+ */
+function step(): 'worked' | 'idle' | 'waiting' {
   const deadline = performance.now() + SLICE_MS;
   const pending = ring.used > 0 || (clientRing?.used ?? 0) > 0;
   if (store || (data.spillPath && ring.used > ring.capacity / 2)) drainRingToStore();
-  const fileBusy = file !== undefined && file.backlog > FILE_BACKLOG_LIMIT;
+  const busy =
+    (file !== undefined && file.backlog > FILE_BACKLOG_LIMIT) || batchesInFlight >= MAX_BATCHES_IN_FLIGHT;
   const current = store;
-  if (!fileBusy) {
+  if (!busy) {
     // The session's own client connections first: they are few, and their sender cannot be held back.
     if (clientRing) parseRing(clientRing, deadline);
     if (current) parseStore(current, deadline);
@@ -189,7 +201,8 @@ function step(): boolean {
   }
   post();
   const storeBehind = current !== undefined && current.reader.position < current.writer.size;
-  return pending || storeBehind;
+  if (!pending && !storeBehind) return 'idle';
+  return busy ? 'waiting' : 'worked';
 }
 
 let settling: { deadline: number } | undefined;
@@ -199,17 +212,24 @@ let idleMs = 1;
 async function run(): Promise<void> {
   parentPort?.postMessage({ k: 'ready' } satisfies WorkerReply);
   for (;;) {
-    const worked = step();
-    if (settling && !worked && (recorder.open.length === 0 || performance.now() > settling.deadline)) {
+    const state = step();
+    if (
+      settling &&
+      state === 'idle' &&
+      (recorder.open.length === 0 || performance.now() > settling.deadline)
+    ) {
       // Connections still open when time runs out end here, so the session file is whole.
       open = recorder.open.length;
       recorder.endAll(sessionNow());
       await finish();
       settling = undefined;
     }
-    if (worked) {
+    if (state === 'worked') {
       idleMs = 1;
       await new Promise((resolve) => setImmediate(resolve));
+    } else if (state === 'waiting') {
+      idleMs = 1;
+      await new Promise((resolve) => setTimeout(resolve, 1));
     } else {
       // Polling, not woken per chunk: the relay thread never pays for a wake-up. Idle polls slow down to 8 ms.
       await new Promise((resolve) => setTimeout(resolve, idleMs));

@@ -9,11 +9,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 import type * as InspectorModule from '../../../main/core/inspector.js';
 import type * as ControllerModule from '../../../main/proxy/controller.js';
 import type * as RawRecordsModule from '../../../main/proxy/raw-capture-records.js';
 import type * as ThreadedModule from '../../../main/proxy/threaded-controller.js';
+import type * as RingModule from '../../../main/capture/ring/capture-ring.js';
+import type * as ProducerModule from '../../../main/capture/ring/ring-producer.js';
+import type { RecordBatch, RingWorkerData } from '../../../main/proxy/ring-capture-protocol.js';
+import type * as PackingModule from '../../../main/proxy/record-packing.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { parseSession } from '../../../shared/session/parse.js';
 import { comparableRecords, MIXED_TRAFFIC_REPLIES, sendMixedTraffic } from '../../helpers/capture-parity.js';
@@ -88,6 +93,11 @@ const readSession = (file: string): CaptureEvent[] => {
   return session.events;
 };
 
+const UPGRADE_REQUEST =
+  'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+const UPGRADE_RESPONSE =
+  'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n';
+
 /** Distinct 1 KiB payloads, so order and content can be checked record by record. */
 const payloadOf = (i: number): Buffer => {
   const bytes = Buffer.alloc(1024, i & 0xff);
@@ -161,6 +171,61 @@ describe('lossless capture through the ring', () => {
     expect(lag?.type === 'capture-lag' && lag.spilledBytes).toBeGreaterThan(0);
     // The temporary spill file is gone once parsing caught up.
     expect(readdirNames(dir).filter((name) => name.startsWith('wsi-spill-'))).toEqual([]);
+  });
+
+  it('keeps at most 8 record batches in flight to a session thread that has not taken them', async () => {
+    const { createRingBuffers } = await core.load<typeof RingModule>('main/capture/ring/capture-ring.js');
+    const { RingProducer } = await core.load<typeof ProducerModule>('main/capture/ring/ring-producer.js');
+    const packing = await core.load<typeof PackingModule>('main/proxy/record-packing.js');
+    const ring = createRingBuffers(4 * 1024 * 1024);
+    const { port1, port2 } = new MessageChannel();
+    const data: RingWorkerData = {
+      ring,
+      records: port2,
+      nice: 0,
+      sessionOriginEpoch: performance.timeOrigin,
+      startedAt: Date.now(),
+      producer: 'test',
+      recordsToHost: 'all',
+      sendPayloads: false,
+    };
+    const worker = new Worker(path.join(core.dir, 'main/proxy/ring-capture-worker.js'), {
+      workerData: data,
+      transferList: [port2],
+    });
+    try {
+      const producer = new RingProducer(ring, { offset: 0 });
+      const n = producer.openConnection({ k: 'open', id: 'c1', url: 'ws://x/', startedAt: 0 }, 0);
+      producer.bytes(n, 'c2s', Buffer.from(UPGRADE_REQUEST), 1, undefined);
+      producer.bytes(n, 's2c', Buffer.from(UPGRADE_RESPONSE), 2, undefined);
+      const FRAMES = 20_000;
+      const frame = Buffer.from([0x82, 4, 1, 2, 3, 4]);
+      for (let i = 0; i < FRAMES / 100; i++)
+        producer.bytes(n, 's2c', Buffer.concat(Array(100).fill(frame)), 3 + i, undefined);
+      let batches = 0;
+      let frames = 0;
+      const count = (batch: RecordBatch): void => {
+        batches++;
+        frames += packing.unpackRecords(batch.records).filter((e) => e.type === 'frame').length;
+      };
+      port1.on('message', count);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Nothing taken yet: the worker waits after 8 batches (20,000 frames make far more).
+      expect(batches).toBe(8);
+      port1.removeAllListeners('message');
+      port1.on('message', (batch: RecordBatch) => {
+        count(batch);
+        port1.postMessage(1);
+      });
+      for (let i = 0; i < 8; i++) port1.postMessage(1);
+      for (let i = 0; i < 500 && frames < FRAMES; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(batches).toBeGreaterThan(8);
+      expect(frames).toBeGreaterThanOrEqual(FRAMES);
+    } finally {
+      port1.close();
+      await worker.terminate();
+    }
   });
 
   it('holds the senders back, recorded, when the ring is full and spilling is off', async () => {
