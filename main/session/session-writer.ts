@@ -22,6 +22,9 @@ export function startSessionFile(path: string, header: SessionHeader): boolean {
   }
 }
 
+/** Bytes encoded before they go to the stream (a larger line is written on its own). */
+const CHUNK_BYTES = 1024 * 1024;
+
 export interface SessionWriterOptions {
   /** Longest a record stays in memory before it is handed to the file. */
   flushIntervalMs?: number;
@@ -37,8 +40,9 @@ export interface SessionWriterOptions {
  */
 export class SessionWriter {
   private readonly stream: WriteStream | undefined;
-  private buffer: string[] = [];
-  private bufferedChars = 0;
+  /** Lines are encoded into this chunk as they come; a full chunk goes to the stream at once. */
+  private chunk: Buffer = Buffer.allocUnsafe(0);
+  private used = 0;
   private readonly timer: NodeJS.Timeout;
   private failed: Error | undefined;
   private closing: Promise<void> | undefined;
@@ -71,11 +75,22 @@ export class SessionWriter {
     for (const event of events) this.appendLine(serializeEvent(event));
   }
 
-  /** A record already serialized (one line with its newline). */
+  /**
+   * A record already serialized (one line with its newline). Encoded into the current chunk at once (no list of
+   * strings joined later: at capture rates, the join and a second pass over it cost as much as the parsing).
+   */
   appendLine(line: string): void {
     if (this.failed || this.closing) return;
-    this.buffer.push(line);
-    this.bufferedChars += line.length;
+    const room = line.length * 3; // UTF-8 bytes at most
+    if (this.used + room > this.chunk.length) {
+      this.flush();
+      if (room > CHUNK_BYTES) {
+        this.stream?.write(line);
+        return;
+      }
+      this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    }
+    this.used += this.chunk.write(line, this.used);
   }
 
   /**
@@ -83,15 +98,16 @@ export class SessionWriter {
    * wait (the capture worker) hold back while this is high, so a slow disk bounds memory instead of growing it.
    */
   get backlog(): number {
-    return this.bufferedChars + (this.stream?.writableLength ?? 0);
+    return this.used + (this.stream?.writableLength ?? 0);
   }
 
   flush(): void {
-    if (this.buffer.length === 0 || this.failed || !this.stream) return;
-    const chunk = this.buffer.join('');
-    this.buffer = [];
-    this.bufferedChars = 0;
-    this.stream.write(chunk);
+    if (this.used === 0 || this.failed || !this.stream) return;
+    const filled = this.chunk.subarray(0, this.used);
+    // The stream keeps the bytes until they are written: later lines go into a new chunk.
+    this.chunk = this.chunk.subarray(this.used);
+    this.used = 0;
+    this.stream.write(filled);
   }
 
   /** Flush what is buffered and close the file. Safe to call more than once. */
@@ -113,8 +129,8 @@ export class SessionWriter {
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = error;
-    this.buffer = [];
-    this.bufferedChars = 0;
+    this.chunk = Buffer.allocUnsafe(0);
+    this.used = 0;
     this.options.onError?.(error);
   }
 }

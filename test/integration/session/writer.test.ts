@@ -39,6 +39,29 @@ describe('SessionWriter', () => {
     expect(parseSession(readFileSync(path, 'utf8')).session.events).toHaveLength(3);
   });
 
+  it('keeps every record in order, multi-byte text and records larger than its 1 MiB chunks included', async () => {
+    const path = join(dir, 'sizes.jsonl');
+    const writer = new SessionWriter(path, header);
+    const error = (t: number, message: string): CaptureEvent => ({
+      type: 'error',
+      conn: 'c1',
+      t,
+      code: 'X',
+      message,
+    });
+    const events: CaptureEvent[] = [];
+    for (let t = 0; t < 3000; t++) {
+      const message =
+        t % 1000 === 999 ? 'ü€😀'.repeat(150_000) : t % 7 === 0 ? `né ${'€'.repeat(t)} 😀` : `plain ${t}`;
+      events.push(error(t, message));
+    }
+    writer.append(events);
+    await writer.close();
+    const { session, problems } = parseSession(readFileSync(path, 'utf8'));
+    expect(problems).toEqual([]);
+    expect(session.events).toStrictEqual(events);
+  });
+
   it('survives being cut mid-line (a kill): every complete record is read and the cut line is named', async () => {
     const path = join(dir, 'killed.jsonl');
     const writer = new SessionWriter(path, header);
