@@ -82,11 +82,10 @@ describe('createInspectorStore', () => {
     expect(view.httpVersion).toBe('1.1');
     expect(view.messages.c2s).toBe(1);
     expect(view.close).toMatchObject({
-      code: 4001,
-      reason: 'bye',
+      firstClose: { code: 4001, reason: 'bye' },
       initiator: 'server',
-      how: 'close-frame',
-      complete: false,
+      kind: 'close-frame',
+      closingHandshakeComplete: false,
     });
 
     store.ingest.push('live', [
@@ -97,7 +96,7 @@ describe('createInspectorStore', () => {
     store.ingest.flush();
     view = store.getState().connections['live/c1']!;
     expect(view.state).toBe('closed');
-    expect(view.close?.complete).toBe(true);
+    expect(view.close?.closingHandshakeComplete).toBe(true);
     expect(view.endT! - view.startT).toBe(23);
     expect(describeClose(view)).toBe('4001 Private use “bye” · closed by server (close frame, answered)');
   });
