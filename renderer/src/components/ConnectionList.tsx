@@ -13,6 +13,7 @@ import { groupReconnects } from '../ui/reconnect-groups.js';
 import { FindingsBadge } from './list/FindingsBadge.js';
 import { ReconnectGroupHeader } from './list/ReconnectGroupHeader.js';
 import './list/list.css';
+import { VisibleText, visibleTitle } from './text/VisibleText.js';
 
 /** Memoised: a flush replaces only the views of connections that changed, so the others skip rendering. */
 const ConnectionItem = memo(function ConnectionItem({
@@ -63,8 +64,8 @@ const ConnectionItem = memo(function ConnectionItem({
               {view.state}
             </span>
           )}
-          <span className="connection-url" title={view.url}>
-            {view.url || view.conn}
+          <span className="connection-url" title={visibleTitle(view.url)}>
+            <VisibleText text={view.url || view.conn} />
           </span>
         </span>
         <span className="connection-line meta">
@@ -84,7 +85,10 @@ const ConnectionItem = memo(function ConnectionItem({
         </span>
         {close && (
           <span className="connection-line close-summary" data-testid="connection-close">
-            {close}
+            {/* One inline run: the line is a flex row, and markers must not split it into columns. */}
+            <span>
+              <VisibleText text={close} />
+            </span>
           </span>
         )}
       </button>
