@@ -87,7 +87,9 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         attempt('Connect', async () => {
           const { conn } = await api.connect(request);
           ingest.flush();
-          get().select(`${LIVE_SOURCE}/${conn}`);
+          const key = connKey(LIVE_SOURCE, conn);
+          set((state) => ({ connectRequests: { ...state.connectRequests, [key]: request } }));
+          get().select(key);
         }),
       sendText: (key, text) =>
         attempt('Send', () => api.send({ conn: connOf(key), kind: 'text', data: text })),
@@ -297,7 +299,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
       api.on('proxies', (proxies) => store.setState({ proxies })),
       api.on('reconnect', (notice) =>
         store.setState((state) => ({
-          reconnects: { ...state.reconnects, [connKey(LIVE_SOURCE, notice.conn)]: notice },
+          reconnects: { ...state.reconnects, [connKey(LIVE_SOURCE, notice.chain)]: notice },
         })),
       ),
     );
