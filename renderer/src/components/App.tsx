@@ -29,8 +29,10 @@ export function App() {
       <SessionProblems />
       <div className="app-body">
         <aside className="sidebar">
-          <ConnectForm />
-          <ProxyPanel />
+          <div className="sidebar-forms" data-testid="sidebar-forms">
+            <ConnectForm />
+            <ProxyPanel />
+          </div>
           <ConnectionList />
         </aside>
         <main className="main">{view ? <ConnectionDetail view={view} /> : <EmptyState />}</main>

@@ -1,5 +1,5 @@
 import { formatSize } from '../format/bytes.js';
-import { describeClose } from '../ui/describe.js';
+import { describeClose, stateBadge } from '../ui/describe.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../ui/store-context.js';
 import { Composer } from './Composer.js';
@@ -16,9 +16,13 @@ import { VisibleText, visibleTitle } from './text/VisibleText.js';
 
 function ConnectionHeader({ view }: { view: ConnectionView }) {
   const close = describeClose(view);
+  const loading = useInspector((s) => s.sources[view.source]?.loading === true);
+  const badge = stateBadge(view, loading);
   return (
     <header className="connection-header" data-testid="connection-header">
-      <span className={`state-badge state-${view.state}`}>{view.state}</span>
+      <span className={`state-badge ${badge.className}`} data-testid="header-state" title={badge.title}>
+        {badge.label}
+      </span>
       <h1 className="connection-title" title={visibleTitle(view.url)}>
         <VisibleText text={view.url} />
       </h1>

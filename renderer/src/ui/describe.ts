@@ -72,3 +72,26 @@ function describeFailure(view: ConnectionView): string {
 export function describeViolation(v: ViolationRecord): string {
   return `${v.message} (${v.code}; a conforming peer closes with ${v.closeCode} ${closeCodeMeaning(v.closeCode)})`;
 }
+
+/**
+ * The state badge of a connection. A connection opened from a file is never shown as live: until its end record is
+ * read it is "read-only", and a finished file without one says "cut" (the recorder was killed).
+ */
+export function stateBadge(
+  view: ConnectionView,
+  loading: boolean,
+): { label: string; className: string; title?: string } {
+  if (!view.readOnly || view.endT !== undefined)
+    return { label: view.state, className: `state-${view.state}` };
+  if (loading)
+    return {
+      label: 'read-only',
+      className: 'state-read-only',
+      title: 'Opened from a file (still reading it): a recording, not a live connection',
+    };
+  return {
+    label: 'cut',
+    className: 'state-cut',
+    title: 'Recording cut: no end record, state unknown',
+  };
+}
