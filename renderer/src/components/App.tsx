@@ -20,6 +20,7 @@ export function App() {
         <span className="app-bar-actions">
           <SessionOpener />
           <SessionSaver />
+          <ShareDialog mode="export" />
           <ShareDialog />
           <ThemeToggle />
         </span>

@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { InspectorApi, SessionSnapshot, Unsubscribe } from '../../../shared/api/contract.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
-import { toHar } from '../../../shared/export/index.js';
+import { toHar, toPcapng } from '../../../shared/export/index.js';
 import { redactSession } from '../../../shared/redact/index.js';
 import { serializeSession } from '../../../shared/session/index.js';
 import type { CoreLinkState } from '../api/bridge-transport.js';
@@ -221,19 +221,36 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           return null;
         }
       },
-      shareLiveSession: async (rules, format) => {
+      exportLive: async (format, rules) => {
         try {
           const snapshot = await api.snapshot();
-          const redacted = redactSession({ header: snapshot.header, events: snapshot.events }, rules);
+          const recorded = { header: snapshot.header, events: snapshot.events };
+          const session = rules ? redactSession(recorded, rules) : recorded;
           const stamp = fileStamp(snapshot.header.startedAt);
+          const base = `${rules ? 'wsi-shared' : 'wsi-session'}-${stamp}`;
+          const redaction = rules ? (session.header.redaction ?? { rules: [] }) : null;
+          if (format === 'har')
+            return {
+              name: `${base}.har`,
+              data: JSON.stringify(toHar(session), null, 2) + '\n',
+              type: 'application/json',
+              redaction,
+            };
+          if (format === 'pcapng')
+            return {
+              name: `${base}.pcapng`,
+              data: toPcapng(session),
+              type: 'application/vnd.tcpdump.pcap',
+              redaction,
+            };
           return {
-            name: `wsi-shared-${stamp}.${format === 'har' ? 'har' : 'jsonl'}`,
-            text:
-              format === 'har' ? JSON.stringify(toHar(redacted), null, 2) + '\n' : serializeSession(redacted),
-            redaction: redacted.header.redaction ?? { rules: [] },
+            name: `${base}.jsonl`,
+            data: serializeSession(session),
+            type: 'application/x-ndjson',
+            redaction,
           };
         } catch (error) {
-          notify('error', `Saving for sharing failed: ${errorText(error)}`);
+          notify('error', `Exporting the session failed: ${errorText(error)}`);
           return null;
         }
       },
