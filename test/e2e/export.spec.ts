@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Download, Page } from '@playwright/test';
+import { createSessionHeader, serializeSession } from '../../shared/session/index.js';
+import { conn } from '../unit/analysis/builders.js';
 import { InspectorPage } from './support/inspector-page.js';
 import { withInspectorAndEcho } from './support/suite.js';
 
@@ -84,4 +88,30 @@ test('Export…: the live session as HAR and pcapng from the UI, secrets masked 
   await ui.screenshot('export-masked', dialog);
   await page.getByTestId('export-close').click();
   await expect(dialog).toBeHidden();
+});
+
+test('Export… also exports an opened session file, chosen by name', async ({ page }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wsi-export-'));
+  try {
+    const events = conn('c1', 'client', 'ws://recorded.test/feed')
+      .handshake(0)
+      .message(5, 's2c', 'from-the-file').events;
+    const file = path.join(dir, 'recorded.wsi.jsonl');
+    writeFileSync(file, serializeSession({ header: createSessionHeader(1_700_000_000_000, 'test'), events }));
+    const ui = new InspectorPage(page);
+    await ui.open(servers.inspector.url);
+    await page.getByTestId('session-file-input').setInputFiles(file);
+    await expect(ui.connections.list()).toContainText('recorded.test');
+
+    await page.getByTestId('export-open').click();
+    const source = page.getByTestId('export-source');
+    await expect(source.locator('option', { hasText: 'recorded.wsi.jsonl' })).toHaveCount(1);
+    await source.selectOption({ label: 'recorded.wsi.jsonl' });
+    await page.getByTestId('export-format-pcapng').check();
+    const pcap = await saveFrom(page);
+    expect(pcap.suggestedFilename()).toBe('recorded.wsi.pcapng');
+    expect(tsharkTexts(await pcap.path())).toEqual(['from-the-file']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -8,6 +8,9 @@ import {
   DEFAULT_QUERY_WORDS,
 } from '../../../shared/redact/index.js';
 import type { ExportFormat } from '../store/slices/command-slice.js';
+import { useShallow } from 'zustand/react/shallow';
+import { LIVE_SOURCE } from '../store/keys.js';
+import type { SourceId } from '../store/keys.js';
 import { useInspector } from '../ui/store-context.js';
 import { downloadBytes } from './payload/download.js';
 import './share-dialog.css';
@@ -79,15 +82,32 @@ function Result({ name, redaction }: { name: string; redaction: RedactionSummary
 }
 
 /**
- * "Save for sharing…": the live session with secrets masked (same rules as `wsi export --redact`); "Export…": the same
+ * "Save for sharing…": the live session (or an opened file) with secrets masked (same rules as `wsi export --redact`); "Export…": the same
  * dialog with masking optional. Either saves a session file, a HAR or a pcapng. The default rules are listed; header,
  * JSON-field and regex rules can be added.
  */
 export function ShareDialog({ mode = 'share' }: { mode?: 'share' | 'export' }) {
-  const exportLive = useInspector((s) => s.exportLive);
+  const exportSession = useInspector((s) => s.exportSession);
   const ids = useId();
   const prefix = mode === 'share' ? 'share' : 'export';
-  const hasLive = useInspector((s) => s.connectionOrder.some((key) => key.startsWith('live/')));
+  // What can be exported: the live session once it has a connection, and every opened file read completely.
+  const sources = useInspector(
+    useShallow((s) =>
+      Object.values(s.sources)
+        .filter((info) =>
+          info.id === LIVE_SOURCE
+            ? s.connectionOrder.some((key) => key.startsWith(`${LIVE_SOURCE}/`))
+            : !info.loading,
+        )
+        .map((info) => `${info.id}\n${info.label}`),
+    ),
+  );
+  const [source, setSource] = useState<SourceId>(LIVE_SOURCE);
+  const choices = sources.map((entry) => {
+    const [id = '', label = ''] = entry.split('\n');
+    return { id, label: id === LIVE_SOURCE ? 'The live session' : label };
+  });
+  const chosenSource = choices.some((c) => c.id === source) ? source : (choices[0]?.id ?? LIVE_SOURCE);
   const dialog = useRef<HTMLDialogElement>(null);
   const [defaults, setDefaults] = useState(true);
   const [rules, setRules] = useState<UserRule[]>([]);
@@ -115,7 +135,7 @@ export function ShareDialog({ mode = 'share' }: { mode?: 'share' | 'export' }) {
       return setProblem('Choose the default rules or add a rule of your own.');
     setProblem(null);
     setBusy(true);
-    const file = await exportLive(format, masking ? buildRules(chosen) : null);
+    const file = await exportSession(chosenSource, format, masking ? buildRules(chosen) : null);
     setBusy(false);
     if (!file) return;
     const bytes = typeof file.data === 'string' ? new TextEncoder().encode(file.data) : file.data;
@@ -134,7 +154,7 @@ export function ShareDialog({ mode = 'share' }: { mode?: 'share' | 'export' }) {
       <button
         type="button"
         data-testid={mode === 'share' ? 'save-for-sharing' : 'export-open'}
-        disabled={!hasLive}
+        disabled={choices.length === 0}
         title={
           mode === 'share'
             ? undefined
@@ -159,11 +179,27 @@ export function ShareDialog({ mode = 'share' }: { mode?: 'share' | 'export' }) {
         >
           <h2 id={`${ids}-title`}>{mode === 'share' ? 'Save for sharing' : 'Export'}</h2>
           <p className="share-intro">
-            {mode === 'export' && 'The live session, for other tools (as wsi export writes it). '}
+            {mode === 'export' && 'A session, for other tools (as wsi export writes it). '}
             Masked secrets are replaced by masks of the same length in URLs, headers and text payloads, so
             sizes, frames and findings stay as recorded. The file lists the rules applied and how many values
             each replaced.
           </p>
+          {choices.length > 1 && (
+            <label className="share-source">
+              Export{' '}
+              <select
+                data-testid={`${prefix}-source`}
+                value={chosenSource}
+                onChange={(e) => setSource(e.target.value)}
+              >
+                {choices.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           {mode === 'export' && (
             <label className="share-masking">
               <input

@@ -4,7 +4,8 @@ import type { InspectorApi, SessionSnapshot, Unsubscribe } from '../../../shared
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { toHar, toPcapng } from '../../../shared/export/index.js';
 import { redactSession } from '../../../shared/redact/index.js';
-import { serializeSession } from '../../../shared/session/index.js';
+import { createSessionHeader, serializeSession } from '../../../shared/session/index.js';
+import type { Session } from '../../../shared/model/session.js';
 import type { CoreLinkState } from '../api/bridge-transport.js';
 import { base64ToBytes } from '../format/bytes.js';
 import { HotLog } from './hot-log.js';
@@ -221,13 +222,15 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           return null;
         }
       },
-      exportLive: async (format, rules) => {
+      exportSession: async (source, format, rules) => {
         try {
-          const snapshot = await api.snapshot();
-          const recorded = { header: snapshot.header, events: snapshot.events };
+          const recorded = source === LIVE_SOURCE ? await api.snapshot() : openedSession(source);
           const session = rules ? redactSession(recorded, rules) : recorded;
-          const stamp = fileStamp(snapshot.header.startedAt);
-          const base = `${rules ? 'wsi-shared' : 'wsi-session'}-${stamp}`;
+          const label = get().sources[source]?.label ?? source;
+          const base =
+            source === LIVE_SOURCE
+              ? `${rules ? 'wsi-shared' : 'wsi-session'}-${fileStamp(recorded.header.startedAt)}`
+              : `${label.replace(/\.(jsonl|json|har)$/i, '')}${rules ? '-shared' : ''}`;
           const redaction = rules ? (session.header.redaction ?? { rules: [] }) : null;
           if (format === 'har')
             return {
@@ -257,6 +260,22 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
       dismissNotice: () => set({ notice: null }),
     };
   });
+
+  /** An opened file's records as a session, from the hot log (complete once the file is read). */
+  function openedSession(source: SourceId): Session {
+    const info = store.getState().sources[source];
+    if (!info) throw new Error(`no source ${source}`);
+    if (info.loading) throw new Error(`${info.label} is still being read`);
+    const events: CaptureEvent[] = [];
+    for (const key of store.getState().connectionOrder) {
+      if (!key.startsWith(`${source}/`)) continue;
+      for (const event of hot.get(key)?.events.range() ?? []) events.push(event);
+    }
+    return {
+      header: createSessionHeader(info.startedAt, `websocket-inspector (from ${info.label})`),
+      events,
+    };
+  }
 
   const readOnly = (source: SourceId): boolean =>
     store.getState().sources[source]?.readOnly ?? source !== LIVE_SOURCE;

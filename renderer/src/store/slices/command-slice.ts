@@ -9,7 +9,7 @@ import type {
 } from '../../../../shared/api/contract.js';
 import type { RedactionSummary } from '../../../../shared/model/session.js';
 import type { RedactionRule } from '../../../../shared/redact/index.js';
-import type { ConnKey } from '../keys.js';
+import type { ConnKey, SourceId } from '../keys.js';
 import type { SessionStreamOptions, SessionStreamOutcome } from '../session-stream-ingest.js';
 
 /** What the live session can be exported as: a session file, a HAR (DevTools), a pcapng (Wireshark). */
@@ -56,10 +56,14 @@ export interface CommandSlice {
   /** The live session as session-file text (from a fresh snapshot), or null when that failed (a notice says why). */
   exportLiveSession: () => Promise<{ name: string; text: string } | null>;
   /**
-   * The live session as a session file, HAR or pcapng (shared/export's exporters, as `wsi export` uses them),
-   * redacted with `rules` when given (with what each rule replaced); null when the snapshot or the export failed
-   * (a notice says why).
+   * The live session (a fresh snapshot) or an opened file as a session file, HAR or pcapng (shared/export's
+   * exporters, as `wsi export` uses them), redacted with `rules` when given (with what each rule replaced); null when
+   * that failed (a notice says why).
    */
-  exportLive: (format: ExportFormat, rules: RedactionRule[] | null) => Promise<ExportedFile | null>;
+  exportSession: (
+    source: SourceId,
+    format: ExportFormat,
+    rules: RedactionRule[] | null,
+  ) => Promise<ExportedFile | null>;
   dismissNotice: () => void;
 }
