@@ -1,40 +1,27 @@
+import { closeVerdict, NO_CLOSE_EVIDENCE, observeClose } from '../../shared/analysis/close-attribution.js';
+import type { CloseEvidence } from '../../shared/analysis/close-attribution.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
-import { senderOf } from '../../shared/model/wire.js';
 import { closeText } from './format.js';
 
-/** Follows one connection's records to say, at the end, how it ended and who ended it. */
+const TCP_END = { fin: 'TCP FIN', rst: 'TCP RST' } as const;
+
+/**
+ * Follows one connection's records to say, at the end, how it ended and who ended it: shared/analysis's close
+ * attribution (the one `wsi analyze` and the UI use), worded for the `wsi connect` log.
+ */
 export class CloseSummary {
   private opened = false;
-  private firstClose: { side: string; code?: number; reason?: string } | undefined;
-  private closeFrames = new Set<string>();
-  private firstTcpEnd: { kind: string; side: string } | undefined;
-  private lastError: { code: string; message: string } | undefined;
+  private evidence: CloseEvidence = NO_CLOSE_EVIDENCE;
+  private index = 0;
+  private firstError: { code: string; message: string } | undefined;
   private rejectedStatus: number | undefined;
 
   observe(event: CaptureEvent): void {
-    switch (event.type) {
-      case 'open':
-        this.opened = true;
-        break;
-      case 'http-response':
-        if (event.head.status !== 101) this.rejectedStatus = event.head.status;
-        break;
-      case 'frame':
-        if (event.frame.opcode === 8) {
-          this.closeFrames.add(event.frame.dir);
-          this.firstClose ??= { side: senderOf(event.frame.dir), ...event.frame.close };
-        }
-        break;
-      case 'tcp':
-        if (event.kind !== 'connect')
-          this.firstTcpEnd ??= { kind: event.kind.toUpperCase(), side: event.side };
-        break;
-      case 'error':
-        this.lastError ??= { code: event.code, message: event.message };
-        break;
-      default:
-        break;
-    }
+    this.evidence = observeClose(this.evidence, event, this.index++);
+    if (event.type === 'open') this.opened = true;
+    else if (event.type === 'http-response' && event.head.status !== 101)
+      this.rejectedStatus = event.head.status;
+    else if (event.type === 'error') this.firstError ??= { code: event.code, message: event.message };
   }
 
   get wasOpen(): boolean {
@@ -42,17 +29,31 @@ export class CloseSummary {
   }
 
   describe(): string {
+    const close = closeVerdict(this.evidence);
+    if (close.injectedFault) {
+      const what = this.opened ? 'closed' : 'handshake ended';
+      return `${what} by the inspector (fault injection: ${close.injectedFault.description})`;
+    }
     if (!this.opened) {
       if (this.rejectedStatus !== undefined) return `handshake rejected: HTTP ${this.rejectedStatus}`;
-      return `connection failed${this.lastError ? `: ${this.lastError.code} ${this.lastError.message}` : ''}`;
+      return `connection failed${this.firstError ? `: ${this.firstError.code} ${this.firstError.message}` : ''}`;
     }
-    if (this.firstClose) {
-      const complete = this.closeFrames.size === 2 ? 'closing handshake complete' : 'no close frame in reply';
-      return `closed by ${this.firstClose.side}: ${closeText(this.firstClose.code, this.firstClose.reason)}; ${complete}`;
+    const first = close.firstClose;
+    if (first) {
+      const complete = close.closingHandshakeComplete
+        ? 'closing handshake complete'
+        : 'no close frame in reply';
+      return `closed by ${first.side}: ${closeText(first.code ?? undefined, first.reason ?? undefined)}; ${complete}`;
     }
-    if (this.firstTcpEnd) {
-      return `closed without a close frame (a browser reports 1006): TCP ${this.firstTcpEnd.kind} sent by ${this.firstTcpEnd.side}`;
+    const browser = `(a browser reports ${close.browserCloseCode ?? 1006})`;
+    if (close.kind === 'timeout' || close.kind === 'error') {
+      const error = this.firstError ? `: ${this.firstError.code} ${this.firstError.message}` : '';
+      const by = close.initiator === 'unknown' ? '' : ` on the ${close.initiator} side`;
+      return `closed without a close frame ${browser}: ${close.kind}${by}${error}`;
     }
-    return 'ended without a close frame (a browser reports 1006)';
+    const tcpEnd = close.firstTcpEnd;
+    if (tcpEnd)
+      return `closed without a close frame ${browser}: ${TCP_END[tcpEnd.kind]} sent by ${tcpEnd.side}`;
+    return `ended without a close frame ${browser}`;
   }
 }

@@ -1,5 +1,5 @@
 import type { CloseInitiator, CloseKind } from '../model/finding.js';
-import type { FrameEvent, TcpEvent } from '../model/events.js';
+import type { CaptureEvent, FrameEvent, TcpEvent } from '../model/events.js';
 import type { Direction, Side } from '../model/wire.js';
 import type { ConnectionFacts, Indexed } from './connection-facts.js';
 import { collectFacts, openedT } from './connection-facts.js';
@@ -34,9 +34,20 @@ export interface TcpEndFact {
   leg: TcpEvent['leg'];
 }
 
-export interface CloseAttribution {
-  initiator: CloseInitiator;
-  kind: CloseKind;
+/** The first error of a connection, as close attribution needs it. */
+export interface ErrorFact {
+  t: number;
+  index: number;
+  code: string;
+  side?: Side;
+}
+
+/**
+ * What close attribution looks at, folded one record at a time (`observeClose`): the CLI and the renderer keep it per
+ * connection as records arrive, the analyzer folds a whole connection. One fold and one verdict (`closeVerdict`), so
+ * every view names the same closer.
+ */
+export interface CloseEvidence {
   /** First close frame, and the first close frame from the other side (the reply). */
   firstClose?: CloseFrameFact;
   replyClose?: CloseFrameFact;
@@ -44,10 +55,25 @@ export interface CloseAttribution {
   firstRst?: TcpEndFact;
   /** The first TCP FIN or RST, whichever came first. */
   firstTcpEnd?: TcpEndFact;
+  firstError?: ErrorFact;
+  firstTimeoutError?: ErrorFact;
+  /** The first injected fault that ends a connection, and the first that changes what a peer sees. */
+  endingFault?: InjectedFaultFact;
+  provokingFault?: InjectedFaultFact;
+  end?: { t: number; index: number };
+}
+
+/** Who ended the connection and how, from the evidence alone. */
+export interface CloseVerdict {
+  initiator: CloseInitiator;
+  kind: CloseKind;
+  firstClose?: CloseFrameFact;
+  replyClose?: CloseFrameFact;
+  firstFin?: TcpEndFact;
+  firstRst?: TcpEndFact;
+  firstTcpEnd?: TcpEndFact;
   /** Time of the first ending act (close frame, FIN, RST, error, end record); undefined while open. */
   endedT?: number;
-  /** Silence per direction (ms since the last frame sent that way) when the first ending act happened. */
-  silenceBefore?: Record<Direction, number>;
   closingHandshakeComplete: boolean;
   /** The inspector's injected fault that ended the connection (initiator 'inspector'). */
   injectedFault?: InjectedFaultFact;
@@ -58,6 +84,11 @@ export interface CloseAttribution {
   provokedBy?: InjectedFaultFact;
   /** Code a browser CloseEvent would report; null while open. */
   browserCloseCode: number | null;
+}
+
+export interface CloseAttribution extends CloseVerdict {
+  /** Silence per direction (ms since the last frame sent that way) when the first ending act happened. */
+  silenceBefore?: Record<Direction, number>;
 }
 
 const TIMEOUT_CODE = /TIMEOUT|TIMEDOUT/i;
@@ -77,21 +108,74 @@ function tcpFact(e: Indexed<TcpEvent>): TcpEndFact {
   return { side: e.side, kind: e.kind === 'rst' ? 'rst' : 'fin', t: e.t, index: e.index, leg: e.leg };
 }
 
+function faultFact(fault: InjectedFault, t: number, index: number): InjectedFaultFact {
+  return { fault, description: describeFault(fault), t, index };
+}
+
+/** No evidence yet: the starting value of the fold. */
+export const NO_CLOSE_EVIDENCE: CloseEvidence = Object.freeze({});
+
+/**
+ * Fold one record (at `index` in its connection's records) into the evidence. Returns `evidence` itself when the
+ * record changes nothing (most records), else a new object: safe to keep in immutable state.
+ */
+export function observeClose(evidence: CloseEvidence, event: CaptureEvent, index: number): CloseEvidence {
+  switch (event.type) {
+    case 'frame': {
+      if (event.frame.opcode !== 0x8) return evidence;
+      const fact = closeFact({ ...event, index });
+      if (!evidence.firstClose) return { ...evidence, firstClose: fact };
+      if (!evidence.replyClose && fact.side !== evidence.firstClose.side)
+        return { ...evidence, replyClose: fact };
+      return evidence;
+    }
+    case 'tcp': {
+      if (event.kind === 'connect') return evidence;
+      const fact = tcpFact({ ...event, index });
+      const next = { ...evidence };
+      if (fact.kind === 'fin') next.firstFin ??= fact;
+      else next.firstRst ??= fact;
+      next.firstTcpEnd ??= fact;
+      return next.firstFin === evidence.firstFin && next.firstRst === evidence.firstRst ? evidence : next;
+    }
+    case 'error': {
+      if (evidence.firstError && (evidence.firstTimeoutError || !TIMEOUT_CODE.test(event.code)))
+        return evidence;
+      const fact: ErrorFact = {
+        t: event.t,
+        index,
+        code: event.code,
+        ...(event.side ? { side: event.side } : {}),
+      };
+      const next = { ...evidence };
+      next.firstError ??= fact;
+      if (TIMEOUT_CODE.test(event.code)) next.firstTimeoutError ??= fact;
+      return next;
+    }
+    case 'action': {
+      const fault = event.action === 'fault' ? event.fault : undefined;
+      if (!fault) return evidence;
+      if (!evidence.endingFault && ENDING_FAULTS.has(fault.kind))
+        return { ...evidence, endingFault: faultFact(fault, event.t, index) };
+      if (!evidence.provokingFault && PROVOKING_FAULTS.has(fault.kind))
+        return { ...evidence, provokingFault: faultFact(fault, event.t, index) };
+      return evidence;
+    }
+    case 'end':
+      return evidence.end ? evidence : { ...evidence, end: { t: event.t, index } };
+    default:
+      return evidence;
+  }
+}
+
 /**
  * Who ended the connection and how. The first close frame decides the initiator; without one, the first FIN/RST
- * (in a proxy session: whichever end the proxy saw act first), then an error's side.
+ * (in a proxy session: whichever end the proxy saw act first), then an error's side. An injected fault that came
+ * before every other ending act makes the inspector the initiator.
  */
-export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
-  const closes = facts.closeFrames;
-  const first = closes[0];
-  const firstClose = first ? closeFact(first) : undefined;
-  const replyEvent = firstClose ? closes.find((c) => c.frame.dir !== first?.frame.dir) : undefined;
-  const replyClose = replyEvent ? closeFact(replyEvent) : undefined;
-  const fin = facts.tcp.find((e) => e.kind === 'fin');
-  const rst = facts.tcp.find((e) => e.kind === 'rst');
-  const tcpEnd = facts.tcp.find((e) => e.kind !== 'connect');
-  const timeoutError = facts.errors.find((e) => TIMEOUT_CODE.test(e.code));
-  const firstError = facts.errors[0];
+export function closeVerdict(evidence: CloseEvidence): CloseVerdict {
+  const { firstClose, replyClose, firstFin: fin, firstRst: rst, firstTcpEnd: tcpEnd, end } = evidence;
+  const { firstError, firstTimeoutError: timeoutError, endingFault, provokingFault } = evidence;
 
   let kind: CloseKind;
   if (firstClose) kind = 'close-frame';
@@ -99,7 +183,7 @@ export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
   else if (timeoutError && (!tcpEnd || timeoutError.t <= tcpEnd.t)) kind = 'timeout';
   else if (fin) kind = 'tcp-fin';
   else if (firstError) kind = 'error';
-  else if (facts.end) kind = rst ? 'tcp-rst' : 'tcp-fin';
+  else if (end) kind = rst ? 'tcp-rst' : 'tcp-fin';
   else kind = 'open';
 
   let initiator: CloseInitiator = 'unknown';
@@ -107,61 +191,53 @@ export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
   else if (tcpEnd) initiator = tcpEnd.side;
   else if (firstError?.side) initiator = firstError.side;
 
-  const endingFault = facts.faults.find((f) => ENDING_FAULTS.has(f.fault.kind));
-  const endings = [endingFault?.t, firstClose?.t, tcpEnd?.t, firstError?.t, facts.end?.t].filter(
-    (t): t is number => t !== undefined,
+  const endedT = minOf(
+    [endingFault?.t, firstClose?.t, tcpEnd?.t, firstError?.t, end?.t].filter(
+      (t): t is number => t !== undefined,
+    ),
   );
-  const endedT = minOf(endings);
-  const injectedFault =
-    endingFault && endingFault.t <= (endedT ?? Infinity)
-      ? {
-          fault: endingFault.fault,
-          description: describeFault(endingFault.fault),
-          t: endingFault.t,
-          index: endingFault.index,
-        }
-      : undefined;
+  const injectedFault = endingFault && endingFault.t <= (endedT ?? Infinity) ? endingFault : undefined;
   if (injectedFault) initiator = 'inspector';
-  const cleanEnd =
-    firstClose !== undefined &&
-    replyClose !== undefined &&
-    (firstClose.code === 1000 || firstClose.code === 1001);
-  const provoking =
-    injectedFault || endedT === undefined || cleanEnd
-      ? undefined
-      : facts.faults.find((f) => PROVOKING_FAULTS.has(f.fault.kind) && f.t <= endedT);
-  const provokedBy = provoking
-    ? {
-        fault: provoking.fault,
-        description: describeFault(provoking.fault),
-        t: provoking.t,
-        index: provoking.index,
-      }
-    : undefined;
-  const isOpen = openedT(facts) !== undefined;
-  const silenceBefore = endedT !== undefined && isOpen ? silenceByDirection(facts, endedT) : undefined;
+  const closingHandshakeComplete = firstClose !== undefined && replyClose !== undefined;
+  const cleanEnd = closingHandshakeComplete && (firstClose.code === 1000 || firstClose.code === 1001);
+  const provokedBy =
+    provokingFault && !injectedFault && endedT !== undefined && !cleanEnd && provokingFault.t <= endedT
+      ? provokingFault
+      : undefined;
 
-  const fromServer = closes.find((c) => c.frame.dir === 's2c');
+  const fromServer = firstClose?.side === 'server' ? firstClose : replyClose;
   let browserCloseCode: number | null = null;
-  if (fromServer) browserCloseCode = fromServer.frame.close?.code ?? 1005;
+  if (fromServer) browserCloseCode = fromServer.code ?? 1005;
   else if (kind !== 'open') browserCloseCode = 1006;
 
-  const result: CloseAttribution = {
-    initiator,
-    kind,
-    closingHandshakeComplete: firstClose !== undefined && replyClose !== undefined,
-    browserCloseCode,
-  };
+  const result: CloseVerdict = { initiator, kind, closingHandshakeComplete, browserCloseCode };
   if (injectedFault) result.injectedFault = injectedFault;
   if (provokedBy) result.provokedBy = provokedBy;
   if (firstClose) result.firstClose = firstClose;
   if (replyClose) result.replyClose = replyClose;
-  if (fin) result.firstFin = tcpFact(fin);
-  if (rst) result.firstRst = tcpFact(rst);
-  if (tcpEnd) result.firstTcpEnd = tcpFact(tcpEnd);
+  if (fin) result.firstFin = fin;
+  if (rst) result.firstRst = rst;
+  if (tcpEnd) result.firstTcpEnd = tcpEnd;
   if (endedT !== undefined) result.endedT = endedT;
-  if (silenceBefore) result.silenceBefore = silenceBefore;
   return result;
+}
+
+/** The evidence of a connection whose facts were collected in one pass. */
+function evidenceOf(facts: ConnectionFacts): CloseEvidence {
+  let evidence = NO_CLOSE_EVIDENCE;
+  for (const list of [facts.closeFrames, facts.tcp, facts.errors, facts.faults] as const)
+    for (const event of list) evidence = observeClose(evidence, event, event.index);
+  if (facts.end) evidence = { ...evidence, end: { t: facts.end.t, index: facts.end.index } };
+  return evidence;
+}
+
+/** Close attribution of collected facts: the verdict, plus the silence before the end. */
+export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
+  const verdict: CloseAttribution = closeVerdict(evidenceOf(facts));
+  const isOpen = openedT(facts) !== undefined;
+  if (verdict.endedT !== undefined && isOpen)
+    verdict.silenceBefore = silenceByDirection(facts, verdict.endedT);
+  return verdict;
 }
 
 /** Close attribution for one connection's events. */

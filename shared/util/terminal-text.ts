@@ -1,26 +1,24 @@
-/* eslint-disable no-control-regex -- matching control characters is what this module is for */
+import { invisiblePattern } from './invisible-chars.js';
+
 /**
  * Text from the network (header values, URLs, close reasons, payload previews) shown on a terminal must not drive it:
  * an ESC sequence can recolour, move the cursor, retitle the window or hide lines, and bidi controls reorder what is
  * shown. Like tshark, such characters are printed as visible escapes: C0 and DEL as \xNN (\t \r \n by name), C1 as
- * \u0085, bidi and invisible format characters as \u202e. Printable text, backslashes included, is unchanged.
+ * \u0085, bidi and invisible format characters as \u202e (\u{e0041} beyond the BMP). Which characters those are is
+ * shared with the UI's markers (invisible-chars.ts). Printable text, backslashes included, is unchanged.
  */
 
-// C0 (except the allowed newline), DEL, C1, ALM, LRM/RLM, LRE..RLO, LRI..PDI, zero-width space/joiners, word joiner,
-// invisible operators, BOM.
-const UNSAFE =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-const UNSAFE_WITH_NEWLINE =
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE = invisiblePattern({ newline: true });
+const UNSAFE_WITH_NEWLINE = invisiblePattern();
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\r': '\\r', '\n': '\\n' };
 
 function visible(char: string): string {
   const named = NAMED[char];
   if (named) return named;
-  const code = char.charCodeAt(0);
-  const hex = code.toString(16).padStart(2, '0');
-  return code < 0x80 ? `\\x${hex}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  const code = char.codePointAt(0) ?? 0;
+  if (code < 0x80) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /**

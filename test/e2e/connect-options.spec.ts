@@ -22,6 +22,7 @@ test.afterAll(async () => {
 test('bearer credentials go into the upgrade request; abnormal ends are retried with backoff', async ({
   page,
 }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
   const ui = new InspectorPage(page);
   await ui.open(inspector.url);
   await page.getByTestId('connect-options').click();
@@ -38,16 +39,32 @@ test('bearer credentials go into the upgrade request; abnormal ends are retried 
   await expect(ui.connections.list()).toContainText('reconnect #1');
   await expect(ui.connections.list()).toContainText('reconnect #2');
 
+  // The first attempt shows the chain's real state once it gave up, not its own stale "scheduled" notice.
   const first = ui.connections.items().last();
   await first.click();
-  await expect(page.getByTestId('reconnect-status')).toContainText('Reconnect attempt 1 scheduled');
+  const status = page.getByTestId('reconnect-status');
+  await expect(status).toContainText(
+    'Reconnect attempt 1 followed this one. Gave up reconnecting after 2 attempts.',
+    { timeout: 10_000 },
+  );
+  await expect(status).not.toContainText('scheduled');
+  await expect(page.getByTestId('stop-reconnect')).toHaveCount(0);
   await expect(ui.connection.closeSummary()).toContainText('1006');
   await ui.connection.tabHandshake().click();
   await expect(ui.handshake.requestHeaders()).toContainText('AuthorizationBearer s3cret');
 
   await ui.connections.items().first().click();
-  await expect(page.getByTestId('reconnect-status')).toContainText('Gave up');
+  await expect(status).toContainText('Gave up reconnecting after 2 attempts.');
+  await expect(page.getByTestId('stop-reconnect')).toHaveCount(0);
   await ui.screenshot('17-reconnect-chain');
+
+  // "Connect again" on an ended attempt: a new chain with the same options (the bearer token, the 2 reconnects).
+  await first.click();
+  await page.getByTestId('connect-again').click();
+  await expect(ui.connections.items()).toHaveCount(6, { timeout: 15_000 });
+  await expect(ui.connections.selected()).not.toContainText('reconnect #');
+  await ui.connection.tabHandshake().click();
+  await expect(ui.handshake.requestHeaders()).toContainText('AuthorizationBearer s3cret');
 });
 
 test('headers whose names differ only in case go out exactly as typed in the connect form', async ({

@@ -20,6 +20,7 @@ export function App() {
         <span className="app-bar-actions">
           <SessionOpener />
           <SessionSaver />
+          <ShareDialog mode="export" />
           <ShareDialog />
           <ThemeToggle />
         </span>
@@ -29,8 +30,10 @@ export function App() {
       <SessionProblems />
       <div className="app-body">
         <aside className="sidebar">
-          <ConnectForm />
-          <ProxyPanel />
+          <div className="sidebar-forms" data-testid="sidebar-forms">
+            <ConnectForm />
+            <ProxyPanel />
+          </div>
           <ConnectionList />
         </aside>
         <main className="main">{view ? <ConnectionDetail view={view} /> : <EmptyState />}</main>

@@ -1,5 +1,5 @@
 import { formatSize } from '../format/bytes.js';
-import { describeClose } from '../ui/describe.js';
+import { describeClose, stateBadge } from '../ui/describe.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../ui/store-context.js';
 import { Composer } from './Composer.js';
@@ -12,14 +12,19 @@ import { ReconnectStatus } from './ReconnectStatus.js';
 import { ReplayPanel } from './replay/ReplayPanel.js';
 import { TrafficToolbar } from './TrafficToolbar.js';
 import { TimelinePanel } from './timeline/TimelinePanel.js';
+import { VisibleText, visibleTitle } from './text/VisibleText.js';
 
 function ConnectionHeader({ view }: { view: ConnectionView }) {
   const close = describeClose(view);
+  const loading = useInspector((s) => s.sources[view.source]?.loading === true);
+  const badge = stateBadge(view, loading);
   return (
     <header className="connection-header" data-testid="connection-header">
-      <span className={`state-badge state-${view.state}`}>{view.state}</span>
-      <h1 className="connection-title" title={view.url}>
-        {view.url}
+      <span className={`state-badge ${badge.className}`} data-testid="header-state" title={badge.title}>
+        {badge.label}
+      </span>
+      <h1 className="connection-title" title={visibleTitle(view.url)}>
+        <VisibleText text={view.url} />
       </h1>
       <span className="header-facts">
         {view.status !== undefined && (
@@ -41,14 +46,14 @@ function ConnectionHeader({ view }: { view: ConnectionView }) {
       </span>
       {close && (
         <span className="header-close" data-testid="close-summary">
-          {close}
+          <VisibleText text={close} />
         </span>
       )}
       <ReconnectStatus view={view} />
       <FaultMenu key={view.key} view={view} />
       {view.error && view.state !== 'failed' && (
         <span className="header-alert" data-testid="connection-error">
-          Error: {view.error}
+          Error: <VisibleText text={view.error} />
         </span>
       )}
       {view.dropped.frames > 0 && (

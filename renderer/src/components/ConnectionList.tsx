@@ -1,18 +1,20 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnKey } from '../store/keys.js';
 import type { SourceInfo } from '../store/slices/data-slice.js';
-import { describeClose } from '../ui/describe.js';
+import { describeClose, stateBadge } from '../ui/describe.js';
 import { formatClock, formatDuration } from '../format/time.js';
 import { useNow } from '../ui/use-now.js';
 import { useInspector } from '../ui/store-context.js';
 import type { ReconnectGroup } from '../ui/reconnect-groups.js';
 import { groupReconnects } from '../ui/reconnect-groups.js';
+import { connectionMatcher } from '../ui/connection-filter.js';
 import { FindingsBadge } from './list/FindingsBadge.js';
 import { ReconnectGroupHeader } from './list/ReconnectGroupHeader.js';
 import './list/list.css';
+import { VisibleText, visibleTitle } from './text/VisibleText.js';
 
 /** Memoised: a flush replaces only the views of connections that changed, so the others skip rendering. */
 const ConnectionItem = memo(function ConnectionItem({
@@ -31,8 +33,7 @@ const ConnectionItem = memo(function ConnectionItem({
   const now = useNow(live);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
   const loading = useInspector((s) => s.sources[view.source]?.loading === true);
-  // A finished recording without this connection's end record: the recorder was killed (capture.cut).
-  const cut = view.readOnly && !loading && view.endT === undefined;
+  const badge = stateBadge(view, loading);
   // An open connection's duration keeps growing while nothing is recorded, so it is measured against the clock.
   const duration = live
     ? Math.max(view.lastT - view.startT, now - startedAt - view.startT)
@@ -50,24 +51,27 @@ const ConnectionItem = memo(function ConnectionItem({
         onClick={(event) => (event.altKey ? onCompare(view.key) : onSelect(view.key))}
       >
         <span className="connection-line">
-          {cut ? (
-            <span
-              className="state-badge state-cut"
-              data-testid="connection-state"
-              title={`Recording cut after ${formatClock(startedAt + view.lastT)}: no end record, state unknown`}
-            >
-              cut
-            </span>
-          ) : (
-            <span className={`state-badge state-${view.state}`} data-testid="connection-state">
-              {view.state}
-            </span>
-          )}
-          <span className="connection-url" title={view.url}>
-            {view.url || view.conn}
+          <span
+            className={`state-badge ${badge.className}`}
+            data-testid="connection-state"
+            title={
+              badge.label === 'cut'
+                ? `Recording cut after ${formatClock(startedAt + view.lastT)}: no end record, state unknown`
+                : badge.title
+            }
+          >
+            {badge.label}
+          </span>
+          <span className="connection-url" title={visibleTitle(view.url)}>
+            <VisibleText text={view.url || view.conn} />
           </span>
         </span>
         <span className="connection-line meta">
+          {view.readOnly && (
+            <span className="tag" data-testid="read-only-tag" title="Opened from a file: a recording">
+              read-only
+            </span>
+          )}
           {view.attempt !== undefined && <span className="tag">reconnect #{view.attempt}</span>}
           {view.mode === 'proxy' && (
             <span className="tag" title={view.peer ? `client ${view.peer}` : undefined}>
@@ -84,7 +88,10 @@ const ConnectionItem = memo(function ConnectionItem({
         </span>
         {close && (
           <span className="connection-line close-summary" data-testid="connection-close">
-            {close}
+            {/* One inline run: the line is a flex row, and markers must not split it into columns. */}
+            <span>
+              <VisibleText text={close} />
+            </span>
           </span>
         )}
       </button>
@@ -106,14 +113,16 @@ function flatten(
   order: readonly ConnKey[],
   connections: Readonly<Record<ConnKey, ConnectionView>>,
   collapsed: ReadonlySet<string>,
+  filter: string,
 ): Entry[] {
   const entries: Entry[] = [];
+  const matches = connectionMatcher(filter);
   for (const source of sources) {
     const views = order
       .filter((key) => key.startsWith(`${source.id}/`))
       .map((key) => connections[key])
-      .filter((view): view is ConnectionView => view !== undefined);
-    if (!source.readOnly && views.length === 0) continue;
+      .filter((view): view is ConnectionView => view !== undefined && matches(view));
+    if ((!source.readOnly || filter) && views.length === 0) continue;
     entries.push({ kind: 'source', source });
     const newest = (group: ReconnectGroup) => order.indexOf(group.keys[group.keys.length - 1]!);
     const groups = groupReconnects(views).sort((a, b) => newest(b) - newest(a));
@@ -131,6 +140,7 @@ function flatten(
 
 /** Virtualized: a reconnect storm or a long proxy session can add thousands of connections. */
 export function ConnectionList() {
+  const [filter, setFilter] = useState('');
   const sources = useInspector(useShallow((s) => Object.values(s.sources)));
   const order = useInspector((s) => s.connectionOrder);
   const connections = useInspector((s) => s.connections);
@@ -156,10 +166,11 @@ export function ConnectionList() {
     [],
   );
   const entries = useMemo(
-    () => flatten(sources, order, connections, collapsed),
-    [sources, order, connections, collapsed],
+    () => flatten(sources, order, connections, collapsed, filter.trim()),
+    [sources, order, connections, collapsed, filter],
   );
   const scrollRef = useRef<HTMLElement>(null);
+  const shown = useMemo(() => entries.filter((entry) => entry.kind === 'connection').length, [entries]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as documented
   const virtualizer = useVirtualizer({
@@ -175,46 +186,76 @@ export function ConnectionList() {
     overscan: 8,
   });
 
+  // Scroll the selected connection into view when the selection changes (a new connection, "Show latest attempt",
+  // a finding's link), not on every flush: the user's own scrolling wins between selections.
+  const selectedIndex = entries.findIndex((entry) => entry.kind === 'connection' && entry.key === selected);
+  const scrolledTo = useRef<ConnKey | null>(null);
+  useEffect(() => {
+    if (selected === scrolledTo.current || selectedIndex < 0) return;
+    scrolledTo.current = selected;
+    virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selected, selectedIndex, virtualizer]);
+
   return (
-    <nav className="connection-list" aria-label="Connections" ref={scrollRef}>
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const entry = entries[item.index];
-          if (!entry) return null;
-          const view = entry.kind === 'connection' ? connections[entry.key] : undefined;
-          return (
-            <div
-              key={item.key}
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              className={
-                entry.kind === 'connection' && entry.nested ? 'connection-entry nested' : 'connection-entry'
-              }
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
-              {entry.kind === 'source' ? (
-                <h2 className="source-title">
-                  {entry.source.label}
-                  {entry.source.readOnly && <span className="read-only">read-only</span>}
-                </h2>
-              ) : entry.kind === 'group' ? (
-                <ReconnectGroupHeader
-                  group={entry.group}
-                  collapsed={entry.collapsed}
-                  onToggle={toggleGroup}
-                />
-              ) : view ? (
-                <ConnectionItem
-                  view={view}
-                  selected={entry.key === selected}
-                  onSelect={select}
-                  onCompare={compare}
-                />
-              ) : null}
-            </div>
-          );
-        })}
+    <section className="connection-pane" aria-label="Connection list">
+      <div className="connection-filter">
+        <input
+          type="search"
+          placeholder="Filter connections (URL, id, state)"
+          aria-label="Filter connections"
+          data-testid="connection-filter"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+        />
+        {filter.trim() && (
+          <span className="connection-filter-count" data-testid="connection-filter-count">
+            {shown} of {order.length}
+          </span>
+        )}
       </div>
-    </nav>
+      <nav className="connection-list" aria-label="Connections" ref={scrollRef}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const entry = entries[item.index];
+            if (!entry) return null;
+            const view = entry.kind === 'connection' ? connections[entry.key] : undefined;
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className={
+                  entry.kind === 'connection' && entry.nested ? 'connection-entry nested' : 'connection-entry'
+                }
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {entry.kind === 'source' ? (
+                  <h2 className="source-title">
+                    {entry.source.label}
+                    {entry.source.readOnly && <span className="read-only">read-only</span>}
+                  </h2>
+                ) : entry.kind === 'group' ? (
+                  <ReconnectGroupHeader
+                    group={entry.group}
+                    collapsed={entry.collapsed}
+                    onToggle={toggleGroup}
+                  />
+                ) : view ? (
+                  <ConnectionItem
+                    view={view}
+                    selected={entry.key === selected}
+                    onSelect={select}
+                    onCompare={compare}
+                  />
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+        {filter.trim() && shown === 0 && (
+          <p className="pane-empty connection-filter-empty">No connection matches “{filter.trim()}”.</p>
+        )}
+      </nav>
+    </section>
   );
 }

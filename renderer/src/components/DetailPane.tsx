@@ -10,6 +10,7 @@ import { describeChoice } from './filters/RowFilterBar.js';
 import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
 import type { ConnectionView } from '../store/connection-view.js';
 import { PROTOCOL_NAMES } from '../../../shared/decoders/types.js';
+import { VisibleText } from './text/VisibleText.js';
 
 const yesNo = (b: boolean): string => (b ? '1' : '0');
 
@@ -41,7 +42,9 @@ function Fields({ rows }: { rows: [string, string][] }) {
       {rows.map(([name, value]) => (
         <div key={name}>
           <dt>{name}</dt>
-          <dd>{value}</dd>
+          <dd>
+            <VisibleText text={value} />
+          </dd>
         </div>
       ))}
     </dl>

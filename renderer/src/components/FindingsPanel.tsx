@@ -7,6 +7,7 @@ import type { ConnectionView } from '../store/connection-view.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { useInspector } from '../ui/store-context.js';
 import { useConnectionAnalysis } from '../ui/use-analysis.js';
+import { VisibleText } from './text/VisibleText.js';
 
 const tlsFacts = (tls: TlsSummary | undefined): [string, string][] =>
   tls ? [['TLS', tlsHeadline(describeTls(tls))]] : [];
@@ -48,10 +49,14 @@ function FindingItem({ finding, log }: { finding: Finding; log: ConnectionLog })
     <li className={`finding severity-${finding.severity}`} data-testid="finding">
       <div className="finding-head">
         <span className="severity">{finding.severity}</span>
-        <span className="finding-title">{finding.title}</span>
+        <span className="finding-title">
+          <VisibleText text={finding.title} />
+        </span>
         <code className="finding-id">{finding.id}</code>
       </div>
-      <p>{finding.detail}</p>
+      <p>
+        <VisibleText text={finding.detail} />
+      </p>
       <p className="finding-fix">
         <b>Fix:</b> {finding.fix}
       </p>

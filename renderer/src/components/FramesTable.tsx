@@ -14,6 +14,7 @@ import { RowFilterBar } from './filters/RowFilterBar.js';
 import { positionOfRow } from '../filters/row-position.js';
 import type { Decoded } from '../../../shared/decoders/types.js';
 import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
+import { VisibleText } from './text/VisibleText.js';
 
 const ROW_HEIGHT = 24;
 /** How long after a wheel, pointer, touch or key input a scroll counts as the user's. */
@@ -108,7 +109,7 @@ function Row({
       </span>
       {decoded !== undefined && <DecodedCells decoded={decoded} />}
       <span role="gridcell" className="cell preview" data-testid="row-preview">
-        {model.preview}
+        <VisibleText text={model.preview} />
       </span>
       <span role="gridcell" className="cell violation" title={model.violations.join(', ')}>
         {model.violations.length > 0 ? '⚠' : ''}

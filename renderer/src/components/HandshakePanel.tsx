@@ -14,6 +14,7 @@ import type { ConnectionLog } from '../store/hot-log.js';
 import { useInspector } from '../ui/store-context.js';
 import { ComparePanel } from './compare/ComparePanel.js';
 import { HeaderDiffTable } from './compare/HeaderDiffTable.js';
+import { VisibleText } from './text/VisibleText.js';
 
 const ACCEPT_TEXT: Record<AcceptCheck, string> = {
   ok: 'Sec-WebSocket-Accept matches the key ✓',
@@ -37,8 +38,12 @@ function Headers({ headers, label }: { headers: HttpHeader[]; label: string }) {
       <tbody>
         {headers.map((h, i) => (
           <tr key={i}>
-            <th scope="row">{h.name}</th>
-            <td>{h.value}</td>
+            <th scope="row">
+              <VisibleText text={h.name} />
+            </th>
+            <td>
+              <VisibleText text={h.value} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -167,7 +172,8 @@ export function HandshakePanel({ view, log }: { view: ConnectionView; log: Conne
                 {request ? (
                   <>
                     <p className="start-line" data-testid="request-line">
-                      {request.head.method} {request.head.target} HTTP/{request.head.httpVersion}
+                      {request.head.method} <VisibleText text={request.head.target} /> HTTP/
+                      {request.head.httpVersion}
                     </p>
                     <Headers headers={request.head.headers} label="Request headers" />
                   </>
@@ -183,7 +189,8 @@ export function HandshakePanel({ view, log }: { view: ConnectionView; log: Conne
                       className={`start-line status-${Math.floor(response.head.status / 100)}xx`}
                       data-testid="status-line"
                     >
-                      HTTP/{response.head.httpVersion} {response.head.status} {response.head.statusText}
+                      HTTP/{response.head.httpVersion} {response.head.status}{' '}
+                      <VisibleText text={response.head.statusText} />
                     </p>
                     <Headers headers={response.head.headers} label="Response headers" />
                     <p className={`accept accept-${response.accept}`} data-testid="accept-check">
@@ -195,7 +202,10 @@ export function HandshakePanel({ view, log }: { view: ConnectionView; log: Conne
                           Body ({body.size} bytes{body.truncated ? ', truncated' : ''})
                         </h3>
                         <pre className="payload-body">
-                          {clipForDisplay(decodeUtf8(base64ToBytes(body.base64))).text}
+                          <VisibleText
+                            text={clipForDisplay(decodeUtf8(base64ToBytes(body.base64))).text}
+                            multiline
+                          />
                         </pre>
                       </section>
                     )}

@@ -4,6 +4,7 @@ import { clipForDisplay } from '../format/text.js';
 import { CopyButton } from './CopyButton.js';
 import { JsonTree } from './json-tree/JsonTree.js';
 import './payload-view.css';
+import { VisibleText } from './text/VisibleText.js';
 
 type PayloadTab = 'text' | 'json' | 'hex' | 'base64';
 
@@ -90,7 +91,8 @@ export function PayloadView({
       ) : (
         <>
           <pre className={`payload-body ${tab}`} data-testid="payload-body">
-            {shown.text || (size === 0 ? '(empty)' : '')}
+            {tab === 'text' ? <VisibleText text={shown.text} multiline /> : shown.text}
+            {shown.text === '' && size === 0 ? '(empty)' : ''}
           </pre>
           <ClippedNote clipped={shown.clipped} />
         </>

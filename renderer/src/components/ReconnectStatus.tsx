@@ -1,22 +1,46 @@
-import { formatDuration } from '../format/time.js';
+import { useMemo } from 'react';
 import type { ConnectionView } from '../store/connection-view.js';
+import { LIVE_SOURCE } from '../store/keys.js';
+import { chainRoot, chainStatus } from '../ui/reconnect-state.js';
 import { useInspector } from '../ui/store-context.js';
 
-/** What the core's reconnect chain decided after this connection ended, with a way to stop it. */
+/**
+ * The reconnect chain's real state on each of its connections (scheduled, which attempt is open, gave up, stopped),
+ * "Stop reconnecting" only while the chain may still reconnect, and "Connect again" on an ended connection of ours.
+ */
 export function ReconnectStatus({ view }: { view: ConnectionView }) {
-  const notice = useInspector((s) => s.reconnects[view.key]);
+  const connections = useInspector((s) => s.connections);
+  const root = useMemo(() => chainRoot(view, connections), [view, connections]);
+  const notice = useInspector((s) => s.reconnects[root]);
+  const request = useInspector((s) => s.connectRequests[root]);
   const stopReconnect = useInspector((s) => s.stopReconnect);
-  if (!notice) return null;
-  const text =
-    notice.state === 'scheduled'
-      ? `Reconnect attempt ${notice.attempt} scheduled${notice.delayMs !== undefined ? ` after ${formatDuration(notice.delayMs)}` : ''}.`
-      : notice.state === 'stopped'
-        ? 'Reconnecting was stopped.'
-        : `Gave up reconnecting after ${notice.attempt} attempt${notice.attempt === 1 ? '' : 's'}.`;
+  const connect = useInspector((s) => s.connect);
+  const select = useInspector((s) => s.select);
+  const status = useMemo(() => {
+    if (!notice) return null;
+    const prefix = `${view.source}/`;
+    const sameSource = Object.values(connections).filter((other) => other.key.startsWith(prefix));
+    return chainStatus(view, notice, sameSource);
+  }, [view, notice, connections]);
+
+  const ended = view.state === 'closed' || view.state === 'failed';
+  const canConnectAgain =
+    ended && !view.readOnly && view.source === LIVE_SOURCE && view.mode === 'client' && !status?.active;
+  if (!status && !canConnectAgain) return null;
   return (
-    <span className="header-alert" data-testid="reconnect-status">
-      {text}{' '}
-      {notice.state === 'scheduled' && (
+    <span className="reconnect-status" data-testid="reconnect-status">
+      {status && <span data-testid="reconnect-chain-state">{status.text}</span>}
+      {status?.latest && (
+        <button
+          type="button"
+          className="small"
+          data-testid="show-latest-attempt"
+          onClick={() => status.latest && select(status.latest)}
+        >
+          Show latest attempt
+        </button>
+      )}
+      {status?.active && (
         <button
           type="button"
           className="small"
@@ -24,6 +48,17 @@ export function ReconnectStatus({ view }: { view: ConnectionView }) {
           onClick={() => void stopReconnect(view.key)}
         >
           Stop reconnecting
+        </button>
+      )}
+      {canConnectAgain && (
+        <button
+          type="button"
+          className="small"
+          data-testid="connect-again"
+          title={request ? 'Connect with the same URL and options' : 'Connect to the same URL'}
+          onClick={() => void connect(request ?? { url: view.url })}
+        >
+          Connect again
         </button>
       )}
     </span>

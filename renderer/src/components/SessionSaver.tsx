@@ -1,14 +1,6 @@
 import { useState } from 'react';
 import { useInspector } from '../ui/store-context.js';
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { downloadBytes } from './payload/download.js';
 
 /** Saves the live session as a session file (the JSON Lines the CLI writes and `wsi analyze` reads). */
 export function SessionSaver() {
@@ -20,7 +12,7 @@ export function SessionSaver() {
     setBusy(true);
     const file = await exportLiveSession();
     setBusy(false);
-    if (file) download(file.name, file.text);
+    if (file) downloadBytes(file.name, new TextEncoder().encode(file.text), 'application/x-ndjson');
   };
 
   return (

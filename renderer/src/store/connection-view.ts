@@ -1,22 +1,12 @@
 import type { CaptureEvent, ConnectionId, ConnectionMode } from '../../../shared/model/events.js';
 import type { FaultDirection, InjectedFault } from '../../../shared/model/fault.js';
-import { ENDING_FAULTS } from '../../../shared/model/fault.js';
 import type { NegotiatedExtension } from '../../../shared/model/handshake.js';
-import type { Direction, Side } from '../../../shared/model/wire.js';
+import type { Direction } from '../../../shared/model/wire.js';
+import type { CloseEvidence, CloseVerdict } from '../../../shared/analysis/close-attribution.js';
+import { closeVerdict, NO_CLOSE_EVIDENCE, observeClose } from '../../../shared/analysis/close-attribution.js';
 import type { ConnKey, SourceId } from './keys.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed' | 'failed';
-export type CloseHow = 'close-frame' | 'tcp-fin' | 'tcp-rst' | 'error';
-
-export interface CloseSummary {
-  /** Code of the first close frame, when there was one. */
-  code?: number;
-  reason?: string;
-  initiator: Side | 'unknown';
-  how: CloseHow;
-  /** Both close frames were exchanged. */
-  complete: boolean;
-}
 
 /** Small, derived-at-ingest facts about one connection; what the list and headers show. */
 export interface ConnectionView {
@@ -48,9 +38,9 @@ export interface ConnectionView {
   /** What the recorder had to drop (never silent). */
   /** `memory`: some were not kept because the live session reached its memory budget. */
   dropped: { frames: number; bytes: number; memory?: boolean };
-  close?: CloseSummary;
-  /** The inspector's injected fault that ended the connection (recorded before the TCP facts it caused). */
-  endingFault?: InjectedFault;
+  /** Close attribution from shared/analysis, folded as records arrive; `close` is its verdict once there is any. */
+  closeEvidence: CloseEvidence;
+  close?: CloseVerdict;
   /** Per direction: held by an injected stall until resumed, and injected latency (ms), from the fault records. */
   relay: Record<Direction, { stalled: boolean; latencyMs: number }>;
   error?: string;
@@ -81,6 +71,7 @@ export function emptyConnectionView(
     messages: { c2s: 0, s2c: 0 },
     violations: 0,
     dropped: { frames: 0, bytes: 0 },
+    closeEvidence: NO_CLOSE_EVIDENCE,
     relay: { c2s: { stalled: false, latencyMs: 0 }, s2c: { stalled: false, latencyMs: 0 } },
   };
 }
@@ -94,18 +85,20 @@ export function cloneView(view: ConnectionView): ConnectionView {
     messages: { ...view.messages },
     dropped: { ...view.dropped },
     relay: { c2s: { ...view.relay.c2s }, s2c: { ...view.relay.s2c } },
-    close: view.close && { ...view.close },
   };
 }
 
-const sideOf = (dir: Direction): Side => (dir === 'c2s' ? 'client' : 'server');
-
 /**
  * Fold one event into a view obtained from `cloneView` (mutated in place). `index` is the event's index in the connection's log.
- * Close attribution here is deliberately simple: the first close frame's sender, else the first TCP side to end.
+ * Who closed it is shared/analysis's close attribution, the same the analyzer and the CLI use.
  */
 export function applyEvent(view: ConnectionView, event: CaptureEvent, index: number): void {
   view.lastT = Math.max(view.lastT, event.t);
+  const evidence = observeClose(view.closeEvidence, event, index);
+  if (evidence !== view.closeEvidence) {
+    view.closeEvidence = evidence;
+    view.close = closeVerdict(evidence);
+  }
   switch (event.type) {
     case 'connection':
       view.url = event.url;
@@ -134,20 +127,8 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       const { frame } = event;
       view.frames[frame.dir] += 1;
       view.bytes[frame.dir] += frame.headerLength + frame.payloadLength;
-      if (frame.opcode === 8) {
-        if (!view.close || view.close.how !== 'close-frame') {
-          view.close = {
-            code: frame.close?.code,
-            reason: frame.close?.reason,
-            initiator: sideOf(frame.dir),
-            how: 'close-frame',
-            complete: false,
-          };
-          if (view.state === 'open' || view.state === 'connecting') view.state = 'closing';
-        } else if (view.close.initiator !== sideOf(frame.dir)) {
-          view.close = { ...view.close, complete: true };
-        }
-      }
+      if (frame.opcode === 8 && (view.state === 'open' || view.state === 'connecting'))
+        view.state = 'closing';
       break;
     }
     case 'message':
@@ -156,20 +137,8 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
     case 'violation':
       view.violations += 1;
       break;
-    case 'tcp':
-      if (event.kind !== 'connect' && !view.close) {
-        view.close = {
-          initiator: event.side,
-          how: event.kind === 'fin' ? 'tcp-fin' : 'tcp-rst',
-          complete: false,
-        };
-      }
-      break;
     case 'error':
       view.error ??= `${event.code}: ${event.message}`;
-      if (!view.close && (view.state === 'open' || view.state === 'closing')) {
-        view.close = { initiator: event.side ?? 'unknown', how: 'error', complete: false };
-      }
       break;
     case 'end':
       view.endT = event.t;
@@ -181,9 +150,6 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       if (event.reason === 'memory') view.dropped.memory = true;
       break;
     case 'action':
-      if (event.action === 'fault' && event.fault && ENDING_FAULTS.has(event.fault.kind)) {
-        if (!view.close && !view.endingFault && view.endT === undefined) view.endingFault = event.fault;
-      }
       if (event.action === 'fault' && event.fault) applyRelayFault(view, event.fault);
       break;
   }
@@ -204,7 +170,7 @@ function applyRelayFault(view: ConnectionView, fault: InjectedFault): void {
 
 /** Close code a browser's CloseEvent would report for this connection. */
 export function browserCloseCode(view: ConnectionView): number | undefined {
-  if (!view.close) return view.state === 'closed' || view.state === 'failed' ? 1006 : undefined;
-  if (view.close.how !== 'close-frame') return 1006;
-  return view.close.code ?? 1005;
+  const code = view.close?.browserCloseCode ?? null;
+  if (code !== null) return code;
+  return view.state === 'closed' || view.state === 'failed' ? 1006 : undefined;
 }

@@ -2,9 +2,10 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { InspectorApi, SessionSnapshot, Unsubscribe } from '../../../shared/api/contract.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
-import { toHar } from '../../../shared/export/index.js';
+import { toHar, toPcapng } from '../../../shared/export/index.js';
 import { redactSession } from '../../../shared/redact/index.js';
-import { serializeSession } from '../../../shared/session/index.js';
+import { createSessionHeader, serializeSession } from '../../../shared/session/index.js';
+import type { Session } from '../../../shared/model/session.js';
 import type { CoreLinkState } from '../api/bridge-transport.js';
 import { base64ToBytes } from '../format/bytes.js';
 import { HotLog } from './hot-log.js';
@@ -87,7 +88,9 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         attempt('Connect', async () => {
           const { conn } = await api.connect(request);
           ingest.flush();
-          get().select(`${LIVE_SOURCE}/${conn}`);
+          const key = connKey(LIVE_SOURCE, conn);
+          set((state) => ({ connectRequests: { ...state.connectRequests, [key]: request } }));
+          get().select(key);
         }),
       sendText: (key, text) =>
         attempt('Send', () => api.send({ conn: connOf(key), kind: 'text', data: text })),
@@ -219,25 +222,60 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           return null;
         }
       },
-      shareLiveSession: async (rules, format) => {
+      exportSession: async (source, format, rules) => {
         try {
-          const snapshot = await api.snapshot();
-          const redacted = redactSession({ header: snapshot.header, events: snapshot.events }, rules);
-          const stamp = fileStamp(snapshot.header.startedAt);
+          const recorded = source === LIVE_SOURCE ? await api.snapshot() : openedSession(source);
+          const session = rules ? redactSession(recorded, rules) : recorded;
+          const label = get().sources[source]?.label ?? source;
+          const base =
+            source === LIVE_SOURCE
+              ? `${rules ? 'wsi-shared' : 'wsi-session'}-${fileStamp(recorded.header.startedAt)}`
+              : `${label.replace(/\.(jsonl|json|har)$/i, '')}${rules ? '-shared' : ''}`;
+          const redaction = rules ? (session.header.redaction ?? { rules: [] }) : null;
+          if (format === 'har')
+            return {
+              name: `${base}.har`,
+              data: JSON.stringify(toHar(session), null, 2) + '\n',
+              type: 'application/json',
+              redaction,
+            };
+          if (format === 'pcapng')
+            return {
+              name: `${base}.pcapng`,
+              data: toPcapng(session),
+              type: 'application/vnd.tcpdump.pcap',
+              redaction,
+            };
           return {
-            name: `wsi-shared-${stamp}.${format === 'har' ? 'har' : 'jsonl'}`,
-            text:
-              format === 'har' ? JSON.stringify(toHar(redacted), null, 2) + '\n' : serializeSession(redacted),
-            redaction: redacted.header.redaction ?? { rules: [] },
+            name: `${base}.jsonl`,
+            data: serializeSession(session),
+            type: 'application/x-ndjson',
+            redaction,
           };
         } catch (error) {
-          notify('error', `Saving for sharing failed: ${errorText(error)}`);
+          notify('error', `Exporting the session failed: ${errorText(error)}`);
           return null;
         }
       },
       dismissNotice: () => set({ notice: null }),
     };
   });
+
+  /** An opened file's records as a session, from the hot log (complete once the file is read). */
+  function openedSession(source: SourceId): Session {
+    const info = store.getState().sources[source];
+    if (!info) throw new Error(`no source ${source}`);
+    if (info.loading) throw new Error(`${info.label} is still being read`);
+    const events: CaptureEvent[] = [];
+    for (const key of store.getState().connectionOrder) {
+      if (!key.startsWith(`${source}/`)) continue;
+      for (const event of hot.get(key)?.events.range() ?? []) events.push(event);
+    }
+    return {
+      header: createSessionHeader(info.startedAt, `websocket-inspector (from ${info.label})`),
+      events,
+    };
+  }
 
   const readOnly = (source: SourceId): boolean =>
     store.getState().sources[source]?.readOnly ?? source !== LIVE_SOURCE;
@@ -297,7 +335,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
       api.on('proxies', (proxies) => store.setState({ proxies })),
       api.on('reconnect', (notice) =>
         store.setState((state) => ({
-          reconnects: { ...state.reconnects, [connKey(LIVE_SOURCE, notice.conn)]: notice },
+          reconnects: { ...state.reconnects, [connKey(LIVE_SOURCE, notice.chain)]: notice },
         })),
       ),
     );

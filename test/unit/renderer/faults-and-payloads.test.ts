@@ -131,7 +131,7 @@ describe('close summary of an injected fault', () => {
       applyEvent(view, event as CaptureEvent, index),
     );
     expect(describeClose(view)).toContain('closed by client');
-    applyEvent(view, events[2] as CaptureEvent, 5);
+    applyEvent(view, { ...events[2], t: 8 } as CaptureEvent, 5);
     expect(describeClose(view)).toContain('closed by client');
   });
 });

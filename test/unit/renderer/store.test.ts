@@ -82,11 +82,10 @@ describe('createInspectorStore', () => {
     expect(view.httpVersion).toBe('1.1');
     expect(view.messages.c2s).toBe(1);
     expect(view.close).toMatchObject({
-      code: 4001,
-      reason: 'bye',
+      firstClose: { code: 4001, reason: 'bye' },
       initiator: 'server',
-      how: 'close-frame',
-      complete: false,
+      kind: 'close-frame',
+      closingHandshakeComplete: false,
     });
 
     store.ingest.push('live', [
@@ -97,7 +96,7 @@ describe('createInspectorStore', () => {
     store.ingest.flush();
     view = store.getState().connections['live/c1']!;
     expect(view.state).toBe('closed');
-    expect(view.close?.complete).toBe(true);
+    expect(view.close?.closingHandshakeComplete).toBe(true);
     expect(view.endT! - view.startT).toBe(23);
     expect(describeClose(view)).toBe('4001 Private use “bye” · closed by server (close frame, answered)');
   });
@@ -228,18 +227,51 @@ describe('createInspectorStore', () => {
     const store = createInspectorStore(createFakeApi(events).api, { schedule: manualScheduler().schedule });
     await store.start();
     const rules = buildRules({ defaults: true });
-    const file = await store.getState().shareLiveSession(rules, 'session');
+    const file = await store.getState().exportSession('live', 'session', rules);
     expect(file?.name).toMatch(/^wsi-shared-2023-11-14T22-13-20-000Z\.jsonl$/);
-    const { session, problems } = parseSession(file!.text);
+    const { session, problems } = parseSession(file!.data as string);
     expect(problems).toEqual([]);
     expect(session.events[0]).toMatchObject({ url: 'ws://127.0.0.1:1/?api_key=*******' });
     const sent = session.events.find((e) => e.type === 'message');
     expect(sent?.type === 'message' && atob(sent.message.data)).toBe('{"token":"*******"}');
-    expect(file?.redaction.rules).toContainEqual({ rule: 'json:token', replaced: 1 });
-    const har = await store.getState().shareLiveSession(rules, 'har');
+    expect(file?.redaction?.rules).toContainEqual({ rule: 'json:token', replaced: 1 });
+    const har = await store.getState().exportSession('live', 'har', rules);
     expect(har?.name).toMatch(/\.har$/);
-    expect(har?.text).not.toMatch(/QSECRET|JSECRET/);
-    expect(JSON.parse(har!.text)).toMatchObject({ log: { _wsiRedaction: file?.redaction } });
+    expect(har?.data).not.toMatch(/QSECRET|JSECRET/);
+    expect(JSON.parse(har!.data as string)).toMatchObject({ log: { _wsiRedaction: file?.redaction } });
+  });
+
+  it('exports the live session as HAR or pcapng without redaction, secrets as recorded', async () => {
+    const events = [
+      ...handshake('c1', 0, 'ws://127.0.0.1:1/?api_key=QSECRET'),
+      frame('c1', 3, 'c2s', 1, '{"token":"JSECRET"}'),
+      message('c1', 3, 'c2s', 1, [1], '{"token":"JSECRET"}'),
+    ];
+    const store = createInspectorStore(createFakeApi(events).api, { schedule: manualScheduler().schedule });
+    await store.start();
+    const har = await store.getState().exportSession('live', 'har', null);
+    expect(har).toMatchObject({ name: 'wsi-session-2023-11-14T22-13-20-000Z.har', redaction: null });
+    expect(har?.data).toContain('QSECRET');
+    expect(JSON.parse(har!.data as string)).toMatchObject({
+      log: { entries: [{ request: { method: 'GET' } }] },
+    });
+    const pcap = await store.getState().exportSession('live', 'pcapng', null);
+    expect(pcap?.name).toBe('wsi-session-2023-11-14T22-13-20-000Z.pcapng');
+    const bytes = pcap!.data as Uint8Array;
+    // A pcapng section header block, and the frame's payload in the file.
+    expect(Array.from(bytes.subarray(0, 4))).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
+    expect(new TextDecoder('latin1').decode(bytes)).toContain('{"token":"JSECRET"}');
+    const masked = await store.getState().exportSession('live', 'pcapng', buildRules({ defaults: true }));
+    expect(masked?.name).toMatch(/^wsi-shared-.*\.pcapng$/);
+    expect(new TextDecoder('latin1').decode(masked!.data as Uint8Array)).not.toMatch(/QSECRET|JSECRET/);
+
+    // An opened file exports the same way, from its own records, named after the file.
+    expect(await store.getState().openSessionFile('recorded.wsi.jsonl', '...')).toBe(true);
+    const fromFile = await store.getState().exportSession('file1', 'har', null);
+    expect(fromFile?.name).toBe('recorded.wsi.har');
+    expect(JSON.parse(fromFile!.data as string)).toMatchObject({
+      log: { entries: [{ request: { url: 'ws://127.0.0.1:1/?api_key=QSECRET' } }] },
+    });
   });
 
   it('shows an opened session file as its own read-only connections', async () => {

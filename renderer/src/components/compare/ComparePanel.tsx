@@ -3,6 +3,7 @@ import type { ConnectionView } from '../../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../../ui/store-context.js';
 import { clientHandshake, requestLine, statusLine } from './client-handshake.js';
 import { HeaderDiffTable } from './HeaderDiffTable.js';
+import { visibleTitle } from '../text/VisibleText.js';
 
 const nameOf = (view: ConnectionView): string =>
   `${view.conn}${view.status === undefined ? '' : ` · HTTP ${view.status}`}`;
@@ -125,7 +126,7 @@ export function ComparePanel({ view }: { view: ConnectionView }) {
             const candidate = connections[key];
             return candidate ? (
               <option key={key} value={key}>
-                {nameOf(candidate)} · {candidate.url}
+                {nameOf(candidate)} · {visibleTitle(candidate.url)}
               </option>
             ) : null;
           })}

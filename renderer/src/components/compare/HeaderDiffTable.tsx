@@ -2,6 +2,7 @@ import { diffHeaders } from '../../../../shared/analysis/index.js';
 import type { HeaderChange } from '../../../../shared/analysis/index.js';
 import type { HttpHeader } from '../../../../shared/model/handshake.js';
 import './compare.css';
+import { VisibleText } from '../text/VisibleText.js';
 
 /** A text marker beside the colour, so the change reads without colour too. */
 const MARKER: Record<HeaderChange, string> = { added: '+', removed: '−', changed: '≠', same: '=' };
@@ -65,7 +66,7 @@ export function HeaderDiffTable({
                   {MARKER[e.change]} <span className="diff-word">{WORD[e.change]}</span>
                 </td>
                 <th scope="row">
-                  {e.name}
+                  <VisibleText text={e.name} />
                   {e.hopByHop && (
                     <span
                       className="tag hop-by-hop"
@@ -75,8 +76,10 @@ export function HeaderDiffTable({
                     </span>
                   )}
                 </th>
-                <td className="diff-before">{e.before ?? '—'}</td>
-                <td className="diff-after">{e.after ?? '—'}</td>
+                <td className="diff-before">
+                  {e.before === undefined ? '—' : <VisibleText text={e.before} />}
+                </td>
+                <td className="diff-after">{e.after === undefined ? '—' : <VisibleText text={e.after} />}</td>
               </tr>
             ))}
           </tbody>

@@ -10,6 +10,7 @@ import {
 } from './json-tree-model.js';
 import type { JsonNode } from './json-tree-model.js';
 import './json-tree.css';
+import { VisibleText } from '../text/VisibleText.js';
 
 interface TreeState {
   expanded: ReadonlySet<string>;
@@ -18,7 +19,11 @@ interface TreeState {
 
 function NodeKey({ node }: { node: JsonNode }) {
   if (node.key === null) return null;
-  return <span className="json-key">{/^\d+$/.test(node.key) ? node.key : JSON.stringify(node.key)}: </span>;
+  return (
+    <span className="json-key">
+      <VisibleText text={/^\d+$/.test(node.key) ? node.key : JSON.stringify(node.key)} />:{' '}
+    </span>
+  );
 }
 
 function TreeNode({ node, tree }: { node: JsonNode; tree: TreeState }) {
@@ -26,7 +31,9 @@ function TreeNode({ node, tree }: { node: JsonNode; tree: TreeState }) {
     return (
       <li role="treeitem" aria-selected={false} className="json-leaf">
         <NodeKey node={node} />
-        <span className={`json-${node.kind}`}>{scalarText(node)}</span>
+        <span className={`json-${node.kind}`}>
+          <VisibleText text={scalarText(node)} />
+        </span>
       </li>
     );
   }

@@ -1,5 +1,6 @@
 import type { ReconnectGroup } from '../../ui/reconnect-groups.js';
 import { describeOutcomes } from '../../ui/reconnect-groups.js';
+import { VisibleText, visibleTitle } from '../text/VisibleText.js';
 
 /** Heading of repeated connections to one endpoint; collapses the attempts under it. */
 export function ReconnectGroupHeader({
@@ -20,8 +21,8 @@ export function ReconnectGroupHeader({
       onClick={() => onToggle(group.id)}
     >
       <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span>
-      <span className="connection-url" title={group.url}>
-        {group.url}
+      <span className="connection-url" title={visibleTitle(group.url)}>
+        <VisibleText text={group.url} />
       </span>
       <span className="reconnect-group-outcomes" data-testid="reconnect-group-outcomes">
         {describeOutcomes(group)}

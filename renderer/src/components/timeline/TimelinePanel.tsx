@@ -15,6 +15,7 @@ import { TimelineLanes } from './TimelineLanes.js';
 import { TimelineScrollbar } from './TimelineScrollbar.js';
 import { useViewport, useWidth } from './use-viewport.js';
 import './timeline.css';
+import { visibleTitle } from '../text/VisibleText.js';
 
 const ZOOM_STEP = 1.6;
 
@@ -166,7 +167,7 @@ export function TimelinePanel({ view }: { view: ConnectionView }) {
                     width={width}
                     offset={row.data.origin - origin}
                     thresholdMs={threshold}
-                    title={`Timeline of ${rowView?.url ?? row.key}, ${title}`}
+                    title={`Timeline of ${visibleTitle(rowView?.url ?? row.key)}, ${title}`}
                   />
                 </div>
               );

@@ -9,13 +9,19 @@ import type {
 } from '../../../../shared/api/contract.js';
 import type { RedactionSummary } from '../../../../shared/model/session.js';
 import type { RedactionRule } from '../../../../shared/redact/index.js';
-import type { ConnKey } from '../keys.js';
+import type { ConnKey, SourceId } from '../keys.js';
 import type { SessionStreamOptions, SessionStreamOutcome } from '../session-stream-ingest.js';
 
-export interface SharedFile {
+/** What the live session can be exported as: a session file, a HAR (DevTools), a pcapng (Wireshark). */
+export type ExportFormat = 'session' | 'har' | 'pcapng';
+
+export interface ExportedFile {
   name: string;
-  text: string;
-  redaction: RedactionSummary;
+  data: string | Uint8Array;
+  /** MIME type for the download. */
+  type: string;
+  /** What each redaction rule replaced; null when exported without redaction. */
+  redaction: RedactionSummary | null;
 }
 
 /** User intents that call the core. Implemented in create-store.ts where the API and the ingest are in scope. */
@@ -50,9 +56,14 @@ export interface CommandSlice {
   /** The live session as session-file text (from a fresh snapshot), or null when that failed (a notice says why). */
   exportLiveSession: () => Promise<{ name: string; text: string } | null>;
   /**
-   * The live session redacted with `rules`, as a session file or a HAR, with what each rule replaced; null when the
-   * snapshot failed (a notice says why).
+   * The live session (a fresh snapshot) or an opened file as a session file, HAR or pcapng (shared/export's
+   * exporters, as `wsi export` uses them), redacted with `rules` when given (with what each rule replaced); null when
+   * that failed (a notice says why).
    */
-  shareLiveSession: (rules: RedactionRule[], format: 'session' | 'har') => Promise<SharedFile | null>;
+  exportSession: (
+    source: SourceId,
+    format: ExportFormat,
+    rules: RedactionRule[] | null,
+  ) => Promise<ExportedFile | null>;
   dismissNotice: () => void;
 }

@@ -1,11 +1,13 @@
-import type { ProxyInfo, ReconnectNotice } from '../../../../shared/api/contract.js';
+import type { ConnectRequest, ProxyInfo, ReconnectNotice } from '../../../../shared/api/contract.js';
 import type { ConnKey } from '../keys.js';
 
 /** Small pushed state of the core: running proxies (`proxies` event) and reconnect chains (`reconnect` event). */
 export interface ProxySlice {
   proxies: ProxyInfo[];
-  /** Latest reconnect notice per live connection that ended (keyed like connections). */
+  /** Latest reconnect notice per chain, keyed by the chain's first connection (keyed like connections). */
   reconnects: Record<ConnKey, ReconnectNotice>;
+  /** The request each connect of this window made, by its connection, for "Connect again". */
+  connectRequests: Record<ConnKey, ConnectRequest>;
 }
 
-export const initialProxySlice = (): ProxySlice => ({ proxies: [], reconnects: {} });
+export const initialProxySlice = (): ProxySlice => ({ proxies: [], reconnects: {}, connectRequests: {} });
