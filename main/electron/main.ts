@@ -1,4 +1,5 @@
 // The Electron shell: one window over the same core the browser bridge and the CLI use.
+import './before-ready.js';
 import { app, BrowserWindow, protocol, session, shell } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -9,12 +10,7 @@ import { createShellProxyController } from '../proxy/threaded-controller.js';
 import { makePrivate } from '../session/private-file.js';
 import { createInspectedBrowserOpener } from './inspected-browser.js';
 import { wireIpc } from './ipc.js';
-import {
-  RENDERER_SCHEME,
-  RENDERER_SCHEME_PRIVILEGES,
-  RENDERER_URL,
-  serveRendererRequest,
-} from './renderer-protocol.js';
+import { RENDERER_SCHEME, RENDERER_URL, serveRendererRequest } from './renderer-protocol.js';
 import { inspectorMayNavigate, inspectorWebPreferences, inspectorWindowOpen } from './window-policy.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -56,9 +52,6 @@ async function createWindow(): Promise<void> {
   await window.loadURL(RENDERER_URL);
 }
 
-app.enableSandbox();
-// Before ready, as Electron requires: wsi:// gets an origin and a secure context (renderer-protocol.ts).
-protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: RENDERER_SCHEME_PRIVILEGES }]);
 void app.whenReady().then(async () => {
   // Registered on the default session only: the inspected windows' sessions cannot load wsi:// at all.
   protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(rendererRoot, request));
