@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root,
-  // Relative asset URLs so Electron can load the build from file:// and the bridge from any port.
+  // Relative asset URLs: the same build is served from Electron's wsi://app/ and from the bridge on any port.
   base: './',
   plugins: [react()],
   build: {

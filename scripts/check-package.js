@@ -1,10 +1,13 @@
 // Checks the packaging layout offline: electron-builder --dir against a stand-in Electron distribution, then verifies
-// that the app archive holds what the app needs at run time and nothing it must not ship.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+// that the app archive holds what the app needs at run time and nothing it must not ship, and that electron-builder
+// flipped the fuses the app requires (the stand-in binary carries a fuse wire in Electron's default states).
+// Needs the build (npm run build).
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { run } from './lib.js';
+import { root, run } from './lib.js';
+import { defaultFuseWire, fuseProblems, readFuseWire } from '../build/main/electron/fuses.js';
 
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar');
@@ -12,10 +15,14 @@ const asar = require('@electron/asar');
 const work = mkdtempSync(join(tmpdir(), 'wsi-package-'));
 const fakeDist = join(work, 'electron-dist');
 mkdirSync(join(fakeDist, 'resources'), { recursive: true });
-writeFileSync(join(fakeDist, 'electron'), '#!/bin/sh\necho "stand-in Electron binary"\n');
+writeFileSync(
+  join(fakeDist, 'electron'),
+  Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in Electron binary"\nexit 0\n'), defaultFuseWire()]),
+);
 chmodSync(join(fakeDist, 'electron'), 0o755);
 writeFileSync(join(fakeDist, 'LICENSE'), 'stand-in');
-writeFileSync(join(fakeDist, 'version'), '41.7.1');
+const electronVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.electron;
+writeFileSync(join(fakeDist, 'version'), electronVersion);
 
 const out = join(work, 'out');
 const code = await run('npx', [
@@ -48,6 +55,10 @@ if (code === 0) {
   );
   for (const file of forbidden.slice(0, 10)) failures.push(`must not be packaged: ${file}`);
   console.log(`app.asar holds ${files.size} entries`);
+
+  const wire = readFuseWire(readFileSync(join(out, 'linux-unpacked', 'websocket-inspector')));
+  failures = failures.concat(fuseProblems(wire).map((problem) => `packaged binary: ${problem}`));
+  console.log(`fuses: ${JSON.stringify(wire)}`);
 }
 
 rmSync(work, { recursive: true, force: true });

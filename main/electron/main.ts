@@ -1,6 +1,7 @@
 // The Electron shell: one window over the same core the browser bridge and the CLI use.
-import { app, BrowserWindow, session, shell } from 'electron';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import './before-ready.js';
+import { app, BrowserWindow, protocol, session, shell } from 'electron';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DEFAULT_MAX_STORED_PAYLOAD, DEFAULT_PAYLOAD_BUDGET } from '../capture/payload-store.js';
 import { createInspector } from '../core/inspector.js';
@@ -9,10 +10,11 @@ import { createShellProxyController } from '../proxy/threaded-controller.js';
 import { makePrivate } from '../session/private-file.js';
 import { createInspectedBrowserOpener } from './inspected-browser.js';
 import { wireIpc } from './ipc.js';
+import { RENDERER_SCHEME, RENDERER_URL, serveRendererRequest } from './renderer-protocol.js';
+import { inspectorMayNavigate, inspectorWebPreferences, inspectorWindowOpen } from './window-policy.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererFile = join(here, '..', '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererFile).href;
+const rendererRoot = join(here, '..', '..', 'renderer');
 
 async function createWindow(): Promise<void> {
   const caDir = join(app.getPath('userData'), 'ca');
@@ -29,32 +31,30 @@ async function createWindow(): Promise<void> {
     height: 900,
     title: 'WebSocket Inspector',
     show: false,
-    webPreferences: {
-      preload: join(here, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+    webPreferences: inspectorWebPreferences(join(here, 'preload.cjs')),
   });
-  const unwire = wireIpc(service, window, rendererUrl);
+  const unwire = wireIpc(service, window, RENDERER_URL);
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (inspectorWindowOpen(url).openExternally) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) event.preventDefault();
-  });
+  const stay = (event: { url: string; preventDefault(): void }) => {
+    if (!inspectorMayNavigate(event.url)) event.preventDefault();
+  };
+  window.webContents.on('will-frame-navigate', stay);
+  window.webContents.on('will-redirect', stay);
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     unwire();
     void inspector.dispose();
   });
-  await window.loadURL(rendererUrl);
+  await window.loadURL(RENDERER_URL);
 }
 
-app.enableSandbox();
 void app.whenReady().then(async () => {
+  // Registered on the default session only: the inspected windows' sessions cannot load wsi:// at all.
+  protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(rendererRoot, request));
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   // "Save session…" and the exports are downloads; they hold headers and cookies, so owner-only like `--out`.
   session.defaultSession.on('will-download', (_event, item) => {

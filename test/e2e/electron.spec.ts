@@ -43,6 +43,31 @@ test.describe('Electron shell', () => {
         (window as unknown as { inspector: { getInfo(): Promise<{ shell: string }> } }).inspector.getInfo(),
       );
       expect(info.shell).toBe('electron');
+
+      // Served from the app's own scheme with its CSP, never from file://; paths out of the build are refused.
+      const served = await window.evaluate(async () => {
+        const inline = document.createElement('script');
+        inline.textContent = 'window.__inlineRan = true';
+        document.head.append(inline);
+        const index = await fetch(location.href);
+        const escape = await fetch('/..%2fpackage.json');
+        return {
+          href: location.href,
+          inlineRan: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true,
+          csp: index.headers.get('content-security-policy') ?? '',
+          escape: escape.status,
+        };
+      });
+      expect(served).toMatchObject({ href: 'wsi://app/index.html', inlineRan: false, escape: 400 });
+      expect(served.csp).toContain("script-src 'self'");
+      expect(served.csp).not.toContain('unsafe-inline');
+
+      // The inspector window does not navigate away from its page.
+      await window.evaluate(() => {
+        location.href = 'https://example.invalid/';
+      });
+      await window.waitForTimeout(500);
+      expect(window.url()).toBe('wsi://app/index.html');
       await window.screenshot({ path: 'test-results/screenshots/electron-window.png' });
     } finally {
       await app.close();
@@ -80,6 +105,25 @@ test.describe('Electron shell', () => {
           );
         })
         .toBe(true);
+
+      // The inspected page: popups and navigation to web pages only, never file:// or the app's own scheme.
+      const inspected = app.windows().find((w) => w.url() === url);
+      expect(inspected).toBeDefined();
+      const refused = await inspected!.evaluate(() => ({
+        file: globalThis.open('file:///etc/passwd') === null,
+        app: globalThis.open('wsi://app/index.html') === null,
+      }));
+      expect(refused).toEqual({ file: true, app: true });
+      await inspected!.evaluate(() => {
+        location.href = 'file:///etc/passwd';
+      });
+      await inspected!.waitForTimeout(500);
+      expect(inspected!.url()).toBe(url);
+      const popup = app.waitForEvent('window');
+      await inspected!.evaluate((u) => {
+        globalThis.open(u);
+      }, url);
+      await (await popup).waitForURL(url);
     } finally {
       await app.close();
       wss.close();
