@@ -105,15 +105,18 @@ describe('wsi export on a real recorded session', () => {
     const chunks: (Uint8Array | string)[] = [];
     const io = capture();
     const code = await runExport({ file: sessionFile, pcapng: '-', frames: true }, io, {
-      writeFile: () => Promise.reject(new Error('no files expected')),
-      writeStdout: (data) => {
-        chunks.push(data);
-        return Promise.resolve();
-      },
+      openFile: () => Promise.reject(new Error('no files expected')),
+      stdout: () => ({
+        write: (data) => {
+          chunks.push(data);
+          return Promise.resolve();
+        },
+        close: () => Promise.resolve(),
+      }),
     });
     expect(code).toBe(0);
     expect(io.stdout).toEqual([]);
-    expect(Buffer.from(chunks[0] as Uint8Array).equals(readFileSync(pcapFile))).toBe(true);
+    expect(Buffer.concat(chunks.map((c) => Buffer.from(c))).equals(readFileSync(pcapFile))).toBe(true);
   });
 });
 
