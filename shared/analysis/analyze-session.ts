@@ -73,20 +73,29 @@ export function analyzeSession(
   },
   options: AnalysisOptions = {},
 ): SessionAnalysis {
-  const resolved = resolveOptions(options, session.header.startedAt);
   const all: ConnectionFacts[] = [];
   for (const [id, events] of groupByConnection(session.events)) all.push(collectFacts(id, events));
+  return analyzeFacts(session.header, all, options);
+}
+
+/** Summaries and findings from every connection's facts (collected at once, or streamed: analysis-stream.ts). */
+export function analyzeFacts(
+  header: Pick<SessionHeader, 'startedAt'> & Partial<Pick<SessionHeader, 'imported'>>,
+  all: readonly ConnectionFacts[],
+  options: AnalysisOptions = {},
+): SessionAnalysis {
+  const resolved = resolveOptions(options, header.startedAt);
   const summaryOptions = {
     ...(resolved.now !== undefined ? { now: resolved.now } : {}),
     recordingEnded: resolved.recordingEnded,
   };
-  const imported = session.header.imported ? importedAnalysis(session.header.imported) : undefined;
+  const imported = header.imported ? importedAnalysis(header.imported) : undefined;
   const findings = [
     ...all.flatMap((facts) => connectionFindings(facts, resolved)),
     ...reconnectStorms(all, resolved),
   ];
   return {
-    connections: all.map((facts) => summarizeFacts(session.header, facts, summaryOptions)),
+    connections: all.map((facts) => summarizeFacts(header, facts, summaryOptions)),
     findings: checkable(findings, imported),
     ...(imported ? { imported } : {}),
   };

@@ -13,7 +13,7 @@ export interface AppBeat {
   convention: string;
 }
 
-const MAX_BEAT_BYTES = 256;
+export const MAX_BEAT_BYTES = 256;
 const PING_WORDS = new Set(['ping', 'heartbeat']);
 const PONG_WORDS = new Set(['pong', 'heartbeat_ack', 'heartbeat-ack', 'heartbeatack']);
 const JSON_FIELDS = ['type', 'op', 'event', 'action', 'method'] as const;

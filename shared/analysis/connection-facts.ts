@@ -51,26 +51,36 @@ export interface ConnectionFacts {
   count: number;
 }
 
-export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]): ConnectionFacts {
-  const facts: ConnectionFacts = {
-    id,
-    requests: [],
-    responses: [],
-    frames: [],
-    messages: [],
-    closeFrames: [],
-    tcp: [],
-    errors: [],
-    violations: [],
-    dropped: [],
-    backpressure: [],
-    faults: [],
-    pongTimeouts: [],
-    firstT: events[0]?.t ?? 0,
-    lastT: events[0]?.t ?? 0,
-    count: events.length,
-  };
-  events.forEach((event, index) => {
+/** Builds a connection's facts one event at a time (each event's index is its position in the connection). */
+export class FactsBuilder {
+  readonly facts: ConnectionFacts;
+
+  constructor(id: ConnectionId) {
+    this.facts = {
+      id,
+      requests: [],
+      responses: [],
+      frames: [],
+      messages: [],
+      closeFrames: [],
+      tcp: [],
+      errors: [],
+      violations: [],
+      dropped: [],
+      backpressure: [],
+      faults: [],
+      pongTimeouts: [],
+      firstT: 0,
+      lastT: 0,
+      count: 0,
+    };
+  }
+
+  /** Adds the connection's next event (a streaming reader may hand in a slimmed copy of it). */
+  add(event: CaptureEvent): void {
+    const facts = this.facts;
+    const index = facts.count++;
+    if (index === 0) facts.firstT = facts.lastT = event.t;
     if (event.t > facts.lastT) facts.lastT = event.t;
     switch (event.type) {
       case 'connection':
@@ -120,8 +130,27 @@ export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]):
       default:
         break;
     }
-  });
-  return facts;
+  }
+
+  /** Adds the connection's next event, a frame already indexed (`index` is `facts.count`): no copy is made. */
+  addFrame(frame: Indexed<FrameEvent>): void {
+    this.skip(frame);
+    this.facts.frames.push(frame);
+    if (isCloseFrame(frame)) this.facts.closeFrames.push(frame);
+  }
+
+  /** Counts an event without storing it (a streaming reader's message that no analyzer will read). */
+  skip(event: CaptureEvent): void {
+    const facts = this.facts;
+    if (facts.count++ === 0) facts.firstT = facts.lastT = event.t;
+    if (event.t > facts.lastT) facts.lastT = event.t;
+  }
+}
+
+export function collectFacts(id: ConnectionId, events: readonly CaptureEvent[]): ConnectionFacts {
+  const builder = new FactsBuilder(id);
+  for (const event of events) builder.add(event);
+  return builder.facts;
 }
 
 /** The leg the client application saw: `direct` in client mode, `downstream` behind the proxy. */

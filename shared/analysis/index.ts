@@ -1,5 +1,6 @@
 /** Pure analyzers over capture records. Environment-free; the UI runs them live, the CLI on session files. */
-export { analyzeSession, connectionFindings } from './analyze-session.js';
+export { analyzeFacts, analyzeSession, connectionFindings } from './analyze-session.js';
+export { AnalysisStream } from './analysis-stream.js';
 export type { AnalysisOptions } from './findings/context.js';
 export { summarizeConnection } from './summary.js';
 export type { SummaryOptions } from './summary.js';

@@ -2,4 +2,4 @@
 export { toHar } from './har.js';
 export type { HarOptions } from './har.js';
 export type * from './har-types.js';
-export { toPcapng, PCAPNG_SECTION_COMMENT } from './pcapng.js';
+export { PcapngWriter, toPcapng, PCAPNG_SECTION_COMMENT } from './pcapng.js';

@@ -4,6 +4,9 @@ import { buildTcpPacket, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type Ipv4A
 /** Largest TCP payload per synthetic segment (keeps IPv4 total length under 65,535). */
 export const MAX_SEGMENT_PAYLOAD = 65_000;
 
+/** Largest TCP payload one IPv4 packet can declare (total length 65,535 minus the two 20-byte headers). */
+export const MAX_IP_TCP_PAYLOAD = 65_535 - 40;
+
 /**
  * Segments written for the missing (not recorded) part of one send; past that the sequence numbers move on without
  * packets, as after lost segments, so a frame recorded with a huge length cannot blow up the export.
@@ -36,11 +39,19 @@ interface SideState {
  * the other side sent so far, and emits IPv4 packets for the handshake, data, FIN and RST.
  */
 export class TcpFlow {
-  readonly packets: TimedPacket[] = [];
   private readonly sides: Record<Side, SideState>;
   private lastT = -Infinity;
+  private readonly out: (packet: TimedPacket) => void;
 
-  constructor(client: Endpoint, server: Endpoint, clientIsn: number, serverIsn: number) {
+  /** Packets go to `sink.emit` as they are made. */
+  constructor(
+    client: Endpoint,
+    server: Endpoint,
+    clientIsn: number,
+    serverIsn: number,
+    sink: { emit(packet: TimedPacket): void },
+  ) {
+    this.out = (packet) => sink.emit(packet);
     this.sides = {
       client: { endpoint: client, nextSeq: clientIsn >>> 0, nextIpId: 1, finSent: false },
       server: { endpoint: server, nextSeq: serverIsn >>> 0, nextIpId: 1, finSent: false },
@@ -71,7 +82,7 @@ export class TcpFlow {
       payload,
       payloadLength,
     });
-    this.packets.push({ t: this.lastT, bytes, wireLength, ...(comment ? { comment } : {}) });
+    this.out({ t: this.lastT, bytes, wireLength, ...(comment ? { comment } : {}) });
     const consumed = payloadLength + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
     from.nextSeq = (from.nextSeq + consumed) >>> 0;
   }
@@ -109,14 +120,33 @@ export class TcpFlow {
       this.emit(side, t, TCP_PSH | TCP_ACK, known.subarray(offset, end), end - offset, pendingComment);
       pendingComment = undefined;
     }
-    let missingComment = [pendingComment, truncatedComment].filter((c) => c !== undefined).join('; ');
-    const writtenEnd = Math.min(wireLength, knownLength + MAX_MISSING_SEGMENTS * MAX_SEGMENT_PAYLOAD);
-    for (let offset = knownLength; offset < writtenEnd; offset += MAX_SEGMENT_PAYLOAD) {
-      const length = Math.min(MAX_SEGMENT_PAYLOAD, writtenEnd - offset);
-      this.emit(side, t, TCP_PSH | TCP_ACK, new Uint8Array(0), length, missingComment || undefined);
-      missingComment = '';
+    const missingComment = [pendingComment, truncatedComment].filter((c) => c !== undefined).join('; ');
+    this.sendMissing(side, t, wireLength - knownLength, missingComment || undefined);
+  }
+
+  /**
+   * One application message (a WebSocket frame) of `wireLength` bytes of which only the prefix `known` was recorded:
+   * its first packet carries the prefix (at most MAX_SEGMENT_PAYLOAD bytes) and declares the real length (up to what
+   * one IPv4 packet can), so it is a truncated packet (captured length < original length) that a dissector reads
+   * alone, as in a snaplen-limited capture; the rest of the message follows in segments without captured payload.
+   */
+  sendTruncated(side: Side, t: number, known: Uint8Array, wireLength: number, comment: string): void {
+    const declared = Math.min(wireLength, MAX_IP_TCP_PAYLOAD);
+    const captured = Math.min(known.length, MAX_SEGMENT_PAYLOAD, declared);
+    this.emit(side, t, TCP_PSH | TCP_ACK, known.subarray(0, captured), declared, comment);
+    this.sendMissing(side, t, wireLength - declared);
+  }
+
+  /** `length` bytes sent but not recorded, as segments without captured payload (then only a sequence jump). */
+  private sendMissing(side: Side, t: number, length: number, comment?: string): void {
+    const writtenEnd = Math.min(length, MAX_MISSING_SEGMENTS * MAX_SEGMENT_PAYLOAD);
+    let pending = comment;
+    for (let offset = 0; offset < writtenEnd; offset += MAX_SEGMENT_PAYLOAD) {
+      const segment = Math.min(MAX_SEGMENT_PAYLOAD, writtenEnd - offset);
+      this.emit(side, t, TCP_PSH | TCP_ACK, new Uint8Array(0), segment, pending);
+      pending = undefined;
     }
-    if (wireLength > writtenEnd) this.skip(side, wireLength - writtenEnd);
+    if (length > writtenEnd) this.skip(side, length - writtenEnd);
   }
 
   /** Bytes this side sent that were not recorded: the sequence number moves on, as after a lost segment. */
@@ -125,13 +155,13 @@ export class TcpFlow {
     state.nextSeq = (state.nextSeq + bytes) >>> 0;
   }
 
-  fin(side: Side, t: number): void {
+  fin(side: Side, t: number, comment?: string): void {
     if (this.sides[side].finSent) return;
     this.sides[side].finSent = true;
-    this.emit(side, t, TCP_FIN | TCP_ACK, new Uint8Array(0), 0);
+    this.emit(side, t, TCP_FIN | TCP_ACK, new Uint8Array(0), 0, comment);
   }
 
-  rst(side: Side, t: number): void {
-    this.emit(side, t, TCP_RST | TCP_ACK, new Uint8Array(0), 0);
+  rst(side: Side, t: number, comment?: string): void {
+    this.emit(side, t, TCP_RST | TCP_ACK, new Uint8Array(0), 0, comment);
   }
 }

@@ -1,5 +1,5 @@
 /** Redaction for sharing: pure, over session records; every exporter then writes the redacted session. */
-export { redactSession } from './redact-session.js';
+export { RedactStream, redactSession } from './redact-session.js';
 export {
   buildRules,
   checkUserRules,

@@ -250,3 +250,73 @@ export function redactSession(session: Session, rules: readonly RedactionRule[])
   const events = session.events.map((e) => redactEvent(e, redactor, messages));
   return { header: { ...session.header, redaction: redactor.summary() }, events };
 }
+
+/** Records held while waiting for a message record (its frames come first) before too many pile up. */
+const MAX_HELD = 65_536;
+
+/**
+ * `redactSession` record by record, for a session read as a stream: the same records come out, in the same order.
+ * A data frame's masks come from its message, which is recorded after the frame: records are held from such a frame
+ * until its message arrives (one message's worth, normally a line or two); past MAX_HELD records the frame is masked on
+ * its own, as when its message was not recorded. `summary()` counts what was replaced so far.
+ */
+export class RedactStream {
+  private readonly redactor: Redactor;
+  private held: CaptureEvent[] = [];
+  private readonly frameLengths = new Map<string, number>();
+  private readonly messages = new Map<
+    string,
+    { record: MessageRecord; masks: MessageMasks; offsets: Map<number, number> }
+  >();
+
+  constructor(rules: readonly RedactionRule[]) {
+    this.redactor = new Redactor(rules);
+  }
+
+  push(event: CaptureEvent): CaptureEvent[] {
+    const waits = event.type === 'frame' && event.frame.messageId !== undefined && event.frame.opcode < 8;
+    if (this.held.length === 0 && !waits) return [redactEvent(event, this.redactor, this.messages)];
+    this.held.push(event);
+    if (event.type === 'frame')
+      this.frameLengths.set(key(event.conn, event.frame.seq), event.frame.payloadLength);
+    if (event.type === 'message') this.learn(event.conn, event.message);
+    return this.flush(this.held.length > MAX_HELD);
+  }
+
+  end(): CaptureEvent[] {
+    return this.flush(true);
+  }
+
+  summary(): RedactionSummary {
+    return this.redactor.summary();
+  }
+
+  private learn(conn: string, original: MessageRecord): void {
+    const { message, masks } = redactMessage(original, this.redactor);
+    const offsets = new Map<number, number>();
+    let at = 0;
+    for (const seq of original.frames) {
+      offsets.set(seq, at);
+      at += this.frameLengths.get(key(conn, seq)) ?? 0;
+    }
+    this.messages.set(key(conn, original.id), { record: message, masks, offsets });
+  }
+
+  /** Redacts held records up to the first frame still waiting for its message (all of them when `force`). */
+  private flush(force: boolean): CaptureEvent[] {
+    const out: CaptureEvent[] = [];
+    let i = 0;
+    for (; i < this.held.length; i++) {
+      const event = this.held[i]!;
+      if (event.type === 'frame' && event.frame.messageId !== undefined && event.frame.opcode < 8) {
+        const known = this.messages.has(key(event.conn, event.frame.messageId));
+        if (!known && !force) break;
+        this.frameLengths.delete(key(event.conn, event.frame.seq));
+      }
+      out.push(redactEvent(event, this.redactor, this.messages));
+      if (event.type === 'message') this.messages.delete(key(event.conn, event.message.id));
+    }
+    this.held = i === this.held.length ? [] : this.held.slice(i);
+    return out;
+  }
+}

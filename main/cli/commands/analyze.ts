@@ -1,8 +1,10 @@
-import { analyzeSession, formatTextReport } from '../../../shared/analysis/index.js';
+import { AnalysisStream, formatTextReport } from '../../../shared/analysis/index.js';
 import type { AnalysisOptions } from '../../../shared/analysis/index.js';
 import type { Finding, Severity } from '../../../shared/model/finding.js';
 import { onePositional, parseCommandLine, parseSeconds } from '../args.js';
-import { readSessionFile } from '../session-file.js';
+import { streamSessionFile } from '../session-source.js';
+import { parseProgress, PROGRESS_USAGE } from '../progress.js';
+import type { ProgressMode } from '../progress.js';
 import {
   defineCommand,
   EXIT_FAILED,
@@ -13,7 +15,7 @@ import {
   type CommandIo,
 } from '../command.js';
 
-const usage = `Usage: wsi analyze FILE [--json] [--idle-threshold SECONDS] [--fail-on warning|error]
+const usage = `Usage: wsi analyze FILE [--json] [--idle-threshold SECONDS] [--fail-on warning|error] [--progress|--no-progress]
 
 Analyze a recorded session: per connection the URL, status, duration, frames and how it closed; then findings
 (what went wrong, with measured numbers and a fix). Finding ids are documented in docs/findings.md.
@@ -23,11 +25,13 @@ Options:
       --idle-threshold SECONDS  the idle timeout you expect on the path: silences over half of it are reported,
                                 and a drop after about this much silence is matched to it
       --fail-on warning|error   exit 1 when a finding of that severity or worse exists (a CI gate)
+${PROGRESS_USAGE}
   -h, --help                    show this help
 
 FILE is a session file, a raw capture (wsi proxy --raw) or a HAR (Chrome/Edge, Firefox, HTTP Toolkit, wsi export
 --har), told apart by content. For a HAR the report starts with what the HAR does not hold and which findings could
-not be checked (--json: "imported"). Problems in a damaged file are listed on stderr; everything readable is analyzed.
+not be checked (--json: "imported"). Session files and raw captures are read as a stream (any size, bounded
+memory); a HAR is read whole. Problems in a damaged file are listed on stderr; everything readable is analyzed.
 Exit codes: 0 analyzed (with --fail-on: and no finding of that severity or worse), 1 --fail-on matched a finding,
 2 bad arguments or unreadable file.`;
 
@@ -40,6 +44,7 @@ export interface AnalyzeArgs {
   json: boolean;
   idleThresholdMs?: number;
   failOn?: FailOn;
+  progress: ProgressMode;
 }
 
 function parseFailOn(text: string | undefined): FailOn | undefined {
@@ -59,6 +64,8 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs | 'help' {
     json: { type: 'boolean' },
     'idle-threshold': { type: 'string' },
     'fail-on': { type: 'string' },
+    progress: { type: 'boolean' },
+    'no-progress': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -68,20 +75,33 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs | 'help' {
   return {
     file,
     json: values.json ?? false,
+    progress: parseProgress(values.progress, values['no-progress']),
     ...(idleThresholdMs !== undefined ? { idleThresholdMs } : {}),
     ...(failOn !== undefined ? { failOn } : {}),
   };
 }
 
 async function analyze(args: AnalyzeArgs, io: CommandIo): Promise<number> {
-  const session = await readSessionFile(args.file, 'analyze', io);
-  if (!session) return EXIT_USAGE;
   // A file is a finished recording: a connection without its end record was cut (capture.cut).
   const options: AnalysisOptions = {
     recordingEnded: true,
     ...(args.idleThresholdMs !== undefined ? { idleThresholdMs: args.idleThresholdMs } : {}),
   };
-  const analysis = analyzeSession(session, options);
+  const stream = new AnalysisStream(options);
+  const read = await streamSessionFile(
+    args.file,
+    'analyze',
+    io,
+    {
+      start: () => undefined,
+      records: (batch) => {
+        for (const event of batch) stream.push(event);
+      },
+    },
+    { progress: args.progress },
+  );
+  if (!read) return EXIT_USAGE;
+  const analysis = stream.result(read.header);
   if (args.json)
     io.out(
       JSON.stringify({

@@ -1,11 +1,15 @@
-import { toHar, toPcapng } from '../../../shared/export/index.js';
-import type { Session } from '../../../shared/model/session.js';
-import { buildRules, checkUserRules, redactionText, redactSession } from '../../../shared/redact/index.js';
+import { open } from 'node:fs/promises';
+import { concatBytes } from '../../../shared/export/bytes.js';
+import { PcapngWriter, toHar } from '../../../shared/export/index.js';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import type { RedactionSummary, SessionHeader } from '../../../shared/model/session.js';
+import { buildRules, checkUserRules, redactionText, RedactStream } from '../../../shared/redact/index.js';
 import type { RedactionRule } from '../../../shared/redact/index.js';
-import { serializeSession } from '../../../shared/session/index.js';
+import { serializeEvent, serializeHeader } from '../../../shared/session/index.js';
 import { onePositional, parseCommandLine } from '../args.js';
-import { readSessionFile } from '../session-file.js';
-import { writePrivateFile } from '../../session/private-file.js';
+import { parseProgress, PROGRESS_USAGE, type ProgressMode, type ProgressStream } from '../progress.js';
+import { streamSessionFile } from '../session-source.js';
+import { PRIVATE_FILE_MODE } from '../../session/private-file.js';
 import {
   defineCommand,
   EXIT_FAILED,
@@ -36,9 +40,12 @@ Redaction for sharing (applied the same way to every output):
   Any --redact-* flag implies --redact. Masks keep lengths (*** for text), so sizes and frames stay as recorded; the
   outputs list the rules applied and how many values each replaced.
       --no-frames  HAR only: leave out _webSocketFrames (per-frame header bits)
+${PROGRESS_USAGE}
   -h, --help       show this help
 
-Fields and what is synthetic are described in docs/exports.md. Problems in a damaged session file are listed on stderr;
+Session files and raw captures are read as a stream and the session file and pcapng are written as one (any size,
+bounded memory); HAR is one JSON document built in memory. With --redact the input is read twice (the header
+carries the counts). Fields and what is synthetic are described in docs/exports.md. Problems in a damaged session file are listed on stderr;
 everything readable is exported.
 Exit codes: 0 exported, 1 an output could not be written, 2 bad arguments or unreadable session file.`;
 
@@ -50,6 +57,8 @@ export interface ExportArgs {
   frames: boolean;
   /** Redaction rules to apply before writing, when redacting. */
   redact?: RedactionRule[];
+  /** Progress on stderr (default: on a terminal). */
+  progress?: ProgressMode;
 }
 
 export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
@@ -62,6 +71,8 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
     'redact-header': { type: 'string', multiple: true },
     'redact-json-field': { type: 'string', multiple: true },
     'redact-regex': { type: 'string', multiple: true },
+    progress: { type: 'boolean' },
+    'no-progress': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -106,70 +117,240 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
     ...(har !== undefined ? { har } : {}),
     ...(pcapng !== undefined ? { pcapng } : {}),
     frames: !values['no-frames'],
+    progress: parseProgress(values.progress, values['no-progress']),
   };
+}
+
+/** One output being written: bytes in order, then closed. */
+export interface OutputStream {
+  write(data: Uint8Array | string): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Where exported bytes go: a file, or stdout for "-". Injectable for tests. */
 export interface ExportSinks {
-  writeFile(path: string, data: Uint8Array | string): Promise<void>;
-  writeStdout(data: Uint8Array | string): Promise<void>;
+  openFile(path: string): Promise<OutputStream>;
+  stdout(): OutputStream;
+}
+
+/** A file written owner-only, in order, each write awaited (backpressure: reading waits for the disk). */
+async function openPrivateStream(path: string): Promise<OutputStream> {
+  const handle = await open(path, 'w', PRIVATE_FILE_MODE);
+  await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
+  return {
+    write: async (data) => {
+      await handle.write(typeof data === 'string' ? Buffer.from(data) : data);
+    },
+    close: () => handle.close(),
+  };
 }
 
 const processSinks: ExportSinks = {
-  writeFile: (path, data) => writePrivateFile(path, data),
-  writeStdout: (data) =>
-    new Promise((resolve, reject) =>
-      process.stdout.write(data, (error) => (error ? reject(error) : resolve())),
-    ),
+  openFile: openPrivateStream,
+  stdout: () => ({
+    write: (data) =>
+      new Promise((resolve, reject) =>
+        process.stdout.write(data, (error) => (error ? reject(error) : resolve())),
+      ),
+    close: () => Promise.resolve(),
+  }),
 };
 
-function summarize(session: Session): string {
-  const connections = new Set(session.events.map((e) => e.conn)).size;
-  const frames = session.events.filter((e) => e.type === 'frame').length;
-  const messages = session.events.filter((e) => e.type === 'message').length;
-  return `${connections} connection${connections === 1 ? '' : 's'}, ${frames} frames, ${messages} messages`;
+/** Bytes written per output call: records are gathered to about this size first. */
+const WRITE_BYTES = 256 * 1024;
+
+/** One format being exported: what it writes at the start, per batch of records, and at the end. */
+interface Format {
+  name: string;
+  path: string;
+  start(header: SessionHeader): (Uint8Array | string)[];
+  records(batch: readonly CaptureEvent[]): (Uint8Array | string)[];
+  end(): (Uint8Array | string)[];
 }
+
+function sessionFormat(path: string): Format {
+  return {
+    name: 'session file',
+    path,
+    start: (header) => [serializeHeader(header)],
+    records: (batch) => [batch.map(serializeEvent).join('')],
+    end: () => [],
+  };
+}
+
+function pcapngFormat(path: string): Format {
+  let writer: PcapngWriter | undefined;
+  return {
+    name: 'pcapng',
+    path,
+    start: (header) => {
+      writer = new PcapngWriter(header);
+      return [writer.start()];
+    },
+    records: (batch) => batch.flatMap((event) => writer?.push(event) ?? []),
+    end: () => writer?.end() ?? [],
+  };
+}
+
+/** HAR is one JSON document whose entries hold each connection's messages: built in memory at the end. */
+function harFormat(path: string, frames: boolean): Format {
+  let header: SessionHeader | undefined;
+  const events: CaptureEvent[] = [];
+  return {
+    name: 'HAR',
+    path,
+    start: (h) => {
+      header = h;
+      return [];
+    },
+    records: (batch) => {
+      for (const event of batch) events.push(event);
+      return [];
+    },
+    end: () => (header ? [JSON.stringify(toHar({ header, events }, { frames }), null, 2) + '\n'] : []),
+  };
+}
+
+/** An output: its format and stream; a failed one says why once and is skipped from then on. */
+class Output {
+  stream: OutputStream | undefined;
+  failed = false;
+  private pending: (Uint8Array | string)[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    readonly format: Format,
+    private readonly io: CommandIo,
+  ) {}
+
+  async open(sinks: ExportSinks): Promise<void> {
+    try {
+      this.stream = this.format.path === '-' ? sinks.stdout() : await sinks.openFile(this.format.path);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async write(parts: (Uint8Array | string)[], flush = false): Promise<void> {
+    for (const part of parts) {
+      this.pending.push(part);
+      this.pendingBytes += part.length;
+    }
+    if (this.failed || !this.stream || (!flush && this.pendingBytes < WRITE_BYTES)) return;
+    const data = this.pending.every((p) => typeof p === 'string')
+      ? this.pending.join('')
+      : concatBytes(this.pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      await this.stream.write(data);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.write([], true);
+    try {
+      await this.stream?.close();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.pending = [];
+    this.io.err(
+      `wsi export: cannot write ${this.format.path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+const silent: CommandIo = { out: () => undefined, err: () => undefined };
 
 export async function runExport(
   args: ExportArgs,
   io: CommandIo,
   sinks: ExportSinks = processSinks,
+  options: { progressStream?: ProgressStream } = {},
 ): Promise<number> {
-  const read = await readSessionFile(args.file, 'export', io);
-  if (!read) return EXIT_USAGE;
-  const session = args.redact ? redactSession(read, args.redact) : read;
-  const toStdout = args.out === '-' || args.har === '-' || args.pcapng === '-';
-  const report = toStdout ? io.err : io.out;
-  const outputs: { path: string; format: string; render: () => Uint8Array | string }[] = [];
-  if (args.out !== undefined)
-    outputs.push({ path: args.out, format: 'session file', render: () => serializeSession(session) });
-  if (args.har !== undefined)
-    outputs.push({
-      path: args.har,
-      format: 'HAR',
-      render: () => JSON.stringify(toHar(session, { frames: args.frames }), null, 2) + '\n',
-    });
-  if (args.pcapng !== undefined)
-    outputs.push({ path: args.pcapng, format: 'pcapng', render: () => toPcapng(session) });
-
-  let code = EXIT_OK;
-  for (const output of outputs) {
-    const data = output.render();
-    try {
-      if (output.path === '-') await sinks.writeStdout(data);
-      else await sinks.writeFile(output.path, data);
-    } catch (error) {
-      io.err(
-        `wsi export: cannot write ${output.path}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      code = EXIT_FAILED;
-      continue;
-    }
-    if (output.path !== '-')
-      report(`wsi export: wrote ${output.format} ${output.path} (${summarize(session)})`);
+  const sourceOptions = {
+    progress: args.progress ?? 'auto',
+    ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+  };
+  // The header carries the redaction counts, so with --redact a first reading counts what will be masked.
+  let redaction: RedactionSummary | undefined;
+  if (args.redact) {
+    const counting = new RedactStream(args.redact);
+    const counted = await streamSessionFile(
+      args.file,
+      'export',
+      io,
+      {
+        start: () => undefined,
+        records: (batch) => {
+          for (const event of batch) counting.push(event);
+        },
+      },
+      sourceOptions,
+    );
+    if (!counted) return EXIT_USAGE;
+    counting.end();
+    redaction = counting.summary();
   }
-  if (session.header.redaction) report(`wsi export: ${redactionText(session.header.redaction)}`);
-  return code;
+
+  const formats: Format[] = [];
+  if (args.out !== undefined) formats.push(sessionFormat(args.out));
+  if (args.har !== undefined) formats.push(harFormat(args.har, args.frames));
+  if (args.pcapng !== undefined) formats.push(pcapngFormat(args.pcapng));
+  const outputs = formats.map((format) => new Output(format, io));
+  const redactor = args.redact ? new RedactStream(args.redact) : undefined;
+  const connections = new Set<string>();
+  let frames = 0;
+  let messages = 0;
+  const write = async (make: (format: Format) => (Uint8Array | string)[]): Promise<void> => {
+    for (const output of outputs) if (!output.failed) await output.write(make(output.format));
+  };
+  const records = async (batch: readonly CaptureEvent[]): Promise<void> => {
+    for (const event of batch) {
+      connections.add(event.conn);
+      if (event.type === 'frame') frames++;
+      else if (event.type === 'message') messages++;
+    }
+    if (batch.length > 0) await write((format) => format.records(batch));
+  };
+  const read = await streamSessionFile(
+    args.file,
+    'export',
+    redaction ? silent : io,
+    {
+      start: async (header) => {
+        for (const output of outputs) await output.open(sinks);
+        const exported = redaction ? { ...header, redaction } : header;
+        await write((format) => format.start(exported));
+      },
+      records: (batch) => records(redactor ? batch.flatMap((event) => redactor.push(event)) : batch),
+    },
+    sourceOptions,
+  );
+  if (!read) return EXIT_USAGE;
+  if (redactor) await records(redactor.end());
+  for (const output of outputs) {
+    if (!output.failed) await output.write(output.format.end());
+    await output.close();
+  }
+
+  const toStdout = outputs.some((o) => o.format.path === '-');
+  const report = toStdout ? io.err : io.out;
+  const summary = `${connections.size} connection${connections.size === 1 ? '' : 's'}, ${frames} frames, ${messages} messages`;
+  for (const output of outputs)
+    if (!output.failed && output.format.path !== '-')
+      report(`wsi export: wrote ${output.format.name} ${output.format.path} (${summary})`);
+  const header = redaction ? { ...read.header, redaction } : read.header;
+  if (header.redaction) report(`wsi export: ${redactionText(header.redaction)}`);
+  return outputs.some((o) => o.failed) ? EXIT_FAILED : EXIT_OK;
 }
 
 export const exportCommand: Command = defineCommand({

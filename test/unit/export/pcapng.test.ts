@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../../../shared/export/ipv4-tcp.js';
 import { toPcapng } from '../../../shared/export/pcapng.js';
+import type { FrameEvent } from '../../../shared/model/events.js';
 import { toHex } from '../../../shared/util/hex.js';
 import { readBlocks, readPackets, type ReadPacket } from './pcapng-reader.js';
 import { REQUEST_RAW, RESPONSE_RAW, sampleSession, STARTED_AT } from './session-fixture.js';
@@ -68,27 +69,46 @@ describe('toPcapng flows', () => {
     }
   });
 
-  it('writes frames exactly (masked client frame) and splits a large frame into ≤ 65,000-byte segments', () => {
+  it('writes frames exactly (masked client frame); a frame cut in capture starts a packet that declares its length', () => {
     expect(toHex(c1[5]!.payload)).toBe('818537fa213d7f9f4d5158');
     expect(toHex(c1[6]!.payload)).toBe('82040001' + '02ff');
     const big = c1.filter((p) => p.ipTotalLength - 40 > 500);
-    // 10 header + 65,536 captured payload bytes, then the 4,464 bytes that were never captured.
-    expect(big.map((p) => p.ipTotalLength - 40)).toEqual([65_000, 546, 4_464]);
+    // 70,010 bytes on the wire: the most one IPv4 packet can declare (65,495), then the remaining 4,515.
+    expect(big.map((p) => p.ipTotalLength - 40)).toEqual([65_495, 4_515]);
   });
 
-  it('marks a truncated payload like a snaplen cut: the missing bytes in their own segment, captured 0, a comment', () => {
-    const [first, second, missing] = c1.filter((p) => p.ipTotalLength - 40 > 500);
-    for (const complete of [first!, second!]) {
-      expect(complete.capturedLength).toBe(complete.originalLength);
-      expect(complete.comments).toEqual([]);
-    }
-    expect(missing!.originalLength).toBe(40 + 4_464);
-    expect(missing!.capturedLength).toBe(40);
-    expect(missing!.tcpChecksum).toBe(0);
-    expect(missing!.comments[0]).toMatch(
+  it('marks a truncated payload like a snaplen cut: captured < original length, the frame header first, a comment', () => {
+    const [first, rest] = c1.filter((p) => p.ipTotalLength - 40 > 500);
+    // At most 65,000 captured bytes per packet: the 10-byte header and the first 64,990 recorded payload bytes.
+    expect(first!.capturedLength).toBe(40 + 65_000);
+    expect(first!.originalLength).toBe(40 + 65_495);
+    expect(toHex(first!.payload.subarray(0, 2))).toBe('817f');
+    expect(first!.tcpChecksum).toBe(0);
+    expect(first!.comments[0]).toMatch(
       /frame #3 payload truncated in capture: 65536 of 70000 bytes recorded/,
     );
+    expect(rest!.originalLength).toBe(40 + 4_515);
+    expect(rest!.capturedLength).toBe(40);
+    expect(rest!.comments).toEqual([]);
   });
+
+  it('writes any number of frames of one connection (no call stack limit)', () => {
+    const session = sampleSession();
+    const frames = session.events.filter((e): e is FrameEvent => e.type === 'frame' && e.frame.opcode === 1);
+    const template = frames[0]!;
+    const at = session.events.indexOf(template);
+    const copies = Array.from({ length: 130_000 }, (_, i) => ({
+      ...template,
+      frame: { ...template.frame, seq: 1000 + i },
+    }));
+    session.events = [...session.events.slice(0, at + 1), ...copies, ...session.events.slice(at + 1)];
+    const many = readPackets(toPcapng(session)).filter(
+      (p) => p.srcPort === 49152 && p.ipTotalLength - 40 === 11,
+    );
+    expect(many.length).toBe(
+      130_000 + c1.filter((p) => p.srcPort === 49152 && p.ipTotalLength - 40 === 11).length,
+    );
+  }, 60_000);
 
   it('ends with the recorded FINs; a rejected handshake carries its body and a reset', () => {
     expect(c1.slice(-2).map((p) => [p.src, p.flags])).toEqual([

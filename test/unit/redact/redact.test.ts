@@ -3,7 +3,7 @@ import { analyzeSession } from '../../../shared/analysis/index.js';
 import { toHar, toPcapng } from '../../../shared/export/index.js';
 import type { CaptureEvent, FrameEvent, MessageEvent } from '../../../shared/model/events.js';
 import type { Session } from '../../../shared/model/session.js';
-import { buildRules, checkUserRules, redactSession } from '../../../shared/redact/index.js';
+import { buildRules, checkUserRules, RedactStream, redactSession } from '../../../shared/redact/index.js';
 import { fieldMatches, jsonSecretSpans } from '../../../shared/redact/json-mask.js';
 import { applySpans } from '../../../shared/redact/text-mask.js';
 import { parseSession, serializeSession } from '../../../shared/session/index.js';
@@ -232,6 +232,18 @@ function everything(session: Session): string {
 describe('redactSession', () => {
   const original = secretSession();
   const redacted = redactSession(original, rules);
+
+  it('RedactStream, record by record, gives the same records in the same order and the same counts', () => {
+    const stream = new RedactStream(rules);
+    // Another connection's records between a message's frames and the message: held back, order kept.
+    const other = { type: 'tcp', conn: 'zz', t: 0, leg: 'direct', kind: 'connect', side: 'server' } as const;
+    const at = original.events.findIndex((e) => e.type === 'frame') + 1;
+    const input = [...original.events.slice(0, at), other, ...original.events.slice(at)];
+    const expected = redactSession({ header: original.header, events: input }, rules);
+    const out = [...input.flatMap((e) => stream.push(e)), ...stream.end()];
+    expect(out).toEqual(expected.events);
+    expect(stream.summary()).toEqual(expected.header.redaction);
+  });
 
   it('the original holds every secret (the check below can fail)', () => {
     for (const secret of SECRETS) expect(everything(original)).toContain(secret);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { AnalysisStream, analyzeSession } from '../../../shared/analysis/index.js';
+import type { AnalysisOptions } from '../../../shared/analysis/index.js';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import { conn, header } from './builders.js';
+
+const streamed = (events: readonly CaptureEvent[], options: AnalysisOptions) => {
+  const stream = new AnalysisStream(options);
+  for (const event of events) stream.push(event);
+  return stream.result(header);
+};
+
+/** Interleaved connections: heartbeats, app-level pings, silences, a protocol decoded past its first 64 messages. */
+function mixedSession(): CaptureEvent[] {
+  const plain = conn('plain', 'proxy').handshake(0);
+  const socketIo = conn('sio', 'client', 'ws://example.test/socket.io/?EIO=4&transport=websocket').handshake(
+    1,
+  );
+  for (let i = 0; i < 300; i++) {
+    const t = 10 + i * 100;
+    plain.message(t, i % 2 ? 's2c' : 'c2s', JSON.stringify({ type: 'tick', n: i }));
+    if (i % 20 === 0) plain.ping(t + 1, 'c2s');
+    if (i % 20 === 0 && i !== 200) plain.pong(t + 2, 's2c');
+    if (i % 30 === 0) plain.message(t + 3, 'c2s', '{"type":"ping"}');
+    if (i % 30 === 0 && i < 250) plain.message(t + 4, 's2c', '{"type":"pong"}');
+    socketIo.message(t + 5, 'c2s', i % 3 ? `42${i}["ask",{}]` : '2');
+    if (i % 3 && i !== 150) socketIo.message(t + 6, 's2c', `43${i}[{}]`);
+    else if (i % 3 === 0) socketIo.message(t + 6, 's2c', '3');
+  }
+  plain.text(80_000, 'c2s').close(80_001, 's2c', 1001, 'going away').tcp(80_002, 'fin', 'server', 'upstream');
+  const a = plain.events;
+  const b = socketIo.events; // no end: cut
+  const out: CaptureEvent[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i]) out.push(a[i]!);
+    if (b[i]) out.push(b[i]!);
+  }
+  return out;
+}
+
+describe('AnalysisStream', () => {
+  it('gives what analyzeSession gives on the same records, keeping slim frames only', () => {
+    const events = mixedSession();
+    for (const options of [{ recordingEnded: true }, { recordingEnded: true, idleThresholdMs: 60_000 }, {}]) {
+      const expected = analyzeSession({ header, events }, options);
+      expect(expected.findings.length).toBeGreaterThan(2);
+      expect(streamed(events, options)).toEqual(expected);
+    }
+  });
+});
