@@ -3,6 +3,7 @@ import type {
   CaptureBatch,
   EventName,
   EventPayload,
+  HeldMessage,
   InspectorService,
   ProxyInfo,
   ReconnectNotice,
@@ -433,6 +434,22 @@ export function createInspector(options: InspectorOptions): Inspector {
         return proxyController.injectMessage(request);
       }),
 
+    setBreakpoints: (request: RequestOf<'setBreakpoints'>) =>
+      attempt(() => {
+        const controller = requireProxy();
+        if (!controller.setBreakpoints) throw new ProxyUnavailableError();
+        return controller.setBreakpoints(request);
+      }),
+
+    listHeld: (): Promise<HeldMessage[]> => attempt(() => proxyController?.listHeld?.() ?? []),
+
+    releaseHeld: (request: RequestOf<'releaseHeld'>) =>
+      attempt(() => {
+        const controller = requireProxy();
+        if (!controller.releaseHeld) throw new ProxyUnavailableError();
+        return controller.releaseHeld(request);
+      }),
+
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),
 
     getPayload: (request: RequestOf<'getPayload'>) =>
@@ -459,6 +476,9 @@ export function createInspector(options: InspectorOptions): Inspector {
       }
       if (event === 'proxies' && proxyController?.onChange) {
         return proxyController.onChange(listener as (payload: ProxyInfo[]) => void);
+      }
+      if (event === 'held' && proxyController?.onHeld) {
+        return proxyController.onHeld(listener as (payload: HeldMessage[]) => void);
       }
       return () => undefined;
     },

@@ -1,6 +1,9 @@
 /** Messages between the session's thread and the relay thread (see threaded-controller.ts, relay-thread.ts). */
 import type { MessagePort } from 'node:worker_threads';
 import type {
+  BreakpointSettings,
+  HeldMessage,
+  ReleaseHeldRequest,
   ConnectionFault,
   InjectMessageRequest,
   ProxyInfo,
@@ -34,6 +37,8 @@ export type RelayRequest =
   | { id: number; k: 'list' }
   | { id: number; k: 'inject'; conn: string; fault: ConnectionFault }
   | { id: number; k: 'inject-message'; request: InjectMessageRequest }
+  | { id: number; k: 'set-breakpoints'; settings: BreakpointSettings }
+  | { id: number; k: 'release-held'; request: ReleaseHeldRequest }
   | { id: number; k: 'dispose' }
   | { k: 'append'; events: CaptureEvent[] };
 
@@ -41,5 +46,6 @@ export type RelayReply =
   | { id: number; ok: true; value?: ProxyInfo | ProxyInfo[] | CaptureSummary }
   | { id: number; ok: false; name: string; message: string }
   | { k: 'proxies'; proxies: ProxyInfo[] }
+  | { k: 'held'; held: HeldMessage[] }
   | { k: 'capture-failed'; message: string }
   | { k: 'file-error'; message: string };

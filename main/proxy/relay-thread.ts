@@ -36,6 +36,7 @@ const controller = createProxyController({
   },
 });
 controller.onChange?.((proxies) => reply({ k: 'proxies', proxies }));
+controller.onHeld((held) => reply({ k: 'held', held }));
 if (data.sessionFile)
   controller.continueSessionFile?.(data.sessionFile, session, (error) =>
     reply({ k: 'file-error', message: error.message }),
@@ -61,6 +62,12 @@ async function handle(request: Exclude<RelayRequest, { k: 'append' }>): Promise<
       return undefined;
     case 'inject-message':
       await controller.injectMessage(request.request);
+      return undefined;
+    case 'set-breakpoints':
+      await controller.setBreakpoints(request.settings);
+      return undefined;
+    case 'release-held':
+      await controller.releaseHeld(request.request);
       return undefined;
     case 'dispose':
       await controller.dispose();

@@ -125,6 +125,27 @@ const fault: Spec = {
     'inject-message': obj({ direction: dir, opcode: int(0, 15), bytes: count, code: int(0, 65_535) }, [
       'code',
     ]),
+    'hold-message': obj({
+      id: str,
+      direction: dir,
+      opcode: int(0, 15),
+      bytes: count,
+      rule: str,
+      preview: str,
+    }),
+    'release-message': obj(
+      {
+        id: str,
+        direction: dir,
+        outcome: oneOf('forward', 'edit', 'drop'),
+        by: oneOf('user', 'timeout'),
+        opcode: int(0, 15),
+        bytes: count,
+        preview: str,
+        recompressed: bool,
+      },
+      ['preview', 'recompressed'],
+    ),
   },
 };
 

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * One final frame with `opcode` and `payload`: unmasked as a server sends it (towards the client), masked with a
- * fresh key as a client must (towards the server, RFC 6455 §5.3). Never compressed (RSV1 clear), which
- * permessage-deflate allows for any message.
+ * fresh key as a client must (towards the server, RFC 6455 §5.3). RSV1 only when asked (a payload the caller
+ * compressed with permessage-deflate); uncompressed messages are allowed under permessage-deflate too.
  */
-export function buildFrame(opcode: number, payload: Buffer, masked: boolean): Buffer {
+export function buildFrame(opcode: number, payload: Buffer, masked: boolean, rsv1 = false): Buffer {
   const length = payload.length;
   const extended = length < 126 ? 0 : length < 65_536 ? 2 : 8;
   const head = Buffer.alloc(2 + extended + (masked ? 4 : 0));
-  head[0] = 0x80 | opcode;
+  head[0] = 0x80 | (rsv1 ? 0x40 : 0) | opcode;
   head[1] = (masked ? 0x80 : 0) | (extended === 0 ? length : extended === 2 ? 126 : 127);
   if (extended === 2) head.writeUInt16BE(length, 2);
   else if (extended === 8) head.writeBigUInt64BE(BigInt(length), 2);
