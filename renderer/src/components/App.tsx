@@ -1,3 +1,4 @@
+import { HeldMessages } from './breakpoints/HeldMessages.js';
 import { ConnectForm } from './ConnectForm.js';
 import { ConnectionDetail } from './ConnectionDetail.js';
 import { ConnectionList } from './ConnectionList.js';
@@ -27,6 +28,7 @@ export function App() {
       <LinkBanner />
       <NoticeBar />
       <SessionProblems />
+      <HeldMessages />
       <div className="app-body">
         <aside className="sidebar">
           <ConnectForm />
