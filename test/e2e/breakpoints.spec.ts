@@ -163,6 +163,10 @@ test('hold, forward, edit, drop and inject from the UI; both legs see valid fram
     [false, true],
   ]);
 
+  // The message view marks what the inspector did: the forwarded server message, the client message it edited.
+  await expect(page.getByTestId('row-mark')).toHaveText(['forwarded', 'edited']);
+  await expect(page.getByTestId('row-mark').nth(1)).toHaveAttribute('title', /sent: \{"op":"buy","qty":5\}/);
+
   // The session records each hold and release; the findings name the inspector.
   await page.getByTestId('tab-findings').click();
   await expect(page.getByTestId('finding').filter({ hasText: 'held message edited' })).toHaveCount(1);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { releaseHeldRequest, setBreakpointsRequest } from '../../../shared/api/contract.js';
 import type { BreakpointSettings, HeldMessage } from '../../../shared/api/contract.js';
+import { InspectorMarks } from '../../../shared/analysis/inspector-marks.js';
 import { proxyHarness, type ProxyHarness } from '../../helpers/proxy-harness.js';
 import { startTappedWsServer, tapSocket, type TappedWsServer } from '../../helpers/proxy-wire.js';
 
@@ -86,6 +87,25 @@ function frames(bytes: Buffer): WireFrame[] {
 const settings = (s: Partial<BreakpointSettings> & Pick<BreakpointSettings, 'rules'>): BreakpointSettings =>
   setBreakpointsRequest(s);
 
+/** The message view's marks for one connection's records: [direction, payload text, mark kind]. */
+function marks(events: Awaited<ReturnType<ProxyHarness['events']>>): [string, string, string][] {
+  const tracker = new InspectorMarks();
+  const out: { id: number; dir: string; text: string }[] = [];
+  for (const e of events) {
+    tracker.note(e);
+    if (e.type === 'message')
+      out.push({
+        id: e.message.id,
+        dir: e.message.dir,
+        text: Buffer.from(e.message.data, 'base64').toString(),
+      });
+  }
+  return out.flatMap((m) => {
+    const mark = tracker.of(m.id);
+    return mark ? [[m.dir, m.text, mark.kind] as [string, string, string]] : [];
+  });
+}
+
 const actions = (events: Awaited<ReturnType<ProxyHarness['events']>>, conn?: string): string[] =>
   events.flatMap((e) =>
     e.type === 'action' && e.fault && (conn === undefined || e.conn === conn) ? [e.detail ?? ''] : [],
@@ -140,6 +160,9 @@ describe('message breakpoints', () => {
       'text message of 14 bytes held (server → client; rule: messages containing "hold me")',
       'held message forwarded unchanged by the user (server → client)',
     ]);
+    expect(marks(events.filter((e) => e.conn === held!.conn))).toEqual([
+      ['s2c', 'please hold me', 'forwarded'],
+    ]);
   });
 
   it('edits a JSON message toward the server: re-masked and re-compressed; later compressed messages still decode', async () => {
@@ -179,6 +202,8 @@ describe('message breakpoints', () => {
     ]);
     const release = events.find((e) => e.type === 'action' && e.fault?.kind === 'release-message');
     expect(release?.type === 'action' && release.fault).toMatchObject({ preview: edited, outcome: 'edit' });
+    // The client's original is recorded (downstream leg) and marked as edited, with what was sent instead.
+    expect(marks(events)).toEqual([['c2s', '{"type":"order","qty":1}', 'edited']]);
   });
 
   it('drops a compressed message from the server: the client still decodes everything after it', async () => {
