@@ -20,7 +20,14 @@ export type InjectedFault =
   | { kind: 'drop-message'; direction: Direction; rule: string; opcode: number; bytes: number }
   | { kind: 'delay'; direction: FaultDirection; ms: number; jitterMs: number }
   | { kind: 'bandwidth'; direction: FaultDirection; bytesPerSecond: number }
-  | { kind: 'inject-message'; direction: Direction; opcode: number; bytes: number; code?: number }
+  | {
+      kind: 'inject-message';
+      direction: Direction;
+      opcode: number;
+      bytes: number;
+      code?: number;
+      written?: WrittenFrame;
+    }
   | HoldMessageFault
   | ReleaseMessageFault;
 
@@ -53,6 +60,23 @@ export interface ReleaseMessageFault {
   bytes: number;
   preview?: string;
   recompressed?: boolean;
+  /** An edit: the frame the relay wrote in the original's place. */
+  written?: WrittenFrame;
+}
+
+/**
+ * A frame the relay wrote itself, as it went on the wire: header fields, the masking key toward the server, and its
+ * payload (unmasked; still compressed when `rsv1`), base64, capped at 4 KiB.
+ */
+export interface WrittenFrame {
+  opcode: number;
+  rsv1: boolean;
+  masked: boolean;
+  maskKey?: string;
+  headerLength: number;
+  payloadLength: number;
+  data: string;
+  truncated: boolean;
 }
 
 export type InjectedFaultKind = InjectedFault['kind'];

@@ -7,6 +7,7 @@ import type { RuleSubject } from '../../../shared/protocol/message-rule.js';
 import { decodeUtf8 } from '../../../shared/protocol/utf8.js';
 import { toHex } from '../../../shared/util/hex.js';
 import type { RelayHandle } from '../relay.js';
+import { describeWritten } from '../faults/close-frame.js';
 import { HoldStage, type HoldUnit } from './hold-stage.js';
 
 const DIRECTIONS: readonly Direction[] = ['c2s', 's2c'];
@@ -159,10 +160,13 @@ export class ConnectionBreakpoints {
     clearTimeout(held.timer);
     this.held.delete(held.id);
     // Recorded before its bytes are written, so the message the peer gets follows its release in the session.
-    this.record(fault);
-    if (request.action === 'forward') stage.forward();
-    else if (request.action === 'drop') stage.drop();
-    else stage.replace(opcode, payload!);
+    if (request.action === 'edit')
+      stage.replace(opcode, payload!, (frame) => this.record({ ...fault, written: describeWritten(frame) }));
+    else {
+      this.record(fault);
+      if (request.action === 'forward') stage.forward();
+      else stage.drop();
+    }
     this.changed();
   }
 

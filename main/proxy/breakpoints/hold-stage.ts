@@ -168,10 +168,12 @@ export class HoldStage {
     this.drain();
   }
 
-  /** Writes `payload` (opcode `opcode`) in place of the held unit. */
-  replace(opcode: number, payload: Buffer): void {
+  /** Writes `payload` (opcode `opcode`) in place of the held unit; `before` sees the frame before it is written. */
+  replace(opcode: number, payload: Buffer, before: (frame: Buffer) => void = () => undefined): void {
     const unit = this.take();
-    this.write(opcode, payload, unit.compressed);
+    const frame = this.frameFor(opcode, payload, unit.compressed);
+    before(frame);
+    this.sink.forward(frame);
     this.drain();
   }
 
@@ -313,20 +315,19 @@ export class HoldStage {
   }
 
   private emit(unit: HoldUnit): void {
-    if (this.translating && unit.compressed && unit.plain) return this.write(unit.opcode, unit.plain, true);
+    if (this.translating && unit.compressed && unit.plain)
+      return this.sink.forward(this.frameFor(unit.opcode, unit.plain, true));
     for (const raw of unit.raw) this.sink.forward(raw);
   }
 
   /** One final frame of the relay's own: masked toward the server, compressed when `compress` and deflate is on. */
-  private write(opcode: number, payload: Buffer, compress: boolean): void {
-    if (!compress || !this.settings.deflate || opcode >= 8) {
-      this.sink.forward(buildFrame(opcode, payload, this.settings.masked));
-      return;
-    }
+  private frameFor(opcode: number, payload: Buffer, compress: boolean): Buffer {
+    if (!compress || !this.settings.deflate || opcode >= 8)
+      return buildFrame(opcode, payload, this.settings.masked);
     if (this.settings.senderTakeover) this.startTranslating();
     const deflater = (this.deflater ??= new MessageDeflater(this.settings.windowBits));
     if (!this.settings.senderTakeover) deflater.reset();
-    this.sink.forward(buildFrame(opcode, deflater.compress(payload), this.settings.masked, true));
+    return buildFrame(opcode, deflater.compress(payload), this.settings.masked, true);
   }
 
   private startTranslating(): void {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { WrittenFrame } from '../../../shared/model/fault.js';
+
+const WRITTEN_DATA_BYTES = 4096;
 
 /**
  * One final frame with `opcode` and `payload`: unmasked as a server sends it (towards the client), masked with a
@@ -33,4 +36,27 @@ export function closePayload(code: number, reason: string): Buffer {
 /** A close frame with `code` and `reason` (see buildFrame for the masking). */
 export function closeFrame(code: number, reason: string, masked: boolean): Buffer {
   return buildFrame(0x8, closePayload(code, reason), masked);
+}
+
+/** What a frame built by buildFrame looks like on the wire, for the record of what the relay wrote. */
+export function describeWritten(frame: Buffer): WrittenFrame {
+  const len7 = frame[1]! & 0x7f;
+  const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
+  const masked = (frame[1]! & 0x80) !== 0;
+  const headerLength = 2 + extended + (masked ? 4 : 0);
+  const payloadLength = frame.length - headerLength;
+  const shown = Math.min(payloadLength, WRITTEN_DATA_BYTES);
+  const data = Buffer.from(frame.subarray(headerLength, headerLength + shown));
+  const key = masked ? frame.subarray(2 + extended, 6 + extended) : undefined;
+  if (key) for (let i = 0; i < data.length; i++) data[i]! ^= key[i % 4]!;
+  return {
+    opcode: frame[0]! & 0x0f,
+    rsv1: (frame[0]! & 0x40) !== 0,
+    masked,
+    ...(key ? { maskKey: key.toString('hex') } : {}),
+    headerLength,
+    payloadLength,
+    data: data.toString('base64'),
+    truncated: payloadLength > shown,
+  };
 }

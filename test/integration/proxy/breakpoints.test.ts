@@ -2,6 +2,7 @@
  * Message breakpoints against real ws servers and clients: hold, queue, timeout, forward, edit, drop; fragmented
  * messages held whole; control frames passing; masking and permessage-deflate checked on the bytes each leg saw.
  */
+import { constants, inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { releaseHeldRequest, setBreakpointsRequest } from '../../../shared/api/contract.js';
@@ -202,6 +203,16 @@ describe('message breakpoints', () => {
     ]);
     const release = events.find((e) => e.type === 'action' && e.fault?.kind === 'release-message');
     expect(release?.type === 'action' && release.fault).toMatchObject({ preview: edited, outcome: 'edit' });
+    // The frame the relay wrote toward the server: masked with a fresh key, compressed (by a fresh compressor here).
+    const written =
+      release?.type === 'action' && release.fault?.kind === 'release-message' && release.fault.written;
+    expect(written).toMatchObject({ opcode: 1, rsv1: true, masked: true, truncated: false });
+    expect(written && written.maskKey).toMatch(/^[0-9a-f]{8}$/);
+    const sent = Buffer.concat([
+      Buffer.from(written ? written.data : '', 'base64'),
+      Buffer.from([0, 0, 255, 255]),
+    ]);
+    expect(inflateRawSync(sent, { finishFlush: constants.Z_SYNC_FLUSH }).toString()).toBe(edited);
     // The client's original is recorded (downstream leg) and marked as edited, with what was sent instead.
     expect(marks(events)).toEqual([['c2s', '{"type":"order","qty":1}', 'edited']]);
   });
@@ -295,6 +306,16 @@ describe('message breakpoints', () => {
       data: Buffer.from([0xca, 0xfe]).toString('base64'),
     });
     await expect.poll(() => received).toEqual([Buffer.from([0xca, 0xfe])]);
+
+    // An injection toward the server is recorded with the frame as written: masked, uncompressed.
+    await harness.inspector.injectMessage({ conn: binary!.conn, direction: 'c2s', kind: 'text', data: 'hi' });
+    const injected = (await harness.events()).find(
+      (e) => e.type === 'action' && e.fault?.kind === 'inject-message',
+    );
+    const frame =
+      injected?.type === 'action' && injected.fault?.kind === 'inject-message' && injected.fault.written;
+    expect(frame).toMatchObject({ opcode: 1, rsv1: false, masked: true, headerLength: 6, payloadLength: 2 });
+    expect(Buffer.from(frame ? frame.data : '', 'base64').toString()).toBe('hi');
   });
 
   it('bad input gets a clear message and changes nothing', async () => {
