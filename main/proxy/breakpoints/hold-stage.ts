@@ -61,6 +61,8 @@ interface Message {
   opcode: number;
   compressed: boolean;
   collect: boolean;
+  /** Its payload goes through the sender's inflater (collected, or passing while the window is followed). */
+  inflate: boolean;
   raw: Buffer[];
   payload: Buffer[];
 }
@@ -74,7 +76,8 @@ interface Message {
  *
  * With permessage-deflate and context takeover the receiver's window must keep matching what it is sent: after an
  * edit or a drop the stage re-compresses every later compressed message itself (inflated with the sender's context,
- * deflated with its own), which is why it inflates every compressed message of such a direction from the start.
+ * deflated with its own), which is why it inflates every compressed message of such a direction while a rule applies
+ * to it; once one passed without (no rule), compressed messages of that direction are never held again.
  */
 export class HoldStage {
   private readonly header = Buffer.alloc(14);
@@ -85,6 +88,8 @@ export class HoldStage {
   private deflater: MessageDeflater | undefined;
   /** From an edit or a drop on a context-takeover direction: compressed messages are re-compressed by the relay. */
   private translating = false;
+  /** Compressed messages passed here without being inflated, so the sender's window is no longer known. */
+  private contextLost = false;
   private heldUnit: HoldUnit | undefined;
   private readonly queue: HoldUnit[] = [];
   private queuedBytes = 0;
@@ -202,14 +207,7 @@ export class HoldStage {
   }
 
   private inflatesPassing(frame: Frame): boolean {
-    return (
-      this.inflater !== undefined && this.settings.senderTakeover && frame.opcode < 8 && this.compressing()
-    );
-  }
-
-  /** The data message in progress is compressed (its first frame had RSV1). */
-  private compressing(): boolean {
-    return this.message?.compressed ?? false;
+    return this.settings.senderTakeover && frame.opcode < 8 && (this.message?.inflate ?? false);
   }
 
   private headerNeeded(): number | undefined {
@@ -239,11 +237,20 @@ export class HoldStage {
     } else {
       if (opcode !== 0 || !this.message) {
         const compressed = rsv1 && this.settings.deflate;
+        const holdable = this.settings.holds(opcode === 2 ? 2 : 1);
+        // Without a rule for this direction the sender's window is not followed (inflating costs the relay):
+        // from the first compressed message that passes so, compressed messages here can no longer be held.
+        if (compressed && this.settings.senderTakeover && !holdable && !this.waiting())
+          this.contextLost = true;
+        const collect =
+          this.waiting() ||
+          (compressed && this.translating) ||
+          (holdable && !(compressed && this.contextLost));
         this.message = {
           opcode,
           compressed,
-          collect:
-            this.waiting() || (compressed && this.translating) || this.settings.holds(opcode === 2 ? 2 : 1),
+          collect,
+          inflate: compressed && !(this.settings.senderTakeover && this.contextLost),
           raw: [],
           payload: [],
         };
@@ -293,7 +300,7 @@ export class HoldStage {
   private plainPayload(message: Message): Buffer | undefined {
     const payload = message.payload.length === 1 ? message.payload[0]! : Buffer.concat(message.payload);
     if (!message.compressed || !this.inflater) return payload;
-    if (!message.collect && !this.settings.senderTakeover) return undefined;
+    if (!message.inflate || (!message.collect && !this.settings.senderTakeover)) return undefined;
     const inflated = this.inflater.inflate(Buffer.concat([payload, DEFLATE_TAIL]));
     if (!this.settings.senderTakeover) this.inflater.reset();
     return inflated.ok ? Buffer.from(inflated.data) : undefined;
@@ -308,6 +315,8 @@ export class HoldStage {
   }
 
   private judge(unit: HoldUnit): void {
+    // A compressed message whose payload is unknown (the window was not followed) cannot be judged or replaced.
+    if (unit.compressed && unit.plain === undefined) return this.emit(unit);
     const rule = this.settings.match({ opcode: unit.opcode, payload: unit.plain ?? new Uint8Array(0) });
     if (rule === undefined) return this.emit(unit);
     this.heldUnit = unit;

@@ -242,6 +242,24 @@ describe('message breakpoints', () => {
     ]);
   });
 
+  it('a compressed direction that passed messages before any rule existed is not held later (its window is unknown)', async () => {
+    const { server, harness, address } = await setup({ deflate: true });
+    const { side, received } = await client(address, '/late', server, true);
+    side.ws.send('before any rule');
+    await expect.poll(() => received).toEqual(['before any rule']);
+    await harness.inspector.setBreakpoints(
+      settings({ rules: [{ direction: 's2c', rule: { contains: 'rule' } }] }),
+    );
+    side.ws.send('after the rule');
+    await expect.poll(() => received).toEqual(['before any rule', 'after the rule']);
+    expect(await harness.inspector.listHeld(undefined)).toEqual([]);
+    // A connection opened once the rule exists is held as usual.
+    const next = await client(address, '/late', server, true);
+    next.side.ws.send('a rule holds this');
+    await expect.poll(() => harness.inspector.listHeld(undefined)).toHaveLength(1);
+    expect(next.received).toEqual([]);
+  });
+
   it('holds a fragmented message whole; the hold timeout forwards or drops as chosen', async () => {
     const { server, harness, address } = await setup();
     await harness.inspector.setBreakpoints(
