@@ -126,10 +126,18 @@ export function attributeCloseFacts(facts: ConnectionFacts): CloseAttribution {
     firstClose !== undefined &&
     replyClose !== undefined &&
     (firstClose.code === 1000 || firstClose.code === 1001);
-  const provoking =
+  const firstProvoking =
     injectedFault || endedT === undefined || cleanEnd
       ? undefined
       : facts.faults.find((f) => PROVOKING_FAULTS.has(f.fault.kind) && f.t <= endedT);
+  // A held message is named by what became of it (edited, dropped, forwarded late) once it was released.
+  const held = firstProvoking?.fault.kind === 'hold-message' ? firstProvoking.fault.id : undefined;
+  const provoking =
+    (held !== undefined
+      ? facts.faults.find(
+          (f) => f.fault.kind === 'release-message' && f.fault.id === held && f.t <= (endedT ?? Infinity),
+        )
+      : undefined) ?? firstProvoking;
   const provokedBy = provoking
     ? {
         fault: provoking.fault,

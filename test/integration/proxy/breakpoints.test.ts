@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { releaseHeldRequest, setBreakpointsRequest } from '../../../shared/api/contract.js';
 import type { BreakpointSettings, HeldMessage } from '../../../shared/api/contract.js';
+import { analyzeSession } from '../../../shared/analysis/analyze-session.js';
 import { InspectorMarks } from '../../../shared/analysis/inspector-marks.js';
 import { proxyHarness, type ProxyHarness } from '../../helpers/proxy-harness.js';
 import { startTappedWsServer, tapSocket, type TappedWsServer } from '../../helpers/proxy-wire.js';
@@ -215,6 +216,30 @@ describe('message breakpoints', () => {
     expect(inflateRawSync(sent, { finishFlush: constants.Z_SYNC_FLUSH }).toString()).toBe(edited);
     // The client's original is recorded (downstream leg) and marked as edited, with what was sent instead.
     expect(marks(events)).toEqual([['c2s', '{"type":"order","qty":1}', 'edited']]);
+  });
+
+  it('the analysis names the inspector when the server reacts to an edited message', async () => {
+    const { server, harness, address } = await setup();
+    await harness.inspector.setBreakpoints(
+      settings({ rules: [{ direction: 'c2s', rule: { jsonPath: '$.qty' } }] }),
+    );
+    const { ws, side } = await client(address, '/order', server);
+    side.ws.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString()) as { qty: number }).qty > 10) side.ws.close(4001, 'qty too large');
+    });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('{"qty":1}');
+    await expect.poll(() => harness.inspector.listHeld(undefined)).toHaveLength(1);
+    const [held] = await harness.inspector.listHeld(undefined);
+    await harness.inspector.releaseHeld({ id: held!.id, action: 'edit', kind: 'json', data: '{"qty":99}' });
+    expect(await closed).toBe(4001);
+    const events = await harness.waitFor((all) => all.some((e) => e.type === 'end'));
+    const cause = analyzeSession({ header: { startedAt: 0 }, events }).findings.find(
+      (f) => f.id === 'fault.injected' && f.title.startsWith('Failure provoked'),
+    );
+    expect(cause?.title).toBe(
+      "Failure provoked by the inspector's fault injection (held message edited (10 bytes sent) by the user (client → server))",
+    );
   });
 
   it('drops a compressed message from the server: the client still decodes everything after it', async () => {
