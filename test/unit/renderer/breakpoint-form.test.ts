@@ -25,6 +25,9 @@ const held = (opcode: number, payload: Buffer): HeldMessage => ({
   queued: 0,
 });
 
+const errorOf = (result: object): string | undefined =>
+  'error' in result ? String(result.error) : undefined;
+
 describe('breakpoint rule form', () => {
   it('builds rules the contract accepts', () => {
     const contains = holdRuleFromForm({ ...EMPTY_RULE_FORM, value: 'auth', url: '/feed' });
@@ -44,15 +47,15 @@ describe('breakpoint rule form', () => {
   });
 
   it('says what is wrong: an invalid regex, an empty text, a bad path, nothing to match', () => {
-    expect(holdRuleFromForm({ ...EMPTY_RULE_FORM, match: 'regex', value: '(' })).toEqual({
-      error: expect.stringMatching(/^Invalid regex "\(": /),
-    });
+    expect(errorOf(holdRuleFromForm({ ...EMPTY_RULE_FORM, match: 'regex', value: '(' }))).toMatch(
+      /^Invalid regex "\(": /,
+    );
     expect(holdRuleFromForm({ ...EMPTY_RULE_FORM, value: '' })).toEqual({
       error: 'Contains: type the text to look for.',
     });
-    expect(holdRuleFromForm({ ...EMPTY_RULE_FORM, match: 'json', value: 'type' })).toEqual({
-      error: expect.stringContaining('A JSON path starts with "$"'),
-    });
+    expect(errorOf(holdRuleFromForm({ ...EMPTY_RULE_FORM, match: 'json', value: 'type' }))).toContain(
+      'A JSON path starts with "$"',
+    );
     expect(holdRuleFromForm({ ...EMPTY_RULE_FORM, match: 'none' })).toEqual({
       error: 'A rule needs at least one of opcode, contains, regex, jsonPath',
     });
@@ -67,9 +70,9 @@ describe('editing a held message', () => {
   });
 
   it('refuses invalid JSON or hex with the place, and builds valid requests', () => {
-    expect(editRequest('c1-h1', 'json', '{\n "a": }')).toEqual({
-      error: expect.stringMatching(/^Not valid JSON \(line 2, column 7\)/),
-    });
+    expect(errorOf(editRequest('c1-h1', 'json', '{\n "a": }'))).toMatch(
+      /^Not valid JSON \(line 2, column 7\)/,
+    );
     expect(editRequest('c1-h1', 'binary', '0g')).toEqual({
       error: 'Binary takes hex bytes, e.g. "01 02 ff".',
     });
