@@ -118,7 +118,16 @@ function HeldItem({ held, now }: { held: HeldMessage; now: number }) {
             Forward
           </button>
           {held.opcode < 8 && (
-            <button type="button" className="small" data-testid="held-edit" onClick={() => setEditing(true)}>
+            <button
+              type="button"
+              className="small"
+              data-testid="held-edit"
+              disabled={held.truncated}
+              title={
+                held.truncated ? `Too large to edit here (${formatSize(held.size)}; up to 1 MiB)` : undefined
+              }
+              onClick={() => setEditing(true)}
+            >
               Edit…
             </button>
           )}
