@@ -441,6 +441,8 @@ export function createInspector(options: InspectorOptions): Inspector {
         return controller.setBreakpoints(request);
       }),
 
+    getBreakpoints: () => attempt(() => proxyController?.getBreakpoints?.() ?? { rules: [] }),
+
     listHeld: (): Promise<HeldMessage[]> => attempt(() => proxyController?.listHeld?.() ?? []),
 
     releaseHeld: (request: RequestOf<'releaseHeld'>) =>

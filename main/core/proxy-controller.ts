@@ -82,6 +82,7 @@ export interface ProxyController {
   injectMessage?(request: InjectMessageRequest): void | Promise<void>;
   /** Optional: message breakpoints for every proxy (replacing the rules). */
   setBreakpoints?(settings: BreakpointSettings): void | Promise<void>;
+  getBreakpoints?(): BreakpointSettings | Promise<BreakpointSettings>;
   listHeld?(): HeldMessage[] | Promise<HeldMessage[]>;
   /** Optional: forward, edit or drop a held message; throws when it is no longer held. */
   releaseHeld?(request: ReleaseHeldRequest): void | Promise<void>;

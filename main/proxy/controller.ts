@@ -78,6 +78,7 @@ export interface InspectorProxyController extends ProxyController {
   injectFault(conn: string, fault: ConnectionFault): void | Promise<void>;
   injectMessage(request: InjectMessageRequest): void | Promise<void>;
   setBreakpoints(settings: BreakpointSettings): void | Promise<void>;
+  getBreakpoints(): BreakpointSettings | Promise<BreakpointSettings>;
   listHeld(): HeldMessage[] | Promise<HeldMessage[]>;
   releaseHeld(request: ReleaseHeldRequest): void | Promise<void>;
   onHeld(listener: (held: HeldMessage[]) => void): Unsubscribe;
@@ -258,6 +259,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
     },
 
     setBreakpoints: (settings: BreakpointSettings) => breakpoints.set(settings),
+    getBreakpoints: () => breakpoints.settings,
     listHeld: () => breakpoints.list(),
     releaseHeld: (request: ReleaseHeldRequest) => breakpoints.release(request),
     onHeld: (listener: (held: HeldMessage[]) => void) => breakpoints.onChange(listener),

@@ -172,6 +172,8 @@ export function createThreadedProxyController(
       return worker ? call<void>({ k: 'set-breakpoints', settings }) : undefined;
     },
 
+    getBreakpoints: () => breakpoints ?? { rules: [] },
+
     listHeld: () => held,
 
     releaseHeld: (request: ReleaseHeldRequest) => call<void>({ k: 'release-held', request }),

@@ -539,6 +539,8 @@ export const methods = {
   listProxies: { request: none, response: trusted<ProxyInfo[]>() },
   /** Message breakpoints for every proxy: replaces the rules and the hold timeout. */
   setBreakpoints: { request: setBreakpointsRequest, response: trusted<void>() },
+  /** The breakpoints in force (as last set). */
+  getBreakpoints: { request: none, response: trusted<BreakpointSettings>() },
   /** Messages held now. */
   listHeld: { request: none, response: trusted<HeldMessage[]>() },
   /** Forward, edit or drop a held message; rejects when it was released already or its connection is closed. */

@@ -51,15 +51,19 @@ function frames(bytes: Buffer): WireFrame[] {
   return out;
 }
 
+/** Fills the rule form and adds it; waits for it to be listed unless it is expected to be refused. */
 async function addRule(
   page: Page,
   rule: { direction: string; match: string; value: string; equals?: string },
+  refused = false,
 ) {
   await page.getByTestId('breakpoint-direction').selectOption(rule.direction);
   await page.getByTestId('breakpoint-match').selectOption(rule.match);
   await page.getByTestId('breakpoint-value').fill(rule.value);
   if (rule.equals !== undefined) await page.getByTestId('breakpoint-equals').fill(rule.equals);
+  const before = await page.getByTestId('breakpoint-rule').count();
   await page.getByTestId('breakpoint-add').click();
+  if (!refused) await expect(page.getByTestId('breakpoint-rule')).toHaveCount(before + 1);
 }
 
 test('hold, forward, edit, drop and inject from the UI; both legs see valid frames', async ({ page }) => {
@@ -68,7 +72,7 @@ test('hold, forward, edit, drop and inject from the UI; both legs see valid fram
   await page.getByTestId('proxy-options').click();
 
   // A rule that cannot work is refused with the reason, and nothing is set.
-  await addRule(page, { direction: 's2c', match: 'regex', value: '(unclosed' });
+  await addRule(page, { direction: 's2c', match: 'regex', value: '(unclosed' }, true);
   await expect(page.getByTestId('breakpoint-problem')).toContainText('Invalid regex "(unclosed"');
   await expect(page.getByTestId('breakpoint-rule')).toHaveCount(0);
 
@@ -176,4 +180,10 @@ test('hold, forward, edit, drop and inject from the UI; both legs see valid fram
   await expect(held).toHaveCount(1);
   ws.terminate();
   await expect(held).toHaveCount(0);
+
+  // A window opened later shows the rules in force.
+  await page.reload();
+  await page.getByTestId('proxy-options').click();
+  await expect(page.getByTestId('breakpoint-rule')).toHaveCount(2);
+  await expect(page.getByTestId('breakpoint-timeout')).toHaveValue('60');
 });

@@ -27,6 +27,8 @@ interface CompiledHoldRule {
  */
 export class Breakpoints {
   private rules: CompiledHoldRule[] = [];
+  /** As last set. */
+  settings: BreakpointSettings = { rules: [] };
   private timeoutMs = DEFAULT_HOLD_TIMEOUT_MS;
   private onTimeout: 'forward' | 'drop' = 'forward';
   private readonly connections = new Map<string, ConnectionBreakpoints>();
@@ -45,6 +47,7 @@ export class Breakpoints {
     this.rules = rules;
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS;
     this.onTimeout = settings.onTimeout ?? 'forward';
+    this.settings = settings;
   }
 
   /** Puts breakpoints on a connection whose relay just started; returns what to call when it is over. */

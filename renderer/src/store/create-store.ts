@@ -300,6 +300,10 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
       (held) => store.setState({ held }),
       () => undefined,
     );
+    api.getBreakpoints().then(
+      (breakpoints) => store.setState({ breakpoints }),
+      () => undefined,
+    );
   }
 
   function start(): Promise<void> {

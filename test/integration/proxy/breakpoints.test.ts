@@ -157,6 +157,9 @@ describe('message breakpoints', () => {
     await expect(harness.inspector.releaseHeld({ id: held!.id, action: 'forward' })).rejects.toThrow(
       /is not held \(released already, or its connection closed\)/,
     );
+    expect(await harness.inspector.getBreakpoints(undefined)).toEqual({
+      rules: [{ direction: 's2c', url: '/held', rule: { contains: 'hold me' } }],
+    });
     const events = await harness.events();
     expect(actions(events)).toEqual([
       'text message of 14 bytes held (server → client; rule: messages containing "hold me")',

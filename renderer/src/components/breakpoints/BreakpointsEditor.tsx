@@ -19,8 +19,11 @@ export function BreakpointsEditor() {
   const settings = useInspector((s) => s.breakpoints);
   const setBreakpoints = useInspector((s) => s.setBreakpoints);
   const [form, setForm] = useState<RuleForm>(EMPTY_RULE_FORM);
-  const [timeout, setTimeoutText] = useState(String((settings.timeoutMs ?? 60_000) / 1000));
-  const [onTimeout, setOnTimeout] = useState<'forward' | 'drop'>(settings.onTimeout ?? 'forward');
+  // Typed but not applied yet; otherwise the settings in force are shown (they arrive after the first render).
+  const [timeoutDraft, setTimeoutText] = useState<string | null>(null);
+  const [onTimeoutDraft, setOnTimeout] = useState<'forward' | 'drop' | null>(null);
+  const timeout = timeoutDraft ?? String((settings.timeoutMs ?? 60_000) / 1000);
+  const onTimeout = onTimeoutDraft ?? settings.onTimeout ?? 'forward';
   const [problem, setProblem] = useState<string | null>(null);
 
   const apply = async (rules: HoldRule[]): Promise<boolean> => {
@@ -31,13 +34,20 @@ export function BreakpointsEditor() {
     }
     const next: BreakpointSettings = { rules, timeoutMs: Math.round(seconds * 1000), onTimeout };
     setProblem(null);
-    return setBreakpoints(next);
+    const done = await setBreakpoints(next);
+    if (done) {
+      setTimeoutText(null);
+      setOnTimeout(null);
+    }
+    return done;
   };
 
   const add = async (): Promise<void> => {
     const built = holdRuleFromForm(form);
     if ('error' in built) return setProblem(built.error);
-    if (await apply([...settings.rules, built.rule])) setForm({ ...form, value: '', equals: '' });
+    // The text typed meanwhile (if any) is kept.
+    if (await apply([...settings.rules, built.rule]))
+      setForm((now) => (now.value === form.value ? { ...now, value: '', equals: '' } : now));
   };
 
   return (
