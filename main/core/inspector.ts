@@ -3,6 +3,7 @@ import type {
   CaptureBatch,
   EventName,
   EventPayload,
+  HeldMessage,
   InspectorService,
   ProxyInfo,
   ReconnectNotice,
@@ -454,6 +455,24 @@ export function createInspector(options: InspectorOptions): Inspector {
         return proxyController.injectMessage(request);
       }),
 
+    setBreakpoints: (request: RequestOf<'setBreakpoints'>) =>
+      attempt(() => {
+        const controller = requireProxy();
+        if (!controller.setBreakpoints) throw new ProxyUnavailableError();
+        return controller.setBreakpoints(request);
+      }),
+
+    getBreakpoints: () => attempt(() => proxyController?.getBreakpoints?.() ?? { rules: [] }),
+
+    listHeld: (): Promise<HeldMessage[]> => attempt(() => proxyController?.listHeld?.() ?? []),
+
+    releaseHeld: (request: RequestOf<'releaseHeld'>) =>
+      attempt(() => {
+        const controller = requireProxy();
+        if (!controller.releaseHeld) throw new ProxyUnavailableError();
+        return controller.releaseHeld(request);
+      }),
+
     listProxies: (): Promise<ProxyInfo[]> => attempt(() => (proxyController ? proxyController.list() : [])),
 
     getPayload: (request: RequestOf<'getPayload'>) =>
@@ -480,6 +499,9 @@ export function createInspector(options: InspectorOptions): Inspector {
       }
       if (event === 'proxies' && proxyController?.onChange) {
         return proxyController.onChange(listener as (payload: ProxyInfo[]) => void);
+      }
+      if (event === 'held' && proxyController?.onHeld) {
+        return proxyController.onHeld(listener as (payload: HeldMessage[]) => void);
       }
       return () => undefined;
     },

@@ -1,4 +1,7 @@
 import type {
+  BreakpointSettings,
+  HeldMessage,
+  ReleaseHeldRequest,
   InjectMessageRequest,
   ConnectionFault,
   ProxyInfo,
@@ -89,6 +92,14 @@ export interface ProxyController {
   injectFault?(conn: string, fault: ConnectionFault): void | Promise<void>;
   /** Optional: write a message into one direction of an open proxied connection; throws when it cannot. */
   injectMessage?(request: InjectMessageRequest): void | Promise<void>;
+  /** Optional: message breakpoints for every proxy (replacing the rules). */
+  setBreakpoints?(settings: BreakpointSettings): void | Promise<void>;
+  getBreakpoints?(): BreakpointSettings | Promise<BreakpointSettings>;
+  listHeld?(): HeldMessage[] | Promise<HeldMessage[]>;
+  /** Optional: forward, edit or drop a held message; throws when it is no longer held. */
+  releaseHeld?(request: ReleaseHeldRequest): void | Promise<void>;
+  /** Optional: notify when the held messages change. */
+  onHeld?(listener: (held: HeldMessage[]) => void): Unsubscribe;
   /** Optional: stop everything (called by inspector.dispose()). */
   dispose?(): Promise<void>;
 }

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type {
+  BreakpointSettings,
+  HeldMessage,
+  ReleaseHeldRequest,
   InjectMessageRequest,
   ConnectionFault,
   ProxyInfo,
@@ -32,6 +35,7 @@ import { startReverseProxy } from './reverse-proxy.js';
 import { startSessionFile } from '../session/session-writer.js';
 import { FaultRegistry } from './faults/fault-registry.js';
 import { normalizeFault } from './faults/normalize-fault.js';
+import { Breakpoints } from './breakpoints/breakpoints.js';
 
 /** Settings the API request does not carry (they come from the shell: CLI flags, app preferences). */
 export interface ProxyControllerOptions {
@@ -71,6 +75,11 @@ export interface InspectorProxyController extends ProxyController {
   readonly captureSummary: CaptureSummary | undefined;
   injectFault(conn: string, fault: ConnectionFault): void | Promise<void>;
   injectMessage(request: InjectMessageRequest): void | Promise<void>;
+  setBreakpoints(settings: BreakpointSettings): void | Promise<void>;
+  getBreakpoints(): BreakpointSettings | Promise<BreakpointSettings>;
+  listHeld(): HeldMessage[] | Promise<HeldMessage[]>;
+  releaseHeld(request: ReleaseHeldRequest): void | Promise<void>;
+  onHeld(listener: (held: HeldMessage[]) => void): Unsubscribe;
   dispose(): Promise<void>;
   /** Starts the lossless capture before any proxy (the relay thread, whose worker another thread started). */
   startCapture?(session: ProxySession): void;
@@ -128,6 +137,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       (message) => fileError?.(new Error(message)),
     ));
   const faultRegistry = new FaultRegistry();
+  const breakpoints = new Breakpoints();
   const host = (): CaptureWorkerHost =>
     (workerHost ??= new CaptureWorkerHost({
       ...(options.captureNice !== undefined ? { nice: options.captureNice } : {}),
@@ -201,6 +211,7 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
               ),
         onChange: pushSoon,
         faultRegistry,
+        breakpoints,
         ...(request.faults !== undefined ? { faults: request.faults } : {}),
         ...(request.scenarioSteps !== undefined ? { scenarioSteps: request.scenarioSteps } : {}),
         ...(request.listenHost !== undefined ? { listenHost: request.listenHost } : {}),
@@ -255,12 +266,19 @@ export function createProxyController(options: ProxyControllerOptions = {}): Ins
       faults.injectMessage(message);
     },
 
+    setBreakpoints: (settings: BreakpointSettings) => breakpoints.set(settings),
+    getBreakpoints: () => breakpoints.settings,
+    listHeld: () => breakpoints.list(),
+    releaseHeld: (request: ReleaseHeldRequest) => breakpoints.release(request),
+    onHeld: (listener: (held: HeldMessage[]) => void) => breakpoints.onChange(listener),
+
     onChange(listener: (proxies: ProxyInfo[]) => void): Unsubscribe {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
 
     async dispose(): Promise<void> {
+      breakpoints.dispose();
       const all = [...proxies.values()];
       proxies.clear();
       await Promise.all(all.map((proxy) => proxy.close()));

@@ -18,7 +18,9 @@ import type { UpgradeFate, UpgradeGate } from './faults/upgrade-gate.js';
 import { applyHeadFaults } from './faults/head-faults.js';
 import { applyRelayFaults } from './faults/relay-faults.js';
 import type { ScenarioSchedule } from './faults/scenario-schedule.js';
-import { extensionNames } from '../../shared/analysis/headers.js';
+import { extensionNames, headerValues } from '../../shared/analysis/headers.js';
+import { parseExtensions } from '../../shared/protocol/header-values.js';
+import type { Breakpoints } from './breakpoints/breakpoints.js';
 import { PERMESSAGE_DEFLATE } from '../../shared/protocol/deflate-params.js';
 
 /** Where and how one request goes upstream, decided by the proxy mode from the client's request head. */
@@ -52,6 +54,8 @@ export interface ProxyConnectionOptions {
   upgradeGate?: UpgradeGate;
   faultRegistry?: FaultRegistry;
   scenario?: ScenarioSchedule;
+  /** Message breakpoints (held messages); every upgraded connection gets them. */
+  breakpoints?: Breakpoints;
 }
 
 const noop = (): void => undefined;
@@ -211,6 +215,19 @@ export async function proxyConnection(
     ...(options.faults?.maxLifetimeMs !== undefined ? { maxLifetimeMs: options.faults.maxLifetimeMs } : {}),
   });
   const deflate = extensionNames(responseHead.head.headers).includes(PERMESSAGE_DEFLATE);
+  if (options.breakpoints && capture.conn !== undefined) {
+    const extensions = parseExtensions(
+      headerValues(responseHead.head.headers, 'sec-websocket-extensions').join(', '),
+    );
+    const detach = options.breakpoints.attach(capture.conn, plan.url, relayed, extensions, (fault) =>
+      faults.note(fault),
+    );
+    const dispose = faults.dispose.bind(faults);
+    faults.dispose = () => {
+      detach();
+      dispose();
+    };
+  }
   applyRelayFaults(relayed, options.faults, deflate, faults, steps);
   framesWith101();
 }

@@ -1,3 +1,4 @@
+import type { Breakpoints } from './breakpoints/breakpoints.js';
 import type { ProxyFaults, ScenarioStep } from '../../shared/api/contract.js';
 import type { CaptureFactory } from './capture.js';
 import type { FaultRegistry } from './faults/fault-registry.js';
@@ -36,6 +37,8 @@ export interface CommonProxyOptions {
   faultRegistry?: FaultRegistry;
   /** Timed steps of a scenario file, per connection number or URL pattern. */
   scenarioSteps?: readonly ScenarioStep[];
+  /** Message breakpoints shared by the controller's proxies. */
+  breakpoints?: Breakpoints;
 }
 
 export interface RunningProxy {
@@ -68,6 +71,7 @@ export function connectionOptions(
     tapBudgetBytes: options.tapBudgetBytes ?? 4 * 1024 * 1024,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.faultRegistry ? { faultRegistry: options.faultRegistry } : {}),
+    ...(options.breakpoints ? { breakpoints: options.breakpoints } : {}),
     ...(options.scenarioSteps?.length ? { scenario: new ScenarioSchedule(options.scenarioSteps) } : {}),
     ...(options.faults?.rejectUpgradePercent || options.faults?.dropAfterUpgradePercent
       ? {

@@ -23,7 +23,7 @@ const QUEUE_HIGH_WATER = 4 * 1024 * 1024;
  * One direction of the relay: bytes from `from` written to `to` exactly as received. Faults can delay chunks
  * (latency with optional jitter, a bandwidth limit; in order), hold them (stall: the source is paused, as a hung
  * intermediary stops reading), discard everything (after a drop), pass them through a frame filter (swallowed pongs,
- * dropped messages), or write a frame at the next frame boundary. Without faults every chunk is written at once. A
+ * dropped messages) after the message breakpoints' stage (held messages), or write a frame at the next frame boundary. Without faults every chunk is written at once. A
  * header-only skimmer follows frame boundaries over every byte delivered or discarded.
  */
 export class RelayPipe {
@@ -32,6 +32,8 @@ export class RelayPipe {
   /** Bytes per second this direction may carry (0: unlimited). */
   private bandwidth = 0;
   private filter: FrameFilter | undefined;
+  private holdStage: { push(chunk: Buffer): void } | undefined;
+  private breakpointHold = false;
   private stalled = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private discarding = false;
@@ -68,6 +70,13 @@ export class RelayPipe {
     this.lastReceivedAt = performance.now();
     this.hooks.received?.(chunk);
     if (this.discarding) return this.skim(chunk);
+    if (this.holdStage) return this.holdStage.push(chunk);
+    this.passed(chunk);
+  }
+
+  /** Bytes the message breakpoints let through (in order): on to the frame faults, then the destination. */
+  passed(chunk: Buffer): void {
+    if (this.discarding) return this.skim(chunk);
     if (this.filter) return this.filter.push(chunk);
     this.forward(chunk);
   }
@@ -92,6 +101,11 @@ export class RelayPipe {
 
   private get delaying(): boolean {
     return this.stalled || this.latencyMs > 0 || this.bandwidth > 0;
+  }
+
+  /** Message breakpoints: every chunk read goes through `stage` first, which passes on what it does not hold. */
+  setHoldStage(stage: { push(chunk: Buffer): void }): void {
+    this.holdStage = stage;
   }
 
   /** Frame-level faults: every chunk read goes through `filter`, which forwards what passes. */
@@ -258,9 +272,16 @@ export class RelayPipe {
     this.updateFlow();
   }
 
+  /** Too much waits behind a held message: stop reading the source until it is released. */
+  holdForBreakpoint(on: boolean): void {
+    this.breakpointHold = on;
+    this.updateFlow();
+  }
+
   private updateFlow(): void {
     const hold =
       this.captureHold ||
+      (this.breakpointHold && !this.discarding) ||
       (!this.discarding && (this.waitingDrain || this.stalled || this.queuedBytes >= QUEUE_HIGH_WATER));
     if (hold === this.paused || this.from.destroyed) return;
     this.paused = hold;

@@ -1,5 +1,8 @@
 /** Messages between the session's thread and the relay thread (see threaded-controller.ts, relay-thread.ts). */
 import type {
+  BreakpointSettings,
+  HeldMessage,
+  ReleaseHeldRequest,
   ConnectionFault,
   InjectMessageRequest,
   ProxyInfo,
@@ -31,10 +34,13 @@ export type RelayRequest =
   | { id: number; k: 'list' }
   | { id: number; k: 'inject'; conn: string; fault: ConnectionFault }
   | { id: number; k: 'inject-message'; request: InjectMessageRequest }
+  | { id: number; k: 'set-breakpoints'; settings: BreakpointSettings }
+  | { id: number; k: 'release-held'; request: ReleaseHeldRequest }
   | { id: number; k: 'dispose' }
   | { k: 'capture-failed' };
 
 export type RelayReply =
   | { id: number; ok: true; value?: ProxyInfo | ProxyInfo[] | CaptureSummary }
   | { id: number; ok: false; name: string; message: string }
-  | { k: 'proxies'; proxies: ProxyInfo[] };
+  | { k: 'proxies'; proxies: ProxyInfo[] }
+  | { k: 'held'; held: HeldMessage[] };

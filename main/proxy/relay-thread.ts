@@ -34,6 +34,7 @@ const controller = createProxyController({
   capture: 'ring',
 });
 controller.onChange?.((proxies) => reply({ k: 'proxies', proxies }));
+controller.onHeld((held) => reply({ k: 'held', held }));
 controller.startCapture?.(session);
 
 const noRecorders = (): never => {
@@ -56,6 +57,12 @@ async function handle(request: Exclude<RelayRequest, { k: 'capture-failed' }>): 
       return undefined;
     case 'inject-message':
       await controller.injectMessage(request.request);
+      return undefined;
+    case 'set-breakpoints':
+      await controller.setBreakpoints(request.settings);
+      return undefined;
+    case 'release-held':
+      await controller.releaseHeld(request.request);
       return undefined;
     case 'dispose':
       await controller.dispose();

@@ -3,6 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type {
+  BreakpointSettings,
+  HeldMessage,
+  ReleaseHeldRequest,
   ConnectionFault,
   InjectMessageRequest,
   ProxyInfo,
@@ -70,9 +73,13 @@ export function createThreadedProxyController(
   /** Writes the session's client connections (and its own session-file lines) into the worker's client ring. */
   let clientProducer: RingProducer | undefined;
   let maxStoredPayload = 0;
+  let breakpoints: BreakpointSettings | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const listeners = new Set<(proxies: ProxyInfo[]) => void>();
+  // Held messages live in the relay thread; this thread keeps the last list it pushed.
+  let held: HeldMessage[] = [];
+  const heldListeners = new Set<(held: HeldMessage[]) => void>();
 
   const onReply = (reply: RelayReply): void => {
     if ('id' in reply) {
@@ -83,8 +90,13 @@ export function createThreadedProxyController(
       const error = reply.name === 'TypeError' ? new TypeError(reply.message) : new Error(reply.message);
       return waiter.reject(error);
     }
-    proxies = reply.proxies;
-    for (const listener of listeners) listener(proxies);
+    if (reply.k === 'proxies') {
+      proxies = reply.proxies;
+      for (const listener of listeners) listener(proxies);
+    } else {
+      held = reply.held;
+      for (const listener of heldListeners) listener(held);
+    }
   };
 
   const fail = (message: string): void => {
@@ -209,7 +221,10 @@ export function createThreadedProxyController(
       session?: ProxySession,
     ): Promise<ProxyInfo> {
       if (!session) throw new Error('a proxy in its own thread needs the session');
+      const fresh = !worker;
       spawn(session);
+      if (fresh && breakpoints)
+        void call<void>({ k: 'set-breakpoints', settings: breakpoints }).catch(() => undefined);
       return call<ProxyInfo>({ k: 'start', request });
     },
 
@@ -220,6 +235,23 @@ export function createThreadedProxyController(
     injectFault: (conn: string, fault: ConnectionFault) => call<void>({ k: 'inject', conn, fault }),
 
     injectMessage: (request: InjectMessageRequest) => call<void>({ k: 'inject-message', request }),
+
+    // Rules set before the first proxy starts are kept and sent along when the relay thread exists.
+    setBreakpoints: (settings: BreakpointSettings) => {
+      breakpoints = settings;
+      return worker ? call<void>({ k: 'set-breakpoints', settings }) : undefined;
+    },
+
+    getBreakpoints: () => breakpoints ?? { rules: [] },
+
+    listHeld: () => held,
+
+    releaseHeld: (request: ReleaseHeldRequest) => call<void>({ k: 'release-held', request }),
+
+    onHeld(listener: (held: HeldMessage[]) => void): Unsubscribe {
+      heldListeners.add(listener);
+      return () => heldListeners.delete(listener);
+    },
 
     onChange(listener: (proxies: ProxyInfo[]) => void): Unsubscribe {
       listeners.add(listener);

@@ -155,6 +155,15 @@ export function observeClose(evidence: CloseEvidence, event: CaptureEvent, index
     case 'action': {
       const fault = event.action === 'fault' ? event.fault : undefined;
       if (!fault) return evidence;
+      // A held message is named by what became of it (edited, dropped, forwarded late) once it was released.
+      const held = evidence.provokingFault?.fault;
+      if (
+        held?.kind === 'hold-message' &&
+        fault.kind === 'release-message' &&
+        fault.id === held.id &&
+        !evidence.end
+      )
+        return { ...evidence, provokingFault: faultFact(fault, event.t, index) };
       if (!evidence.endingFault && ENDING_FAULTS.has(fault.kind))
         return { ...evidence, endingFault: faultFact(fault, event.t, index) };
       if (!evidence.provokingFault && PROVOKING_FAULTS.has(fault.kind))

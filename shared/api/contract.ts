@@ -363,19 +363,91 @@ export const injectMessageRequest = refine(
   (r) => {
     if (r.kind === 'close') return r.code === undefined ? 'a close needs a code' : undefined;
     if (r.code !== undefined || r.reason !== undefined) return 'code and reason only with kind close';
-    if (r.kind === 'json') {
-      try {
-        JSON.parse(r.data ?? '');
-      } catch (error) {
-        return `data that is valid JSON (${error instanceof Error ? error.message : String(error)})`;
-      }
-    }
-    if (r.kind === 'binary' && !/^[A-Za-z0-9+/]*={0,2}$/.test(r.data ?? '')) return 'base64 data for binary';
+    const problem = messageDataProblem(r.kind, r.data);
+    if (problem !== undefined) return problem;
     if ((r.kind === 'ping' || r.kind === 'pong') && encodeUtf8(r.data ?? '').length > 125)
       return 'a ping or pong payload of at most 125 bytes';
     return undefined;
   },
 );
+
+/** The payload of a message the user writes (injected or put in place of a held one): text, JSON (checked), base64. */
+function messageDataProblem(kind: string, data: string | undefined): string | undefined {
+  if (kind === 'json') {
+    try {
+      JSON.parse(data ?? '');
+    } catch (error) {
+      return `data that is valid JSON (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  if (kind === 'binary' && !/^[A-Za-z0-9+/]*={0,2}$/.test(data ?? '')) return 'base64 data for binary';
+  return undefined;
+}
+
+/**
+ * A message breakpoint (docs/proxy.md, "Message breakpoints"): messages going `direction` on connections whose URL
+ * matches `url` (a substring, `*` matching anything; absent: every connection) that `rule` matches are held.
+ */
+export const holdRule = obj({
+  direction: oneOf('c2s', 's2c', 'both'),
+  url: optional(str({ min: 1, max: 8192 })),
+  rule: messageRule,
+});
+
+/** Replaces the breakpoints of every proxy (open connections included). */
+export const setBreakpointsRequest = obj({
+  rules: arrayOf(holdRule, 64),
+  /** How long a message stays held before `onTimeout` applies. Default 60 000. */
+  timeoutMs: optional(int({ min: 100, max: DAY_MS })),
+  /** Default 'forward'. */
+  onTimeout: optional(oneOf('forward', 'drop')),
+});
+
+/**
+ * What to do with a held message: forward it as received, put `data` (kind text, JSON or binary as base64) in its
+ * place, or drop it.
+ */
+export const releaseHeldRequest = refine(
+  obj({
+    id: str({ min: 1, max: 64 }),
+    action: oneOf('forward', 'edit', 'drop'),
+    kind: optional(oneOf('text', 'json', 'binary')),
+    data: optional(str({ max: 64 * 1024 * 1024 })),
+  }),
+  (r) => {
+    if (r.action !== 'edit')
+      return r.kind !== undefined || r.data !== undefined ? 'kind and data only with action edit' : undefined;
+    if (r.kind === undefined || r.data === undefined) return 'an edit needs kind and data';
+    return messageDataProblem(r.kind, r.data);
+  },
+);
+
+export type BreakpointSettings = Validated<typeof setBreakpointsRequest>;
+export type HoldRule = Validated<typeof holdRule>;
+
+/** A message a breakpoint holds, as the UI shows it (pushed as the `held` event, the whole list each time). */
+export interface HeldMessage {
+  id: string;
+  conn: ConnectionId;
+  url: string;
+  direction: 'c2s' | 's2c';
+  opcode: number;
+  /** Payload bytes (unmasked, inflated). */
+  size: number;
+  /** Sent compressed (permessage-deflate). */
+  compressed: boolean;
+  /** The rule that held it, in words. */
+  rule: string;
+  /** The payload, base64, up to 1 MiB. */
+  base64: string;
+  truncated: boolean;
+  /** Wall clock (epoch ms) when it was held and when the timeout applies `onTimeout`. */
+  heldAt: number;
+  timeoutAt: number;
+  onTimeout: 'forward' | 'drop';
+  /** Messages of the same direction waiting behind it. */
+  queued: number;
+}
 
 /**
  * One timed step of a scenario (docs/proxy.md, "Scenario files"): on which connections (`connection`: the Nth
@@ -465,6 +537,14 @@ export const methods = {
   injectFault: { request: injectFaultRequest, response: trusted<void>() },
   injectMessage: { request: injectMessageRequest, response: trusted<void>() },
   listProxies: { request: none, response: trusted<ProxyInfo[]>() },
+  /** Message breakpoints for every proxy: replaces the rules and the hold timeout. */
+  setBreakpoints: { request: setBreakpointsRequest, response: trusted<void>() },
+  /** The breakpoints in force (as last set). */
+  getBreakpoints: { request: none, response: trusted<BreakpointSettings>() },
+  /** Messages held now. */
+  listHeld: { request: none, response: trusted<HeldMessage[]>() },
+  /** Forward, edit or drop a held message; rejects when it was released already or its connection is closed. */
+  releaseHeld: { request: releaseHeldRequest, response: trusted<void>() },
   /**
    * The full payload behind a record's `ref`. Rejects with "payload no longer in memory: evicted to stay within N MiB"
    * once the session's payload budget pushed it out, or "unknown reference" for a ref this session never made.
@@ -482,6 +562,8 @@ export const events = {
   capture: trusted<CaptureBatch>(),
   proxies: trusted<ProxyInfo[]>(),
   reconnect: trusted<ReconnectNotice>(),
+  /** The messages breakpoints hold now, after every change. */
+  held: trusted<HeldMessage[]>(),
 } as const;
 
 export type Methods = typeof methods;
@@ -507,6 +589,7 @@ export type MessageRuleRequest = Validated<typeof messageRule>;
 export type ScenarioStep = Validated<typeof scenarioStep>;
 export type ReplayRequest = Validated<typeof replayRequest>;
 export type InjectMessageRequest = Validated<typeof injectMessageRequest>;
+export type ReleaseHeldRequest = Validated<typeof releaseHeldRequest>;
 export type ProxyScenario = Validated<typeof proxyScenario>;
 export type { HttpHeader };
 

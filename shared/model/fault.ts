@@ -20,7 +20,64 @@ export type InjectedFault =
   | { kind: 'drop-message'; direction: Direction; rule: string; opcode: number; bytes: number }
   | { kind: 'delay'; direction: FaultDirection; ms: number; jitterMs: number }
   | { kind: 'bandwidth'; direction: FaultDirection; bytesPerSecond: number }
-  | { kind: 'inject-message'; direction: Direction; opcode: number; bytes: number; code?: number };
+  | {
+      kind: 'inject-message';
+      direction: Direction;
+      opcode: number;
+      bytes: number;
+      code?: number;
+      written?: WrittenFrame;
+    }
+  | HoldMessageFault
+  | ReleaseMessageFault;
+
+/**
+ * A message breakpoint held a message (`id` names it in the release record). `bytes`: its payload size; `preview`:
+ * the start of its payload as received (text, or hex for binary).
+ */
+export interface HoldMessageFault {
+  kind: 'hold-message';
+  id: string;
+  direction: Direction;
+  opcode: number;
+  bytes: number;
+  rule: string;
+  preview: string;
+}
+
+/**
+ * What became of a held message: forwarded as received, replaced by an edit (`preview`: the start of what was sent,
+ * `bytes` its size) or dropped; by the user or at the hold timeout. `recompressed`: from here on the relay
+ * re-compresses this direction's messages itself (permessage-deflate with context takeover after an edit or drop).
+ */
+export interface ReleaseMessageFault {
+  kind: 'release-message';
+  id: string;
+  direction: Direction;
+  outcome: 'forward' | 'edit' | 'drop';
+  by: 'user' | 'timeout';
+  opcode: number;
+  bytes: number;
+  preview?: string;
+  recompressed?: boolean;
+  /** An edit: the frame the relay wrote in the original's place. */
+  written?: WrittenFrame;
+}
+
+/**
+ * A frame the relay wrote itself, as it went on the wire: header fields, the masking key toward the server, and its
+ * payload (unmasked; still compressed when `rsv1`), base64, capped at 4 KiB.
+ */
+export interface WrittenFrame {
+  opcode: number;
+  rsv1: boolean;
+  masked: boolean;
+  maskKey?: string;
+  headerLength: number;
+  payloadLength: number;
+  data: string;
+  truncated: boolean;
+}
 
 export type InjectedFaultKind = InjectedFault['kind'];
 
@@ -34,6 +91,8 @@ export const PROVOKING_FAULTS: ReadonlySet<InjectedFaultKind> = new Set([
   'suppress-pongs',
   'drop-message',
   'inject-message',
+  'hold-message',
+  'release-message',
 ]);
 
 /** Faults that end the connection (the others only delay it). */
@@ -93,6 +152,10 @@ export function describeFault(fault: InjectedFault): string {
       return `delay ${seconds(fault.ms)}${fault.jitterMs > 0 ? ` ± ${seconds(fault.jitterMs)}` : ''} per chunk (${which(fault.direction)})`;
     case 'inject-message':
       return `${OPCODE_NAMES[fault.opcode] ?? `opcode ${fault.opcode}`}${fault.code !== undefined ? ` ${fault.code}` : ''} of ${fault.bytes} bytes injected (${which(fault.direction)})`;
+    case 'hold-message':
+      return `${OPCODE_NAMES[fault.opcode] ?? `opcode ${fault.opcode}`} message of ${fault.bytes} bytes held (${which(fault.direction)}; rule: ${fault.rule})`;
+    case 'release-message':
+      return `held message ${fault.outcome === 'forward' ? 'forwarded unchanged' : fault.outcome === 'edit' ? `edited (${fault.bytes} bytes sent)` : 'dropped'} ${fault.by === 'timeout' ? 'at the hold timeout' : 'by the user'} (${which(fault.direction)})${fault.recompressed ? '; the relay re-compresses this direction from here on' : ''}`;
     case 'bandwidth':
       return `bandwidth limited to ${fault.bytesPerSecond} bytes/s (${which(fault.direction)})`;
   }

@@ -99,6 +99,20 @@ const message = obj(
   ['ref', 'utf8Valid'],
 );
 
+const writtenFrame = obj(
+  {
+    opcode: int(0, 15),
+    rsv1: bool,
+    masked: bool,
+    maskKey: str,
+    headerLength: count,
+    payloadLength: count,
+    data: base64,
+    truncated: bool,
+  },
+  ['maskKey'],
+);
+
 const fault: Spec = {
   k: 'union',
   tag: 'kind',
@@ -122,9 +136,32 @@ const fault: Spec = {
     'drop-message': obj({ direction: dir, rule: str, opcode: int(0, 15), bytes: count }),
     delay: obj({ direction: faultDirection, ms: count, jitterMs: count }),
     bandwidth: obj({ direction: faultDirection, bytesPerSecond: count }),
-    'inject-message': obj({ direction: dir, opcode: int(0, 15), bytes: count, code: int(0, 65_535) }, [
-      'code',
-    ]),
+    'inject-message': obj(
+      { direction: dir, opcode: int(0, 15), bytes: count, code: int(0, 65_535), written: writtenFrame },
+      ['code', 'written'],
+    ),
+    'hold-message': obj({
+      id: str,
+      direction: dir,
+      opcode: int(0, 15),
+      bytes: count,
+      rule: str,
+      preview: str,
+    }),
+    'release-message': obj(
+      {
+        id: str,
+        direction: dir,
+        outcome: oneOf('forward', 'edit', 'drop'),
+        by: oneOf('user', 'timeout'),
+        opcode: int(0, 15),
+        bytes: count,
+        preview: str,
+        recompressed: bool,
+        written: writtenFrame,
+      },
+      ['preview', 'recompressed', 'written'],
+    ),
   },
 };
 

@@ -3,7 +3,7 @@ import { ENDING_FAULTS } from '../../../shared/model/fault.js';
 import type { Direction, Side } from '../../../shared/model/wire.js';
 import type { RelayHandle } from '../relay.js';
 import { resetOrDestroy } from '../relay.js';
-import { buildFrame, closeFrame, closePayload } from './close-frame.js';
+import { buildFrame, closeFrame, closePayload, describeWritten } from './close-frame.js';
 import type { InjectMessageRequest } from '../../../shared/api/contract.js';
 
 /** After the inspector's FIN, how long the peer gets to close its side before the socket is destroyed. */
@@ -111,6 +111,7 @@ export class ConnectionFaults {
       opcode,
       bytes: payload.length,
       ...(request.kind === 'close' ? { code: request.code ?? 1000 } : {}),
+      written: describeWritten(frame),
     });
   }
 

@@ -1,3 +1,4 @@
+import { HeldMessages } from './breakpoints/HeldMessages.js';
 import { ConnectForm } from './ConnectForm.js';
 import { ConnectionDetail } from './ConnectionDetail.js';
 import { ConnectionList } from './ConnectionList.js';
@@ -28,6 +29,7 @@ export function App() {
       <LinkBanner />
       <NoticeBar />
       <SessionProblems />
+      <HeldMessages />
       <div className="app-body">
         <aside className="sidebar">
           <div className="sidebar-forms" data-testid="sidebar-forms">

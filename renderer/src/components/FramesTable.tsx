@@ -109,6 +109,15 @@ function Row({
       </span>
       {decoded !== undefined && <DecodedCells decoded={decoded} />}
       <span role="gridcell" className="cell preview" data-testid="row-preview">
+        {model.mark && (
+          <span
+            className={`inspector-mark mark-${model.mark.kind}`}
+            title={model.mark.detail}
+            data-testid="row-mark"
+          >
+            {model.mark.kind}
+          </span>
+        )}
         <VisibleText text={model.preview} />
       </span>
       <span role="gridcell" className="cell violation" title={model.violations.join(', ')}>

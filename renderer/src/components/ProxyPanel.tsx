@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import type { ProxyInfo, StartProxyRequest } from '../../../shared/api/contract.js';
 import { EMPTY_PROXY_FAULTS_FORM, proxyFaultsFromForm } from '../ui/fault-form.js';
 import { useInspector } from '../ui/store-context.js';
+import { BreakpointsEditor } from './breakpoints/BreakpointsEditor.js';
 import { CopyButton } from './CopyButton.js';
 import { ProxyFaultsFields } from './faults/ProxyFaultsFields.js';
 
@@ -175,6 +176,7 @@ export function ProxyPanel() {
           </p>
         )}
       </form>
+      <BreakpointsEditor />
       <InspectedBrowser />
       {proxies.length > 0 && (
         <ul className="proxy-list" aria-label="Proxies">

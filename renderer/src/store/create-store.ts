@@ -179,6 +179,17 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         attempt('Injecting the fault', () => api.injectFault({ conn: connOf(key), fault })),
       injectMessage: (key, request) =>
         attempt('Injecting the message', () => api.injectMessage({ conn: connOf(key), ...request })),
+      setBreakpoints: (settings) =>
+        attempt('Setting the breakpoints', async () => {
+          await api.setBreakpoints(settings);
+          set({ breakpoints: settings });
+        }),
+      releaseHeld: (request) =>
+        attempt('Releasing the held message', async () => {
+          await api.releaseHeld(request);
+          // Gone at once here; the core's next `held` push confirms it.
+          set((state) => ({ held: state.held.filter((h) => h.id !== request.id) }));
+        }),
       replay: async (request) => {
         try {
           return await api.replay(request);
@@ -323,6 +334,14 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
       (proxies) => store.setState({ proxies }),
       () => undefined,
     );
+    api.listHeld().then(
+      (held) => store.setState({ held }),
+      () => undefined,
+    );
+    api.getBreakpoints().then(
+      (breakpoints) => store.setState({ breakpoints }),
+      () => undefined,
+    );
   }
 
   function start(): Promise<void> {
@@ -333,6 +352,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         else ingest.push(LIVE_SOURCE, batch.events);
       }),
       api.on('proxies', (proxies) => store.setState({ proxies })),
+      api.on('held', (held) => store.setState({ held })),
       api.on('reconnect', (notice) =>
         store.setState((state) => ({
           reconnects: { ...state.reconnects, [connKey(LIVE_SOURCE, notice.chain)]: notice },

@@ -1,3 +1,4 @@
+import { InspectorMarks } from '../../../shared/analysis/inspector-marks.js';
 import type { CaptureEvent, FrameEvent, MessageEvent } from '../../../shared/model/events.js';
 import { ChunkedLog } from './chunked-log.js';
 import type { ConnKey } from './keys.js';
@@ -12,10 +13,13 @@ export class ConnectionLog {
   readonly violationsByFrame = new Map<number, number[]>();
   /** Violations not tied to a frame. */
   readonly otherViolations: number[] = [];
+  /** Messages the inspector's proxy held, edited, dropped or injected. */
+  readonly marks = new InspectorMarks();
 
   append(event: CaptureEvent): number {
     sharePayloadWithFrame(event, (seq) => this.frame(seq));
     const index = this.events.push(event);
+    this.marks.note(event);
     if (event.type === 'frame') this.frameBySeq.set(event.frame.seq, index);
     else if (event.type === 'violation') {
       const seq = event.violation.frameSeq;

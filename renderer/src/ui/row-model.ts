@@ -1,3 +1,4 @@
+import type { InspectorMark } from '../../../shared/analysis/inspector-marks.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { FrameRecord, MessageRecord } from '../../../shared/model/frame.js';
 import type { Direction } from '../../../shared/model/wire.js';
@@ -19,6 +20,8 @@ export interface RowModel {
   preview: string;
   violations: string[];
   id: number;
+  /** What the inspector's proxy did to this message (held, edited, dropped, injected). */
+  mark?: InspectorMark;
 }
 
 const PREVIEW_BYTES = 512;
@@ -77,7 +80,13 @@ function messageRow(message: MessageRecord, t: number, log: ConnectionLog): RowM
     preview: payloadPreview(message.data, message.opcode),
     violations,
     id: message.id,
+    ...markOf(log, message.id),
   };
+}
+
+function markOf(log: ConnectionLog, id: number): { mark?: InspectorMark } {
+  const mark = log.marks.of(id);
+  return mark ? { mark } : {};
 }
 
 export function rowModel(event: CaptureEvent | undefined, log: ConnectionLog): RowModel | null {

@@ -37,6 +37,8 @@ export function createFakeApi(initial: CaptureEvent[] = []) {
     },
     startProxy: () => Promise.reject(new Error('no proxy')),
     listProxies: () => Promise.resolve([]),
+    listHeld: () => Promise.resolve([]),
+    getBreakpoints: () => Promise.resolve({ rules: [] }),
     openInspectedBrowser: (payload) => {
       calls.push({ method: 'openInspectedBrowser', payload });
       return Promise.resolve({
@@ -63,6 +65,10 @@ export function createFakeApi(initial: CaptureEvent[] = []) {
     calls,
     push(events: CaptureEvent[]) {
       for (const listener of listeners.get('capture') ?? []) listener({ events });
+    },
+    /** Pushes any other event the core sends. */
+    emit(event: EventName, payload: unknown) {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
     },
     setSnapshot(events: CaptureEvent[]) {
       snapshotEvents = events;

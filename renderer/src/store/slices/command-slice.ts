@@ -1,4 +1,6 @@
 import type {
+  BreakpointSettings,
+  ReleaseHeldRequest,
   ConnectionFault,
   ConnectRequest,
   InjectMessageRequest,
@@ -46,6 +48,10 @@ export interface CommandSlice {
   injectFault: (key: ConnKey, fault: ConnectionFault) => Promise<boolean>;
   /** A message of the inspector's own into an open proxied live connection. */
   injectMessage: (key: ConnKey, request: Omit<InjectMessageRequest, 'conn'>) => Promise<boolean>;
+  /** Replaces the proxies' message breakpoints. */
+  setBreakpoints: (settings: BreakpointSettings) => Promise<boolean>;
+  /** Forward, edit or drop a held message. */
+  releaseHeld: (request: ReleaseHeldRequest) => Promise<boolean>;
   /** The full payload behind a truncated record's `ref`, or null when it could not be had (a notice says why). */
   loadPayload: (key: ConnKey, ref: string) => Promise<Uint8Array | null>;
   storm: (request: StormRequest) => Promise<boolean>;

@@ -1,4 +1,10 @@
-import type { ConnectRequest, ProxyInfo, ReconnectNotice } from '../../../../shared/api/contract.js';
+import type {
+  BreakpointSettings,
+  ConnectRequest,
+  HeldMessage,
+  ProxyInfo,
+  ReconnectNotice,
+} from '../../../../shared/api/contract.js';
 import type { ConnKey } from '../keys.js';
 
 /** Small pushed state of the core: running proxies (`proxies` event) and reconnect chains (`reconnect` event). */
@@ -8,6 +14,16 @@ export interface ProxySlice {
   reconnects: Record<ConnKey, ReconnectNotice>;
   /** The request each connect of this window made, by its connection, for "Connect again". */
   connectRequests: Record<ConnKey, ConnectRequest>;
+  /** Messages the proxies' breakpoints hold now (`held` event). */
+  held: HeldMessage[];
+  /** The breakpoints as last set from this window. */
+  breakpoints: BreakpointSettings;
 }
 
-export const initialProxySlice = (): ProxySlice => ({ proxies: [], reconnects: {}, connectRequests: {} });
+export const initialProxySlice = (): ProxySlice => ({
+  proxies: [],
+  reconnects: {},
+  connectRequests: {},
+  held: [],
+  breakpoints: { rules: [] },
+});
