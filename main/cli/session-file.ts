@@ -5,13 +5,25 @@ import type { Session } from '../../shared/model/session.js';
 import { readSessionText } from '../../shared/import/index.js';
 import type { CommandIo } from './command.js';
 
-const describeReadError = (error: unknown): string => {
+/** Why a file could not be read, in words (for `wsi <command>: cannot read FILE: …`). */
+export const describeReadError = (error: unknown): string => {
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'EACCES') return 'permission denied';
   return error instanceof Error ? error.message : String(error);
 };
+
+/** What a HAR held: who wrote it, its WebSocket connections and the other entries skipped (on stderr). */
+export function reportHarImport(session: Session, path: string, command: string, io: CommandIo): void {
+  const imported = session.header.imported;
+  if (!imported) return;
+  const connections = new Set(session.events.map((e) => e.conn)).size;
+  io.err(
+    `wsi ${command}: ${path}: HAR written by ${imported.creator}: ${connections} WebSocket connection${connections === 1 ? '' : 's'}` +
+      `, ${imported.skippedEntries} other entr${imported.skippedEntries === 1 ? 'y' : 'ies'} skipped`,
+  );
+}
 
 /**
  * Read a session file (or a HAR, told by its content) for a command: problems in a damaged file are listed on stderr and everything readable is
@@ -28,14 +40,7 @@ export async function readSessionFile(path: string, command: string, io: Command
   }
   const { session, problems, format } = readSessionText(path, text);
   for (const p of problems) io.err(`wsi ${command}: ${path}${p.line > 0 ? `:${p.line}` : ''}: ${p.message}`);
-  const imported = session.header.imported;
-  if (format === 'har' && imported) {
-    const connections = new Set(session.events.map((e) => e.conn)).size;
-    io.err(
-      `wsi ${command}: ${path}: HAR written by ${imported.creator}: ${connections} WebSocket connection${connections === 1 ? '' : 's'}` +
-        `, ${imported.skippedEntries} other entr${imported.skippedEntries === 1 ? 'y' : 'ies'} skipped`,
-    );
-  }
+  if (format === 'har') reportHarImport(session, path, command, io);
   if (session.events.length === 0 && problems.length > 0) {
     io.err(`wsi ${command}: ${path} holds no readable session`);
     return null;

@@ -8,6 +8,7 @@ import { SESSION_FORMAT, SESSION_VERSION } from '../../shared/model/session.js';
 import { importHar, isHarFile } from '../../shared/import/index.js';
 import { createSessionStreamParser } from '../../shared/session/index.js';
 import type { CommandIo } from './command.js';
+import { describeReadError, reportHarImport } from './session-file.js';
 import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
 
 /** What a command does with the records of a file, as they are read. */
@@ -39,14 +40,6 @@ const DEFAULT_HEADER: SessionHeader = {
   version: SESSION_VERSION,
   startedAt: 0,
   producer: 'unknown',
-};
-
-const describeReadError = (error: unknown): string => {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
 };
 
 async function filePrefix(path: string): Promise<Buffer> {
@@ -209,14 +202,7 @@ async function readHar(
   }
   const { session, problems } = importHar(text);
   reportProblems(path, command, io, problems);
-  const imported = session.header.imported;
-  if (imported) {
-    const connections = new Set(session.events.map((e) => e.conn)).size;
-    io.err(
-      `wsi ${command}: ${path}: HAR written by ${imported.creator}: ${connections} WebSocket connection${connections === 1 ? '' : 's'}` +
-        `, ${imported.skippedEntries} other entr${imported.skippedEntries === 1 ? 'y' : 'ies'} skipped`,
-    );
-  }
+  reportHarImport(session, path, command, io);
   const result: StreamedSession = {
     format: 'har',
     header: session.header,
