@@ -1,7 +1,7 @@
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import type { SearchMode } from '../filters/search-pattern.js';
-import { compileSearch, SEARCH_CAP_CHARS } from '../filters/search-pattern.js';
+import { compileSearch } from '../filters/search-pattern.js';
 import type { RowType } from '../filters/row-types.js';
 import { rowTypeOf } from '../filters/row-types.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
@@ -13,6 +13,8 @@ import { parseDecodedQuery } from '../filters/decoded-query.js';
 import { choiceKey } from './decoder-choice.js';
 import type { ConnectionLog } from './hot-log.js';
 import { isControlOpcode } from './hot-log.js';
+import { HELD_FRAME, HELD_OBJECT } from './columnar-log.js';
+import type { RowFacts } from './columnar-log.js';
 
 export type ViewMode = 'messages' | 'frames';
 
@@ -35,17 +37,18 @@ export interface RowFilter {
   decode?: (message: MessageRecord) => Decoded | undefined;
 }
 
-const CAPPED_BASE64_CHARS = Math.ceil(SEARCH_CAP_CHARS / 3) * 4;
-
-/** The searchable text of a row: at most SEARCH_CAP_CHARS bytes of payload, plus a close code and reason. */
-function searchableText(base64: string, close?: { code?: number; reason?: string }): string {
-  const text = decodeUtf8(base64ToBytes(base64.slice(0, CAPPED_BASE64_CHARS)));
+/** The searchable text of a row: its whole recorded payload, plus a close code and reason. */
+export function searchableText(bytes: Uint8Array, close?: { code?: number; reason?: string }): string {
+  const text = decodeUtf8(bytes);
   return close ? `${close.code ?? ''} ${close.reason ?? ''} ${text}` : text;
 }
 
 export type RowPredicate = (event: CaptureEvent) => boolean;
 
-/** A predicate for one filter, compiled once; an invalid regex filters nothing by text (the UI reports it). */
+/**
+ * A predicate for one filter over records, compiled once; an invalid regex filters nothing by text (the UI reports
+ * it). The simple implementation: `compileLogFilter` must agree with it on every row.
+ */
 export function compileRowFilter(filter: RowFilter): RowPredicate {
   const query = filter.text ? parseDecodedQuery(filter.text) : undefined;
   const search = filter.text && !query ? compileSearch(filter.text, filter.searchMode ?? 'text') : undefined;
@@ -61,25 +64,34 @@ export function compileRowFilter(filter: RowFilter): RowPredicate {
           return decoded !== undefined && query.test(decoded);
         }
       : undefined;
-  const types = filter.types ? new Set(filter.types) : undefined;
-  const { minSize, maxSize } = filter;
+  const shape = compileShapeFilter(filter);
   return (event) => {
-    let dir: Direction;
-    let opcode: number;
-    let size: number;
     if (event.type === 'frame') {
-      opcode = event.frame.opcode;
-      if (isControlOpcode(opcode) ? !filter.showControl : filter.mode !== 'frames') return false;
-      dir = event.frame.dir;
-      size = event.frame.payloadLength;
+      const { frame } = event;
+      if (!shape('frame', frame.dir, frame.opcode, frame.payloadLength)) return false;
     } else if (event.type === 'message') {
-      if (filter.mode !== 'messages') return false;
-      opcode = event.message.opcode;
-      dir = event.message.dir;
-      size = event.message.size;
+      const { message } = event;
+      if (!shape('message', message.dir, message.opcode, message.size)) return false;
     } else {
       return false;
     }
+    if (matchesDecoded) return matchesDecoded(event);
+    if (!matchesText) return true;
+    if (event.type === 'message') return matchesText(searchableText(base64ToBytes(event.message.data)));
+    return matchesText(searchableText(base64ToBytes(event.frame.data), event.frame.close));
+  };
+}
+
+/** Whether a row passes a filter's cheap parts: view mode, control frames, direction, type and size. */
+export type ShapeTest = (kind: 'frame' | 'message', dir: Direction, opcode: number, size: number) => boolean;
+
+export function compileShapeFilter(filter: RowFilter): ShapeTest {
+  const types = filter.types ? new Set(filter.types) : undefined;
+  const { minSize, maxSize, mode, showControl } = filter;
+  return (kind, dir, opcode, size) => {
+    if (kind === 'frame') {
+      if (isControlOpcode(opcode) ? !showControl : mode !== 'frames') return false;
+    } else if (mode !== 'messages') return false;
     if (filter.dir && filter.dir !== dir) return false;
     if (types) {
       const type = rowTypeOf(opcode);
@@ -87,10 +99,32 @@ export function compileRowFilter(filter: RowFilter): RowPredicate {
     }
     if (minSize !== undefined && size < minSize) return false;
     if (maxSize !== undefined && size > maxSize) return false;
-    if (matchesDecoded) return matchesDecoded(event);
+    return true;
+  };
+}
+
+export type LogPredicate = (log: ConnectionLog, index: number) => boolean;
+
+/**
+ * The same filter over a connection's columnar log: rows held in columns are tested on their numbers and payload
+ * bytes without building their records; other records go through `compileRowFilter`.
+ */
+export function compileLogFilter(filter: RowFilter): LogPredicate {
+  const onRecord = compileRowFilter(filter);
+  const shape = compileShapeFilter(filter);
+  const query = filter.text ? parseDecodedQuery(filter.text) : undefined;
+  const search = filter.text && !query ? compileSearch(filter.text, filter.searchMode ?? 'text') : undefined;
+  const matchesText = search?.ok ? search.test : undefined;
+  const facts: RowFacts = { held: HELD_OBJECT, dir: 'c2s', opcode: 0, size: 0 };
+  return (log, index) => {
+    const { events } = log;
+    events.facts(index, facts);
+    if (facts.held === HELD_OBJECT) return onRecord(events.get(index)!);
+    const kind = facts.held === HELD_FRAME ? 'frame' : 'message';
+    if (!shape(kind, facts.dir, facts.opcode, facts.size)) return false;
+    if (query?.ok) return onRecord(events.get(index)!);
     if (!matchesText) return true;
-    if (event.type === 'message') return matchesText(searchableText(event.message.data));
-    return matchesText(searchableText(event.frame.data, event.frame.close));
+    return matchesText(searchableText(events.payloadBytes(index)!));
   };
 }
 
@@ -118,8 +152,9 @@ const MAX_CACHED_FILTERS = 24;
 interface RowCache {
   log: ConnectionLog;
   processed: number;
-  rows: number[];
-  matches: RowPredicate;
+  rows: Uint32Array;
+  count: number;
+  matches: LogPredicate;
 }
 
 /**
@@ -129,11 +164,11 @@ interface RowCache {
 export class RowIndex {
   private readonly caches = new Map<string, RowCache>();
 
-  rows(key: string, log: ConnectionLog, filter: RowFilter): readonly number[] {
+  rows(key: string, log: ConnectionLog, filter: RowFilter): Uint32Array {
     const cacheKey = filterCacheKey(key, filter);
     let cache = this.caches.get(cacheKey);
     if (!cache || cache.log !== log)
-      cache = { log, processed: 0, rows: [], matches: compileRowFilter(filter) };
+      cache = { log, processed: 0, rows: new Uint32Array(1024), count: 0, matches: compileLogFilter(filter) };
     // Re-inserting keeps the Map in least-recently-used order.
     this.caches.delete(cacheKey);
     this.caches.set(cacheKey, cache);
@@ -143,14 +178,21 @@ export class RowIndex {
     }
     const total = log.events.length;
     if (cache.processed < total) {
-      let index = cache.processed;
-      for (const event of log.events.range(cache.processed, total)) {
-        if (cache.matches(event)) cache.rows.push(index);
-        index++;
+      let { rows, count } = cache;
+      for (let index = cache.processed; index < total; index++) {
+        if (!cache.matches(log, index)) continue;
+        if (count === rows.length) {
+          const bigger = new Uint32Array(rows.length * 2);
+          bigger.set(rows);
+          rows = bigger;
+        }
+        rows[count++] = index;
       }
+      cache.rows = rows;
+      cache.count = count;
       cache.processed = total;
     }
-    return cache.rows;
+    return cache.rows.subarray(0, cache.count);
   }
 
   forget(key: string): void {

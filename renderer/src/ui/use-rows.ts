@@ -6,11 +6,11 @@ import type { RowFilter } from '../store/rows.js';
 import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
 import { useInspector, useInspectorStore } from './store-context.js';
 
-const EMPTY: readonly number[] = [];
+const EMPTY = new Uint32Array(0);
 
 /** The selected filter's rows for a connection; re-evaluated when the connection's revision changes. */
 export function useRows(key: ConnKey | null): {
-  rows: readonly number[];
+  rows: ArrayLike<number>;
   log: ConnectionLog | undefined;
   count: number;
   revision: number;
