@@ -154,7 +154,7 @@ const slots = (first: number, last: number): number[] =>
   Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
 
 export function FramesTable({ view, log }: { view: ConnectionView; log: ConnectionLog | undefined }) {
-  const { rows, count } = useRows(view.key);
+  const { rows, count, pending, previewOnly } = useRows(view.key);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
   const absolute = useInspector((s) => s.absoluteTime);
   const follow = useInspector((s) => s.follow);
@@ -224,8 +224,17 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
       role="grid"
       aria-label={mode === 'frames' ? 'Frames' : 'Messages'}
       aria-rowcount={count}
+      aria-busy={pending}
     >
       <RowFilterBar view={view} choice={choice} />
+      {filtered && (pending || previewOnly > 0) && (
+        <p className="filter-status" role="status" data-testid="filter-status">
+          {pending ? 'Filtering… ' : ''}
+          {previewOnly > 0
+            ? `${previewOnly.toLocaleString('en')} ${previewOnly === 1 ? 'row' : 'rows'} could only be searched in the part of the payload that was recorded.`
+            : ''}
+        </p>
+      )}
       <div className="frames-header" role="row">
         <span role="columnheader" className="cell num" title="frame sequence number; m + id for messages">
           #
@@ -296,7 +305,9 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
         {count === 0 ? (
           <p className="table-empty">
             {filtered
-              ? `No ${mode} match the filter.`
+              ? pending
+                ? `Filtering ${mode}…`
+                : `No ${mode} match the filter.${previewOnly > 0 ? ` ${previewOnly.toLocaleString('en')} could only be searched in their recorded preview.` : ''}`
               : view.readOnly
                 ? `No ${mode} in this connection.`
                 : view.state === 'open'

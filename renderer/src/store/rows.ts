@@ -1,6 +1,7 @@
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import type { SearchMode } from '../filters/search-pattern.js';
+import type { SearchEngine } from '../filters/search-engine.js';
 import { compileSearch } from '../filters/search-pattern.js';
 import type { RowType } from '../filters/row-types.js';
 import { rowTypeOf } from '../filters/row-types.js';
@@ -149,26 +150,105 @@ const filterCacheKey = (key: string, filter: RowFilter): string =>
 /** Row lists kept per filter; typing a search creates one per keystroke, so only the most recent are kept. */
 const MAX_CACHED_FILTERS = 24;
 
+/** A growing list of event indices. */
+class IndexList {
+  array = new Uint32Array(1024);
+  count = 0;
+
+  push(value: number): void {
+    if (this.count === this.array.length) this.grow(this.count + 1);
+    this.array[this.count++] = value;
+  }
+
+  append(values: Uint32Array): void {
+    if (this.count + values.length > this.array.length) this.grow(this.count + values.length);
+    this.array.set(values, this.count);
+    this.count += values.length;
+  }
+
+  get view(): Uint32Array {
+    return this.array.subarray(0, this.count);
+  }
+
+  private grow(needed: number): void {
+    const bigger = new Uint32Array(Math.max(needed, this.array.length * 2));
+    bigger.set(this.array.subarray(0, this.count));
+    this.array = bigger;
+  }
+}
+
+/** A filter's rows so far; `pending` while the text search has not caught up with the log. */
+export interface RowView {
+  rows: Uint32Array;
+  pending: boolean;
+  /** Rows that did not match but whose payload was recorded only in part (so only that part was searched). */
+  previewOnly: number;
+  /** The text search failed (e.g. an invalid pattern); rows are then unfiltered by text. */
+  error?: string;
+}
+
 interface RowCache {
   log: ConnectionLog;
   processed: number;
-  rows: Uint32Array;
-  count: number;
+  rows: IndexList;
+  /** Sync: the whole filter. Async: the shape part; candidates then go to the searcher. */
   matches: LogPredicate;
+  previewOnly: number;
+  search?: {
+    pattern: string;
+    mode: SearchMode;
+    /** Candidates not yet answered by the searcher, and how many of them are in flight. */
+    queue: IndexList;
+    inFlight: number;
+    error?: string;
+  };
+}
+
+/** The plain text or regex part of a filter, when the searcher should do it (not a decoded-field query). */
+function searchPart(filter: RowFilter): { pattern: string; mode: SearchMode } | undefined {
+  if (!filter.text || parseDecodedQuery(filter.text)) return undefined;
+  const mode = filter.searchMode ?? 'text';
+  return compileSearch(filter.text, mode).ok ? { pattern: filter.text, mode } : undefined;
 }
 
 /**
  * Table rows (indices into a connection's event log) for one filter. Because the log only grows, the row list is
  * extended from where it stopped instead of being rebuilt, so a flush costs O(new events), not O(all events).
+ * With a search engine, text and regex matching run there (off the main thread): the shape part of the filter is
+ * applied here, its rows are sent as candidates, and `subscribe` listeners hear when matches arrive.
  */
 export class RowIndex {
   private readonly caches = new Map<string, RowCache>();
+  private readonly listeners = new Set<() => void>();
+  private changes = 0;
+
+  constructor(private readonly engine?: SearchEngine) {
+    if (engine) engine.onReset = () => this.notify();
+  }
+
+  private notify(): void {
+    this.changes++;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Bumped whenever a search answer changed some row list. */
+  get version(): number {
+    return this.changes;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
 
   rows(key: string, log: ConnectionLog, filter: RowFilter): Uint32Array {
+    return this.view(key, log, filter).rows;
+  }
+
+  view(key: string, log: ConnectionLog, filter: RowFilter): RowView {
     const cacheKey = filterCacheKey(key, filter);
     let cache = this.caches.get(cacheKey);
-    if (!cache || cache.log !== log)
-      cache = { log, processed: 0, rows: new Uint32Array(1024), count: 0, matches: compileLogFilter(filter) };
+    if (!cache || cache.log !== log) cache = this.newCache(log, filter);
     // Re-inserting keeps the Map in least-recently-used order.
     this.caches.delete(cacheKey);
     this.caches.set(cacheKey, cache);
@@ -177,27 +257,77 @@ export class RowIndex {
       if (oldest !== undefined) this.caches.delete(oldest);
     }
     const total = log.events.length;
-    if (cache.processed < total) {
-      let { rows, count } = cache;
-      for (let index = cache.processed; index < total; index++) {
-        if (!cache.matches(log, index)) continue;
-        if (count === rows.length) {
-          const bigger = new Uint32Array(rows.length * 2);
-          bigger.set(rows);
-          rows = bigger;
-        }
-        rows[count++] = index;
-      }
-      cache.rows = rows;
-      cache.count = count;
-      cache.processed = total;
+    const target = cache.search ? cache.search.queue : cache.rows;
+    const previewFilter = !cache.search && filter.text !== undefined && !parseDecodedQuery(filter.text);
+    for (let index = cache.processed; index < total; index++) {
+      if (cache.matches(log, index)) target.push(index);
+      else if (previewFilter && log.events.truncatedAt(index) && this.shapeOnly(cache, filter, log, index))
+        cache.previewOnly++;
     }
-    return cache.rows.subarray(0, cache.count);
+    cache.processed = total;
+    if (cache.search) this.pump(key, cache);
+    const search = cache.search;
+    return {
+      rows: cache.rows.view,
+      pending: search !== undefined && search.queue.count > 0 && search.error === undefined,
+      previewOnly: cache.previewOnly,
+      ...(search?.error ? { error: search.error } : {}),
+    };
   }
 
   forget(key: string): void {
     for (const cacheKey of [...this.caches.keys()]) {
       if (cacheKey.startsWith(`${key}\u0000`)) this.caches.delete(cacheKey);
     }
+    this.engine?.forget(key);
+  }
+
+  private newCache(log: ConnectionLog, filter: RowFilter): RowCache {
+    const part = this.engine ? searchPart(filter) : undefined;
+    if (!part) {
+      return { log, processed: 0, rows: new IndexList(), matches: compileLogFilter(filter), previewOnly: 0 };
+    }
+    const { text: _text, searchMode: _mode, ...shape } = filter;
+    return {
+      log,
+      processed: 0,
+      rows: new IndexList(),
+      matches: compileLogFilter(shape),
+      previewOnly: 0,
+      search: { ...part, queue: new IndexList(), inFlight: 0 },
+    };
+  }
+
+  private shapeCache = new WeakMap<RowCache, LogPredicate>();
+
+  /** Whether a row that failed the text passes the rest of the filter (it was searched, in part). */
+  private shapeOnly(cache: RowCache, filter: RowFilter, log: ConnectionLog, index: number): boolean {
+    let shape = this.shapeCache.get(cache);
+    if (!shape) {
+      const { text: _text, searchMode: _mode, ...rest } = filter;
+      this.shapeCache.set(cache, (shape = compileLogFilter(rest)));
+    }
+    return shape(log, index);
+  }
+
+  /** Sends the queued candidates to the searcher, one request at a time per row list. */
+  private pump(key: string, cache: RowCache): void {
+    const search = cache.search!;
+    if (!this.engine || search.inFlight > 0 || search.queue.count === 0 || search.error) return;
+    const candidates = search.queue.view;
+    search.inFlight = candidates.length;
+    void this.engine.search(key, cache.log, candidates, search.pattern, search.mode).then((outcome) => {
+      const sent = search.inFlight;
+      search.inFlight = 0;
+      if (outcome === null) return;
+      if ('error' in outcome) search.error = outcome.error;
+      else {
+        cache.rows.append(outcome.matches);
+        cache.previewOnly += outcome.previewOnly;
+        search.queue.array.copyWithin(0, sent, search.queue.count);
+        search.queue.count -= sent;
+      }
+      this.notify();
+    });
   }
 }
