@@ -123,6 +123,16 @@ test('opens a 200,000-frame session and filters it by text and regex from the to
   await expect(grid).toHaveAttribute('aria-rowcount', String(session.rows), { timeout: 180_000 });
   await expect(page.getByTestId('session-progress')).toHaveCount(0);
 
+  // Go to a frame far down: its row is selected and on screen.
+  await page.getByTestId('goto-input').fill('150001');
+  await page.getByTestId('goto-input').press('Enter');
+  const selected = page.locator('[data-testid="frame-row"][aria-selected="true"]');
+  await expect(selected).toBeVisible();
+  await expect(selected).toContainText('order-150001');
+  await page.getByTestId('goto-input').fill('soon');
+  await page.getByTestId('goto-input').press('Enter');
+  await expect(page.getByTestId('goto-problem')).toContainText('frame number');
+
   const filter = page.getByTestId('row-filter');
   await filter.fill('NEEDLE');
   // The 16 KiB message matches by its needle past 16 KiB.
