@@ -265,6 +265,8 @@ export class RowIndex {
         cache.previewOnly++;
     }
     cache.processed = total;
+    // The shown connection's rows go to the searcher as they arrive, so a first search need not send them all.
+    this.engine?.feed(key, log);
     if (cache.search) this.pump(key, cache);
     const search = cache.search;
     return {
