@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global document, requestAnimationFrame -- functions passed to page.evaluate run in the page */
+/* global document, requestAnimationFrame, window -- functions passed to page.evaluate run in the page */
 // UI bench: the real browser shell (build/main/bridge/serve.js) in Chromium, driven by Playwright.
 //   node bench/ui-bench.js [--frames 1000000] [--baseline 100000] [--no-build]
 // Measures, for a baseline session and a large one in the same run: open time, text and regex filter time, frame
@@ -30,8 +30,8 @@ const option = (name, fallback) => {
 };
 const BIG = Number(option('--frames', '1000000'));
 const BASE = Number(option('--baseline', '100000'));
-const INGEST_RATE = 20_000;
-const INGEST_SECONDS = 5;
+const INGEST_RATE = Number(option('--ingest-rate', '50000'));
+const INGEST_SECONDS = Number(option('--ingest-seconds', '10'));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wsi-ui-bench-'));
 const cleanups = [];
 const cleanup = async () => {
@@ -186,10 +186,34 @@ async function frameTimes(page, ms, scroll) {
   };
 }
 
+/** JS heap used, and the same plus array-buffer backing stores (where the columnar store keeps its data). */
 async function heapMiB(cdp) {
   await cdp.send('HeapProfiler.collectGarbage').catch(() => undefined);
+  const usage = await cdp.send('Runtime.getHeapUsage').catch(() => null);
   const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1024 / 1024;
+  const used = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1024 / 1024;
+  heapMiB.withBuffers = usage ? used + (usage.backingStorageSize ?? 0) / 1024 / 1024 : NaN;
+  return used;
+}
+
+/** Longest gap between animation frames while `action` runs: how long input would have waited. */
+async function longestFrameGap(page, action) {
+  await page.evaluate(() => {
+    const state = { max: 0, last: performance.now(), on: true };
+    window.__gap = state;
+    const tick = (now) => {
+      state.max = Math.max(state.max, now - state.last);
+      state.last = now;
+      if (state.on) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const result = await action();
+  const max = await page.evaluate(() => {
+    window.__gap.on = false;
+    return window.__gap.max;
+  });
+  return { result, max };
 }
 
 async function timeUntilRows(page, expected, action, timeoutMs = 120_000) {
@@ -233,26 +257,78 @@ async function sessionRun(browser, url, frames) {
   await cdp.send('Performance.enable');
   await page.goto(url);
   await page.getByText('WebSocket Inspector').waitFor();
-  const openMs = await timeUntilRows(
-    page,
-    expected.rows,
-    () => page.getByTestId('session-file-input').setInputFiles(file),
-    170_000,
+  let firstRowsMs = NaN;
+  const opened = await longestFrameGap(page, () =>
+    timeUntilRows(
+      page,
+      expected.rows,
+      async () => {
+        const started = performance.now();
+        await page.getByTestId('session-file-input').setInputFiles(file);
+        page
+          .getByTestId('frame-row')
+          .first()
+          .waitFor({ timeout: 170_000 })
+          .then(
+            () => (firstRowsMs = performance.now() - started),
+            () => undefined,
+          );
+      },
+      170_000,
+    ),
   );
+  const openMs = opened.result;
   const heap = await heapMiB(cdp);
-  const textMs = await timeUntilRows(page, expected.textHits, () =>
-    page.getByTestId('row-filter').fill('needle'),
+  const heapWithBuffers = heapMiB.withBuffers;
+  const text = await longestFrameGap(page, () =>
+    timeUntilRows(page, expected.textHits, () => page.getByTestId('row-filter').fill('needle')),
   );
+  const textMs = text.result;
   await timeUntilRows(page, expected.rows, () => page.getByTestId('row-filter').fill(''));
   await page.getByTestId('regex-toggle').click();
-  const regexMs = await timeUntilRows(page, expected.regexHits, () =>
-    page.getByTestId('row-filter').fill(REGEX),
+  const regex = await longestFrameGap(page, () =>
+    timeUntilRows(page, expected.regexHits, () => page.getByTestId('row-filter').fill(REGEX)),
   );
+  const regexMs = regex.result;
   await timeUntilRows(page, expected.rows, () => page.getByTestId('row-filter').fill(''));
   const scroll = await frameTimes(page, 3000, true);
   const click = await clickLatency(page, 'mode-frames');
+  const jump = await jumpLatency(page, Math.floor(frames * 0.73));
   await page.close();
-  return { frames, rows: expected.rows, generateMs, openMs, textMs, regexMs, scroll, heap, click };
+  return {
+    frames,
+    rows: expected.rows,
+    generateMs,
+    firstRowsMs,
+    openMs,
+    openGap: opened.max,
+    textMs,
+    textGap: text.max,
+    regexMs,
+    regexGap: regex.max,
+    scroll,
+    heap,
+    heapWithBuffers,
+    click,
+    jump,
+  };
+}
+
+/** "Go to" a frame number: time until its row is selected on screen. */
+async function jumpLatency(page, seq) {
+  const started = performance.now();
+  await page.getByTestId('goto-input').fill(String(seq));
+  await page.getByTestId('goto-input').press('Enter');
+  await page.waitForFunction(
+    () => {
+      const found = document.querySelector('[data-testid="goto-input"]')?.getAttribute('data-found-row');
+      const row = document.querySelector('[data-testid="frame-row"][aria-selected="true"]');
+      return found && row?.getAttribute('aria-rowindex') === found;
+    },
+    null,
+    { timeout: 30_000, polling: 'raf' },
+  );
+  return performance.now() - started;
 }
 
 async function startIngestServer() {
@@ -295,12 +371,17 @@ async function ingestRun(browser, url) {
   const during = await frameTimes(page, 2500, false);
   const click = await clickLatency(page, 'follow-toggle');
   const total = INGEST_RATE * INGEST_SECONDS;
-  await page.waitForFunction(
-    (n) => Number(document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount')) >= n,
-    total,
-    { timeout: 60_000, polling: 100 },
-  );
-  const allShownMs = performance.now() - started;
+  const shown = await page
+    .waitForFunction(
+      (n) => Number(document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount')) >= n,
+      total,
+      { timeout: 120_000, polling: 100 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  const allShownMs = shown ? performance.now() - started : NaN;
   const heap = await heapMiB(cdp);
   await page.close();
   return { idle, idleHeap, during, click, allShownMs, heap, total };
@@ -342,18 +423,72 @@ async function main() {
   const rowsOf = (label, a, b, unit, d = 0) =>
     console.log(`| ${label} | ${f(a, d)} ${unit} | ${f(b, d)} ${unit} | ${ratio(b, a)} |`);
   rowsOf('table rows (messages + control)', base.rows, big.rows, '');
+  rowsOf('open session → first rows visible', base.firstRowsMs, big.firstRowsMs, 'ms');
   rowsOf('open session → last row count shown', base.openMs, big.openMs, 'ms');
+  rowsOf('open: longest frame gap (input delay)', base.openGap, big.openGap, 'ms');
   rowsOf('text filter applied', base.textMs, big.textMs, 'ms');
+  rowsOf('text filter: longest frame gap', base.textGap, big.textGap, 'ms');
   rowsOf('regex filter applied', base.regexMs, big.regexMs, 'ms');
+  rowsOf('regex filter: longest frame gap', base.regexGap, big.regexGap, 'ms');
+  rowsOf('go to frame (73% down) shown', base.jump, big.jump, 'ms');
   rowsOf('scroll: frame time median', base.scroll.median, big.scroll.median, 'ms', 1);
   rowsOf('scroll: frame time p95', base.scroll.p95, big.scroll.p95, 'ms', 1);
   rowsOf('scroll: frames > 25 ms', base.scroll.dropped, big.scroll.dropped, `of ${big.scroll.frames}`);
   rowsOf('click handled (after scrolling)', base.click, big.click, 'ms', 1);
   rowsOf('JS heap used after open', base.heap, big.heap, 'MiB');
+  rowsOf('JS heap + array buffers after open', base.heapWithBuffers, big.heapWithBuffers, 'MiB');
   if (ingest) printIngest(ingest);
+  printTargets(big, ingest);
   console.log(
     `\nsession files generated in ${f(base.generateMs)} ms / ${f(big.generateMs)} ms (not part of the UI figures)`,
   );
+}
+
+/** The issue's targets (#15) next to this run's figures for the large session. */
+function printTargets(big, ingest) {
+  const n = big.frames.toLocaleString('en');
+  const rows = [
+    [`open ${n}: first rows visible`, '< 500 ms', big.firstRowsMs, big.firstRowsMs < 500],
+    [`open ${n}: all rows countable`, '< 2000 ms', big.openMs, big.openMs < 2000],
+    [`open ${n}: input handled (longest frame gap)`, '< 100 ms', big.openGap, big.openGap < 100],
+    [`text filter over ${n}`, '< 300 ms', big.textMs, big.textMs < 300],
+    [`regex filter over ${n}`, '< 500 ms', big.regexMs, big.regexMs < 500],
+    [
+      'page responsive while filtering (longest gap)',
+      '< 100 ms',
+      Math.max(big.textGap, big.regexGap),
+      Math.max(big.textGap, big.regexGap) < 100,
+    ],
+    ['scrolling: p95 frame time', '≤ 17 ms', big.scroll.p95, big.scroll.p95 <= 17],
+    ['jump to a frame number', 'instant (< 100 ms)', big.jump, big.jump < 100],
+    [
+      `renderer heap for ${n} (JS heap + array buffers)`,
+      '≤ 150 MiB',
+      big.heapWithBuffers,
+      big.heapWithBuffers <= 150,
+    ],
+  ];
+  if (ingest) {
+    rows.push([
+      `live ingest ${INGEST_RATE.toLocaleString('en')}/s: click handled`,
+      '< 100 ms',
+      ingest.click,
+      ingest.click < 100,
+    ]);
+    rows.push([
+      `live ingest: all ${ingest.total.toLocaleString('en')} rows shown`,
+      'nothing dropped',
+      ingest.allShownMs,
+      Number.isFinite(ingest.allShownMs),
+    ]);
+  }
+  console.log('\nTargets (#15)\n');
+  console.log('| target | goal | this run | met |');
+  console.log('| --- | --- | ---: | --- |');
+  for (const [label, goal, value, met] of rows)
+    console.log(
+      `| ${label} | ${goal} | ${f(value, 1)} | ${Number.isFinite(value) ? (met ? 'yes' : 'no') : 'n/a'} |`,
+    );
 }
 
 function printIngest(ingest) {

@@ -25,7 +25,7 @@ function EvidenceLink({ evidence, log }: { evidence: EvidenceRef; log: Connectio
         : `record ${evidence.ref}`;
   const show = () => {
     if (evidence.kind === 'handshake') return setPanel('handshake');
-    const index = evidence.kind === 'frame' ? log.frameBySeq.get(evidence.ref) : evidence.ref;
+    const index = evidence.kind === 'frame' ? log.frameIndex(evidence.ref) : evidence.ref;
     const target = index === undefined ? undefined : log.at(index);
     if (index === undefined || (target?.type !== 'frame' && target?.type !== 'message'))
       return setPanel('traffic');

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { formatClock, formatIso, formatRelativeMs } from '../format/time.js';
 import { formatSize } from '../format/bytes.js';
@@ -12,6 +12,7 @@ import { useRows } from '../ui/use-rows.js';
 import { useFixedRowWindow } from '../ui/fixed-row-window.js';
 import { RowFilterBar } from './filters/RowFilterBar.js';
 import { positionOfRow } from '../filters/row-position.js';
+import { parseGoTo, positionOf } from '../filters/go-to.js';
 import type { Decoded } from '../../../shared/decoders/types.js';
 import { decodedMessage, decoderChoiceOf } from '../store/decoder-choice.js';
 import { VisibleText } from './text/VisibleText.js';
@@ -160,11 +161,49 @@ function DecodedCells({ decoded }: { decoded: Decoded | null }) {
   );
 }
 
+/** "Go to" a frame number or a time; selects and scrolls to the row. */
+function GoToBox({ onGo }: { onGo: (text: string) => string | null }) {
+  const [text, setText] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [found, setFound] = useState<number | null>(null);
+  return (
+    <span className="goto-box">
+      <input
+        type="text"
+        className={problem ? 'goto-input invalid' : 'goto-input'}
+        data-testid="goto-input"
+        data-found-row={found ?? undefined}
+        aria-label="Go to frame number or time"
+        aria-invalid={problem !== null}
+        placeholder="Go to # or +time"
+        title="A frame number (1234) or a time since the connection started (+250ms, 1.5s, 2m); Enter"
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          setProblem(null);
+        }}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          const result = onGo(text);
+          setProblem(result && !/^\d+$/.test(result) ? result : null);
+          setFound(result && /^\d+$/.test(result) ? Number(result) : null);
+        }}
+      />
+      {problem && (
+        <span className="goto-problem" role="alert" data-testid="goto-problem">
+          {problem}
+        </span>
+      )}
+    </span>
+  );
+}
+
 const slots = (first: number, last: number): number[] =>
   Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
 
 export function FramesTable({ view, log }: { view: ConnectionView; log: ConnectionLog | undefined }) {
-  const { rows, count } = useRows(view.key);
+  const { rows, count, pending, previewOnly } = useRows(view.key);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
   const absolute = useInspector((s) => s.absoluteTime);
   const follow = useInspector((s) => s.follow);
@@ -207,6 +246,21 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
     scrollToIndex(position);
   };
 
+  /** Returns the 1-based row found (as text), or what was wrong. */
+  const goTo = (text: string): string | null => {
+    const target = parseGoTo(text);
+    if (!target) return 'Type a frame number (1234) or a time (+250ms, 1.5s).';
+    if (!log) return null;
+    const position = positionOf(target, rows, log, view.startT);
+    if (position < 0)
+      return target.kind === 'frame'
+        ? `No frame ${target.seq} in this table.`
+        : 'No row at or after that time.';
+    setFollow(false);
+    selectPosition(position);
+    return String(position + 1);
+  };
+
   const onKeyDown = (event: KeyboardEvent) => {
     const position = selectedRow === null ? -1 : positionOfRow(rows, selectedRow);
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -234,8 +288,19 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
       role="grid"
       aria-label={mode === 'frames' ? 'Frames' : 'Messages'}
       aria-rowcount={count}
+      aria-busy={pending}
     >
-      <RowFilterBar view={view} choice={choice} />
+      <RowFilterBar view={view} choice={choice}>
+        <GoToBox onGo={goTo} />
+      </RowFilterBar>
+      {filtered && (pending || previewOnly > 0) && (
+        <p className="filter-status" role="status" data-testid="filter-status">
+          {pending ? 'Filtering… ' : ''}
+          {previewOnly > 0
+            ? `${previewOnly.toLocaleString('en')} ${previewOnly === 1 ? 'row' : 'rows'} could only be searched in the part of the payload that was recorded.`
+            : ''}
+        </p>
+      )}
       <div className="frames-header" role="row">
         <span role="columnheader" className="cell num" title="frame sequence number; m + id for messages">
           #
@@ -306,7 +371,9 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
         {count === 0 ? (
           <p className="table-empty">
             {filtered
-              ? `No ${mode} match the filter.`
+              ? pending
+                ? `Filtering ${mode}…`
+                : `No ${mode} match the filter.${previewOnly > 0 ? ` ${previewOnly.toLocaleString('en')} could only be searched in their recorded preview.` : ''}`
               : view.readOnly
                 ? `No ${mode} in this connection.`
                 : view.state === 'open'
@@ -335,6 +402,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
                     // Keyed by slot, not by row: a scroll then updates the same DOM rows instead of replacing them all.
                     key={position % (rowWindow.last - rowWindow.first + 1)}
                     role="row"
+                    aria-rowindex={position + 1}
                     aria-selected={selected}
                     data-testid="frame-row"
                     data-dir={model.dir}

@@ -1,5 +1,5 @@
 /** Position of `index` in an ascending row list (binary search: row lists reach millions); -1 when absent. */
-export function positionOfRow(rows: readonly number[], index: number): number {
+export function positionOfRow(rows: ArrayLike<number>, index: number): number {
   let low = 0;
   let high = rows.length - 1;
   while (low <= high) {

@@ -14,6 +14,7 @@ import { animationFrameScheduler, createIngest } from './ingest.js';
 import type { ConnKey, SourceId } from './keys.js';
 import { connKey, LIVE_SOURCE } from './keys.js';
 import { RowIndex } from './rows.js';
+import { defaultPort, SearchEngine } from '../filters/search-engine.js';
 import { ingestSessionStream } from './session-stream-ingest.js';
 import type { CommandSlice } from './slices/command-slice.js';
 import type { DataSlice, SourceInfo } from './slices/data-slice.js';
@@ -39,6 +40,8 @@ export interface InspectorStoreOptions {
   /** Health of the link to the core; the store re-synchronises after a reconnect. */
   link?: LinkSource;
   shell?: 'electron' | 'browser';
+  /** Where text and regex filters run; defaults to a worker where the page has workers, else this thread. */
+  search?: SearchEngine | null;
 }
 
 export interface InspectorStore extends StoreApi<InspectorState> {
@@ -56,7 +59,13 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 
 export function createInspectorStore(api: InspectorApi, options: InspectorStoreOptions = {}): InspectorStore {
   const hot = new HotLog();
-  const rowIndex = new RowIndex();
+  const search =
+    options.search === undefined
+      ? typeof Worker === 'function'
+        ? new SearchEngine(defaultPort())
+        : null
+      : options.search;
+  const rowIndex = new RowIndex(search ?? undefined);
   let noticeId = 0;
   let fileCount = 0;
   const cleanups: Unsubscribe[] = [];
@@ -397,6 +406,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
     start,
     dispose() {
       for (const cleanup of cleanups.splice(0)) cleanup();
+      search?.dispose();
     },
   });
 }

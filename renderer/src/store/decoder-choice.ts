@@ -66,6 +66,8 @@ interface Stream {
   decoder: ConnectionDecoder;
   /** Events of the log fed to the decoder so far. */
   processed: number;
+  /** Results by message id: the log rebuilds records on demand, so a record's identity does not last. */
+  byId: Map<number, Decoded | undefined>;
 }
 
 const streams = new WeakMap<ConnectionLog, Stream>();
@@ -83,16 +85,17 @@ export function decodedMessage(
   const key = choiceKey(choice);
   let stream = streams.get(log);
   if (!stream || stream.key !== key) {
-    stream = { key, decoder: new ConnectionDecoder(choice), processed: 0 };
+    stream = { key, decoder: new ConnectionDecoder(choice), processed: 0, byId: new Map() };
     streams.set(log, stream);
   }
-  if (!stream.decoder.has(message)) {
+  if (!stream.byId.has(message.id)) {
     const total = log.events.length;
     for (const event of log.events.range(stream.processed, total))
-      if (event.type === 'message') stream.decoder.decode(event.message);
+      if (event.type === 'message' && !stream.byId.has(event.message.id))
+        stream.byId.set(event.message.id, stream.decoder.decode(event.message));
     stream.processed = total;
   }
-  return stream.decoder.has(message) ? stream.decoder.decode(message) : undefined;
+  return stream.byId.get(message.id);
 }
 
 /** A stable key of a choice, for caches of rows that depend on it. */

@@ -1,14 +1,11 @@
 import { InspectorMarks } from '../../../shared/analysis/inspector-marks.js';
 import type { CaptureEvent, FrameEvent, MessageEvent } from '../../../shared/model/events.js';
-import { ChunkedLog } from './chunked-log.js';
+import { ColumnarLog } from './columnar-log.js';
 import type { ConnKey } from './keys.js';
-import { sharePayloadWithFrame } from './share-payload.js';
 
 /** Everything recorded for one connection, append-only, plus lookups the detail views need. */
 export class ConnectionLog {
-  readonly events = new ChunkedLog<CaptureEvent>();
-  /** frame seq -> index in `events` */
-  readonly frameBySeq = new Map<number, number>();
+  readonly events = new ColumnarLog();
   /** frame seq -> indices of violation events about that frame */
   readonly violationsByFrame = new Map<number, number[]>();
   /** Violations not tied to a frame. */
@@ -17,11 +14,9 @@ export class ConnectionLog {
   readonly marks = new InspectorMarks();
 
   append(event: CaptureEvent): number {
-    sharePayloadWithFrame(event, (seq) => this.frame(seq));
     const index = this.events.push(event);
     this.marks.note(event);
-    if (event.type === 'frame') this.frameBySeq.set(event.frame.seq, index);
-    else if (event.type === 'violation') {
+    if (event.type === 'violation') {
       const seq = event.violation.frameSeq;
       if (seq === undefined) this.otherViolations.push(index);
       else this.violationsByFrame.set(seq, [...(this.violationsByFrame.get(seq) ?? []), index]);
@@ -29,8 +24,13 @@ export class ConnectionLog {
     return index;
   }
 
+  /** Index in `events` of the frame with this seq. */
+  frameIndex(seq: number): number | undefined {
+    return this.events.frameIndex(seq);
+  }
+
   frame(seq: number): FrameEvent | undefined {
-    const index = this.frameBySeq.get(seq);
+    const index = this.events.frameIndex(seq);
     const event = index === undefined ? undefined : this.events.get(index);
     return event?.type === 'frame' ? event : undefined;
   }

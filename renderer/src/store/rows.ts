@@ -1,7 +1,8 @@
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import type { SearchMode } from '../filters/search-pattern.js';
-import { compileSearch, SEARCH_CAP_CHARS } from '../filters/search-pattern.js';
+import type { SearchEngine } from '../filters/search-engine.js';
+import { compileSearch } from '../filters/search-pattern.js';
 import type { RowType } from '../filters/row-types.js';
 import { rowTypeOf } from '../filters/row-types.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
@@ -13,6 +14,8 @@ import { parseDecodedQuery } from '../filters/decoded-query.js';
 import { choiceKey } from './decoder-choice.js';
 import type { ConnectionLog } from './hot-log.js';
 import { isControlOpcode } from './hot-log.js';
+import { HELD_FRAME, HELD_OBJECT } from './columnar-log.js';
+import type { RowFacts } from './columnar-log.js';
 
 export type ViewMode = 'messages' | 'frames';
 
@@ -35,17 +38,18 @@ export interface RowFilter {
   decode?: (message: MessageRecord) => Decoded | undefined;
 }
 
-const CAPPED_BASE64_CHARS = Math.ceil(SEARCH_CAP_CHARS / 3) * 4;
-
-/** The searchable text of a row: at most SEARCH_CAP_CHARS bytes of payload, plus a close code and reason. */
-function searchableText(base64: string, close?: { code?: number; reason?: string }): string {
-  const text = decodeUtf8(base64ToBytes(base64.slice(0, CAPPED_BASE64_CHARS)));
+/** The searchable text of a row: its whole recorded payload, plus a close code and reason. */
+export function searchableText(bytes: Uint8Array, close?: { code?: number; reason?: string }): string {
+  const text = decodeUtf8(bytes);
   return close ? `${close.code ?? ''} ${close.reason ?? ''} ${text}` : text;
 }
 
 export type RowPredicate = (event: CaptureEvent) => boolean;
 
-/** A predicate for one filter, compiled once; an invalid regex filters nothing by text (the UI reports it). */
+/**
+ * A predicate for one filter over records, compiled once; an invalid regex filters nothing by text (the UI reports
+ * it). The simple implementation: `compileLogFilter` must agree with it on every row.
+ */
 export function compileRowFilter(filter: RowFilter): RowPredicate {
   const query = filter.text ? parseDecodedQuery(filter.text) : undefined;
   const search = filter.text && !query ? compileSearch(filter.text, filter.searchMode ?? 'text') : undefined;
@@ -61,25 +65,34 @@ export function compileRowFilter(filter: RowFilter): RowPredicate {
           return decoded !== undefined && query.test(decoded);
         }
       : undefined;
-  const types = filter.types ? new Set(filter.types) : undefined;
-  const { minSize, maxSize } = filter;
+  const shape = compileShapeFilter(filter);
   return (event) => {
-    let dir: Direction;
-    let opcode: number;
-    let size: number;
     if (event.type === 'frame') {
-      opcode = event.frame.opcode;
-      if (isControlOpcode(opcode) ? !filter.showControl : filter.mode !== 'frames') return false;
-      dir = event.frame.dir;
-      size = event.frame.payloadLength;
+      const { frame } = event;
+      if (!shape('frame', frame.dir, frame.opcode, frame.payloadLength)) return false;
     } else if (event.type === 'message') {
-      if (filter.mode !== 'messages') return false;
-      opcode = event.message.opcode;
-      dir = event.message.dir;
-      size = event.message.size;
+      const { message } = event;
+      if (!shape('message', message.dir, message.opcode, message.size)) return false;
     } else {
       return false;
     }
+    if (matchesDecoded) return matchesDecoded(event);
+    if (!matchesText) return true;
+    if (event.type === 'message') return matchesText(searchableText(base64ToBytes(event.message.data)));
+    return matchesText(searchableText(base64ToBytes(event.frame.data), event.frame.close));
+  };
+}
+
+/** Whether a row passes a filter's cheap parts: view mode, control frames, direction, type and size. */
+export type ShapeTest = (kind: 'frame' | 'message', dir: Direction, opcode: number, size: number) => boolean;
+
+export function compileShapeFilter(filter: RowFilter): ShapeTest {
+  const types = filter.types ? new Set(filter.types) : undefined;
+  const { minSize, maxSize, mode, showControl } = filter;
+  return (kind, dir, opcode, size) => {
+    if (kind === 'frame') {
+      if (isControlOpcode(opcode) ? !showControl : mode !== 'frames') return false;
+    } else if (mode !== 'messages') return false;
     if (filter.dir && filter.dir !== dir) return false;
     if (types) {
       const type = rowTypeOf(opcode);
@@ -87,10 +100,32 @@ export function compileRowFilter(filter: RowFilter): RowPredicate {
     }
     if (minSize !== undefined && size < minSize) return false;
     if (maxSize !== undefined && size > maxSize) return false;
-    if (matchesDecoded) return matchesDecoded(event);
+    return true;
+  };
+}
+
+export type LogPredicate = (log: ConnectionLog, index: number) => boolean;
+
+/**
+ * The same filter over a connection's columnar log: rows held in columns are tested on their numbers and payload
+ * bytes without building their records; other records go through `compileRowFilter`.
+ */
+export function compileLogFilter(filter: RowFilter): LogPredicate {
+  const onRecord = compileRowFilter(filter);
+  const shape = compileShapeFilter(filter);
+  const query = filter.text ? parseDecodedQuery(filter.text) : undefined;
+  const search = filter.text && !query ? compileSearch(filter.text, filter.searchMode ?? 'text') : undefined;
+  const matchesText = search?.ok ? search.test : undefined;
+  const facts: RowFacts = { held: HELD_OBJECT, dir: 'c2s', opcode: 0, size: 0 };
+  return (log, index) => {
+    const { events } = log;
+    events.facts(index, facts);
+    if (facts.held === HELD_OBJECT) return onRecord(events.get(index)!);
+    const kind = facts.held === HELD_FRAME ? 'frame' : 'message';
+    if (!shape(kind, facts.dir, facts.opcode, facts.size)) return false;
+    if (query?.ok) return onRecord(events.get(index)!);
     if (!matchesText) return true;
-    if (event.type === 'message') return matchesText(searchableText(event.message.data));
-    return matchesText(searchableText(event.frame.data, event.frame.close));
+    return matchesText(searchableText(events.payloadBytes(index)!));
   };
 }
 
@@ -115,25 +150,105 @@ const filterCacheKey = (key: string, filter: RowFilter): string =>
 /** Row lists kept per filter; typing a search creates one per keystroke, so only the most recent are kept. */
 const MAX_CACHED_FILTERS = 24;
 
+/** A growing list of event indices. */
+class IndexList {
+  array = new Uint32Array(1024);
+  count = 0;
+
+  push(value: number): void {
+    if (this.count === this.array.length) this.grow(this.count + 1);
+    this.array[this.count++] = value;
+  }
+
+  append(values: Uint32Array): void {
+    if (this.count + values.length > this.array.length) this.grow(this.count + values.length);
+    this.array.set(values, this.count);
+    this.count += values.length;
+  }
+
+  get view(): Uint32Array {
+    return this.array.subarray(0, this.count);
+  }
+
+  private grow(needed: number): void {
+    const bigger = new Uint32Array(Math.max(needed, this.array.length * 2));
+    bigger.set(this.array.subarray(0, this.count));
+    this.array = bigger;
+  }
+}
+
+/** A filter's rows so far; `pending` while the text search has not caught up with the log. */
+export interface RowView {
+  rows: Uint32Array;
+  pending: boolean;
+  /** Rows that did not match but whose payload was recorded only in part (so only that part was searched). */
+  previewOnly: number;
+  /** The text search failed (e.g. an invalid pattern); rows are then unfiltered by text. */
+  error?: string;
+}
+
 interface RowCache {
   log: ConnectionLog;
   processed: number;
-  rows: number[];
-  matches: RowPredicate;
+  rows: IndexList;
+  /** Sync: the whole filter. Async: the shape part; candidates then go to the searcher. */
+  matches: LogPredicate;
+  previewOnly: number;
+  search?: {
+    pattern: string;
+    mode: SearchMode;
+    /** Candidates not yet answered by the searcher, and how many of them are in flight. */
+    queue: IndexList;
+    inFlight: number;
+    error?: string;
+  };
+}
+
+/** The plain text or regex part of a filter, when the searcher should do it (not a decoded-field query). */
+function searchPart(filter: RowFilter): { pattern: string; mode: SearchMode } | undefined {
+  if (!filter.text || parseDecodedQuery(filter.text)) return undefined;
+  const mode = filter.searchMode ?? 'text';
+  return compileSearch(filter.text, mode).ok ? { pattern: filter.text, mode } : undefined;
 }
 
 /**
  * Table rows (indices into a connection's event log) for one filter. Because the log only grows, the row list is
  * extended from where it stopped instead of being rebuilt, so a flush costs O(new events), not O(all events).
+ * With a search engine, text and regex matching run there (off the main thread): the shape part of the filter is
+ * applied here, its rows are sent as candidates, and `subscribe` listeners hear when matches arrive.
  */
 export class RowIndex {
   private readonly caches = new Map<string, RowCache>();
+  private readonly listeners = new Set<() => void>();
+  private changes = 0;
 
-  rows(key: string, log: ConnectionLog, filter: RowFilter): readonly number[] {
+  constructor(private readonly engine?: SearchEngine) {
+    if (engine) engine.onReset = () => this.notify();
+  }
+
+  private notify(): void {
+    this.changes++;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Bumped whenever a search answer changed some row list. */
+  get version(): number {
+    return this.changes;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  rows(key: string, log: ConnectionLog, filter: RowFilter): Uint32Array {
+    return this.view(key, log, filter).rows;
+  }
+
+  view(key: string, log: ConnectionLog, filter: RowFilter): RowView {
     const cacheKey = filterCacheKey(key, filter);
     let cache = this.caches.get(cacheKey);
-    if (!cache || cache.log !== log)
-      cache = { log, processed: 0, rows: [], matches: compileRowFilter(filter) };
+    if (!cache || cache.log !== log) cache = this.newCache(log, filter);
     // Re-inserting keeps the Map in least-recently-used order.
     this.caches.delete(cacheKey);
     this.caches.set(cacheKey, cache);
@@ -142,20 +257,79 @@ export class RowIndex {
       if (oldest !== undefined) this.caches.delete(oldest);
     }
     const total = log.events.length;
-    if (cache.processed < total) {
-      let index = cache.processed;
-      for (const event of log.events.range(cache.processed, total)) {
-        if (cache.matches(event)) cache.rows.push(index);
-        index++;
-      }
-      cache.processed = total;
+    const target = cache.search ? cache.search.queue : cache.rows;
+    const previewFilter = !cache.search && filter.text !== undefined && !parseDecodedQuery(filter.text);
+    for (let index = cache.processed; index < total; index++) {
+      if (cache.matches(log, index)) target.push(index);
+      else if (previewFilter && log.events.truncatedAt(index) && this.shapeOnly(cache, filter, log, index))
+        cache.previewOnly++;
     }
-    return cache.rows;
+    cache.processed = total;
+    // The shown connection's rows go to the searcher as they arrive, so a first search need not send them all.
+    this.engine?.feed(key, log);
+    if (cache.search) this.pump(key, cache);
+    const search = cache.search;
+    return {
+      rows: cache.rows.view,
+      pending: search !== undefined && search.queue.count > 0 && search.error === undefined,
+      previewOnly: cache.previewOnly,
+      ...(search?.error ? { error: search.error } : {}),
+    };
   }
 
   forget(key: string): void {
     for (const cacheKey of [...this.caches.keys()]) {
       if (cacheKey.startsWith(`${key}\u0000`)) this.caches.delete(cacheKey);
     }
+    this.engine?.forget(key);
+  }
+
+  private newCache(log: ConnectionLog, filter: RowFilter): RowCache {
+    const part = this.engine ? searchPart(filter) : undefined;
+    if (!part) {
+      return { log, processed: 0, rows: new IndexList(), matches: compileLogFilter(filter), previewOnly: 0 };
+    }
+    const { text: _text, searchMode: _mode, ...shape } = filter;
+    return {
+      log,
+      processed: 0,
+      rows: new IndexList(),
+      matches: compileLogFilter(shape),
+      previewOnly: 0,
+      search: { ...part, queue: new IndexList(), inFlight: 0 },
+    };
+  }
+
+  private shapeCache = new WeakMap<RowCache, LogPredicate>();
+
+  /** Whether a row that failed the text passes the rest of the filter (it was searched, in part). */
+  private shapeOnly(cache: RowCache, filter: RowFilter, log: ConnectionLog, index: number): boolean {
+    let shape = this.shapeCache.get(cache);
+    if (!shape) {
+      const { text: _text, searchMode: _mode, ...rest } = filter;
+      this.shapeCache.set(cache, (shape = compileLogFilter(rest)));
+    }
+    return shape(log, index);
+  }
+
+  /** Sends the queued candidates to the searcher, one request at a time per row list. */
+  private pump(key: string, cache: RowCache): void {
+    const search = cache.search!;
+    if (!this.engine || search.inFlight > 0 || search.queue.count === 0 || search.error) return;
+    const candidates = search.queue.view;
+    search.inFlight = candidates.length;
+    void this.engine.search(key, cache.log, candidates, search.pattern, search.mode).then((outcome) => {
+      const sent = search.inFlight;
+      search.inFlight = 0;
+      if (outcome === null) return;
+      if ('error' in outcome) search.error = outcome.error;
+      else {
+        cache.rows.append(outcome.matches);
+        cache.previewOnly += outcome.previewOnly;
+        search.queue.array.copyWithin(0, sent, search.queue.count);
+        search.queue.count -= sent;
+      }
+      this.notify();
+    });
   }
 }

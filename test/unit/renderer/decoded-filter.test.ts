@@ -77,15 +77,17 @@ describe('filters over decoded fields', () => {
       text: 'event = "typing"',
       decoder: auto,
     });
-    expect(rows.map((i) => log.at(i)?.type)).toEqual(['message']);
+    expect(Array.from(rows, (i) => log.at(i)?.type)).toEqual(['message']);
     const stomp = decoderChoiceOf(log, view, 'stomp');
     expect(
-      index.rows('k', log, {
-        mode: 'messages',
-        showControl: false,
-        text: 'event = "typing"',
-        decoder: stomp,
-      }),
+      Array.from(
+        index.rows('k', log, {
+          mode: 'messages',
+          showControl: false,
+          text: 'event = "typing"',
+          decoder: stomp,
+        }),
+      ),
     ).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
 import { compileRowFilter, RowIndex } from '../../../renderer/src/store/rows.js';
 import type { RowFilter } from '../../../renderer/src/store/rows.js';
 import { closeFrame, frame } from './fake-api.js';
+import { randomEvents } from './random-session.js';
 
 function logOf(): ConnectionLog {
   const log = new ConnectionLog();
@@ -17,8 +18,7 @@ function logOf(): ConnectionLog {
 }
 
 const seqs = (log: ConnectionLog, filter: RowFilter): number[] =>
-  new RowIndex()
-    .rows('k', log, filter)
+  Array.from(new RowIndex().rows('k', log, filter))
     .map((i) => log.at(i))
     .map((e) => e?.t ?? -1);
 
@@ -49,11 +49,12 @@ describe('row filters', () => {
     expect(seqs(log, { ...frames, text: '(oops', searchMode: 'regex' })).toHaveLength(7);
   });
 
-  it('searches only the first part of a huge payload', () => {
+  it('searches the whole recorded payload, past the first 16 KiB', () => {
     const log = new ConnectionLog();
     log.append(frame('c1', 1, 's2c', 1, `${'a'.repeat(100_000)}NEEDLE`));
-    expect(seqs(log, { ...frames, text: 'needle' })).toEqual([]);
-    expect(seqs(log, { ...frames, text: 'aaa' })).toEqual([1]);
+    expect(seqs(log, { ...frames, text: 'needle' })).toEqual([1]);
+    expect(seqs(log, { ...frames, text: 'needle!' })).toEqual([]);
+    expect(seqs(log, { ...frames, text: 'a{3}N', searchMode: 'regex' })).toEqual([1]);
   });
 
   it('is compiled once and reused for every event', () => {
@@ -70,5 +71,33 @@ describe('row filters', () => {
     expect(index.rows('k', log, filter)).toHaveLength(2);
     log.append(frame('c1', 8, 'c2s', 1, 'late'));
     expect(index.rows('k', log, filter)).toHaveLength(3);
+  });
+});
+
+describe('row filters over the columnar log', () => {
+  const filters: RowFilter[] = [
+    { mode: 'messages', showControl: true },
+    { mode: 'messages', showControl: false, dir: 's2c' },
+    { mode: 'frames', showControl: true, types: ['text', 'ping', 'close'] },
+    { mode: 'frames', showControl: false, minSize: 10, maxSize: 40 },
+    { mode: 'messages', showControl: true, text: 'needle' },
+    { mode: 'frames', showControl: true, text: 'ÜNÏ' },
+    { mode: 'frames', showControl: true, text: '^\\d{4} bye', searchMode: 'regex' },
+    { mode: 'messages', showControl: true, text: 'a+needle$', searchMode: 'regex' },
+    { mode: 'messages', showControl: true, text: '€|ß', searchMode: 'regex', dir: 'c2s' },
+    { mode: 'messages', showControl: true, text: '(bad', searchMode: 'regex' },
+  ];
+
+  it('keeps exactly the rows the simple record filter keeps, on random sessions', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const events = randomEvents(seed, 1500);
+      const log = new ConnectionLog();
+      for (const event of events) log.append(event);
+      for (const filter of filters) {
+        const simple = compileRowFilter(filter);
+        const expected = events.flatMap((event, i) => (simple(event) ? [i] : []));
+        expect(Array.from(new RowIndex().rows('k', log, filter))).toEqual(expected);
+      }
+    }
   });
 });

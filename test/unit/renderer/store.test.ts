@@ -146,15 +146,19 @@ describe('createInspectorStore', () => {
     ]);
     store.ingest.flush();
     const log = store.hot.get('live/c1')!;
-    expect(store.rowIndex.rows('live/c1', log, { mode: 'frames', showControl: true })).toEqual([4, 6]);
-    expect(store.rowIndex.rows('live/c1', log, { mode: 'frames', showControl: false })).toEqual([4]);
-    expect(store.rowIndex.rows('live/c1', log, { mode: 'messages', showControl: true })).toEqual([5, 6]);
+    const rowsOf = (filter: Parameters<typeof store.rowIndex.rows>[2]) =>
+      Array.from(store.rowIndex.rows('live/c1', log, filter));
+    expect(rowsOf({ mode: 'frames', showControl: true })).toEqual([4, 6]);
+    expect(rowsOf({ mode: 'frames', showControl: false })).toEqual([4]);
+    expect(rowsOf({ mode: 'messages', showControl: true })).toEqual([5, 6]);
     const rows = store.rowIndex.rows('live/c1', log, { mode: 'messages', showControl: false });
-    expect(rows).toEqual([5]);
+    expect(Array.from(rows)).toEqual([5]);
     store.ingest.push('live', [message('c1', 20, 's2c', 1, [], 'b')]);
     store.ingest.flush();
-    expect(store.rowIndex.rows('live/c1', log, { mode: 'messages', showControl: false })).toBe(rows);
-    expect(rows).toEqual([5, 7]);
+    const later = store.rowIndex.rows('live/c1', log, { mode: 'messages', showControl: false });
+    expect(Array.from(later)).toEqual([5, 7]);
+    // Extended in place, not rebuilt: the earlier rows are the start of the same buffer.
+    expect(later.buffer).toBe(rows.buffer);
   });
 
   it('filters rows by direction and by payload text (case-insensitive, close reasons included)', async () => {
@@ -170,7 +174,7 @@ describe('createInspectorStore', () => {
     store.ingest.flush();
     const log = store.hot.get('live/c1')!;
     const rows = (filter: Partial<Parameters<typeof store.rowIndex.rows>[2]>) =>
-      store.rowIndex.rows('live/c1', log, { mode: 'frames', showControl: true, ...filter });
+      Array.from(store.rowIndex.rows('live/c1', log, { mode: 'frames', showControl: true, ...filter }));
     expect(rows({ dir: 's2c' })).toEqual([5, 6, 7]);
     expect(rows({ text: 'subscri' })).toEqual([4, 5, 7]);
     expect(rows({ text: 'subscri', dir: 'c2s' })).toEqual([4]);

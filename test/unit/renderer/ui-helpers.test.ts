@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compileSearch, SEARCH_CAP_CHARS } from '../../../renderer/src/filters/search-pattern.js';
 import { positionOfRow } from '../../../renderer/src/filters/row-position.js';
+import { parseGoTo, positionOf } from '../../../renderer/src/filters/go-to.js';
+import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
+import { RowIndex } from '../../../renderer/src/store/rows.js';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import { randomEvents } from './random-session.js';
 import {
   containerPaths,
   containerSummary,
@@ -225,5 +230,39 @@ describe('jsonErrorOffset', () => {
     expect(jsonErrorOffset('[1] x')).toBe(4);
     expect(jsonErrorOffset('{"a": [1, {"b": "c"}], "d": null}')).toBe(-1);
     expect(jsonErrorOffset('['.repeat(50_000))).toBe(50_000);
+  });
+});
+
+describe('go to', () => {
+  it('reads frame numbers and times', () => {
+    expect(parseGoTo('1234')).toEqual({ kind: 'frame', seq: 1234 });
+    expect(parseGoTo(' #7 ')).toEqual({ kind: 'frame', seq: 7 });
+    expect(parseGoTo('+250ms')).toEqual({ kind: 'time', ms: 250 });
+    expect(parseGoTo('1.5s')).toEqual({ kind: 'time', ms: 1500 });
+    expect(parseGoTo('+1200')).toEqual({ kind: 'time', ms: 1200 });
+    expect(parseGoTo('2m')).toEqual({ kind: 'time', ms: 120_000 });
+    expect(parseGoTo('1.5')).toBeNull();
+    expect(parseGoTo('abc')).toBeNull();
+  });
+
+  it('finds the row of a frame, the message after it, and the first row at a time', () => {
+    const log = new ConnectionLog();
+    const events = randomEvents(21, 3000);
+    for (const event of events) log.append(event);
+    const frames = new RowIndex().rows('k', log, { mode: 'frames', showControl: true });
+    const messages = new RowIndex().rows('k', log, { mode: 'messages', showControl: true });
+    const someFrame = events.findIndex((e, i) => i > 1000 && e.type === 'frame' && e.frame.opcode === 1);
+    const seq = (events[someFrame] as Extract<CaptureEvent, { type: 'frame' }>).frame.seq;
+    const at = positionOf({ kind: 'frame', seq }, frames, log, 0);
+    expect(log.at(frames[at]!)).toEqual(log.frame(seq));
+    const inMessages = positionOf({ kind: 'frame', seq }, messages, log, 0);
+    expect(messages[inMessages]).toBeGreaterThanOrEqual(log.frameIndex(seq)!);
+    expect(inMessages === 0 || messages[inMessages - 1]! < log.frameIndex(seq)!).toBe(true);
+    const t = events[2000]!.t;
+    const byTime = positionOf({ kind: 'time', ms: t - 5 }, frames, log, 5);
+    expect(log.events.timeAt(frames[byTime]!)).toBeGreaterThanOrEqual(t);
+    expect(log.events.timeAt(frames[byTime - 1]!)).toBeLessThan(t);
+    expect(positionOf({ kind: 'frame', seq: 10_000_000 }, frames, log, 0)).toBe(-1);
+    expect(positionOf({ kind: 'time', ms: 1e12 }, frames, log, 0)).toBe(-1);
   });
 });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { ROW_TYPE_LABELS, ROW_TYPES } from '../../filters/row-types.js';
 import type { RowType } from '../../filters/row-types.js';
 import { useInspector } from '../../ui/store-context.js';
@@ -114,7 +115,15 @@ function DecoderPicker({ view, choice }: { view: ConnectionView; choice: Decoder
 }
 
 /** Second row of row filters: types, decoded size and the protocol decoder. Direction and text live in the toolbar. */
-export function RowFilterBar({ view, choice }: { view: ConnectionView; choice: DecoderChoice | undefined }) {
+export function RowFilterBar({
+  view,
+  choice,
+  children,
+}: {
+  view: ConnectionView;
+  choice: DecoderChoice | undefined;
+  children?: ReactNode;
+}) {
   return (
     <div className="row-filter-bar" data-testid="row-filter-bar">
       <TypeChips />
@@ -126,6 +135,7 @@ export function RowFilterBar({ view, choice }: { view: ConnectionView; choice: D
         <span className="size-label">B</span>
       </span>
       <DecoderPicker view={view} choice={choice} />
+      {children}
     </div>
   );
 }

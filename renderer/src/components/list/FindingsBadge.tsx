@@ -18,7 +18,11 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
   const live = !view.readOnly && view.endT === undefined;
   const revision = useInspector((s) => s.revisions[view.key] ?? 0);
   const startedAt = useInspector((s) => s.sources[view.source]?.startedAt ?? 0);
-  const loading = useInspector((s) => s.sources[view.source]?.loading === true);
+  // Deferred so a big file's last rows are painted before its (long) analysis runs.
+  const loading = useDeferredValue(
+    useInspector((s) => s.sources[view.source]?.loading === true),
+    true,
+  );
   const clock = useNow(live, 3000);
   const decoder = useInspector((s) => s.decoderOverrides[view.key]);
   const size = store.hot.get(view.key)?.events.length ?? 0;

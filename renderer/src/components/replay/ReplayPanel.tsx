@@ -85,7 +85,7 @@ export function ReplayPanel({ view, log }: { view: ConnectionView; log: Connecti
   const store = useInspectorStore();
   const replay = useInspector((s) => s.replay);
   const select = useInspector((s) => s.select);
-  useInspector((s) => s.revisions[view.key]);
+  const revision = useInspector((s) => s.revisions[view.key]);
   const [open, setOpen] = useState(false);
   const [url, setUrl] = useState(view.url);
   const [speedText, setSpeedText] = useState('1');
@@ -96,9 +96,13 @@ export function ReplayPanel({ view, log }: { view: ConnectionView; log: Connecti
   const replayKey = done ? connKey(LIVE_SOURCE, done.result.conn) : undefined;
   const replayRevision = useInspector((s) => (replayKey ? s.revisions[replayKey] : undefined));
 
-  const clientMessages = eventsOf(log).filter(
-    (e): e is MessageEvent => e.type === 'message' && e.message.dir === 'c2s',
-  );
+  // Records are rebuilt from the columnar log on demand: only read them while the panel is open.
+  const clientMessages = useMemo(() => {
+    void revision;
+    return open
+      ? eventsOf(log).filter((e): e is MessageEvent => e.type === 'message' && e.message.dir === 'c2s')
+      : [];
+  }, [open, log, revision]);
   const comparison = useMemo(() => {
     if (!done || !replayKey) return undefined;
     void replayRevision;
@@ -109,7 +113,7 @@ export function ReplayPanel({ view, log }: { view: ConnectionView; log: Connecti
     );
   }, [done, replayKey, replayRevision, log, store, view.conn]);
 
-  if (clientMessages.length === 0) return null;
+  if (view.messages.c2s === 0) return null;
 
   const start = async (selectedOnly: boolean): Promise<void> => {
     const speed = parseReplaySpeed(speedText);

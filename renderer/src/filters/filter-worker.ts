@@ -1,0 +1,28 @@
+/// <reference lib="webworker" />
+import type { FromSearcher, ToSearcher } from './search-core.js';
+import { SearchCore } from './search-core.js';
+
+// The text filter's thread: searches run here so the page stays responsive, and a newer search cancels an older one.
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const core = new SearchCore();
+
+const yieldToQueue = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+scope.onmessage = (event: MessageEvent<ToSearcher>) => {
+  const message = event.data;
+  if (message.type === 'append') core.append(message);
+  else if (message.type === 'forget') core.forget(message.key);
+  else {
+    core.announce(message.id);
+    void core.search(message, yieldToQueue).then(
+      (reply: FromSearcher) =>
+        scope.postMessage(reply, reply.type === 'result' ? [reply.matches.buffer] : []),
+      (error: unknown) =>
+        scope.postMessage({
+          type: 'error',
+          id: message.id,
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies FromSearcher),
+    );
+  }
+};

@@ -1,0 +1,110 @@
+import type { SearchMode } from './search-pattern.js';
+import { compileSearch } from './search-pattern.js';
+
+/** Rows of one connection sent to the searcher: event indices with their recorded payload bytes or ready text. */
+export interface AppendRows {
+  type: 'append';
+  key: string;
+  indices: Uint32Array;
+  /** Row i's bytes are bytes[offsets[i], offsets[i + 1]); rows with an entry in `texts` use that text instead. */
+  offsets: Uint32Array;
+  bytes: Uint8Array;
+  texts: Record<number, string>;
+  /** 1 where the recorded payload is only a preview of the real one. */
+  truncated: Uint8Array;
+}
+
+export interface SearchRequest {
+  type: 'search';
+  id: number;
+  key: string;
+  /** Event indices to test, ascending. */
+  candidates: Uint32Array;
+  pattern: string;
+  mode: SearchMode;
+}
+
+export type ToSearcher = AppendRows | SearchRequest | { type: 'forget'; key: string };
+
+export type FromSearcher =
+  | {
+      type: 'result';
+      id: number;
+      matches: Uint32Array;
+      /** Candidates that did not match but whose payload was only recorded in part. */
+      previewOnly: number;
+    }
+  | { type: 'superseded'; id: number }
+  | { type: 'error'; id: number; message: string };
+
+interface Rows {
+  texts: string[];
+  lower: string[];
+  truncated: boolean[];
+}
+
+/** Candidates tested between two looks at the message queue: a newer search cancels this one there. */
+const SLICE = 20_000;
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * The search side of the text filter: holds each connection's searchable text (decoded once, kept lower-cased for
+ * plain-text search) and answers searches in slices, giving up as soon as a newer search has arrived. Runs in a
+ * worker (filter-worker.ts); the matching is the same as `compileRowFilter`'s.
+ */
+export class SearchCore {
+  private readonly rows = new Map<string, Rows>();
+  private latest = 0;
+
+  append(message: AppendRows): void {
+    let rows = this.rows.get(message.key);
+    if (!rows) this.rows.set(message.key, (rows = { texts: [], lower: [], truncated: [] }));
+    const { indices, offsets, bytes, texts, truncated } = message;
+    for (let i = 0; i < indices.length; i++) {
+      const index = indices[i]!;
+      const text = texts[i] ?? decoder.decode(bytes.subarray(offsets[i], offsets[i + 1]));
+      rows.texts[index] = text;
+      const lower = text.toLowerCase();
+      rows.lower[index] = lower === text ? text : lower;
+      rows.truncated[index] = truncated[i] === 1;
+    }
+  }
+
+  forget(key: string): void {
+    this.rows.delete(key);
+  }
+
+  /** Call when a search request arrives, before awaiting `search`: it supersedes every earlier one. */
+  announce(id: number): void {
+    this.latest = Math.max(this.latest, id);
+  }
+
+  async search(request: SearchRequest, yieldToQueue: () => Promise<void>): Promise<FromSearcher> {
+    const rows = this.rows.get(request.key);
+    const { candidates, id } = request;
+    const compiled = request.mode === 'regex' ? compileSearch(request.pattern, 'regex') : undefined;
+    if (compiled && !compiled.ok) return { type: 'error', id, message: compiled.error };
+    const needle = request.pattern.toLowerCase();
+    const test =
+      compiled?.ok === true
+        ? (index: number) => compiled.test(rows?.texts[index] ?? '')
+        : (index: number) => (rows?.lower[index] ?? '').includes(needle);
+    const matches = new Uint32Array(candidates.length);
+    let count = 0;
+    let previewOnly = 0;
+    for (let start = 0; start < candidates.length; start += SLICE) {
+      if (start > 0) {
+        await yieldToQueue();
+        if (this.latest > id) return { type: 'superseded', id };
+      }
+      const end = Math.min(candidates.length, start + SLICE);
+      for (let i = start; i < end; i++) {
+        const index = candidates[i]!;
+        if (test(index)) matches[count++] = index;
+        else if (rows?.truncated[index]) previewOnly++;
+      }
+    }
+    return { type: 'result', id, matches: matches.slice(0, count), previewOnly };
+  }
+}

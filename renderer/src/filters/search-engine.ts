@@ -1,0 +1,208 @@
+import { base64ToBytes } from '../format/bytes.js';
+import { HELD_OBJECT } from '../store/columnar-log.js';
+import type { RowFacts } from '../store/columnar-log.js';
+import type { ConnectionLog } from '../store/hot-log.js';
+import { searchableText } from '../store/rows.js';
+import type { FromSearcher, ToSearcher } from './search-core.js';
+import { SearchCore } from './search-core.js';
+import type { SearchMode } from './search-pattern.js';
+
+/** The searcher's end of a channel: a worker in the page, the same core in-process elsewhere (tests, no Worker). */
+export interface SearchPort {
+  post(message: ToSearcher, transfer: Transferable[]): void;
+  onReply(listener: (reply: FromSearcher) => void): void;
+  /** The channel broke (e.g. the worker script could not load): the engine moves to this thread. */
+  onFailure(listener: () => void): void;
+  terminate(): void;
+}
+
+export type SearchOutcome = { matches: Uint32Array; previewOnly: number } | { error: string };
+
+/** The text filter's worker (filter-worker.ts), bundled by Vite; this thread where no worker can be started. */
+export function defaultPort(): SearchPort {
+  try {
+    return workerPort();
+  } catch {
+    return inProcessPort();
+  }
+}
+
+function workerPort(): SearchPort {
+  const worker = new Worker(new URL('./filter-worker.ts', import.meta.url), { type: 'module' });
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    onReply: (listener) => {
+      worker.onmessage = (event: MessageEvent<FromSearcher>) => listener(event.data);
+    },
+    onFailure: (listener) => {
+      worker.onerror = () => listener();
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** The same core on this thread, answering asynchronously as the worker would. */
+export function inProcessPort(): SearchPort {
+  const core = new SearchCore();
+  let listener: (reply: FromSearcher) => void = () => undefined;
+  const yieldToQueue = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+  return {
+    post: (message) => {
+      if (message.type === 'append') core.append(structuredClone(message));
+      else if (message.type === 'forget') core.forget(message.key);
+      else {
+        core.announce(message.id);
+        setTimeout(() => void core.search(message, yieldToQueue).then((reply) => listener(reply)), 0);
+      }
+    },
+    onReply: (next) => {
+      listener = next;
+    },
+    onFailure: () => undefined,
+    terminate: () => undefined,
+  };
+}
+
+interface Fed {
+  log: ConnectionLog;
+  sent: number;
+}
+
+/**
+ * Main-thread side of the text search: feeds each connection's rows to the searcher as they arrive (payload bytes
+ * straight from the columnar log, copied once) and turns searches into promises. A newer search supersedes older
+ * ones, which then resolve to null.
+ */
+export class SearchEngine {
+  private readonly fed = new Map<string, Fed>();
+  private readonly waiting = new Map<number, (outcome: SearchOutcome | null) => void>();
+  private nextId = 0;
+  private port: SearchPort;
+  /** Called after the engine moved to this thread: searches in flight were dropped and must be asked again. */
+  onReset: () => void = () => undefined;
+
+  constructor(port: SearchPort) {
+    this.port = port;
+    this.listen(port);
+  }
+
+  private listen(port: SearchPort): void {
+    port.onFailure(() => {
+      if (this.port !== port) return;
+      port.terminate();
+      this.port = inProcessPort();
+      this.listen(this.port);
+      this.fed.clear();
+      for (const [id, resolve] of this.waiting) {
+        this.waiting.delete(id);
+        resolve(null);
+      }
+      this.onReset();
+    });
+    port.onReply((reply) => {
+      const resolve = this.waiting.get(reply.id);
+      if (!resolve) return;
+      this.waiting.delete(reply.id);
+      resolve(
+        reply.type === 'result'
+          ? { matches: reply.matches, previewOnly: reply.previewOnly }
+          : reply.type === 'error'
+            ? { error: reply.message }
+            : null,
+      );
+    });
+  }
+
+  /** Sends the rows the searcher has not seen yet. */
+  feed(key: string, log: ConnectionLog): void {
+    let fed = this.fed.get(key);
+    if (!fed || fed.log !== log) {
+      if (fed) this.port.post({ type: 'forget', key }, []);
+      this.fed.set(key, (fed = { log, sent: 0 }));
+    }
+    const total = log.events.length;
+    if (fed.sent >= total) return;
+    const message = rowsToSend(key, log, fed.sent, total);
+    fed.sent = total;
+    this.port.post(message, [message.indices.buffer, message.offsets.buffer, message.bytes.buffer]);
+  }
+
+  forget(key: string): void {
+    if (this.fed.delete(key)) this.port.post({ type: 'forget', key }, []);
+  }
+
+  search(
+    key: string,
+    log: ConnectionLog,
+    candidates: Uint32Array,
+    pattern: string,
+    mode: SearchMode,
+  ): Promise<SearchOutcome | null> {
+    this.feed(key, log);
+    const id = ++this.nextId;
+    for (const [earlier, resolve] of this.waiting) {
+      this.waiting.delete(earlier);
+      resolve(null);
+    }
+    const copy = candidates.slice();
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.port.post({ type: 'search', id, key, candidates: copy, pattern, mode }, [copy.buffer]);
+    });
+  }
+
+  dispose(): void {
+    this.port.terminate();
+  }
+}
+
+function rowsToSend(
+  key: string,
+  log: ConnectionLog,
+  from: number,
+  to: number,
+): ToSearcher & { type: 'append' } {
+  const { events } = log;
+  const facts: RowFacts = { held: HELD_OBJECT, dir: 'c2s', opcode: 0, size: 0 };
+  const indices: number[] = [];
+  const texts: Record<number, string> = {};
+  const truncated: number[] = [];
+  const views: Uint8Array[] = [];
+  let byteCount = 0;
+  for (let index = from; index < to; index++) {
+    if (events.facts(index, facts).held !== HELD_OBJECT) {
+      const bytes = events.payloadBytes(index)!;
+      views.push(bytes);
+      byteCount += bytes.length;
+      truncated.push(events.truncatedAt(index) ? 1 : 0);
+    } else {
+      const event = events.get(index)!;
+      if (event.type === 'frame') {
+        texts[indices.length] = searchableText(base64ToBytes(event.frame.data), event.frame.close);
+        truncated.push(event.frame.truncated ? 1 : 0);
+      } else if (event.type === 'message') {
+        texts[indices.length] = searchableText(base64ToBytes(event.message.data));
+        truncated.push(event.message.truncated ? 1 : 0);
+      } else continue;
+      views.push(new Uint8Array(0));
+    }
+    indices.push(index);
+  }
+  const bytes = new Uint8Array(byteCount);
+  const offsets = new Uint32Array(views.length + 1);
+  let at = 0;
+  views.forEach((view, i) => {
+    bytes.set(view, at);
+    at += view.length;
+    offsets[i + 1] = at;
+  });
+  return {
+    type: 'append',
+    key,
+    indices: Uint32Array.from(indices),
+    offsets,
+    bytes,
+    texts,
+    truncated: Uint8Array.from(truncated),
+  };
+}

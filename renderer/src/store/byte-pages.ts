@@ -1,0 +1,54 @@
+const PAGE_BYTES = 1 << 20;
+/** Payloads above this get a buffer of their own instead of wasting the rest of a shared page. */
+const OWN_BUFFER_BYTES = PAGE_BYTES / 4;
+/** Positions pack page and offset into one number: page * 2^20 + offset; negative ones name an own buffer. */
+const PAGE_SPAN = PAGE_BYTES;
+
+/**
+ * Append-only byte storage in 1 MiB pages: many small payloads share a few large buffers instead of each being its own
+ * string (a JS object with a header) on the heap.
+ */
+export class BytePages {
+  private readonly pages: Uint8Array[] = [];
+  private readonly own: Uint8Array[] = [];
+  private used = PAGE_BYTES;
+  private total = 0;
+
+  /** Bytes allocated, unused page tails included. */
+  get allocatedBytes(): number {
+    return this.total;
+  }
+
+  /** Stores the bytes of a binary string (one byte per char, as `atob` returns) and returns their position. */
+  appendBinary(binary: string): number {
+    const length = binary.length;
+    let target: Uint8Array;
+    let offset = 0;
+    let position: number;
+    if (length > OWN_BUFFER_BYTES) {
+      target = new Uint8Array(length);
+      this.own.push(target);
+      this.total += length;
+      position = -this.own.length;
+    } else {
+      if (this.used + length > PAGE_BYTES) {
+        this.pages.push(new Uint8Array(PAGE_BYTES));
+        this.total += PAGE_BYTES;
+        this.used = 0;
+      }
+      target = this.pages[this.pages.length - 1]!;
+      offset = this.used;
+      this.used += length;
+      position = (this.pages.length - 1) * PAGE_SPAN + offset;
+    }
+    for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
+    return position;
+  }
+
+  /** The bytes stored at `position`, without copying. */
+  view(position: number, length: number): Uint8Array {
+    if (position < 0) return this.own[-position - 1]!.subarray(0, length);
+    const offset = position % PAGE_SPAN;
+    return this.pages[(position - offset) / PAGE_SPAN]!.subarray(offset, offset + length);
+  }
+}

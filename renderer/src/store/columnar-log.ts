@@ -1,0 +1,480 @@
+import type { CaptureEvent, ConnectionId, FrameEvent, MessageEvent } from '../../../shared/model/events.js';
+import type { FrameRecord, LengthEncoding, MessageRecord } from '../../../shared/model/frame.js';
+import type { Direction } from '../../../shared/model/wire.js';
+import { bytesToBase64 } from '../format/bytes.js';
+import { BytePages } from './byte-pages.js';
+
+/** How an event is held: as the object itself, or as a row of the frame or message columns. */
+export const HELD_OBJECT = 0;
+export const HELD_FRAME = 1;
+export const HELD_MESSAGE = 2;
+
+type Float = Float64Array<ArrayBuffer>;
+type U32 = Uint32Array<ArrayBuffer>;
+type U16 = Uint16Array<ArrayBuffer>;
+type U8 = Uint8Array<ArrayBuffer>;
+
+function grown<T extends Float | U32 | U16 | U8>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 1024));
+  next.set(array);
+  return next;
+}
+
+// Frame bits: dir, fin, rsv1-3, masked, truncated, has maskKey, length encoding (2 bits), opcode (4 bits).
+const F_S2C = 1;
+const F_FIN = 2;
+const F_RSV1 = 4;
+const F_RSV2 = 8;
+const F_RSV3 = 16;
+const F_MASKED = 32;
+const F_TRUNCATED = 64;
+const F_MASK_KEY = 128;
+const F_ENCODING_SHIFT = 8;
+const F_OPCODE_SHIFT = 10;
+const ENCODINGS: readonly LengthEncoding[] = [7, 16, 64];
+
+// Message bits: dir, compressed, truncated, utf8Valid (absent / true / false), opcode (4 bits).
+const M_S2C = 1;
+const M_COMPRESSED = 2;
+const M_TRUNCATED = 4;
+const M_UTF8_SHIFT = 3;
+const M_OPCODE_SHIFT = 5;
+
+const FRAME_KEYS = new Set([
+  'seq',
+  'dir',
+  'offset',
+  'fin',
+  'rsv1',
+  'rsv2',
+  'rsv3',
+  'opcode',
+  'masked',
+  'maskKey',
+  'lengthEncoding',
+  'headerLength',
+  'payloadLength',
+  'data',
+  'truncated',
+  'messageId',
+]);
+const MESSAGE_KEYS = new Set([
+  'id',
+  'dir',
+  'opcode',
+  'frames',
+  'wireSize',
+  'size',
+  'compressed',
+  'data',
+  'truncated',
+  'utf8Valid',
+]);
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const MASK_KEY = /^[0-9a-f]{8}$/;
+
+/** The bytes of a base64 string as a binary string, or null when re-encoding them would not give the same text. */
+function canonicalBinary(base64: string): string | null {
+  if (typeof base64 !== 'string' || !BASE64.test(base64)) return null;
+  const binary = atob(base64);
+  const tail = binary.length % 3;
+  // Only the last group can carry stray bits (in its padding); everything before re-encodes identically.
+  if (tail !== 0 && btoa(binary.slice(binary.length - tail)) !== base64.slice(base64.length - 4)) return null;
+  return binary;
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isBool = (value: unknown): value is boolean => typeof value === 'boolean';
+const isDir = (value: unknown): value is Direction => value === 'c2s' || value === 's2c';
+const isSmallUint = (value: unknown, max: number): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max;
+
+function onlyKeys(record: object, allowed: ReadonlySet<string>): boolean {
+  for (const key in record) if (!allowed.has(key)) return false;
+  return true;
+}
+
+function eventShapeOk(event: CaptureEvent, conn: ConnectionId | undefined): boolean {
+  if (event.conn !== conn || !isNumber(event.t)) return false;
+  let keys = 0;
+  for (const _key in event) keys++;
+  return keys === 4;
+}
+
+/** Frames that fit the columns exactly: the fields every frame has, payload bytes, optional mask key and message. */
+function compactFrame(frame: FrameRecord): boolean {
+  return (
+    onlyKeys(frame, FRAME_KEYS) &&
+    isNumber(frame.seq) &&
+    isDir(frame.dir) &&
+    isNumber(frame.offset) &&
+    isBool(frame.fin) &&
+    isBool(frame.rsv1) &&
+    isBool(frame.rsv2) &&
+    isBool(frame.rsv3) &&
+    isSmallUint(frame.opcode, 15) &&
+    isBool(frame.masked) &&
+    (frame.maskKey === undefined || (typeof frame.maskKey === 'string' && MASK_KEY.test(frame.maskKey))) &&
+    ENCODINGS.includes(frame.lengthEncoding) &&
+    isSmallUint(frame.headerLength, 255) &&
+    isNumber(frame.payloadLength) &&
+    isBool(frame.truncated) &&
+    (frame.messageId === undefined || isNumber(frame.messageId))
+  );
+}
+
+function compactMessage(message: MessageRecord): boolean {
+  return (
+    onlyKeys(message, MESSAGE_KEYS) &&
+    isNumber(message.id) &&
+    isDir(message.dir) &&
+    isSmallUint(message.opcode, 15) &&
+    Array.isArray(message.frames) &&
+    message.frames.length === 1 &&
+    isNumber(message.frames[0]) &&
+    isNumber(message.wireSize) &&
+    isNumber(message.size) &&
+    isBool(message.compressed) &&
+    isBool(message.truncated) &&
+    (message.utf8Valid === undefined || isBool(message.utf8Valid))
+  );
+}
+
+/** The facts the row filters need, read without building the record. */
+export interface RowFacts {
+  held: number;
+  dir: Direction;
+  opcode: number;
+  size: number;
+}
+
+/**
+ * A connection's events in columns. Frames and single-frame messages of the common shape (nearly all of a big
+ * session) are kept as numbers in typed arrays and their payloads as bytes in shared pages; anything else is kept as
+ * the object. `get` rebuilds a record that is deep-equal to the one pushed.
+ */
+export class ColumnarLog {
+  private count = 0;
+  private conn: ConnectionId | undefined;
+  private held: U8 = new Uint8Array(0);
+  private local: U32 = new Uint32Array(0);
+  private readonly objects: CaptureEvent[] = [];
+  private readonly bytes = new BytePages();
+
+  private frames = 0;
+  private fT: Float = new Float64Array(0);
+  private fEvent: U32 = new Uint32Array(0);
+  private fSeq: Float = new Float64Array(0);
+  private fOffset: Float = new Float64Array(0);
+  private fPayloadLength: Float = new Float64Array(0);
+  private fMessageId: Float = new Float64Array(0);
+  private fDataPos: Float = new Float64Array(0);
+  private fDataLen: U32 = new Uint32Array(0);
+  private fMaskKey: U32 = new Uint32Array(0);
+  private fBits: U16 = new Uint16Array(0);
+  private fHeaderLength: U8 = new Uint8Array(0);
+  /** Frame seqs of the columns only ever increase, so a frame is found by binary search; others are in this map. */
+  private readonly otherFrames = new Map<number, number>();
+  /** The newest column frame's payload text: its message (usually the next record) is compared without re-encoding. */
+  private lastFrame = -1;
+  private lastFrameData = '';
+
+  private messages = 0;
+  private mT: Float = new Float64Array(0);
+  private mId: Float = new Float64Array(0);
+  private mFrame: Float = new Float64Array(0);
+  private mWireSize: Float = new Float64Array(0);
+  private mSize: Float = new Float64Array(0);
+  /** Index of the frame (in the frame columns) whose payload the message shares, or -1 with its own bytes. */
+  private mSharedFrame: Float = new Float64Array(0);
+  private mDataPos: Float = new Float64Array(0);
+  private mDataLen: U32 = new Uint32Array(0);
+  private mBits: U16 = new Uint16Array(0);
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Bytes held in typed arrays and payload pages (outside the JS heap's object count). */
+  get columnBytes(): number {
+    let sum = this.bytes.allocatedBytes + this.held.byteLength + this.local.byteLength;
+    sum += this.fEvent.byteLength;
+    for (const a of [this.fT, this.fSeq, this.fOffset, this.fPayloadLength, this.fMessageId, this.fDataPos])
+      sum += a.byteLength;
+    sum += this.fDataLen.byteLength + this.fMaskKey.byteLength + this.fBits.byteLength;
+    sum += this.fHeaderLength.byteLength;
+    for (const a of [
+      this.mT,
+      this.mId,
+      this.mFrame,
+      this.mWireSize,
+      this.mSize,
+      this.mSharedFrame,
+      this.mDataPos,
+    ])
+      sum += a.byteLength;
+    return sum + this.mDataLen.byteLength + this.mBits.byteLength;
+  }
+
+  /** Appends and returns the index of the new entry. */
+  push(event: CaptureEvent): number {
+    const index = this.count;
+    if (index === 0) this.conn = event.conn;
+    this.held = grown(this.held, index + 1);
+    this.local = grown(this.local, index + 1);
+    if (event.type === 'frame' && this.pushFrame(event, index)) this.held[index] = HELD_FRAME;
+    else if (event.type === 'message' && this.pushMessage(event)) this.held[index] = HELD_MESSAGE;
+    else {
+      this.held[index] = HELD_OBJECT;
+      this.local[index] = this.objects.length;
+      this.objects.push(event);
+      // As a Map keyed by seq would, a later frame with the same seq is the one found.
+      if (event.type === 'frame') this.otherFrames.set(event.frame.seq, index);
+    }
+    if (this.held[index] === HELD_FRAME) this.local[index] = this.frames - 1;
+    else if (this.held[index] === HELD_MESSAGE) this.local[index] = this.messages - 1;
+    this.count++;
+    return index;
+  }
+
+  private pushFrame(event: FrameEvent, index: number): boolean {
+    const frame = event.frame;
+    if (!eventShapeOk(event, this.conn) || !compactFrame(frame)) return false;
+    if (this.frames > 0 && frame.seq <= this.fSeq[this.frames - 1]!) return false;
+    if (this.otherFrames.has(frame.seq)) return false;
+    const binary = canonicalBinary(frame.data);
+    if (binary === null) return false;
+    const i = this.frames;
+    this.growFrames(i + 1);
+    this.fT[i] = event.t;
+    this.fEvent[i] = index;
+    this.fSeq[i] = frame.seq;
+    this.fOffset[i] = frame.offset;
+    this.fPayloadLength[i] = frame.payloadLength;
+    this.fMessageId[i] = frame.messageId ?? Number.NaN;
+    this.fDataPos[i] = this.bytes.appendBinary(binary);
+    this.lastFrame = i;
+    this.lastFrameData = frame.data;
+    this.fDataLen[i] = binary.length;
+    this.fMaskKey[i] = frame.maskKey === undefined ? 0 : parseInt(frame.maskKey, 16);
+    this.fHeaderLength[i] = frame.headerLength;
+    this.fBits[i] =
+      (frame.dir === 's2c' ? F_S2C : 0) |
+      (frame.fin ? F_FIN : 0) |
+      (frame.rsv1 ? F_RSV1 : 0) |
+      (frame.rsv2 ? F_RSV2 : 0) |
+      (frame.rsv3 ? F_RSV3 : 0) |
+      (frame.masked ? F_MASKED : 0) |
+      (frame.truncated ? F_TRUNCATED : 0) |
+      (frame.maskKey === undefined ? 0 : F_MASK_KEY) |
+      (ENCODINGS.indexOf(frame.lengthEncoding) << F_ENCODING_SHIFT) |
+      (frame.opcode << F_OPCODE_SHIFT);
+    this.frames++;
+    return true;
+  }
+
+  private pushMessage(event: MessageEvent): boolean {
+    const message = event.message;
+    if (!eventShapeOk(event, this.conn) || !compactMessage(message)) return false;
+    const shared = this.compactFrameBySeq(message.frames[0]!);
+    let pos = 0;
+    let len = 0;
+    let sharedFrame = -1;
+    const sameData =
+      shared >= 0 &&
+      (shared === this.lastFrame
+        ? this.lastFrameData === message.data
+        : this.frameData(shared) === message.data);
+    if (sameData) sharedFrame = shared;
+    else {
+      const binary = canonicalBinary(message.data);
+      if (binary === null) return false;
+      pos = this.bytes.appendBinary(binary);
+      len = binary.length;
+    }
+    const i = this.messages;
+    this.growMessages(i + 1);
+    this.mT[i] = event.t;
+    this.mId[i] = message.id;
+    this.mFrame[i] = message.frames[0]!;
+    this.mWireSize[i] = message.wireSize;
+    this.mSize[i] = message.size;
+    this.mSharedFrame[i] = sharedFrame;
+    this.mDataPos[i] = pos;
+    this.mDataLen[i] = len;
+    const utf8 = message.utf8Valid === undefined ? 0 : message.utf8Valid ? 1 : 2;
+    this.mBits[i] =
+      (message.dir === 's2c' ? M_S2C : 0) |
+      (message.compressed ? M_COMPRESSED : 0) |
+      (message.truncated ? M_TRUNCATED : 0) |
+      (utf8 << M_UTF8_SHIFT) |
+      (message.opcode << M_OPCODE_SHIFT);
+    this.messages++;
+    return true;
+  }
+
+  private growFrames(n: number): void {
+    this.fT = grown(this.fT, n);
+    this.fEvent = grown(this.fEvent, n);
+    this.fSeq = grown(this.fSeq, n);
+    this.fOffset = grown(this.fOffset, n);
+    this.fPayloadLength = grown(this.fPayloadLength, n);
+    this.fMessageId = grown(this.fMessageId, n);
+    this.fDataPos = grown(this.fDataPos, n);
+    this.fDataLen = grown(this.fDataLen, n);
+    this.fMaskKey = grown(this.fMaskKey, n);
+    this.fBits = grown(this.fBits, n);
+    this.fHeaderLength = grown(this.fHeaderLength, n);
+  }
+
+  private growMessages(n: number): void {
+    this.mT = grown(this.mT, n);
+    this.mId = grown(this.mId, n);
+    this.mFrame = grown(this.mFrame, n);
+    this.mWireSize = grown(this.mWireSize, n);
+    this.mSize = grown(this.mSize, n);
+    this.mSharedFrame = grown(this.mSharedFrame, n);
+    this.mDataPos = grown(this.mDataPos, n);
+    this.mDataLen = grown(this.mDataLen, n);
+    this.mBits = grown(this.mBits, n);
+  }
+
+  /** Index in the frame columns of the frame with this seq, or -1. */
+  private compactFrameBySeq(seq: number): number {
+    let low = 0;
+    let high = this.frames - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = this.fSeq[middle]!;
+      if (value === seq) return middle;
+      if (value < seq) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  private frameData(i: number): string {
+    return bytesToBase64(this.bytes.view(this.fDataPos[i]!, this.fDataLen[i]!));
+  }
+
+  /** Event index of the frame with this seq. */
+  frameIndex(seq: number): number | undefined {
+    const other = this.otherFrames.get(seq);
+    if (other !== undefined) return other;
+    const i = this.compactFrameBySeq(seq);
+    if (i < 0) return undefined;
+    return this.fEvent[i];
+  }
+
+  get(index: number): CaptureEvent | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) return undefined;
+    const held = this.held[index]!;
+    const i = this.local[index]!;
+    if (held === HELD_OBJECT) return this.objects[i];
+    if (held === HELD_FRAME) return this.buildFrame(i);
+    return this.buildMessage(i);
+  }
+
+  /** Entries in [start, end), in order. */
+  *range(start = 0, end = this.count): IterableIterator<CaptureEvent> {
+    const stop = Math.min(end, this.count);
+    for (let i = Math.max(0, start); i < stop; i++) yield this.get(i)!;
+  }
+
+  /** What the row filters look at, without building the record; `held` is HELD_OBJECT for other records. */
+  facts(index: number, out: RowFacts): RowFacts {
+    const held = this.held[index]!;
+    const i = this.local[index]!;
+    out.held = held;
+    if (held === HELD_FRAME) {
+      const bits = this.fBits[i]!;
+      out.dir = bits & F_S2C ? 's2c' : 'c2s';
+      out.opcode = bits >> F_OPCODE_SHIFT;
+      out.size = this.fPayloadLength[i]!;
+    } else if (held === HELD_MESSAGE) {
+      const bits = this.mBits[i]!;
+      out.dir = bits & M_S2C ? 's2c' : 'c2s';
+      out.opcode = bits >> M_OPCODE_SHIFT;
+      out.size = this.mSize[i]!;
+    }
+    return out;
+  }
+
+  /** Time of an entry, without building the record. */
+  timeAt(index: number): number {
+    const held = this.held[index]!;
+    const i = this.local[index]!;
+    if (held === HELD_FRAME) return this.fT[i]!;
+    if (held === HELD_MESSAGE) return this.mT[i]!;
+    return this.objects[i]!.t;
+  }
+
+  /** The recorded payload bytes of a column-held frame or message (a view: copy before keeping). */
+  payloadBytes(index: number): Uint8Array | undefined {
+    const held = this.held[index]!;
+    let i = this.local[index]!;
+    if (held === HELD_MESSAGE) {
+      const shared = this.mSharedFrame[i]!;
+      if (shared < 0) return this.bytes.view(this.mDataPos[i]!, this.mDataLen[i]!);
+      i = shared;
+    } else if (held !== HELD_FRAME) return undefined;
+    return this.bytes.view(this.fDataPos[i]!, this.fDataLen[i]!);
+  }
+
+  /** Whether the recorded payload of a column-held row is only a preview of the real one. */
+  truncatedAt(index: number): boolean {
+    const held = this.held[index]!;
+    const i = this.local[index]!;
+    if (held === HELD_FRAME) return (this.fBits[i]! & F_TRUNCATED) !== 0;
+    if (held === HELD_MESSAGE) return (this.mBits[i]! & M_TRUNCATED) !== 0;
+    return false;
+  }
+
+  private buildFrame(i: number): FrameEvent {
+    const bits = this.fBits[i]!;
+    const frame: FrameRecord = {
+      seq: this.fSeq[i]!,
+      dir: bits & F_S2C ? 's2c' : 'c2s',
+      offset: this.fOffset[i]!,
+      fin: (bits & F_FIN) !== 0,
+      rsv1: (bits & F_RSV1) !== 0,
+      rsv2: (bits & F_RSV2) !== 0,
+      rsv3: (bits & F_RSV3) !== 0,
+      opcode: bits >> F_OPCODE_SHIFT,
+      masked: (bits & F_MASKED) !== 0,
+      lengthEncoding: ENCODINGS[(bits >> F_ENCODING_SHIFT) & 3]!,
+      headerLength: this.fHeaderLength[i]!,
+      payloadLength: this.fPayloadLength[i]!,
+      data: this.frameData(i),
+      truncated: (bits & F_TRUNCATED) !== 0,
+    };
+    if (bits & F_MASK_KEY) frame.maskKey = this.fMaskKey[i]!.toString(16).padStart(8, '0');
+    const messageId = this.fMessageId[i]!;
+    if (!Number.isNaN(messageId)) frame.messageId = messageId;
+    return { type: 'frame', conn: this.conn!, t: this.fT[i]!, frame };
+  }
+
+  private buildMessage(i: number): MessageEvent {
+    const bits = this.mBits[i]!;
+    const shared = this.mSharedFrame[i]!;
+    const utf8 = (bits >> M_UTF8_SHIFT) & 3;
+    const message: MessageRecord = {
+      id: this.mId[i]!,
+      dir: bits & M_S2C ? 's2c' : 'c2s',
+      opcode: bits >> M_OPCODE_SHIFT,
+      frames: [this.mFrame[i]!],
+      wireSize: this.mWireSize[i]!,
+      size: this.mSize[i]!,
+      compressed: (bits & M_COMPRESSED) !== 0,
+      data:
+        shared >= 0
+          ? this.frameData(shared)
+          : bytesToBase64(this.bytes.view(this.mDataPos[i]!, this.mDataLen[i]!)),
+      truncated: (bits & M_TRUNCATED) !== 0,
+    };
+    if (utf8 !== 0) message.utf8Valid = utf8 === 1;
+    return { type: 'message', conn: this.conn!, t: this.mT[i]!, message };
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ChunkedLog } from '../../../renderer/src/store/chunked-log.js';
+import { ColumnarLog, HELD_OBJECT } from '../../../renderer/src/store/columnar-log.js';
+import type { RowFacts } from '../../../renderer/src/store/columnar-log.js';
+import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
+import { randomEvents } from './random-session.js';
+
+describe('ColumnarLog', () => {
+  it('gives back, for random sessions, records deep-equal to the ones pushed (the simple log)', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const events = randomEvents(seed, 2000);
+      const simple = new ChunkedLog<(typeof events)[number]>();
+      const columns = new ColumnarLog();
+      const indices = events.map((event) => [columns.push(event), simple.push(event)]);
+      expect(indices.filter(([a, b]) => a !== b)).toEqual([]);
+      expect(columns.length).toBe(simple.length);
+      expect(Array.from(columns.range())).toEqual(Array.from(simple.range()));
+      expect(Array.from(columns.range(17, 333))).toEqual(Array.from(simple.range(17, 333)));
+      const facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
+      const seen: unknown[] = [];
+      const expected: unknown[] = [];
+      events.forEach((event, i) => {
+        columns.facts(i, facts);
+        seen.push(columns.timeAt(i));
+        expected.push(event.t);
+        if (facts.held === HELD_OBJECT) return;
+        const record = event.type === 'frame' ? event.frame : event.type === 'message' ? event.message : null;
+        const size =
+          event.type === 'frame'
+            ? event.frame.payloadLength
+            : event.type === 'message'
+              ? event.message.size
+              : -1;
+        seen.push([
+          facts.dir,
+          facts.opcode,
+          facts.size,
+          Buffer.from(columns.payloadBytes(i)!).toString('base64'),
+        ]);
+        expected.push([record?.dir, record?.opcode, size, record?.data]);
+      });
+      expect(seen).toEqual(expected);
+    }
+  }, 60_000);
+
+  it('keeps common frames and messages in columns, not as objects', () => {
+    const events = randomEvents(99, 5000);
+    const columns = new ColumnarLog();
+    for (const event of events) columns.push(event);
+    const facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
+    let inColumns = 0;
+    for (let i = 0; i < events.length; i++) if (columns.facts(i, facts).held !== HELD_OBJECT) inColumns++;
+    expect(inColumns / events.length).toBeGreaterThan(0.6);
+  });
+
+  it('finds frames by seq as a map would (the last frame with a seq wins)', () => {
+    for (let seed = 3; seed <= 6; seed++) {
+      const events = randomEvents(seed, 3000);
+      const log = new ConnectionLog();
+      const bySeq = new Map<number, number>();
+      events.forEach((event) => {
+        const index = log.append(event);
+        if (event.type === 'frame') bySeq.set(event.frame.seq, index);
+      });
+      for (const [seq, index] of bySeq) expect(log.frameIndex(seq)).toBe(index);
+      expect(log.frameIndex(-5)).toBeUndefined();
+      const some = [...bySeq.keys()][10]!;
+      expect(log.frame(some)).toEqual(events[bySeq.get(some)!]);
+    }
+  });
+
+  it('returns undefined outside its range', () => {
+    const log = new ColumnarLog();
+    log.push(randomEvents(1, 2)[1]!);
+    expect(log.get(1)).toBeUndefined();
+    expect(log.get(-1)).toBeUndefined();
+    expect(log.get(0.5)).toBeUndefined();
+  });
+});
