@@ -3,6 +3,7 @@ const PAGE_BYTES = 1 << 20;
 const OWN_BUFFER_BYTES = PAGE_BYTES / 4;
 /** Positions pack page and offset into one number: page * 2^20 + offset; negative ones name an own buffer. */
 const PAGE_SPAN = PAGE_BYTES;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Append-only byte storage in 1 MiB pages: many small payloads share a few large buffers instead of each being its own
@@ -22,6 +23,7 @@ export class BytePages {
   /** Stores the bytes of a binary string (one byte per char, as `atob` returns) and returns their position. */
   appendBinary(binary: string): number {
     const length = binary.length;
+    if (length === 0) return 0;
     let target: Uint8Array;
     let offset = 0;
     let position: number;
@@ -47,6 +49,7 @@ export class BytePages {
 
   /** The bytes stored at `position`, without copying. */
   view(position: number, length: number): Uint8Array {
+    if (length === 0) return EMPTY;
     if (position < 0) return this.own[-position - 1]!.subarray(0, length);
     const offset = position % PAGE_SPAN;
     return this.pages[(position - offset) / PAGE_SPAN]!.subarray(offset, offset + length);

@@ -3,6 +3,7 @@ import { ChunkedLog } from '../../../renderer/src/store/chunked-log.js';
 import { ColumnarLog, HELD_OBJECT } from '../../../renderer/src/store/columnar-log.js';
 import type { RowFacts } from '../../../renderer/src/store/columnar-log.js';
 import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
+import { conn } from '../analysis/builders.js';
 import { randomEvents } from './random-session.js';
 
 describe('ColumnarLog', () => {
@@ -67,6 +68,16 @@ describe('ColumnarLog', () => {
       const some = [...bySeq.keys()][10]!;
       expect(log.frame(some)).toEqual(events[bySeq.get(some)!]);
     }
+  });
+
+  it('gives back empty payloads, also while no byte is stored yet (a file whose first frame is empty)', () => {
+    const builder = conn('c1', 'client', 'ws://x.test/').handshake(0).text(5, 's2c');
+    const columns = new ColumnarLog();
+    for (const event of builder.events) columns.push(event);
+    expect(Array.from(columns.range())).toEqual(builder.events);
+    const more = builder.message(6, 'c2s', '').message(7, 's2c', 'hi').events;
+    for (const event of more.slice(columns.length)) columns.push(event);
+    expect(Array.from(columns.range())).toEqual(more);
   });
 
   it('returns undefined outside its range', () => {
