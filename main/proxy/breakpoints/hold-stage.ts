@@ -1,7 +1,8 @@
 import { PakoInflater } from '../../../shared/protocol/pako-inflater.js';
 import type { RuleSubject } from '../../../shared/protocol/message-rule.js';
-import { unmaskInto } from '../../../shared/protocol/unmask.js';
 import { buildFrame } from '../faults/close-frame.js';
+import { FrameHeadReader, unmaskedPayload } from '../frame-head.js';
+import type { FrameHead } from '../frame-head.js';
 import { MessageDeflater } from './message-deflater.js';
 
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -80,8 +81,7 @@ interface Message {
  * to it; once one passed without (no rule), compressed messages of that direction are never held again.
  */
 export class HoldStage {
-  private readonly header = Buffer.alloc(14);
-  private headerHave = 0;
+  private readonly heads = new FrameHeadReader();
   private frame: Frame | undefined;
   private message: Message | undefined;
   private readonly inflater: PakoInflater | undefined;
@@ -127,22 +127,21 @@ export class HoldStage {
       if (run >= 0 && end > run) this.sink.forward(chunk.subarray(run, end));
       run = -1;
     };
-    let headerStart = this.headerHave > 0 ? -1 : 0;
+    let headerStart = this.heads.pending > 0 ? -1 : 0;
     while (i < chunk.length) {
       const frame = this.frame;
       if (!frame) {
-        if (this.headerHave === 0) headerStart = i;
-        this.header[this.headerHave++] = chunk[i++]!;
-        const need = this.headerNeeded();
-        if (need === undefined || this.headerHave < need) continue;
-        const started = this.startFrame(need);
+        if (this.heads.pending === 0) headerStart = i;
+        const head = this.heads.push(chunk[i++]!);
+        if (!head) continue;
+        const started = this.startFrame(head);
         if (started.collect) {
           flush(headerStart >= 0 ? headerStart : 0);
         } else if (headerStart >= 0) {
           if (run < 0) run = headerStart;
         } else {
           // The header began in an earlier chunk: its bytes are here only as a copy.
-          this.sink.forward(Buffer.from(this.header.subarray(0, need)));
+          this.sink.forward(Buffer.from(head.raw));
           run = i;
         }
         if (started.remaining === 0) this.endFrame();
@@ -163,7 +162,7 @@ export class HoldStage {
       if (frame.remaining === 0) this.endFrame();
     }
     // A header cut by the chunk's end is forwarded (or collected) from its copy once it is complete.
-    flush(this.headerHave > 0 && headerStart >= 0 ? headerStart : chunk.length);
+    flush(this.heads.pending > 0 && headerStart >= 0 ? headerStart : chunk.length);
   }
 
   /** Forwards the held unit as it was received. */
@@ -210,27 +209,8 @@ export class HoldStage {
     return this.settings.senderTakeover && frame.opcode < 8 && (this.message?.inflate ?? false);
   }
 
-  private headerNeeded(): number | undefined {
-    if (this.headerHave < 2) return undefined;
-    const b1 = this.header[1]!;
-    const len7 = b1 & 0x7f;
-    return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (b1 & 0x80 ? 4 : 0);
-  }
-
-  private startFrame(headerLength: number): Frame {
-    const h = this.header;
-    const len7 = h[1]! & 0x7f;
-    const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
-    let length = len7;
-    if (len7 === 126) length = h.readUInt16BE(2);
-    else if (len7 === 127)
-      length = Math.min(
-        (h.readUInt32BE(2) & 0x7fffffff) * 2 ** 32 + h.readUInt32BE(6),
-        Number.MAX_SAFE_INTEGER,
-      );
-    const opcode = h[0]! & 0x0f;
-    const rsv1 = (h[0]! & 0x40) !== 0;
-    this.headerHave = 0;
+  private startFrame(head: FrameHead): Frame {
+    const { opcode, rsv1 } = head;
     let collect: boolean;
     if (opcode >= 8) {
       collect = this.settings.holds(opcode) || (opcode === CLOSE && this.waiting());
@@ -257,13 +237,13 @@ export class HoldStage {
       }
       collect = this.message.collect;
     }
-    const raw = collect ? [Buffer.from(h.subarray(0, headerLength))] : [];
+    const raw = collect ? [Buffer.from(head.raw)] : [];
     this.frame = {
-      fin: (h[0]! & 0x80) !== 0,
+      fin: head.fin,
       rsv1,
       opcode,
-      mask: h[1]! & 0x80 ? Buffer.from(h.subarray(2 + extended, 6 + extended)) : undefined,
-      remaining: length,
+      mask: head.mask,
+      remaining: head.length,
       collect,
       raw,
       payload: [],
@@ -278,7 +258,7 @@ export class HoldStage {
   private endFrame(): void {
     const frame = this.frame!;
     this.frame = undefined;
-    const payload = unmasked(frame.payload, frame.mask);
+    const payload = unmaskedPayload(frame.payload, frame.mask);
     if (frame.opcode >= 8) {
       if (!frame.collect) return;
       const rawBytes = frame.raw.reduce((n, b) => n + b.length, 0);
@@ -349,12 +329,4 @@ export class HoldStage {
     this.pressing = on;
     this.sink.pressure(on);
   }
-}
-
-function unmasked(parts: Buffer[], mask: Buffer | undefined): Buffer {
-  const payload = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  if (!mask) return payload;
-  const out = Buffer.alloc(payload.length);
-  unmaskInto(payload, 0, payload.length, out, 0, mask);
-  return out;
 }

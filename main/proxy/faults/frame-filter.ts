@@ -1,6 +1,7 @@
 import { PakoInflater } from '../../../shared/protocol/pako-inflater.js';
 import type { CompiledRule } from '../../../shared/protocol/message-rule.js';
-import { unmaskInto } from '../../../shared/protocol/unmask.js';
+import { FrameHeadReader, unmaskedPayload } from '../frame-head.js';
+import type { FrameHead } from '../frame-head.js';
 
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const PONG = 0xa;
@@ -55,8 +56,7 @@ interface HeldMessage {
  * changed. Used only on connections with such a fault.
  */
 export class FrameFilter {
-  private readonly header = Buffer.alloc(14);
-  private headerHave = 0;
+  private readonly heads = new FrameHeadReader();
   private frame: Frame | undefined;
   private message: HeldMessage | undefined;
   private inflater: PakoInflater | undefined;
@@ -94,9 +94,8 @@ export class FrameFilter {
     let i = 0;
     while (i < chunk.length) {
       if (!this.frame) {
-        this.header[this.headerHave++] = chunk[i++]!;
-        const need = this.headerNeeded();
-        if (need !== undefined && this.headerHave >= need) this.startFrame(need);
+        const head = this.heads.push(chunk[i++]!);
+        if (head) this.startFrame(head);
         continue;
       }
       const take = Math.min(this.frame.remaining, chunk.length - i);
@@ -106,37 +105,18 @@ export class FrameFilter {
     }
   }
 
-  private headerNeeded(): number | undefined {
-    if (this.headerHave < 2) return undefined;
-    const b1 = this.header[1]!;
-    const len7 = b1 & 0x7f;
-    return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (b1 & 0x80 ? 4 : 0);
-  }
-
-  private startFrame(headerLength: number): void {
-    const h = this.header;
-    const len7 = h[1]! & 0x7f;
-    const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
-    let length = len7;
-    if (len7 === 126) length = h.readUInt16BE(2);
-    else if (len7 === 127)
-      length = Math.min(
-        (h.readUInt32BE(2) & 0x7fffffff) * 2 ** 32 + h.readUInt32BE(6),
-        Number.MAX_SAFE_INTEGER,
-      );
-    const masked = (h[1]! & 0x80) !== 0;
-    const opcode = h[0]! & 0x0f;
-    const bytes = Buffer.from(h.subarray(0, headerLength));
-    this.headerHave = 0;
+  private startFrame(head: FrameHead): void {
+    const { opcode, length } = head;
+    const bytes = Buffer.from(head.raw);
     const control = opcode >= 8;
     let action: Frame['action'] = 'pass';
     if (control && opcode === PONG && this.settings.suppressPongs) action = 'swallow';
     else if (control ? this.heldControl.has(opcode) : this.holdsData) action = 'hold';
     this.frame = {
-      fin: (h[0]! & 0x80) !== 0,
-      rsv1: (h[0]! & 0x40) !== 0,
+      fin: head.fin,
+      rsv1: head.rsv1,
       opcode,
-      mask: masked ? Buffer.from(h.subarray(2 + extended, 6 + extended)) : undefined,
+      mask: head.mask,
       remaining: length,
       action,
       raw: action === 'hold' ? [bytes] : [],
@@ -168,7 +148,7 @@ export class FrameFilter {
       if (isData && frame.fin) this.sink.messageForwarded();
       return;
     }
-    const payload = unmasked(frame.payload, frame.mask);
+    const payload = unmaskedPayload(frame.payload, frame.mask);
     if (!isData)
       return this.judge({ opcode: frame.opcode, compressed: false, raw: frame.raw, payload: [payload] });
     if (!this.message || frame.opcode !== 0)
@@ -197,12 +177,4 @@ export class FrameFilter {
     const inflated = this.inflater.inflate(Buffer.concat([payload, DEFLATE_TAIL]));
     return inflated.ok ? Buffer.from(inflated.data) : payload;
   }
-}
-
-function unmasked(parts: Buffer[], mask: Buffer | undefined): Buffer {
-  const payload = Buffer.concat(parts);
-  if (!mask) return payload;
-  const out = Buffer.alloc(payload.length);
-  unmaskInto(payload, 0, payload.length, out, 0, mask);
-  return out;
 }
