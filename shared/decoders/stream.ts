@@ -3,7 +3,7 @@ import { decodeRecord } from './cache.js';
 import { decoderInput } from './index.js';
 import { MqttStream } from './mqtt.js';
 import type { DecoderChoice } from './select.js';
-import type { Decoded } from './types.js';
+import type { Decoded, DecoderInput } from './types.js';
 
 /**
  * Decodes one connection's messages in order. Most protocols put one unit in each message and are decoded message by
@@ -32,18 +32,23 @@ export class ConnectionDecoder {
     if (!this.mqtt) return decodeRecord(message, this.choice);
     let decoded = this.results.get(message);
     if (!decoded) {
-      try {
-        decoded = this.mqtt.push(decoderInput(message));
-      } catch (error) {
-        decoded = {
-          protocol: 'mqtt',
-          kind: 'undecodable',
-          reason: `decoder error: ${error instanceof Error ? error.message : String(error)}`,
-          fields: {},
-        };
-      }
+      decoded = pushMqtt(this.mqtt, decoderInput(message));
       this.results.set(message, decoded);
     }
     return decoded;
+  }
+}
+
+/** The next message of an MQTT stream decoded; a decoder failure is an undecodable message, never a throw. */
+export function pushMqtt(stream: MqttStream, input: DecoderInput): Decoded {
+  try {
+    return stream.push(input);
+  } catch (error) {
+    return {
+      protocol: 'mqtt',
+      kind: 'undecodable',
+      reason: `decoder error: ${error instanceof Error ? error.message : String(error)}`,
+      fields: {},
+    };
   }
 }

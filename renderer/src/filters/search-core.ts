@@ -1,5 +1,19 @@
+import { decodeWith } from '../../../shared/decoders/index.js';
+import { MqttStream } from '../../../shared/decoders/mqtt.js';
+import type { DecoderChoice } from '../../../shared/decoders/select.js';
+import { pushMqtt } from '../../../shared/decoders/stream.js';
+import type { Decoded, DecoderInput } from '../../../shared/decoders/types.js';
+import { parseDecodedQuery } from './decoded-query.js';
 import type { SearchMode } from './search-pattern.js';
 import { compileSearch } from './search-pattern.js';
+
+/** Text and regex search the payload text; 'decoded' runs a query over the decoded fields of message rows. */
+export type SearchKind = SearchMode | 'decoded';
+
+/** Row kind bits in AppendRows.kinds: a message row, sent by the server, and its opcode above them. */
+export const ROW_MESSAGE = 1;
+export const ROW_S2C = 2;
+export const ROW_OPCODE_SHIFT = 2;
 
 /** Rows of one connection sent to the searcher: event indices with their recorded payload bytes or ready text. */
 export interface AppendRows {
@@ -12,6 +26,8 @@ export interface AppendRows {
   texts: Record<number, string>;
   /** 1 where the recorded payload is only a preview of the real one. */
   truncated: Uint8Array;
+  /** ROW_MESSAGE | ROW_S2C | opcode << ROW_OPCODE_SHIFT; message rows always come as bytes (never in `texts`). */
+  kinds: Uint8Array;
 }
 
 export interface SearchRequest {
@@ -21,7 +37,9 @@ export interface SearchRequest {
   /** Event indices to test, ascending. */
   candidates: Uint32Array;
   pattern: string;
-  mode: SearchMode;
+  mode: SearchKind;
+  /** With mode 'decoded': the connection's decoder. */
+  decoder?: DecoderChoice;
 }
 
 export type ToSearcher = AppendRows | SearchRequest | { type: 'forget'; key: string };
@@ -41,6 +59,8 @@ interface Rows {
   texts: string[];
   lower: string[];
   truncated: boolean[];
+  /** The rows as sent, in index order: decoded queries decode message rows from their bytes. */
+  chunks: AppendRows[];
 }
 
 /** Candidates tested between two looks at the message queue: a newer search cancels this one there. */
@@ -59,7 +79,8 @@ export class SearchCore {
 
   append(message: AppendRows): void {
     let rows = this.rows.get(message.key);
-    if (!rows) this.rows.set(message.key, (rows = { texts: [], lower: [], truncated: [] }));
+    if (!rows) this.rows.set(message.key, (rows = { texts: [], lower: [], truncated: [], chunks: [] }));
+    rows.chunks.push(message);
     const { indices, offsets, bytes, texts, truncated } = message;
     for (let i = 0; i < indices.length; i++) {
       const index = indices[i]!;
@@ -81,6 +102,7 @@ export class SearchCore {
   }
 
   async search(request: SearchRequest, yieldToQueue: () => Promise<void>): Promise<FromSearcher> {
+    if (request.mode === 'decoded') return this.searchDecoded(request, yieldToQueue);
     const rows = this.rows.get(request.key);
     const { candidates, id } = request;
     const compiled = request.mode === 'regex' ? compileSearch(request.pattern, 'regex') : undefined;
@@ -106,5 +128,48 @@ export class SearchCore {
       }
     }
     return { type: 'result', id, matches: matches.slice(0, count), previewOnly };
+  }
+
+  /**
+   * A query over decoded fields: message rows among the candidates are decoded with the connection's decoder (MQTT,
+   * a byte stream across messages, is fed every message row in order) and tested; other rows never match.
+   */
+  private async searchDecoded(
+    request: SearchRequest,
+    yieldToQueue: () => Promise<void>,
+  ): Promise<FromSearcher> {
+    const { candidates, id, decoder: choice } = request;
+    const query = parseDecodedQuery(request.pattern);
+    if (!query?.ok) return { type: 'error', id, message: query?.error ?? 'not a query over decoded fields' };
+    const matches = new Uint32Array(candidates.length);
+    let count = 0;
+    if (!choice || choice.protocol === 'none') return { type: 'result', id, matches, previewOnly: 0 };
+    const protocol = choice.protocol;
+    const mqtt = protocol === 'mqtt' ? new MqttStream(choice.context) : undefined;
+    let next = 0;
+    let tested = 0;
+    for (const chunk of this.rows.get(request.key)?.chunks ?? []) {
+      const { indices, offsets, bytes, kinds, truncated } = chunk;
+      for (let i = 0; i < indices.length && next < candidates.length; i++) {
+        const index = indices[i]!;
+        while (next < candidates.length && candidates[next]! < index) next++;
+        const candidate = candidates[next] === index;
+        const kind = kinds[i]!;
+        if (!(kind & ROW_MESSAGE) || (!candidate && !mqtt)) continue;
+        const input: DecoderInput = {
+          dir: kind & ROW_S2C ? 's2c' : 'c2s',
+          opcode: kind >> ROW_OPCODE_SHIFT,
+          bytes: bytes.subarray(offsets[i], offsets[i + 1]),
+          truncated: truncated[i] === 1,
+        };
+        const decoded: Decoded = mqtt ? pushMqtt(mqtt, input) : decodeWith(protocol, input, choice.context);
+        if (candidate && query.test(decoded)) matches[count++] = index;
+        if (++tested % SLICE === 0) {
+          await yieldToQueue();
+          if (this.latest > id) return { type: 'superseded', id };
+        }
+      }
+    }
+    return { type: 'result', id, matches: matches.slice(0, count), previewOnly: 0 };
   }
 }

@@ -1,11 +1,12 @@
 import { base64ToBytes } from '../format/bytes.js';
-import { HELD_OBJECT } from '../store/columnar-log.js';
+import type { Direction } from '../../../shared/model/wire.js';
+import { HELD_MESSAGE, HELD_OBJECT } from '../store/columnar-log.js';
 import type { RowFacts } from '../store/columnar-log.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { searchableText } from '../store/rows.js';
-import type { FromSearcher, ToSearcher } from './search-core.js';
-import { SearchCore } from './search-core.js';
-import type { SearchMode } from './search-pattern.js';
+import type { DecoderChoice } from '../../../shared/decoders/select.js';
+import type { FromSearcher, SearchKind, ToSearcher } from './search-core.js';
+import { ROW_MESSAGE, ROW_OPCODE_SHIFT, ROW_S2C, SearchCore } from './search-core.js';
 
 /** The searcher's end of a channel: a worker in the page, the same core in-process elsewhere (tests, no Worker). */
 export interface SearchPort {
@@ -136,7 +137,8 @@ export class SearchEngine {
     log: ConnectionLog,
     candidates: Uint32Array,
     pattern: string,
-    mode: SearchMode,
+    mode: SearchKind,
+    decoder?: DecoderChoice,
   ): Promise<SearchOutcome | null> {
     this.feed(key, log);
     const id = ++this.nextId;
@@ -147,7 +149,10 @@ export class SearchEngine {
     const copy = candidates.slice();
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.port.post({ type: 'search', id, key, candidates: copy, pattern, mode }, [copy.buffer]);
+      this.port.post(
+        { type: 'search', id, key, candidates: copy, pattern, mode, ...(decoder ? { decoder } : {}) },
+        [copy.buffer],
+      );
     });
   }
 
@@ -167,6 +172,7 @@ function rowsToSend(
   const indices: number[] = [];
   const texts: Record<number, string> = {};
   const truncated: number[] = [];
+  const kinds: number[] = [];
   const views: Uint8Array[] = [];
   let byteCount = 0;
   for (let index = from; index < to; index++) {
@@ -175,16 +181,23 @@ function rowsToSend(
       views.push(bytes);
       byteCount += bytes.length;
       truncated.push(events.truncatedAt(index) ? 1 : 0);
+      kinds.push(rowKind(facts.held === HELD_MESSAGE, facts.dir, facts.opcode));
     } else {
       const event = events.get(index)!;
       if (event.type === 'frame') {
-        texts[indices.length] = searchableText(base64ToBytes(event.frame.data), event.frame.close);
-        truncated.push(event.frame.truncated ? 1 : 0);
+        const { frame } = event;
+        texts[indices.length] = searchableText(base64ToBytes(frame.data), frame.close);
+        truncated.push(frame.truncated ? 1 : 0);
+        kinds.push(rowKind(false, frame.dir, frame.opcode));
+        views.push(new Uint8Array(0));
       } else if (event.type === 'message') {
-        texts[indices.length] = searchableText(base64ToBytes(event.message.data));
-        truncated.push(event.message.truncated ? 1 : 0);
+        const { message } = event;
+        const bytes = base64ToBytes(message.data);
+        views.push(bytes);
+        byteCount += bytes.length;
+        truncated.push(message.truncated ? 1 : 0);
+        kinds.push(rowKind(true, message.dir, message.opcode));
       } else continue;
-      views.push(new Uint8Array(0));
     }
     indices.push(index);
   }
@@ -204,5 +217,9 @@ function rowsToSend(
     bytes,
     texts,
     truncated: Uint8Array.from(truncated),
+    kinds: Uint8Array.from(kinds),
   };
 }
+
+const rowKind = (message: boolean, dir: Direction, opcode: number): number =>
+  (message ? ROW_MESSAGE : 0) | (dir === 's2c' ? ROW_S2C : 0) | (opcode << ROW_OPCODE_SHIFT);

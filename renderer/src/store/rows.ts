@@ -2,6 +2,7 @@ import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import type { SearchMode } from '../filters/search-pattern.js';
 import type { SearchEngine } from '../filters/search-engine.js';
+import type { SearchKind } from '../filters/search-core.js';
 import { compileSearch } from '../filters/search-pattern.js';
 import type { RowType } from '../filters/row-types.js';
 import { rowTypeOf } from '../filters/row-types.js';
@@ -177,6 +178,12 @@ class IndexList {
   }
 }
 
+interface SearchPart {
+  pattern: string;
+  mode: SearchKind;
+  decoder?: DecoderChoice;
+}
+
 /** A filter's rows so far; `pending` while the text search has not caught up with the log. */
 export interface RowView {
   rows: Uint32Array;
@@ -194,9 +201,7 @@ interface RowCache {
   /** Sync: the whole filter. Async: the shape part; candidates then go to the searcher. */
   matches: LogPredicate;
   previewOnly: number;
-  search?: {
-    pattern: string;
-    mode: SearchMode;
+  search?: SearchPart & {
     /** Candidates not yet answered by the searcher, and how many of them are in flight. */
     queue: IndexList;
     inFlight: number;
@@ -204,9 +209,18 @@ interface RowCache {
   };
 }
 
-/** The plain text or regex part of a filter, when the searcher should do it (not a decoded-field query). */
-function searchPart(filter: RowFilter): { pattern: string; mode: SearchMode } | undefined {
-  if (!filter.text || parseDecodedQuery(filter.text)) return undefined;
+/**
+ * The text part of a filter when the searcher should do it: a plain text or regex search, or a query over decoded
+ * fields on a connection with a decoder. Undefined for an invalid pattern (the UI reports it; rows stay unfiltered).
+ */
+function searchPart(filter: RowFilter): SearchPart | undefined {
+  if (!filter.text) return undefined;
+  const query = parseDecodedQuery(filter.text);
+  if (query) {
+    const decoder = filter.decoder;
+    if (!query.ok || !decoder || decoder.protocol === 'none' || filter.decode) return undefined;
+    return { pattern: filter.text, mode: 'decoded', decoder };
+  }
   const mode = filter.searchMode ?? 'text';
   return compileSearch(filter.text, mode).ok ? { pattern: filter.text, mode } : undefined;
 }
@@ -318,18 +332,20 @@ export class RowIndex {
     if (!this.engine || search.inFlight > 0 || search.queue.count === 0 || search.error) return;
     const candidates = search.queue.view;
     search.inFlight = candidates.length;
-    void this.engine.search(key, cache.log, candidates, search.pattern, search.mode).then((outcome) => {
-      const sent = search.inFlight;
-      search.inFlight = 0;
-      if (outcome === null) return;
-      if ('error' in outcome) search.error = outcome.error;
-      else {
-        cache.rows.append(outcome.matches);
-        cache.previewOnly += outcome.previewOnly;
-        search.queue.array.copyWithin(0, sent, search.queue.count);
-        search.queue.count -= sent;
-      }
-      this.notify();
-    });
+    void this.engine
+      .search(key, cache.log, candidates, search.pattern, search.mode, search.decoder)
+      .then((outcome) => {
+        const sent = search.inFlight;
+        search.inFlight = 0;
+        if (outcome === null) return;
+        if ('error' in outcome) search.error = outcome.error;
+        else {
+          cache.rows.append(outcome.matches);
+          cache.previewOnly += outcome.previewOnly;
+          search.queue.array.copyWithin(0, sent, search.queue.count);
+          search.queue.count -= sent;
+        }
+        this.notify();
+      });
   }
 }
