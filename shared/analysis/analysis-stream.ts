@@ -87,10 +87,15 @@ export class AnalysisStream {
     }
   }
 
+  /**
+   * The analysis of what was pushed so far; pushing more and asking again is fine (a live view asks every few
+   * seconds). `now` and `recordingEnded` may change between calls; other options are the constructor's.
+   */
   result(
     header: Pick<SessionHeader, 'startedAt'> & Partial<Pick<SessionHeader, 'imported'>>,
+    moment: Pick<AnalysisOptions, 'now' | 'recordingEnded'> = {},
   ): SessionAnalysis {
     const all = [...this.connections.values()].map((c) => c.builder.facts);
-    return analyzeFacts(header, all, this.options);
+    return analyzeFacts(header, all, { ...this.options, ...moment });
   }
 }

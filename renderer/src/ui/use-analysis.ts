@@ -1,8 +1,8 @@
 import { useDeferredValue, useMemo } from 'react';
-import { analyzeSession } from '../../../shared/analysis/index.js';
 import type { ConnectionSummary, Finding, ImportedAnalysis } from '../../../shared/model/finding.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import type { ConnectionView } from '../store/connection-view.js';
+import { analyzeLog } from '../store/log-analysis.js';
 import { useInspector } from './store-context.js';
 import { useNow } from './use-now.js';
 import { throttleMsForLog, useThrottled } from './use-throttled.js';
@@ -43,14 +43,14 @@ export function useConnectionAnalysis(
     if (loading) return { summary: undefined, findings: [], pending: true };
     // The log only grows; reading it for this revision is what the memo key stands for.
     void deferredRevision;
-    const events = Array.from(log.events.range());
-    const analysis = analyzeSession(
-      { header: { startedAt, ...(imported ? { imported } : {}) }, events },
-      {
-        ...(now !== undefined ? { now: Math.max(now, view.lastT) } : { recordingEnded: view.readOnly }),
-        ...(decoder ? { decoders: { [view.conn]: decoder } } : {}),
-      },
-    );
+    const analysis = analyzeLog(log, {
+      conn: view.conn,
+      startedAt,
+      ...(imported ? { imported } : {}),
+      ...(decoder ? { decoder } : {}),
+      ...(now !== undefined ? { now: Math.max(now, view.lastT) } : {}),
+      recordingEnded: view.readOnly,
+    });
     return {
       summary: analysis.connections[0],
       findings: analysis.findings,

@@ -47,4 +47,19 @@ describe('AnalysisStream', () => {
       expect(streamed(events, options)).toEqual(expected);
     }
   });
+
+  it('can be asked again as records keep coming (a live view), equal to analyzing the records so far', () => {
+    const events = mixedSession();
+    const stream = new AnalysisStream({});
+    let fed = 0;
+    for (const cut of [7, 150, 151, 900, 1400, events.length]) {
+      for (; fed < cut; fed++) stream.push(events[fed]!);
+      const so = events.slice(0, cut);
+      const now = so[so.length - 1]!.t + 45_000;
+      expect(stream.result(header, { now })).toEqual(analyzeSession({ header, events: so }, { now }));
+    }
+    expect(stream.result(header, { recordingEnded: true })).toEqual(
+      analyzeSession({ header, events }, { recordingEnded: true }),
+    );
+  });
 });

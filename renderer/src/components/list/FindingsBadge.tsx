@@ -1,7 +1,7 @@
 import { useDeferredValue, useMemo } from 'react';
-import { analyzeSession } from '../../../../shared/analysis/index.js';
 import type { Severity } from '../../../../shared/model/finding.js';
 import type { ConnectionView } from '../../store/connection-view.js';
+import { analyzeLog } from '../../store/log-analysis.js';
 import { useInspector, useInspectorStore } from '../../ui/store-context.js';
 import { useNow } from '../../ui/use-now.js';
 import { throttleMsForLog, useThrottled } from '../../ui/use-throttled.js';
@@ -32,12 +32,13 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
     const log = store.hot.get(view.key);
     if (!log || loading) return [];
     void settledRevision;
-    const options = {
-      ...(live ? { now: Math.max(clock - startedAt, view.lastT) } : { recordingEnded: view.readOnly }),
-      ...(decoder ? { decoders: { [view.conn]: decoder } } : {}),
-    };
-    return analyzeSession({ header: { startedAt }, events: Array.from(log.events.range()) }, options)
-      .findings;
+    return analyzeLog(log, {
+      conn: view.conn,
+      startedAt,
+      ...(decoder ? { decoder } : {}),
+      ...(live ? { now: Math.max(clock - startedAt, view.lastT) } : {}),
+      recordingEnded: view.readOnly,
+    }).findings;
     // view.lastT is deliberately left out: while live the clock drives re-analysis.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, view.key, view.conn, view.readOnly, live, loading, clock, startedAt, settledRevision, decoder]);

@@ -1,0 +1,46 @@
+import { AnalysisStream } from '../../../shared/analysis/analysis-stream.js';
+import type { DecoderChoiceId } from '../../../shared/decoders/types.js';
+import type { SessionAnalysis } from '../../../shared/model/finding.js';
+import type { SessionHeader } from '../../../shared/model/session.js';
+import type { ConnectionLog } from './hot-log.js';
+
+export interface LogAnalysisRequest {
+  conn: string;
+  startedAt: number;
+  imported?: SessionHeader['imported'];
+  /** The decoder the user chose for this connection, if any. */
+  decoder?: DecoderChoiceId;
+  /** Live: the session time now. Otherwise `recordingEnded` says whether the recording is over. */
+  now?: number;
+  recordingEnded: boolean;
+}
+
+interface Fed {
+  stream: AnalysisStream;
+  decoder: DecoderChoiceId | undefined;
+  /** Records of the log pushed so far. */
+  fed: number;
+}
+
+const streams = new WeakMap<ConnectionLog, Fed>();
+
+/**
+ * shared/analysis over one connection's log, kept up to date incrementally: each call pushes only the records added
+ * since the last one (the log only grows), so a live connection's findings cost O(new records), not O(all records)
+ * rebuilt on every re-analysis. Equal to `analyzeSession` over the whole log.
+ */
+export function analyzeLog(log: ConnectionLog, request: LogAnalysisRequest): SessionAnalysis {
+  let entry = streams.get(log);
+  if (!entry || entry.decoder !== request.decoder) {
+    const options = request.decoder ? { decoders: { [request.conn]: request.decoder } } : {};
+    entry = { stream: new AnalysisStream(options), decoder: request.decoder, fed: 0 };
+    streams.set(log, entry);
+  }
+  const total = log.events.length;
+  for (const event of log.events.range(entry.fed, total)) entry.stream.push(event);
+  entry.fed = total;
+  return entry.stream.result(
+    { startedAt: request.startedAt, ...(request.imported ? { imported: request.imported } : {}) },
+    request.now !== undefined ? { now: request.now } : { recordingEnded: request.recordingEnded },
+  );
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeSession } from '../../../shared/analysis/index.js';
+import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
+import { analyzeLog } from '../../../renderer/src/store/log-analysis.js';
+import { conn } from '../analysis/builders.js';
+
+describe('analyzeLog (findings of a growing connection log)', () => {
+  it('equals analyzeSession over the log so far after each batch, and follows a decoder override', () => {
+    const builder = conn('c1', 'client', 'ws://h.test/socket.io/?EIO=4&transport=websocket').handshake(0);
+    for (let i = 0; i < 400; i++) {
+      builder.message(10 + i * 50, 'c2s', i % 4 ? `42["ask",${i}]` : '2');
+      if (i % 4 === 0 && i !== 200) builder.message(11 + i * 50, 's2c', '3');
+      if (i % 50 === 0) builder.ping(12 + i * 50, 's2c');
+    }
+    builder.close(30_000, 's2c', 1011, 'overloaded').tcp(30_001, 'fin', 'server');
+    const events = builder.events;
+    const log = new ConnectionLog();
+    const header = { startedAt: 1_700_000_000_000 };
+    let appended = 0;
+    for (const cut of [5, 120, 121, 700, events.length]) {
+      for (; appended < cut; appended++) log.append(events[appended]!);
+      const now = events[cut - 1]!.t + 70_000;
+      const expected = analyzeSession({ header, events: events.slice(0, cut) }, { now });
+      expect(
+        analyzeLog(log, { conn: 'c1', startedAt: header.startedAt, now, recordingEnded: false }),
+      ).toEqual(expected);
+    }
+    const ended = analyzeLog(log, { conn: 'c1', startedAt: header.startedAt, recordingEnded: true });
+    expect(ended).toEqual(analyzeSession({ header, events }, { recordingEnded: true }));
+    expect(ended.findings.length).toBeGreaterThan(0);
+    const off = analyzeLog(log, {
+      conn: 'c1',
+      startedAt: header.startedAt,
+      decoder: 'none',
+      recordingEnded: true,
+    });
+    expect(off).toEqual(
+      analyzeSession({ header, events }, { recordingEnded: true, decoders: { c1: 'none' } }),
+    );
+    expect(off).not.toEqual(ended);
+  });
+});
