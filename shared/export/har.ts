@@ -125,7 +125,7 @@ function harClose(facts: ConnectionFacts, origin: number): HarWebSocketClose | u
 }
 
 function harFrames(facts: ConnectionFacts, origin: number): HarWebSocketFrame[] {
-  return facts.frames.map(({ frame, t }) => ({
+  return Array.from(facts.frames, ({ frame, t }) => ({
     seq: frame.seq,
     type: messageType(frame.dir),
     time: epochSeconds(origin, t),
