@@ -58,6 +58,17 @@ class FrameArray implements FrameStore {
   }
 }
 
+/**
+ * A store that keeps no frame: `facts.frames` stays empty (close frames are still kept in `closeFrames`), for a
+ * reader that handles each frame as it comes (the streamed HAR export).
+ */
+export const noFrames = (): FrameStore => ({
+  length: 0,
+  at: () => undefined,
+  push: () => undefined,
+  [Symbol.iterator]: () => ([] as Indexed<FrameEvent>[])[Symbol.iterator](),
+});
+
 /** Everything the analyzers need about one connection, collected in one pass over its events. */
 export interface ConnectionFacts {
   id: ConnectionId;
@@ -138,7 +149,7 @@ export class FactsBuilder {
       case 'frame': {
         const frames = this.frames;
         frames.push(event, index);
-        if (isCloseFrame(event)) facts.closeFrames.push(frames.at(frames.length - 1)!);
+        if (isCloseFrame(event)) facts.closeFrames.push(frames.at(frames.length - 1) ?? { ...event, index });
         break;
       }
       case 'message':
