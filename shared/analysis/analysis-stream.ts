@@ -1,47 +1,12 @@
+import type { CaptureEvent } from '../model/events.js';
 import { SNIFF_MESSAGES } from '../decoders/index.js';
-import type { CaptureEvent, FrameEvent } from '../model/events.js';
-import type { FrameRecord } from '../model/frame.js';
 import type { SessionAnalysis } from '../model/finding.js';
 import type { SessionHeader } from '../model/session.js';
-import { decodeUtf8 } from '../protocol/utf8.js';
-import { fromBase64 } from '../util/base64.js';
 import { analyzeFacts } from './analyze-session.js';
-import { classifyAppBeat, MAX_BEAT_BYTES } from './app-heartbeat.js';
 import { connectionDecoder } from './app-protocol.js';
-import { FactsBuilder, type Indexed } from './connection-facts.js';
+import { FactsBuilder } from './connection-facts.js';
+import { FrameColumns } from './frame-columns.js';
 import type { AnalysisOptions } from './findings/context.js';
-
-/**
- * The payload the analyzers read of a frame: control frames' (ping/pong pairing, close), and a text frame's when it
- * is an application heartbeat; every other frame is analyzed by its header fields alone.
- */
-function keepsData(frame: FrameRecord): boolean {
-  if (frame.opcode >= 8) return true;
-  if (frame.opcode !== 1 || !frame.fin || frame.rsv1 || frame.payloadLength > MAX_BEAT_BYTES) return false;
-  if (frame.payloadLength > 8 && !frame.data.startsWith('ey') && !frame.data.startsWith('W')) return false;
-  const bytes = fromBase64(frame.data);
-  return bytes !== null && classifyAppBeat(decodeUtf8(bytes)) !== undefined;
-}
-
-/**
- * A frame event with only the fields the analyzers read, built in one literal of one shape (about a third of the
- * memory of a parsed record): the rest of FrameRecord is not there, which is why this copy never leaves the analysis.
- */
-function slimFrame(event: FrameEvent, index: number): Indexed<FrameEvent> {
-  const f = event.frame;
-  const frame = {
-    seq: f.seq,
-    dir: f.dir,
-    fin: f.fin,
-    rsv1: f.rsv1,
-    opcode: f.opcode,
-    headerLength: f.headerLength,
-    payloadLength: f.payloadLength,
-    data: keepsData(f) ? f.data : '',
-    close: f.close,
-  } as FrameRecord;
-  return { type: 'frame', conn: event.conn, t: event.t, frame, index };
-}
 
 interface Connection {
   builder: FactsBuilder;
@@ -52,7 +17,7 @@ interface Connection {
 
 /**
  * `analyzeSession` for a session read record by record (a file of any size): per connection it keeps the facts the
- * analyzers read, not the records. Frames are kept slim (payloads only where an analyzer reads them); messages are
+ * analyzers read, not the records. Frames are kept in columns (payloads only where an analyzer reads them); messages are
  * kept only for a connection whose application protocol is decoded (Socket.IO, GraphQL, ...), as the decoders pair
  * requests with replies across the whole connection. The result equals `analyzeSession` on the same records.
  */
@@ -64,14 +29,11 @@ export class AnalysisStream {
   push(event: CaptureEvent): void {
     let connection = this.connections.get(event.conn);
     if (!connection) {
-      connection = { builder: new FactsBuilder(event.conn), messages: 0, dropMessages: false };
+      const frames = new FrameColumns(event.conn);
+      connection = { builder: new FactsBuilder(event.conn, frames), messages: 0, dropMessages: false };
       this.connections.set(event.conn, connection);
     }
     const { builder } = connection;
-    if (event.type === 'frame') {
-      builder.addFrame(slimFrame(event, builder.facts.count));
-      return;
-    }
     if (event.type !== 'message') {
       builder.add(event);
       return;

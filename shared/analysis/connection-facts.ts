@@ -22,6 +22,53 @@ export type InjectedFaultEvent = ActionEvent & { fault: InjectedFault };
 /** An event with its index in the connection's event array (the index evidence refs point to). */
 export type Indexed<E> = E & { index: number };
 
+/**
+ * A connection's frames in order: an array, or columns that make each frame when it is read (frame-columns.ts, for
+ * a session streamed from a file). Read them by iterating, `length` and `at`; do not keep the frames read.
+ */
+export interface FrameList extends Iterable<Indexed<FrameEvent>> {
+  readonly length: number;
+  /** The frame at position `i` (negative: from the end), or undefined. */
+  at(i: number): Indexed<FrameEvent> | undefined;
+}
+
+/** Where a FactsBuilder puts a connection's frames. */
+export interface FrameStore extends FrameList {
+  push(event: FrameEvent, index: number): void;
+}
+
+/** The frames of `collectFacts`: the indexed events themselves, in an array. */
+class FrameArray implements FrameStore {
+  private readonly frames: Indexed<FrameEvent>[] = [];
+
+  get length(): number {
+    return this.frames.length;
+  }
+
+  at(i: number): Indexed<FrameEvent> | undefined {
+    return this.frames.at(i);
+  }
+
+  push(event: FrameEvent, index: number): void {
+    this.frames.push({ ...event, index });
+  }
+
+  [Symbol.iterator](): Iterator<Indexed<FrameEvent>> {
+    return this.frames[Symbol.iterator]();
+  }
+}
+
+/**
+ * A store that keeps no frame: `facts.frames` stays empty (close frames are still kept in `closeFrames`), for a
+ * reader that handles each frame as it comes (the streamed HAR export).
+ */
+export const noFrames = (): FrameStore => ({
+  length: 0,
+  at: () => undefined,
+  push: () => undefined,
+  [Symbol.iterator]: () => ([] as Indexed<FrameEvent>[])[Symbol.iterator](),
+});
+
 /** Everything the analyzers need about one connection, collected in one pass over its events. */
 export interface ConnectionFacts {
   id: ConnectionId;
@@ -29,7 +76,7 @@ export interface ConnectionFacts {
   requests: Indexed<HttpRequestEvent>[];
   responses: Indexed<HttpResponseEvent>[];
   open?: Indexed<OpenEvent>;
-  frames: Indexed<FrameEvent>[];
+  frames: FrameList;
   /** Assembled data messages, in order (what the protocol decoders read). */
   messages: Indexed<MessageEvent>[];
   /** The close frames among `frames`, in order. */
@@ -55,12 +102,16 @@ export interface ConnectionFacts {
 export class FactsBuilder {
   readonly facts: ConnectionFacts;
 
-  constructor(id: ConnectionId) {
+  /** `frames`: where the frames go (default an array of the events; frame-columns.ts keeps them compact). */
+  constructor(
+    id: ConnectionId,
+    private readonly frames: FrameStore = new FrameArray(),
+  ) {
     this.facts = {
       id,
       requests: [],
       responses: [],
-      frames: [],
+      frames,
       messages: [],
       closeFrames: [],
       tcp: [],
@@ -76,7 +127,7 @@ export class FactsBuilder {
     };
   }
 
-  /** Adds the connection's next event (a streaming reader may hand in a slimmed copy of it). */
+  /** Adds the connection's next event. */
   add(event: CaptureEvent): void {
     const facts = this.facts;
     const index = facts.count++;
@@ -96,9 +147,9 @@ export class FactsBuilder {
         facts.open ??= { ...event, index };
         break;
       case 'frame': {
-        const frame = { ...event, index };
-        facts.frames.push(frame);
-        if (isCloseFrame(frame)) facts.closeFrames.push(frame);
+        const frames = this.frames;
+        frames.push(event, index);
+        if (isCloseFrame(event)) facts.closeFrames.push(frames.at(frames.length - 1) ?? { ...event, index });
         break;
       }
       case 'message':
@@ -130,13 +181,6 @@ export class FactsBuilder {
       default:
         break;
     }
-  }
-
-  /** Adds the connection's next event, a frame already indexed (`index` is `facts.count`): no copy is made. */
-  addFrame(frame: Indexed<FrameEvent>): void {
-    this.skip(frame);
-    this.facts.frames.push(frame);
-    if (isCloseFrame(frame)) this.facts.closeFrames.push(frame);
   }
 
   /** Counts an event without storing it (a streaming reader's message that no analyzer will read). */

@@ -3,7 +3,7 @@ import type { Direction, Side } from '../model/wire.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { collectFacts } from './connection-facts.js';
 import type { SilentGap } from './silence.js';
-import { gapsInFacts, longestGap } from './silence.js';
+import { gapsInFacts, summarizeGaps } from './silence.js';
 import { maxOf, minOf } from './format.js';
 import { appPings, type AppPing } from './app-heartbeat.js';
 import { analyzeProtocol } from './app-protocol.js';
@@ -119,15 +119,17 @@ export function analyzeHeartbeatFacts(
   const intervals = pinger.slice(1).map((p, i) => p.t - (pinger[i]?.t ?? p.t));
   const intervalMs = median(intervals);
   const rtts = pings.map((p) => p.rttMs).filter((r): r is number => r !== undefined);
-  const gaps = gapsInFacts(facts, options.now);
-  const largestGap = longestGap(gaps);
+  const { longest: largestGap, over } = summarizeGaps(facts, options.now, thresholdMs);
 
   const result: HeartbeatAnalysis = {
     pings,
     unanswered,
     unsolicitedPongs,
-    gaps,
-    gapsOverThreshold: gaps.filter((g) => g.durationMs > thresholdMs),
+    // Every gap only when asked for (the timeline): the findings read the longest and those over the threshold.
+    get gaps() {
+      return gapsInFacts(facts, options.now);
+    },
+    gapsOverThreshold: over,
     thresholdMs,
   };
   if (intervalMs !== undefined) {

@@ -57,15 +57,22 @@ export function gapsInFacts(facts: ConnectionFacts, now?: number): readonly Sile
 }
 
 function computeGaps(facts: ConnectionFacts, now?: number): SilentGap[] {
-  const period = openPeriod(facts, now);
-  if (!period) return [];
   const gaps: SilentGap[] = [];
+  forEachGap(facts, now, (gap) => gaps.push(gap));
+  return gaps;
+}
+
+/** Calls `visit` with each gap in order (see gapsInFacts), keeping none of them. */
+function forEachGap(facts: ConnectionFacts, now: number | undefined, visit: (gap: SilentGap) => void): void {
+  const period = openPeriod(facts, now);
+  if (!period) return;
   let cursor = period.startT;
   let afterSeq: number | undefined;
+  let count = 0;
   for (const f of facts.frames) {
     if (f.t < period.startT) continue;
     if (f.t > period.endT) break;
-    gaps.push({
+    visit({
       startT: cursor,
       endT: f.t,
       durationMs: f.t - cursor,
@@ -73,13 +80,37 @@ function computeGaps(facts: ConnectionFacts, now?: number): SilentGap[] {
       afterSeq,
       final: false,
     });
+    count++;
     cursor = f.t;
     afterSeq = f.frame.seq;
   }
-  if (period.ongoing || cursor < period.endT || gaps.length === 0) {
-    gaps.push({ startT: cursor, endT: period.endT, durationMs: period.endT - cursor, afterSeq, final: true });
+  if (period.ongoing || cursor < period.endT || count === 0) {
+    visit({ startT: cursor, endT: period.endT, durationMs: period.endT - cursor, afterSeq, final: true });
   }
-  return gaps;
+}
+
+export interface GapSummary {
+  /** The first of the longest gaps (as `longestGap`). */
+  longest?: SilentGap;
+  /** The gaps longer than the threshold, in order. */
+  over: SilentGap[];
+}
+
+/**
+ * The longest gap and the gaps over `thresholdMs` (of gapsInFacts' list), keeping no other gap: a connection of
+ * millions of frames has as many gaps, which the analysis does not need.
+ */
+export function summarizeGaps(
+  facts: ConnectionFacts,
+  now: number | undefined,
+  thresholdMs: number,
+): GapSummary {
+  const summary: GapSummary = { over: [] };
+  forEachGap(facts, now, (gap) => {
+    if (!summary.longest || gap.durationMs > summary.longest.durationMs) summary.longest = gap;
+    if (gap.durationMs > thresholdMs) summary.over.push(gap);
+  });
+  return summary;
 }
 
 export interface SilentGapOptions {

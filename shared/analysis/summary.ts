@@ -4,7 +4,7 @@ import type { SessionHeader } from '../model/session.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import { clientRequest, clientResponse, collectFacts, openedT } from './connection-facts.js';
 import { attributeCloseFacts } from './close-attribution.js';
-import { gapsInFacts, longestGap } from './silence.js';
+import { summarizeGaps } from './silence.js';
 
 export interface SummaryOptions {
   /** Current session time (ms since the session origin) for connections still open; default: last event's t. */
@@ -39,7 +39,7 @@ export function summarizeFacts(
       bytesOut += wire;
     }
   }
-  const gap = longestGap(gapsInFacts(facts, options.now));
+  const gap = summarizeGaps(facts, options.now, Infinity).longest;
   // The leg to the server is the one with TLS recorded (a proxy's downstream TLS is its own).
   const tls = facts.responses.find((r) => r.tls !== undefined)?.tls;
   return {

@@ -2,8 +2,8 @@ import { attributeCloseFacts } from '../analysis/close-attribution.js';
 import type { ConnectionFacts } from '../analysis/connection-facts.js';
 import { clientRequest, clientResponse, collectFacts } from '../analysis/connection-facts.js';
 import { groupByConnection } from '../analysis/group.js';
-import type { MessageEvent } from '../model/events.js';
-import type { Session } from '../model/session.js';
+import type { FrameEvent, MessageEvent } from '../model/events.js';
+import type { Session, SessionHeader } from '../model/session.js';
 import { decodeUtf8 } from '../protocol/utf8.js';
 import { redactionText } from '../redact/summary-text.js';
 import { fromBase64 } from '../util/base64.js';
@@ -35,7 +35,7 @@ export interface HarOptions {
 const REPLACEMENT_CHAR = '\uFFFD';
 const messageType = (dir: 'c2s' | 's2c'): 'send' | 'receive' => (dir === 'c2s' ? 'send' : 'receive');
 
-function harMessage(event: MessageEvent, origin: number): HarWebSocketMessage {
+export function harMessage(event: MessageEvent, origin: number): HarWebSocketMessage {
   const { message } = event;
   let data = message.data;
   let invalidUtf8 = false;
@@ -124,8 +124,8 @@ function harClose(facts: ConnectionFacts, origin: number): HarWebSocketClose | u
   };
 }
 
-function harFrames(facts: ConnectionFacts, origin: number): HarWebSocketFrame[] {
-  return facts.frames.map(({ frame, t }) => ({
+export function harFrame({ frame, t }: FrameEvent, origin: number): HarWebSocketFrame {
+  return {
     seq: frame.seq,
     type: messageType(frame.dir),
     time: epochSeconds(origin, t),
@@ -140,10 +140,11 @@ function harFrames(facts: ConnectionFacts, origin: number): HarWebSocketFrame[] 
     payloadLength: frame.payloadLength,
     ...(frame.opcode >= 8 ? { data: frame.data } : {}),
     ...(frame.truncated ? { truncated: true } : {}),
-  }));
+  };
 }
 
-function harEntry(
+/** A connection's entry; `facts.frames` are its `_webSocketFrames` (har-stream.ts passes none and writes its own). */
+export function harEntry(
   facts: ConnectionFacts,
   messages: MessageEvent[],
   origin: number,
@@ -165,8 +166,28 @@ function harEntry(
     _resourceType: 'websocket',
     _webSocketMessages: messages.map((m) => harMessage(m, origin)),
     ...(close ? { _webSocketClose: close } : {}),
-    ...(options.frames !== false ? { _webSocketFrames: harFrames(facts, origin) } : {}),
+    ...(options.frames !== false
+      ? { _webSocketFrames: Array.from(facts.frames, (frame) => harFrame(frame, origin)) }
+      : {}),
     _wsiConnection: facts.id,
+  };
+}
+
+/** The entry's place in the log: entries are in the order their connections started. */
+export const entryStart = (facts: ConnectionFacts): number => facts.connection?.t ?? facts.firstT;
+
+export const HAR_COMMENT =
+  'WebSocket connections recorded by wsi; see docs/exports.md for the underscore fields.';
+
+/** The log without its entries (they go between `pages` and `comment`). */
+export function harLogFields(header: SessionHeader): Omit<HarLog['log'], 'entries'> {
+  const { redaction } = header;
+  return {
+    version: '1.2',
+    creator: { name: 'wsi', version: header.producer },
+    pages: [],
+    comment: redaction ? `${HAR_COMMENT} ${redactionText(redaction)}` : HAR_COMMENT,
+    ...(redaction ? { _wsiRedaction: redaction } : {}),
   };
 }
 
@@ -177,22 +198,17 @@ export function toHar(session: Session, options: HarOptions = {}): HarLog {
   for (const [id, events] of groupByConnection(session.events)) {
     const facts = collectFacts(id, events);
     const messages = events.filter((e): e is MessageEvent => e.type === 'message');
-    entries.push({
-      start: facts.connection?.t ?? facts.firstT,
-      entry: harEntry(facts, messages, origin, options),
-    });
+    entries.push({ start: entryStart(facts), entry: harEntry(facts, messages, origin, options) });
   }
   entries.sort((a, b) => a.start - b.start);
-  const { redaction } = session.header;
-  const comment = 'WebSocket connections recorded by wsi; see docs/exports.md for the underscore fields.';
+  const { comment, ...fields } = harLogFields(session.header);
+  const { _wsiRedaction, ...head } = fields;
   return {
     log: {
-      version: '1.2',
-      creator: { name: 'wsi', version: session.header.producer },
-      pages: [],
+      ...head,
       entries: entries.map((e) => e.entry),
-      comment: redaction ? `${comment} ${redactionText(redaction)}` : comment,
-      ...(redaction ? { _wsiRedaction: redaction } : {}),
+      comment,
+      ...(_wsiRedaction ? { _wsiRedaction } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { concatBytes } from '../../../shared/export/bytes.js';
-import { PcapngWriter, toHar } from '../../../shared/export/index.js';
+import { HarStream, PcapngWriter, type HarList } from '../../../shared/export/index.js';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { RedactionSummary, SessionHeader } from '../../../shared/model/session.js';
 import { buildRules, checkUserRules, redactionText, RedactStream } from '../../../shared/redact/index.js';
@@ -8,7 +8,8 @@ import type { RedactionRule } from '../../../shared/redact/index.js';
 import { serializeEvent, serializeHeader } from '../../../shared/session/index.js';
 import { onePositional, parseCommandLine } from '../args.js';
 import { parseProgress, PROGRESS_USAGE, type ProgressMode, type ProgressStream } from '../progress.js';
-import { streamSessionFile } from '../session-source.js';
+import { streamSessionFile, type StreamedSession } from '../session-source.js';
+import { TextSpool } from '../text-spool.js';
 import { PRIVATE_FILE_MODE } from '../../session/private-file.js';
 import {
   defineCommand,
@@ -44,7 +45,7 @@ ${PROGRESS_USAGE}
   -h, --help       show this help
 
 Session files and raw captures are read as a stream and the session file and pcapng are written as one (any size,
-bounded memory); HAR is one JSON document built in memory. With --redact the input is read twice (the header
+bounded memory); HAR's per-connection lists are gathered in a temporary file when they outgrow 8 MiB. With --redact the input is read twice (the header
 carries the counts). Fields and what is synthetic are described in docs/exports.md. Problems in a damaged session file are listed on stderr;
 everything readable is exported.
 Exit codes: 0 exported, 1 an output could not be written, 2 bad arguments or unreadable session file.`;
@@ -159,13 +160,18 @@ const processSinks: ExportSinks = {
 /** Bytes written per output call: records are gathered to about this size first. */
 const WRITE_BYTES = 256 * 1024;
 
+type Parts = (Uint8Array | string)[];
+
 /** One format being exported: what it writes at the start, per batch of records, and at the end. */
 interface Format {
   name: string;
   path: string;
-  start(header: SessionHeader): (Uint8Array | string)[];
-  records(batch: readonly CaptureEvent[]): (Uint8Array | string)[];
-  end(): (Uint8Array | string)[];
+  start(header: SessionHeader): Parts | Promise<Parts>;
+  records(batch: readonly CaptureEvent[]): Parts | Promise<Parts>;
+  /** The rest, at once or piece by piece (each written before the next is made). */
+  end(): Parts | AsyncIterable<Parts>;
+  /** Frees what the format holds outside memory (always called, also after a failure). */
+  dispose?(): Promise<void>;
 }
 
 function sessionFormat(path: string): Format {
@@ -192,22 +198,61 @@ function pcapngFormat(path: string): Format {
   };
 }
 
-/** HAR is one JSON document whose entries hold each connection's messages: built in memory at the end. */
-function harFormat(path: string, frames: boolean): Format {
+/** The session's clock origin when its header has none: sessionOrigin's, found by reading the file once more. */
+async function recordedOrigin(file: string): Promise<number> {
+  let origin = 0;
+  await streamSessionFile(
+    file,
+    'export',
+    silent,
+    {
+      start: () => undefined,
+      records: (batch) => {
+        if (origin > 0) return;
+        const first = batch.find((e) => e.type === 'connection' && Number.isFinite(e.at) && e.at > 0);
+        if (first?.type === 'connection') origin = first.at - first.t;
+      },
+    },
+    { progress: 'never' },
+  );
+  return origin;
+}
+
+/**
+ * HAR is one JSON document whose entries hold each connection's messages: HarStream turns each record into its text as
+ * it is read, the lists of the connections are spooled (memory, then a temporary file) and the document is written
+ * from them at the end, so any session exports in bounded memory.
+ */
+function harFormat(path: string, frames: boolean, file: string): Format {
+  const spool = new TextSpool<[string, HarList]>();
   let header: SessionHeader | undefined;
-  const events: CaptureEvent[] = [];
+  let stream: HarStream | undefined;
   return {
     name: 'HAR',
     path,
-    start: (h) => {
+    start: async (h) => {
       header = h;
+      const origin = h.startedAt > 0 ? h.startedAt : await recordedOrigin(file);
+      stream = new HarStream(
+        origin,
+        { append: (conn, list, text) => spool.append([conn, list], text) },
+        { frames },
+      );
       return [];
     },
-    records: (batch) => {
-      for (const event of batch) events.push(event);
+    records: async (batch) => {
+      for (const event of batch) stream?.push(event);
+      await spool.settle();
       return [];
     },
-    end: () => (header ? [JSON.stringify(toHar({ header, events }, { frames }), null, 2) + '\n'] : []),
+    end: async function* () {
+      if (!header || !stream) return;
+      for (const piece of stream.pieces(header)) {
+        if (typeof piece === 'string') yield [piece];
+        else for await (const text of spool.read([piece.conn, piece.list])) yield [text];
+      }
+    },
+    dispose: () => spool.dispose(),
   };
 }
 
@@ -303,15 +348,15 @@ export async function runExport(
 
   const formats: Format[] = [];
   if (args.out !== undefined) formats.push(sessionFormat(args.out));
-  if (args.har !== undefined) formats.push(harFormat(args.har, args.frames));
+  if (args.har !== undefined) formats.push(harFormat(args.har, args.frames, args.file));
   if (args.pcapng !== undefined) formats.push(pcapngFormat(args.pcapng));
   const outputs = formats.map((format) => new Output(format, io));
   const redactor = args.redact ? new RedactStream(args.redact) : undefined;
   const connections = new Set<string>();
   let frames = 0;
   let messages = 0;
-  const write = async (make: (format: Format) => (Uint8Array | string)[]): Promise<void> => {
-    for (const output of outputs) if (!output.failed) await output.write(make(output.format));
+  const write = async (make: (format: Format) => Parts | Promise<Parts>): Promise<void> => {
+    for (const output of outputs) if (!output.failed) await output.write(await make(output.format));
   };
   const records = async (batch: readonly CaptureEvent[]): Promise<void> => {
     for (const event of batch) {
@@ -321,25 +366,34 @@ export async function runExport(
     }
     if (batch.length > 0) await write((format) => format.records(batch));
   };
-  const read = await streamSessionFile(
-    args.file,
-    'export',
-    redaction ? silent : io,
-    {
-      start: async (header) => {
-        for (const output of outputs) await output.open(sinks);
-        const exported = redaction ? { ...header, redaction } : header;
-        await write((format) => format.start(exported));
+  let read: StreamedSession | null;
+  try {
+    read = await streamSessionFile(
+      args.file,
+      'export',
+      redaction ? silent : io,
+      {
+        start: async (header) => {
+          for (const output of outputs) await output.open(sinks);
+          const exported = redaction ? { ...header, redaction } : header;
+          await write((format) => format.start(exported));
+        },
+        records: (batch) => records(redactor ? batch.flatMap((event) => redactor.push(event)) : batch),
       },
-      records: (batch) => records(redactor ? batch.flatMap((event) => redactor.push(event)) : batch),
-    },
-    sourceOptions,
-  );
-  if (!read) return EXIT_USAGE;
-  if (redactor) await records(redactor.end());
-  for (const output of outputs) {
-    if (!output.failed) await output.write(output.format.end());
-    await output.close();
+      sourceOptions,
+    );
+    if (!read) return EXIT_USAGE;
+    if (redactor) await records(redactor.end());
+    for (const output of outputs) {
+      if (!output.failed) {
+        const rest = output.format.end();
+        if (Array.isArray(rest)) await output.write(rest);
+        else for await (const parts of rest) if (!output.failed) await output.write(parts);
+      }
+      await output.close();
+    }
+  } finally {
+    for (const format of formats) await format.dispose?.();
   }
 
   const toStdout = outputs.some((o) => o.format.path === '-');

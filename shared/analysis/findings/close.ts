@@ -27,7 +27,8 @@ export const closeAfterUpgrade: ConnectionRule = ({ facts, close, options }) => 
   const afterMs = end.t - openT;
   if (afterMs > options.closeAfterUpgradeMs) return [];
   const http10 = facts.requests.find((r) => r.head.httpVersion === '1.0');
-  const dataFrames = facts.frames.filter((f) => f.t <= end.t && f.frame.opcode !== 0x8).length;
+  let dataFrames = 0;
+  for (const f of facts.frames) if (f.t <= end.t && f.frame.opcode !== 0x8) dataFrames++;
   const server = headerValue(clientResponse(facts)?.head.headers ?? [], 'server');
   const viaNginx = !http10 && server !== undefined && /nginx/i.test(server);
   let cause: string;
@@ -84,9 +85,7 @@ export const idleDrop: ConnectionRule = ({ facts, close, options }) => {
         matchText,
       evidence: [
         eventRef(end.index, `${end.side} ${end.kind}`),
-        ...(facts.frames.length > 0
-          ? [frameRef(facts.frames[facts.frames.length - 1]?.frame.seq ?? 0, 'last frame')]
-          : []),
+        ...(facts.frames.length > 0 ? [frameRef(facts.frames.at(-1)?.frame.seq ?? 0, 'last frame')] : []),
       ],
       fix:
         `Keep the connection busy: send a heartbeat (a protocol ping from the server, or an application message from a browser) at least every ${formatMs(heartbeatMs)} ` +

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExport } from '../../../main/cli/commands/export.js';
 import type { CommandIo } from '../../../main/cli/command.js';
 import { runCli } from '../../../main/cli/wsi.js';
+import { toHar } from '../../../shared/export/har.js';
 import type { HarLog } from '../../../shared/export/har-types.js';
 import { parseSession } from '../../../shared/session/parse.js';
 import { startEchoServer, type RunningWsServer } from '../../helpers/ws-servers.js';
@@ -63,6 +64,22 @@ describe('wsi export on a real recorded session', () => {
     expect(code).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/wrote HAR .*echo\.har \(1 connection, \d+ frames, 6 messages\)/);
     expect(io.stdout.join('\n')).toMatch(/wrote pcapng .*echo\.pcapng/);
+  });
+
+  it('HAR: the streamed text is the HAR of the whole session, as JSON.stringify writes it', () => {
+    const { session } = parseSession(readFileSync(sessionFile, 'utf8'));
+    expect(readFileSync(harFile, 'utf8')).toBe(JSON.stringify(toHar(session), null, 2) + '\n');
+  });
+
+  it('HAR: a session whose header has no start time takes its clock from the connection record, as built whole', async () => {
+    const [first, ...rest] = readFileSync(sessionFile, 'utf8').split('\n');
+    const clockless = join(dir, 'clockless.jsonl');
+    writeFileSync(clockless, [JSON.stringify({ ...JSON.parse(first!), startedAt: 0 }), ...rest].join('\n'));
+    const out = join(dir, 'clockless.har');
+    expect(await runCli(['export', clockless, '--har', out, '--no-progress'], capture())).toBe(0);
+    const { session } = parseSession(readFileSync(clockless, 'utf8'));
+    expect(session.header.startedAt).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(JSON.stringify(toHar(session), null, 2) + '\n');
   });
 
   it('HAR: parses, and lists the sent and received messages with epoch times inside the session window', () => {

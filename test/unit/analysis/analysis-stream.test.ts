@@ -63,3 +63,16 @@ describe('AnalysisStream', () => {
     );
   });
 });
+
+describe('AnalysisStream frame storage', () => {
+  it('keeps frames with fields outside the packed columns exactly (records not from a validated file)', () => {
+    const b = conn('odd').handshake(0);
+    b.text(10, 'c2s');
+    b.frame(11, 's2c', 300, { headerLength: 1000 });
+    b.frame(12, 'c2s', 1, { fin: 1 as unknown as boolean });
+    b.text(13, 's2c', 2 ** 60);
+    b.ping(14, 'c2s').close(15, 's2c', 1001, 'bye').end(16);
+    const options = { recordingEnded: true };
+    expect(streamed(b.events, options)).toEqual(analyzeSession({ header, events: b.events }, options));
+  });
+});
