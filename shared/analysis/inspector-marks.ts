@@ -1,4 +1,5 @@
 import type { CaptureEvent } from '../model/events.js';
+import type { Direction } from '../model/wire.js';
 
 /** What the inspector's proxy did to a recorded message (message breakpoints, injection). */
 export interface InspectorMark {
@@ -22,15 +23,17 @@ export class InspectorMarks {
   private readonly nextServer: Pending[] = [];
   private lastClient: number | undefined;
 
-  note(event: CaptureEvent): void {
-    if (event.type === 'message') {
-      if (event.message.dir === 'c2s') this.lastClient = event.message.id;
-      else {
-        const pending = this.nextServer.shift();
-        if (pending) this.marks.set(event.message.id, pending);
-      }
-      return;
+  /** A message record, by the two fields that matter here (for logs that hold messages in columns). */
+  noteMessage(dir: Direction, id: number): void {
+    if (dir === 'c2s') this.lastClient = id;
+    else {
+      const pending = this.nextServer.shift();
+      if (pending) this.marks.set(id, pending);
     }
+  }
+
+  note(event: CaptureEvent): void {
+    if (event.type === 'message') return this.noteMessage(event.message.dir, event.message.id);
     if (event.type !== 'action' || !event.fault) return;
     const fault = event.fault;
     if (fault.kind === 'hold-message' && fault.direction === 'c2s' && this.lastClient !== undefined) {

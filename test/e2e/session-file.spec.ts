@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { InspectorServer } from './support/inspector-server.js';
 import { ensureBuilt, repoRoot, startInspectorServer } from './support/inspector-server.js';
 import { InspectorPage } from './support/inspector-page.js';
@@ -97,8 +98,18 @@ const slowFileReads = () => {
   };
 };
 
-test('streams a session file in the page: progress while reading, then the frames', async ({ page }) => {
+/** File reads slowed in the page and in the worker that reads session files (its script gets the same patch). */
+async function slowReads(page: Page): Promise<void> {
   await page.addInitScript(slowFileReads);
+  await page.route(/session-reader-worker-[^/]*\.js$/, async (route) => {
+    const response = await route.fetch();
+    const body = `(${slowFileReads.toString()})();\n${await response.text()}`;
+    await route.fulfill({ response, body });
+  });
+}
+
+test('reads a session file off the page: progress while reading, then the frames', async ({ page }) => {
+  await slowReads(page);
   const ui = new InspectorPage(page);
   await ui.open(inspector.url);
   let openSessionCalls = 0;
@@ -129,7 +140,7 @@ test('streams a session file in the page: progress while reading, then the frame
 });
 
 test('cancelling an open removes the partly read file', async ({ page }) => {
-  await page.addInitScript(slowFileReads);
+  await slowReads(page);
   const ui = new InspectorPage(page);
   await ui.open(inspector.url);
   const text = readFileSync(sessionFile, 'utf8');

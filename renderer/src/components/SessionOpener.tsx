@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { isHarFile } from '../../../shared/import/index.js';
 import { canStreamFiles, fileTextStream } from '../session/file-text-stream.js';
+import { canReadInWorker } from '../store/session-file-ingest.js';
+import type { SessionStreamProgress } from '../store/session-stream-ingest.js';
 import { useInspector } from '../ui/store-context.js';
 import type { SessionOpenState } from './SessionOpenProgress.js';
 import { SessionOpenProgress } from './SessionOpenProgress.js';
@@ -14,12 +16,15 @@ const hasFiles = (event: DragEvent): boolean => event.dataTransfer?.types.includ
 
 /**
  * Opens a session file or a HAR read-only, shown as its own group: from "Open session…" or dropped on the window.
- * A session file is streamed and parsed here in batches, so files larger than a string can hold open too; a HAR (one
- * JSON document) and, without stream support, a session file go to the core's `openSession` as text.
+ * A session file is read, validated and analysed by a worker that hands the page its records in batches of columns,
+ * so the page stays responsive and files larger than a string can hold open too (without workers it is streamed and
+ * parsed here); a HAR (one JSON document) and, without stream support, a session file go to the core's `openSession`
+ * as text.
  */
 export function SessionOpener() {
   const openSessionFile = useInspector((s) => s.openSessionFile);
   const openSessionStream = useInspector((s) => s.openSessionStream);
+  const openSessionInWorker = useInspector((s) => s.openSessionInWorker);
   const input = useRef<HTMLInputElement>(null);
   const [opening, setOpening] = useState<SessionOpenState | null>(null);
   const abort = useRef<AbortController | null>(null);
@@ -37,16 +42,21 @@ export function SessionOpener() {
       setOpening({ ...progress });
     };
     show(true);
-    const chunks = fileTextStream(file, (bytes) => {
-      progress.bytesRead = bytes;
-    });
-    await openSessionStream(file.name, chunks, {
+    const streamOptions = {
       signal: controller.signal,
-      onProgress: ({ events }) => {
+      onProgress: ({ events, bytesRead }: SessionStreamProgress) => {
         progress.events = events;
+        if (bytesRead !== undefined) progress.bytesRead = bytesRead;
         show();
       },
-    });
+    };
+    if (canReadInWorker()) await openSessionInWorker(file, streamOptions);
+    else {
+      const chunks = fileTextStream(file, (bytes) => {
+        progress.bytesRead = bytes;
+      });
+      await openSessionStream(file.name, chunks, streamOptions);
+    }
     if (abort.current === controller) {
       abort.current = null;
       setOpening(null);

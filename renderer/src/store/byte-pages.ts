@@ -47,6 +47,39 @@ export class BytePages {
     return position;
   }
 
+  /**
+   * Hands over everything stored so far (the last page cut to its used length) and starts empty: a worker builds
+   * pages this way and transfers them to the page, which adopts them.
+   */
+  take(): { pages: Uint8Array<ArrayBuffer>[]; own: Uint8Array<ArrayBuffer>[] } {
+    const pages = this.pages.splice(0) as Uint8Array<ArrayBuffer>[];
+    const last = pages.length - 1;
+    if (last >= 0 && this.used < PAGE_BYTES) pages[last] = pages[last]!.slice(0, this.used);
+    const own = this.own.splice(0) as Uint8Array<ArrayBuffer>[];
+    this.used = PAGE_BYTES;
+    this.total = 0;
+    return { pages, own };
+  }
+
+  /**
+   * Adds pages and own buffers handed over by `take` and returns how to move their positions here: a position p of
+   * theirs is `remap(p)` here. Appends after this start a new page (the last adopted one may be short).
+   */
+  adopt(pages: readonly Uint8Array[], own: readonly Uint8Array[]): (position: number) => number {
+    const pageBase = this.pages.length;
+    const ownBase = this.own.length;
+    for (const page of pages) {
+      this.pages.push(page);
+      this.total += page.byteLength;
+    }
+    for (const buffer of own) {
+      this.own.push(buffer);
+      this.total += buffer.byteLength;
+    }
+    if (pages.length > 0) this.used = PAGE_BYTES;
+    return (position) => (position < 0 ? position - ownBase : position + pageBase * PAGE_SPAN);
+  }
+
   /** The bytes stored at `position`, without copying. */
   view(position: number, length: number): Uint8Array {
     if (length === 0) return EMPTY;

@@ -150,6 +150,56 @@ export interface RowFacts {
   size: number;
 }
 
+/** A run of one connection's entries in columns, as `takeChunk` hands them over (typed arrays are transferable). */
+export interface ColumnChunk {
+  conn: ConnectionId;
+  /** How many entries of the connection came before this chunk. */
+  start: number;
+  count: number;
+  held: U8;
+  local: U32;
+  objects: CaptureEvent[];
+  frames: {
+    t: Float;
+    event: U32;
+    seq: Float;
+    offset: Float;
+    payloadLength: Float;
+    messageId: Float;
+    dataPos: Float;
+    dataLen: U32;
+    maskKey: U32;
+    bits: U16;
+    headerLength: U8;
+  };
+  messages: {
+    t: Float;
+    id: Float;
+    frame: Float;
+    wireSize: Float;
+    size: Float;
+    sharedFrame: Float;
+    dataPos: Float;
+    dataLen: U32;
+    bits: U16;
+  };
+  pages: U8[];
+  own: U8[];
+}
+
+/** The buffers of a chunk, to transfer it without copying. */
+export function chunkBuffers(chunk: ColumnChunk): ArrayBuffer[] {
+  const arrays = [
+    chunk.held,
+    chunk.local,
+    ...Object.values(chunk.frames),
+    ...Object.values(chunk.messages),
+    ...chunk.pages,
+    ...chunk.own,
+  ] as U8[];
+  return arrays.map((array) => array.buffer);
+}
+
 /**
  * A connection's events in columns. Frames and single-frame messages of the common shape (nearly all of a big
  * session) are kept as numbers in typed arrays and their payloads as bytes in shared pages; anything else is kept as
@@ -180,6 +230,10 @@ export class ColumnarLog {
   /** The newest column frame's payload text: its message (usually the next record) is compared without re-encoding. */
   private lastFrame = -1;
   private lastFrameData = '';
+  /** Highest column frame seq among entries handed over by `takeChunk` (later column frames must exceed it). */
+  private seqFloor = Number.NEGATIVE_INFINITY;
+  /** Entries handed over by `takeChunk`. */
+  private taken = 0;
 
   private messages = 0;
   private mT: Float = new Float64Array(0);
@@ -242,7 +296,7 @@ export class ColumnarLog {
   private pushFrame(event: FrameEvent, index: number): boolean {
     const frame = event.frame;
     if (!eventShapeOk(event, this.conn) || !compactFrame(frame)) return false;
-    if (this.frames > 0 && frame.seq <= this.fSeq[this.frames - 1]!) return false;
+    if (frame.seq <= (this.frames > 0 ? this.fSeq[this.frames - 1]! : this.seqFloor)) return false;
     if (this.otherFrames.has(frame.seq)) return false;
     const binary = canonicalBinary(frame.data);
     if (binary === null) return false;
@@ -357,6 +411,148 @@ export class ColumnarLog {
 
   private frameData(i: number): string {
     return bytesToBase64(this.bytes.view(this.fDataPos[i]!, this.fDataLen[i]!));
+  }
+
+  /**
+   * Hands over the entries pushed since the last take as a chunk (copies cut to length) and empties the log, keeping
+   * what decides how later pushes are held; `appendChunk` on a log that received the same entries before gives the
+   * same records as pushing them there one by one. (A message whose frame went in an earlier chunk keeps its own copy
+   * of the payload; its record is the same.)
+   */
+  takeChunk(): ColumnChunk {
+    const n = this.frames;
+    const m = this.messages;
+    const { pages, own } = this.bytes.take();
+    const chunk: ColumnChunk = {
+      conn: this.conn!,
+      start: this.taken,
+      count: this.count,
+      held: this.held.slice(0, this.count),
+      local: this.local.slice(0, this.count),
+      objects: this.objects.splice(0),
+      frames: {
+        t: this.fT.slice(0, n),
+        event: this.fEvent.slice(0, n),
+        seq: this.fSeq.slice(0, n),
+        offset: this.fOffset.slice(0, n),
+        payloadLength: this.fPayloadLength.slice(0, n),
+        messageId: this.fMessageId.slice(0, n),
+        dataPos: this.fDataPos.slice(0, n),
+        dataLen: this.fDataLen.slice(0, n),
+        maskKey: this.fMaskKey.slice(0, n),
+        bits: this.fBits.slice(0, n),
+        headerLength: this.fHeaderLength.slice(0, n),
+      },
+      messages: {
+        t: this.mT.slice(0, m),
+        id: this.mId.slice(0, m),
+        frame: this.mFrame.slice(0, m),
+        wireSize: this.mWireSize.slice(0, m),
+        size: this.mSize.slice(0, m),
+        sharedFrame: this.mSharedFrame.slice(0, m),
+        dataPos: this.mDataPos.slice(0, m),
+        dataLen: this.mDataLen.slice(0, m),
+        bits: this.mBits.slice(0, m),
+      },
+      pages,
+      own,
+    };
+    if (n > 0) this.seqFloor = this.fSeq[n - 1]!;
+    this.taken += this.count;
+    this.count = 0;
+    this.frames = 0;
+    this.messages = 0;
+    this.lastFrame = -1;
+    this.lastFrameData = '';
+    // Only the keys matter from here on: a column frame with one of these seqs is held as an object.
+    for (const seq of this.otherFrames.keys()) this.otherFrames.set(seq, -1);
+    return chunk;
+  }
+
+  /**
+   * Appends a chunk from `takeChunk` and returns the index of its first entry. When this log is not where the chunk
+   * continues (it holds another number of entries), the chunk's records are pushed one by one instead.
+   */
+  appendChunk(chunk: ColumnChunk): number {
+    const base = this.count;
+    if (chunk.count === 0) return base;
+    if (base !== chunk.start || (base > 0 && this.conn !== chunk.conn) || this.taken > 0) {
+      const scratch = new ColumnarLog();
+      scratch.appendChunk({ ...chunk, start: 0 });
+      for (const event of scratch.range()) this.push(event);
+      return base;
+    }
+    if (base === 0) this.conn = chunk.conn;
+    const f0 = this.frames;
+    const m0 = this.messages;
+    const o0 = this.objects.length;
+    const { frames: cf, messages: cm } = chunk;
+    const n = cf.seq.length;
+    const m = cm.id.length;
+    const remap = this.bytes.adopt(chunk.pages, chunk.own);
+
+    this.held = grown(this.held, base + chunk.count);
+    this.local = grown(this.local, base + chunk.count);
+    this.held.set(chunk.held, base);
+    for (let i = 0; i < chunk.count; i++) {
+      const held = chunk.held[i]!;
+      const local = chunk.local[i]!;
+      this.local[base + i] = local + (held === HELD_FRAME ? f0 : held === HELD_MESSAGE ? m0 : o0);
+    }
+    for (const event of chunk.objects) {
+      this.objects.push(event);
+    }
+    for (let i = 0; i < chunk.count; i++) {
+      if (chunk.held[i] !== HELD_OBJECT) continue;
+      const event = this.objects[o0 + chunk.local[i]!]!;
+      if (event.type === 'frame') this.otherFrames.set(event.frame.seq, base + i);
+    }
+
+    this.growFrames(f0 + n);
+    this.fT.set(cf.t, f0);
+    this.fSeq.set(cf.seq, f0);
+    this.fOffset.set(cf.offset, f0);
+    this.fPayloadLength.set(cf.payloadLength, f0);
+    this.fMessageId.set(cf.messageId, f0);
+    this.fDataLen.set(cf.dataLen, f0);
+    this.fMaskKey.set(cf.maskKey, f0);
+    this.fBits.set(cf.bits, f0);
+    this.fHeaderLength.set(cf.headerLength, f0);
+    for (let i = 0; i < n; i++) {
+      this.fEvent[f0 + i] = cf.event[i]! + base;
+      this.fDataPos[f0 + i] = remap(cf.dataPos[i]!);
+    }
+
+    this.growMessages(m0 + m);
+    this.mT.set(cm.t, m0);
+    this.mId.set(cm.id, m0);
+    this.mFrame.set(cm.frame, m0);
+    this.mWireSize.set(cm.wireSize, m0);
+    this.mSize.set(cm.size, m0);
+    this.mDataLen.set(cm.dataLen, m0);
+    this.mBits.set(cm.bits, m0);
+    for (let i = 0; i < m; i++) {
+      const shared = cm.sharedFrame[i]!;
+      this.mSharedFrame[m0 + i] = shared < 0 ? shared : shared + f0;
+      this.mDataPos[m0 + i] = remap(cm.dataPos[i]!);
+    }
+
+    this.frames += n;
+    this.messages += m;
+    this.count += chunk.count;
+    this.lastFrame = -1;
+    this.lastFrameData = '';
+    return base;
+  }
+
+  /** Header length of a column-held frame (its wire size is this plus the payload length). */
+  headerLengthAt(index: number): number {
+    return this.held[index] === HELD_FRAME ? this.fHeaderLength[this.local[index]!]! : 0;
+  }
+
+  /** Id of a column-held message. */
+  messageIdAt(index: number): number {
+    return this.held[index] === HELD_MESSAGE ? this.mId[this.local[index]!]! : Number.NaN;
   }
 
   /** Event index of the frame with this seq. */

@@ -4,6 +4,8 @@ import type { NegotiatedExtension } from '../../../shared/model/handshake.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import type { CloseEvidence, CloseVerdict } from '../../../shared/analysis/close-attribution.js';
 import { closeVerdict, NO_CLOSE_EVIDENCE, observeClose } from '../../../shared/analysis/close-attribution.js';
+import type { ColumnarLog, RowFacts } from './columnar-log.js';
+import { HELD_FRAME, HELD_MESSAGE } from './columnar-log.js';
 import type { ConnKey, SourceId } from './keys.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed' | 'failed';
@@ -153,6 +155,31 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
       if (event.action === 'fault' && event.fault) applyRelayFault(view, event.fault);
       break;
   }
+}
+
+/**
+ * `applyEvent` for entries [start, end) of a log, reading column-held frames and messages from their columns (no
+ * record built); objects and close frames (close attribution reads them) go through `applyEvent`.
+ */
+export function applyRange(view: ConnectionView, log: ColumnarLog, start: number, end: number): void {
+  const facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
+  let lastT = view.lastT;
+  for (let index = start; index < end; index++) {
+    log.facts(index, facts);
+    if (facts.held === HELD_FRAME && facts.opcode !== 8) {
+      view.frames[facts.dir] += 1;
+      view.bytes[facts.dir] += log.headerLengthAt(index) + facts.size;
+    } else if (facts.held === HELD_MESSAGE) view.messages[facts.dir] += 1;
+    else {
+      view.lastT = lastT;
+      applyEvent(view, log.get(index)!, index);
+      lastT = view.lastT;
+      continue;
+    }
+    const t = log.timeAt(index);
+    if (t > lastT) lastT = t;
+  }
+  view.lastT = lastT;
 }
 
 const directionsOf = (direction: FaultDirection): Direction[] =>

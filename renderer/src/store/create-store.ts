@@ -15,7 +15,9 @@ import type { ConnKey, SourceId } from './keys.js';
 import { connKey, LIVE_SOURCE } from './keys.js';
 import { RowIndex } from './rows.js';
 import { defaultPort, SearchEngine } from '../filters/search-engine.js';
+import { ingestSessionFile } from './session-file-ingest.js';
 import { ingestSessionStream } from './session-stream-ingest.js';
+import type { SessionStreamTarget } from './session-stream-ingest.js';
 import type { CommandSlice } from './slices/command-slice.js';
 import type { DataSlice, SourceInfo } from './slices/data-slice.js';
 import { initialDataSlice } from './slices/data-slice.js';
@@ -82,6 +84,21 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         return false;
       }
     };
+    const streamTarget = (): SessionStreamTarget => ({
+      ingest,
+      nextSourceId: () => `file${++fileCount}`,
+      putSource: addSource,
+      removeSource: (source) => {
+        ingest.resetSource(source);
+        set((state) => {
+          const { [source]: _removed, ...sources } = state.sources;
+          return { sources };
+        });
+      },
+      connectionsOf: (source) => get().connectionOrder.filter((key) => key.startsWith(`${source}/`)),
+      select: (key) => get().select(key),
+      notify,
+    });
     const connOf = (key: ConnKey): string => {
       const view = get().connections[key];
       if (!view || view.readOnly) throw new Error('not a live connection');
@@ -152,24 +169,17 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           }
         }),
       openSessionStream: (name, chunks, streamOptions) =>
-        ingestSessionStream(
+        ingestSessionStream(streamTarget(), name, chunks, streamOptions),
+      openSessionInWorker: (file, streamOptions) =>
+        ingestSessionFile(
           {
-            ingest,
-            nextSourceId: () => `file${++fileCount}`,
-            putSource: addSource,
-            removeSource: (source) => {
-              ingest.resetSource(source);
-              set((state) => {
-                const { [source]: _removed, ...sources } = state.sources;
-                return { sources };
-              });
+            ...streamTarget(),
+            setAnalysis: (source, conn, analysis) => {
+              const log = hot.get(connKey(source, conn));
+              if (log) log.analysis = analysis;
             },
-            connectionsOf: (source) => get().connectionOrder.filter((key) => key.startsWith(`${source}/`)),
-            select: (key) => get().select(key),
-            notify,
           },
-          name,
-          chunks,
+          file,
           streamOptions,
         ),
       startProxy: (request) =>

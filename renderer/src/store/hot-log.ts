@@ -1,7 +1,16 @@
 import { InspectorMarks } from '../../../shared/analysis/inspector-marks.js';
 import type { CaptureEvent, FrameEvent, MessageEvent } from '../../../shared/model/events.js';
-import { ColumnarLog } from './columnar-log.js';
+import type { ConnectionSummary, Finding, ImportedAnalysis } from '../../../shared/model/finding.js';
+import type { ColumnChunk, RowFacts } from './columnar-log.js';
+import { ColumnarLog, HELD_MESSAGE, HELD_OBJECT } from './columnar-log.js';
 import type { ConnKey } from './keys.js';
+
+/** shared/analysis of one connection of a session file, made while the file was read. */
+export interface PrecomputedAnalysis {
+  summary: ConnectionSummary | undefined;
+  findings: Finding[];
+  imported?: ImportedAnalysis;
+}
 
 /** Everything recorded for one connection, append-only, plus lookups the detail views need. */
 export class ConnectionLog {
@@ -13,15 +22,34 @@ export class ConnectionLog {
   /** Messages the inspector's proxy held, edited, dropped or injected. */
   readonly marks = new InspectorMarks();
 
+  /** Set once a session file is read: the analysis its reader made of this connection (see use-analysis.ts). */
+  analysis: PrecomputedAnalysis | undefined = undefined;
+
   append(event: CaptureEvent): number {
     const index = this.events.push(event);
+    this.note(event, index);
+    return index;
+  }
+
+  /** Appends a chunk of column-held entries (from a session file's reader) and returns the index of its first. */
+  appendChunk(chunk: ColumnChunk): number {
+    const start = this.events.appendChunk(chunk);
+    const facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
+    for (let index = start; index < this.events.length; index++) {
+      this.events.facts(index, facts);
+      if (facts.held === HELD_MESSAGE) this.marks.noteMessage(facts.dir, this.events.messageIdAt(index));
+      else if (facts.held === HELD_OBJECT) this.note(this.events.get(index)!, index);
+    }
+    return start;
+  }
+
+  private note(event: CaptureEvent, index: number): void {
     this.marks.note(event);
     if (event.type === 'violation') {
       const seq = event.violation.frameSeq;
       if (seq === undefined) this.otherViolations.push(index);
       else this.violationsByFrame.set(seq, [...(this.violationsByFrame.get(seq) ?? []), index]);
     }
-    return index;
   }
 
   /** Index in `events` of the frame with this seq. */

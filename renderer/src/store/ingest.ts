@@ -1,7 +1,8 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { CaptureEvent } from '../../../shared/model/events.js';
+import type { CaptureEvent, ConnectionId } from '../../../shared/model/events.js';
+import type { ColumnChunk } from './columnar-log.js';
 import type { ConnectionView } from './connection-view.js';
-import { applyEvent, cloneView, emptyConnectionView } from './connection-view.js';
+import { applyEvent, applyRange, cloneView, emptyConnectionView } from './connection-view.js';
 import type { HotLog } from './hot-log.js';
 import type { ConnKey, SourceId } from './keys.js';
 import { connKey } from './keys.js';
@@ -18,6 +19,8 @@ export const animationFrameScheduler: Scheduler = (flush) => {
 export interface Ingest {
   /** Queue events; they reach the store on the next scheduled flush (once per animation frame). */
   push(source: SourceId, events: readonly CaptureEvent[]): void;
+  /** Queue a chunk of one connection's column-held entries (a session file's reader builds them). */
+  pushChunk(source: SourceId, chunk: ColumnChunk): void;
   /** Apply everything queued now. */
   flush(): void;
   /** Forget a source's connections entirely (before re-reading a snapshot). */
@@ -34,7 +37,9 @@ export function createIngest(
   schedule: Scheduler,
   onForget: (key: ConnKey) => void,
 ): Ingest {
-  let queue: { source: SourceId; events: readonly CaptureEvent[] }[] = [];
+  let queue: (
+    { source: SourceId; events: readonly CaptureEvent[] } | { source: SourceId; chunk: ColumnChunk }
+  )[] = [];
   let scheduled = false;
 
   // A manual flush leaves an already scheduled one in place (it finds an empty queue), so there is never more than one
@@ -51,18 +56,26 @@ export function createIngest(
     const state = store.getState();
     const changed = new Map<ConnKey, ConnectionView>();
     const added: ConnKey[] = [];
-    for (const { source, events } of batches) {
-      for (const event of events) {
-        const key = connKey(source, event.conn);
-        let view = changed.get(key);
-        if (!view) {
-          const existing = state.connections[key];
-          if (!existing) added.push(key);
-          view = existing
-            ? cloneView(existing)
-            : emptyConnectionView(source, event.conn, key, readOnly(source));
-          changed.set(key, view);
-        }
+    const viewOf = (source: SourceId, conn: ConnectionId): [ConnKey, ConnectionView] => {
+      const key = connKey(source, conn);
+      let view = changed.get(key);
+      if (!view) {
+        const existing = state.connections[key];
+        if (!existing) added.push(key);
+        view = existing ? cloneView(existing) : emptyConnectionView(source, conn, key, readOnly(source));
+        changed.set(key, view);
+      }
+      return [key, view];
+    };
+    for (const batch of batches) {
+      if ('chunk' in batch) {
+        const [key, view] = viewOf(batch.source, batch.chunk.conn);
+        const log = hot.getOrCreate(key);
+        applyRange(view, log.events, log.appendChunk(batch.chunk), log.events.length);
+        continue;
+      }
+      for (const event of batch.events) {
+        const [key, view] = viewOf(batch.source, event.conn);
         applyEvent(view, event, hot.getOrCreate(key).append(event));
       }
     }
@@ -83,14 +96,20 @@ export function createIngest(
     });
   }
 
+  const enqueue = (item: (typeof queue)[number]): void => {
+    queue.push(item);
+    if (!scheduled) {
+      scheduled = true;
+      schedule(scheduledFlush);
+    }
+  };
+
   return {
     push(source, events) {
-      if (events.length === 0) return;
-      queue.push({ source, events });
-      if (!scheduled) {
-        scheduled = true;
-        schedule(scheduledFlush);
-      }
+      if (events.length > 0) enqueue({ source, events });
+    },
+    pushChunk(source, chunk) {
+      if (chunk.count > 0) enqueue({ source, chunk });
     },
     flush,
     resetSource(source) {

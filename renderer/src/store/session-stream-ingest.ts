@@ -8,6 +8,8 @@ import type { SourceInfo } from './slices/data-slice.js';
 export interface SessionStreamProgress {
   events: number;
   problems: number;
+  /** Bytes of the file read so far, where the reader knows it. */
+  bytesRead?: number;
 }
 
 export interface SessionStreamOptions {

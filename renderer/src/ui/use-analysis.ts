@@ -41,6 +41,8 @@ export function useConnectionAnalysis(
   return useMemo(() => {
     if (!log) return { summary: undefined, findings: [] };
     if (loading) return { summary: undefined, findings: [], pending: true };
+    // A session file's reader analysed each connection as it read it (with the default decoder choice).
+    if (log.analysis && !decoder) return log.analysis;
     // The log only grows; reading it for this revision is what the memo key stands for.
     void deferredRevision;
     const analysis = analyzeLog(log, {

@@ -31,6 +31,7 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
   const findings = useMemo(() => {
     const log = store.hot.get(view.key);
     if (!log || loading) return [];
+    if (log.analysis && !decoder) return log.analysis.findings;
     void settledRevision;
     return analyzeLog(log, {
       conn: view.conn,

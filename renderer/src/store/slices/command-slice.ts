@@ -41,6 +41,8 @@ export interface CommandSlice {
     chunks: ReadableStream<string>,
     options?: SessionStreamOptions,
   ) => Promise<SessionStreamOutcome>;
+  /** The same for a file read by a worker (parsing, validation and analysis off the page's thread). */
+  openSessionInWorker: (file: File, options?: SessionStreamOptions) => Promise<SessionStreamOutcome>;
   startProxy: (request: StartProxyRequest) => Promise<boolean>;
   stopProxy: (id: string) => Promise<boolean>;
   stopReconnect: (key: ConnKey) => Promise<boolean>;

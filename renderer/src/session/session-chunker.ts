@@ -1,0 +1,60 @@
+import type { CaptureEvent, ConnectionId } from '../../../shared/model/events.js';
+import type { ColumnChunk } from '../store/columnar-log.js';
+import { ColumnarLog } from '../store/columnar-log.js';
+
+/** A connection's records of one batch: a few as objects, many as a chunk of columns. */
+export type OpenItem = { events: CaptureEvent[] } | { chunk: ColumnChunk };
+
+/** Below this many records of a connection in a batch, they travel as objects: columns would cost more than save. */
+const SMALL = 64;
+
+interface Pending {
+  log: ColumnarLog;
+  /** This batch's records of the connection while there are few; null once it is a chunk. */
+  events: CaptureEvent[] | null;
+  count: number;
+}
+
+/**
+ * Cuts a stream of records into batches for the page, per connection in the order connections first appear: each
+ * connection's records go into a ColumnarLog here (off the page's thread), which hands them over as a chunk of typed
+ * arrays the page adopts without building a record per row.
+ */
+export class SessionChunker {
+  private readonly pending = new Map<ConnectionId, Pending>();
+  /** Connections with records in the current batch, in order of their first. */
+  private touched: Pending[] = [];
+  private size = 0;
+
+  /** Records in the current batch. */
+  get length(): number {
+    return this.size;
+  }
+
+  push(event: CaptureEvent): void {
+    let entry = this.pending.get(event.conn);
+    if (!entry) this.pending.set(event.conn, (entry = { log: new ColumnarLog(), events: [], count: 0 }));
+    if (entry.count === 0) this.touched.push(entry);
+    entry.log.push(event);
+    entry.count++;
+    if (entry.events) {
+      if (entry.count <= SMALL) entry.events.push(event);
+      else entry.events = null;
+    }
+    this.size++;
+  }
+
+  /** The current batch, and a new one begins. */
+  take(): OpenItem[] {
+    const items: OpenItem[] = [];
+    for (const entry of this.touched) {
+      const chunk = entry.log.takeChunk();
+      items.push(entry.events ? { events: entry.events } : { chunk });
+      entry.events = [];
+      entry.count = 0;
+    }
+    this.touched = [];
+    this.size = 0;
+    return items;
+  }
+}

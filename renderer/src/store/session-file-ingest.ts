@@ -1,0 +1,126 @@
+import type { SessionReadProblem } from '../../../shared/model/session.js';
+import type { FromSessionReader, ToSessionReader } from '../session/open-protocol.js';
+import type { ConnectionId } from '../../../shared/model/events.js';
+import type { PrecomputedAnalysis } from './hot-log.js';
+import type {
+  SessionStreamOptions,
+  SessionStreamOutcome,
+  SessionStreamTarget,
+} from './session-stream-ingest.js';
+import type { SourceInfo } from './slices/data-slice.js';
+
+export interface SessionFileTarget extends SessionStreamTarget {
+  setAnalysis(source: string, conn: ConnectionId, analysis: PrecomputedAnalysis): void;
+}
+
+/** True where a session file can be read in a worker (every current browser and Electron). */
+export const canReadInWorker = (): boolean =>
+  typeof Worker === 'function' && typeof Blob !== 'undefined' && typeof Blob.prototype.stream === 'function';
+
+const readerWorker = (): Worker =>
+  new Worker(new URL('../session/session-reader-worker.ts', import.meta.url), { type: 'module' });
+
+/**
+ * Open a session file read-only with a worker reading, validating and analysing it (session-reader-worker.ts): the
+ * page only adopts the batches it sends, so it stays responsive however large the file. Same result as
+ * `ingestSessionStream`: one source labelled with the file's name, problems with line numbers, and each connection's
+ * findings ready when the file is read. Aborting the signal ends the worker and removes what was read.
+ */
+export function ingestSessionFile(
+  target: SessionFileTarget,
+  file: File,
+  options: SessionStreamOptions = {},
+  createWorker: () => Worker = readerWorker,
+): Promise<SessionStreamOutcome> {
+  const name = file.name;
+  const source = target.nextSourceId();
+  const info: SourceInfo = {
+    id: source,
+    label: name,
+    readOnly: true,
+    startedAt: 0,
+    problems: [],
+    loading: true,
+  };
+  const problems: SessionReadProblem[] = [];
+  let events = 0;
+  let selectedFirst = false;
+  target.putSource(info);
+  const worker = createWorker();
+
+  const selectFirst = (): void => {
+    if (selectedFirst) return;
+    target.ingest.flush();
+    const first = target.connectionsOf(source)[0];
+    if (first) {
+      selectedFirst = true;
+      target.select(first);
+    }
+  };
+
+  return new Promise<SessionStreamOutcome>((resolve) => {
+    const finish = (outcome: SessionStreamOutcome): void => {
+      worker.terminate();
+      options.signal?.removeEventListener('abort', cancel);
+      resolve(outcome);
+    };
+    const cancel = (): void => {
+      target.removeSource(source);
+      finish({ status: 'cancelled', events, problems });
+    };
+    if (options.signal?.aborted) return cancel();
+    options.signal?.addEventListener('abort', cancel);
+
+    worker.onerror = (event) => {
+      event.preventDefault();
+      target.ingest.flush();
+      target.putSource({ ...info, problems: [...problems], loading: false });
+      target.notify('error', `Opening ${name} failed: ${event.message || 'the reader stopped'}`);
+      finish({ status: 'failed', events, problems });
+    };
+    worker.onmessage = ({ data }: MessageEvent<FromSessionReader>) => {
+      if (data.type === 'failed') {
+        target.ingest.flush();
+        target.putSource({ ...info, problems: [...problems], loading: false });
+        target.notify('error', `Opening ${name} failed: ${data.message}`);
+        finish({ status: 'failed', events, problems });
+        return;
+      }
+      if (data.type === 'done') {
+        target.ingest.flush();
+        for (const [conn, analysis] of data.analyses) target.setAnalysis(source, conn, analysis);
+        target.putSource({ ...info, problems: [...problems], loading: false });
+        selectFirst();
+        options.onProgress?.({ events, problems: problems.length, bytesRead: data.bytesRead });
+        if (events === 0) target.notify('info', `${name} contains no records.`);
+        else if (problems.length)
+          target.notify('error', `${name}: ${problems.length} line(s) could not be read.`);
+        finish({ status: 'done', events, problems });
+        return;
+      }
+      let changed = false;
+      if (data.header) {
+        info.startedAt = data.header.startedAt;
+        if (data.header.imported) info.imported = data.header.imported;
+        changed = true;
+      }
+      if (data.problems.length) {
+        problems.push(...data.problems);
+        changed = true;
+      }
+      if (changed) target.putSource({ ...info, problems: [...problems] });
+      for (const item of data.items) {
+        if ('chunk' in item) {
+          target.ingest.pushChunk(source, item.chunk);
+          events += item.chunk.count;
+        } else {
+          target.ingest.push(source, item.events);
+          events += item.events.length;
+        }
+      }
+      if (!selectedFirst && events > 0) selectFirst();
+      options.onProgress?.({ events, problems: problems.length, bytesRead: data.bytesRead });
+    };
+    worker.postMessage({ file } satisfies ToSessionReader);
+  });
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import { createInspectorStore } from '../../../renderer/src/store/create-store.js';
+import type { ColumnChunk, RowFacts } from '../../../renderer/src/store/columnar-log.js';
+import { chunkBuffers, ColumnarLog, HELD_OBJECT } from '../../../renderer/src/store/columnar-log.js';
+import { SessionChunker } from '../../../renderer/src/session/session-chunker.js';
+import { createFakeApi } from './fake-api.js';
+import { randomEvents, rng } from './random-session.js';
+
+/** As the page receives a chunk from the worker: its buffers transferred, not shared. */
+const transferred = (chunk: ColumnChunk): ColumnChunk =>
+  structuredClone(chunk, { transfer: chunkBuffers(chunk) });
+
+/** Records of several connections interleaved, with breakpoint marks, as a proxy session has them. */
+function randomSession(seed: number, perConnection: number): CaptureEvent[] {
+  const random = rng(seed);
+  const streams = ['a', 'b', 'c'].map((name, i) =>
+    randomEvents(seed * 10 + i, perConnection).map((event) => ({
+      ...event,
+      conn: event.conn === 'c1' ? name : `${name}-other`,
+    })),
+  );
+  const out: CaptureEvent[] = [];
+  const at = streams.map(() => 0);
+  while (streams.some((s, i) => at[i]! < s.length)) {
+    const i = Math.floor(random() * streams.length);
+    const event = streams[i]![at[i]!];
+    if (!event) continue;
+    at[i]!++;
+    out.push(event);
+    if (random() < 0.01)
+      out.push({
+        type: 'action',
+        conn: event.conn,
+        t: event.t,
+        action: 'fault',
+        fault: { kind: 'hold-message', direction: 'c2s', id: `h${out.length}`, rule: 'r' },
+      } as CaptureEvent);
+  }
+  return out;
+}
+
+describe('column chunks (a session file read by a worker)', () => {
+  it('give a log the same records, lookups and facts as pushing the events one by one', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const random = rng(seed + 100);
+      const events = randomEvents(seed, 3000);
+      const simple = new ColumnarLog();
+      const worker = new ColumnarLog();
+      const page = new ColumnarLog();
+      let taken: CaptureEvent[] = [];
+      for (const event of events) {
+        simple.push(event);
+        worker.push(event);
+        taken.push(event);
+        if (random() < 0.01) {
+          const chunk = worker.takeChunk();
+          // The worker sends a connection's few records as objects: the page pushes them itself.
+          if (random() < 0.3) for (const e of taken) page.push(e);
+          else expect(page.appendChunk(transferred(chunk))).toBe(chunk.start);
+          taken = [];
+        }
+      }
+      page.appendChunk(transferred(worker.takeChunk()));
+      expect(page.length).toBe(events.length);
+      expect(Array.from(page.range())).toEqual(events);
+      const a: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
+      const seen: unknown[] = [];
+      const expected: unknown[] = [];
+      for (const [log, out] of [
+        [page, seen],
+        [simple, expected],
+      ] as const) {
+        for (let i = 0; i < events.length; i++) {
+          const payload = log.payloadBytes(i);
+          out.push([
+            // Facts other than `held` are only filled in for column-held rows.
+            log.facts(i, a).held === HELD_OBJECT ? HELD_OBJECT : { ...a },
+            log.timeAt(i),
+            log.truncatedAt(i),
+            log.headerLengthAt(i),
+            log.messageIdAt(i),
+            payload && Buffer.from(payload).toString('base64'),
+          ]);
+        }
+        for (const event of events) if (event.type === 'frame') out.push(log.frameIndex(event.frame.seq));
+      }
+      expect(seen).toEqual(expected);
+      // Pushing after chunks continues the same way.
+      const more = randomEvents(seed + 50, 300).slice(1);
+      for (const event of more) expect(page.push(event)).toBe(simple.push(event));
+      expect(Array.from(page.range())).toEqual(Array.from(simple.range()));
+    }
+  }, 60_000);
+
+  it('appended where they do not continue the log, are pushed record by record (nothing lost or misplaced)', () => {
+    const events = randomEvents(7, 500);
+    const worker = new ColumnarLog();
+    for (const event of events.slice(200)) worker.push(event);
+    const page = new ColumnarLog();
+    for (const event of events.slice(0, 200)) page.push(event);
+    const chunk = worker.takeChunk();
+    expect(chunk.start).toBe(0);
+    expect(page.appendChunk(chunk)).toBe(200);
+    expect(Array.from(page.range())).toEqual(events);
+  });
+
+  it('build the same connections in the store as the records pushed one by one (views, marks, violations)', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const random = rng(seed + 7);
+      const events = randomSession(seed, 1500);
+      const direct = createInspectorStore(createFakeApi().api, { schedule: () => undefined, search: null });
+      const chunked = createInspectorStore(createFakeApi().api, { schedule: () => undefined, search: null });
+      direct.ingest.push('file1', events);
+      direct.ingest.flush();
+      const chunker = new SessionChunker();
+      const deliver = (): void => {
+        for (const item of chunker.take())
+          if ('chunk' in item) chunked.ingest.pushChunk('file1', transferred(item.chunk));
+          else chunked.ingest.push('file1', item.events);
+        if (random() < 0.5) chunked.ingest.flush();
+      };
+      for (const event of events) {
+        chunker.push(event);
+        if (random() < 0.002 || (chunker.length > 100 && random() < 0.01)) deliver();
+      }
+      deliver();
+      chunked.ingest.flush();
+      const a = direct.getState();
+      const b = chunked.getState();
+      expect(b.connectionOrder).toEqual(a.connectionOrder);
+      expect(b.connections).toEqual(a.connections);
+      for (const key of a.connectionOrder) {
+        const x = direct.hot.get(key)!;
+        const y = chunked.hot.get(key)!;
+        expect(Array.from(y.events.range())).toEqual(Array.from(x.events.range()));
+        expect(y.violationsByFrame).toEqual(x.violationsByFrame);
+        expect(y.otherViolations).toEqual(x.otherViolations);
+        for (const event of x.events.range())
+          if (event.type === 'message')
+            expect(y.marks.of(event.message.id)).toEqual(x.marks.of(event.message.id));
+      }
+    }
+  }, 60_000);
+});
