@@ -12,6 +12,39 @@ export interface AppendRows {
   texts: Record<number, string>;
   /** 1 where the recorded payload is only a preview of the real one. */
   truncated: Uint8Array;
+  /** What each row is (ROW_MESSAGE, ROW_DATA_FRAME, ROW_CONTROL_FRAME): a session-wide search picks its rows by it. */
+  kinds: Uint8Array;
+}
+
+export const ROW_MESSAGE = 0;
+export const ROW_DATA_FRAME = 1;
+export const ROW_CONTROL_FRAME = 2;
+
+/** The rows a session-wide search looks at: those an unfiltered table shows in this view mode. */
+export interface RowScope {
+  mode: 'messages' | 'frames';
+  showControl: boolean;
+}
+
+/** Search every connection in `keys` (in that order); results stream back a few connections at a time. */
+export interface SearchAllRequest {
+  type: 'searchAll';
+  id: number;
+  keys: string[];
+  pattern: string;
+  mode: SearchMode;
+  scope: RowScope;
+  /** How many matching rows of each connection to send back (the count covers them all). */
+  firstRows: number;
+}
+
+/** One connection's share of a session-wide search. */
+export interface ConnectionHits {
+  key: string;
+  count: number;
+  /** The first `firstRows` matches, ascending event indices. */
+  first: number[];
+  previewOnly: number;
 }
 
 export interface SearchRequest {
@@ -24,7 +57,12 @@ export interface SearchRequest {
   mode: SearchMode;
 }
 
-export type ToSearcher = AppendRows | SearchRequest | { type: 'forget'; key: string };
+export type ToSearcher =
+  | AppendRows
+  | SearchRequest
+  | SearchAllRequest
+  | { type: 'forget'; key: string }
+  | { type: 'cancelAll'; id: number };
 
 export type FromSearcher =
   | {
@@ -35,13 +73,22 @@ export type FromSearcher =
       previewOnly: number;
     }
   | { type: 'superseded'; id: number }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; message: string }
+  /** Session-wide search: connections with matches found since the last `hits` (none without matches). */
+  | { type: 'hits'; id: number; hits: ConnectionHits[] }
+  | { type: 'allDone'; id: number; searched: number; previewOnly: number };
 
 interface Rows {
   texts: string[];
   lower: string[];
   truncated: boolean[];
+  /** Event indices of the rows held, ascending, and what each is. */
+  indices: number[];
+  kinds: number[];
 }
+
+const inScope = (scope: RowScope, kind: number): boolean =>
+  kind === ROW_CONTROL_FRAME ? scope.showControl : (kind === ROW_MESSAGE) === (scope.mode === 'messages');
 
 /** Candidates tested between two looks at the message queue: a newer search cancels this one there. */
 const SLICE = 20_000;
@@ -59,10 +106,13 @@ export class SearchCore {
 
   append(message: AppendRows): void {
     let rows = this.rows.get(message.key);
-    if (!rows) this.rows.set(message.key, (rows = { texts: [], lower: [], truncated: [] }));
-    const { indices, offsets, bytes, texts, truncated } = message;
+    if (!rows)
+      this.rows.set(message.key, (rows = { texts: [], lower: [], truncated: [], indices: [], kinds: [] }));
+    const { indices, offsets, bytes, texts, truncated, kinds } = message;
     for (let i = 0; i < indices.length; i++) {
       const index = indices[i]!;
+      rows.indices.push(index);
+      rows.kinds.push(kinds[i]!);
       const text = texts[i] ?? decoder.decode(bytes.subarray(offsets[i], offsets[i + 1]));
       rows.texts[index] = text;
       const lower = text.toLowerCase();
@@ -78,6 +128,60 @@ export class SearchCore {
   /** Call when a search request arrives, before awaiting `search`: it supersedes every earlier one. */
   announce(id: number): void {
     this.latest = Math.max(this.latest, id);
+  }
+
+  /** The same for session-wide searches, which have their own sequence: a table's search does not cancel one. */
+  announceAll(id: number): void {
+    this.latestAll = Math.max(this.latestAll, id);
+  }
+
+  private latestAll = 0;
+
+  /**
+   * Searches the rows in `scope` of every connection, in slices: `emit` gets the connections with matches as they are
+   * found; a newer session-wide search (or a cancel) stops this one at the next slice.
+   */
+  async searchAll(
+    request: SearchAllRequest,
+    emit: (reply: FromSearcher) => void,
+    yieldToQueue: () => Promise<void>,
+  ): Promise<FromSearcher> {
+    const { id, scope } = request;
+    const compiled = compileSearch(request.pattern, request.mode);
+    if (!compiled.ok) return { type: 'error', id, message: compiled.error };
+    const needle = request.pattern.toLowerCase();
+    const plain = request.mode === 'text';
+    let budget = SLICE;
+    let pending: ConnectionHits[] = [];
+    let searched = 0;
+    let previewOnly = 0;
+    for (const key of request.keys) {
+      const rows = this.rows.get(key);
+      if (!rows) continue;
+      const hits: ConnectionHits = { key, count: 0, first: [], previewOnly: 0 };
+      const { indices, kinds, lower, texts, truncated } = rows;
+      for (let i = 0; i < indices.length; i++) {
+        if (--budget <= 0) {
+          budget = SLICE;
+          if (pending.length > 0) emit({ type: 'hits', id, hits: pending });
+          pending = [];
+          await yieldToQueue();
+          if (this.latestAll > id) return { type: 'superseded', id };
+        }
+        if (!inScope(scope, kinds[i]!)) continue;
+        const index = indices[i]!;
+        searched++;
+        if (plain ? lower[index]!.includes(needle) : compiled.test(texts[index]!)) {
+          if (hits.count++ < request.firstRows) hits.first.push(index);
+        } else if (truncated[index]) hits.previewOnly++;
+      }
+      previewOnly += hits.previewOnly;
+      if (hits.count > 0) pending.push(hits);
+      // Connections without any row still cost a look: a storm of 10,000 yields now and then too.
+      budget -= 16;
+    }
+    if (pending.length > 0) emit({ type: 'hits', id, hits: pending });
+    return { type: 'allDone', id, searched, previewOnly };
   }
 
   async search(request: SearchRequest, yieldToQueue: () => Promise<void>): Promise<FromSearcher> {
