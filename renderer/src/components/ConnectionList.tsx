@@ -13,6 +13,7 @@ import { groupReconnects } from '../ui/reconnect-groups.js';
 import { connectionMatcher } from '../ui/connection-filter.js';
 import { FindingsBadge } from './list/FindingsBadge.js';
 import { ReconnectGroupHeader } from './list/ReconnectGroupHeader.js';
+import { SessionSearch } from './search/SessionSearch.js';
 import './list/list.css';
 import { VisibleText, visibleTitle } from './text/VisibleText.js';
 
@@ -198,6 +199,7 @@ export function ConnectionList() {
 
   return (
     <section className="connection-pane" aria-label="Connection list">
+      <SessionSearch />
       <div className="connection-filter">
         <input
           type="search"

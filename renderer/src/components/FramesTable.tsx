@@ -239,6 +239,17 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
     if (atBottom !== follow) setFollow(atBottom);
   };
 
+  // A session-wide search result: scroll to its row once this table has it (a large file may still be filtering).
+  const reveal = useInspector((s) => s.reveal);
+  const clearReveal = useInspector((s) => s.clearReveal);
+  useEffect(() => {
+    if (!reveal || reveal.key !== view.key) return;
+    const position = positionOfRow(rows, reveal.index);
+    if (position < 0) return;
+    scrollToIndex(position);
+    clearReveal();
+  }, [reveal, view.key, rows, scrollToIndex, clearReveal]);
+
   const selectPosition = (position: number) => {
     const index = rows[position];
     if (index === undefined) return;

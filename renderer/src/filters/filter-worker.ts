@@ -12,7 +12,21 @@ scope.onmessage = (event: MessageEvent<ToSearcher>) => {
   const message = event.data;
   if (message.type === 'append') core.append(message);
   else if (message.type === 'forget') core.forget(message.key);
-  else {
+  else if (message.type === 'cancelAll') core.announceAll(message.id);
+  else if (message.type === 'searchAll') {
+    core.announceAll(message.id);
+    void core
+      .searchAll(message, (reply) => scope.postMessage(reply), yieldToQueue)
+      .then(
+        (reply) => scope.postMessage(reply),
+        (error: unknown) =>
+          scope.postMessage({
+            type: 'error',
+            id: message.id,
+            message: error instanceof Error ? error.message : String(error),
+          } satisfies FromSearcher),
+      );
+  } else {
     core.announce(message.id);
     void core.search(message, yieldToQueue).then(
       (reply: FromSearcher) =>

@@ -30,6 +30,33 @@ export interface AppendRows {
   kinds: Uint8Array;
 }
 
+/** The rows a session-wide search looks at: those an unfiltered table shows in this view mode. */
+export interface RowScope {
+  mode: 'messages' | 'frames';
+  showControl: boolean;
+}
+
+/** Search every connection in `keys` (in that order); results stream back a few connections at a time. */
+export interface SearchAllRequest {
+  type: 'searchAll';
+  id: number;
+  keys: string[];
+  pattern: string;
+  mode: SearchMode;
+  scope: RowScope;
+  /** How many matching rows of each connection to send back (the count covers them all). */
+  firstRows: number;
+}
+
+/** One connection's share of a session-wide search. */
+export interface ConnectionHits {
+  key: string;
+  count: number;
+  /** The first `firstRows` matches, ascending event indices. */
+  first: number[];
+  previewOnly: number;
+}
+
 export interface SearchRequest {
   type: 'search';
   id: number;
@@ -42,7 +69,12 @@ export interface SearchRequest {
   decoder?: DecoderChoice;
 }
 
-export type ToSearcher = AppendRows | SearchRequest | { type: 'forget'; key: string };
+export type ToSearcher =
+  | AppendRows
+  | SearchRequest
+  | SearchAllRequest
+  | { type: 'forget'; key: string }
+  | { type: 'cancelAll'; id: number };
 
 export type FromSearcher =
   | {
@@ -53,7 +85,10 @@ export type FromSearcher =
       previewOnly: number;
     }
   | { type: 'superseded'; id: number }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; message: string }
+  /** Session-wide search: connections with matches found since the last `hits` (none without matches). */
+  | { type: 'hits'; id: number; hits: ConnectionHits[] }
+  | { type: 'allDone'; id: number; searched: number; previewOnly: number };
 
 interface Rows {
   texts: string[];
@@ -61,6 +96,11 @@ interface Rows {
   truncated: boolean[];
   /** The rows as sent, in index order: decoded queries decode message rows from their bytes. */
   chunks: AppendRows[];
+}
+
+function inScope(scope: RowScope, kind: number): boolean {
+  if (kind & ROW_MESSAGE) return scope.mode === 'messages';
+  return kind >> ROW_OPCODE_SHIFT >= 8 ? scope.showControl : scope.mode === 'frames';
 }
 
 /** Candidates tested between two looks at the message queue: a newer search cancels this one there. */
@@ -99,6 +139,62 @@ export class SearchCore {
   /** Call when a search request arrives, before awaiting `search`: it supersedes every earlier one. */
   announce(id: number): void {
     this.latest = Math.max(this.latest, id);
+  }
+
+  /** The same for session-wide searches, which have their own sequence: a table's search does not cancel one. */
+  announceAll(id: number): void {
+    this.latestAll = Math.max(this.latestAll, id);
+  }
+
+  private latestAll = 0;
+
+  /**
+   * Searches the rows in `scope` of every connection, in slices: `emit` gets the connections with matches as they are
+   * found; a newer session-wide search (or a cancel) stops this one at the next slice.
+   */
+  async searchAll(
+    request: SearchAllRequest,
+    emit: (reply: FromSearcher) => void,
+    yieldToQueue: () => Promise<void>,
+  ): Promise<FromSearcher> {
+    const { id, scope } = request;
+    const compiled = compileSearch(request.pattern, request.mode);
+    if (!compiled.ok) return { type: 'error', id, message: compiled.error };
+    const needle = request.pattern.toLowerCase();
+    const plain = request.mode === 'text';
+    let budget = SLICE;
+    let pending: ConnectionHits[] = [];
+    let searched = 0;
+    let previewOnly = 0;
+    for (const key of request.keys) {
+      const rows = this.rows.get(key);
+      if (!rows) continue;
+      const hits: ConnectionHits = { key, count: 0, first: [], previewOnly: 0 };
+      const { lower, texts, truncated } = rows;
+      for (const { indices, kinds } of rows.chunks) {
+        for (let i = 0; i < indices.length; i++) {
+          if (--budget <= 0) {
+            budget = SLICE;
+            if (pending.length > 0) emit({ type: 'hits', id, hits: pending });
+            pending = [];
+            await yieldToQueue();
+            if (this.latestAll > id) return { type: 'superseded', id };
+          }
+          if (!inScope(scope, kinds[i]!)) continue;
+          const index = indices[i]!;
+          searched++;
+          if (plain ? lower[index]!.includes(needle) : compiled.test(texts[index]!)) {
+            if (hits.count++ < request.firstRows) hits.first.push(index);
+          } else if (truncated[index]) hits.previewOnly++;
+        }
+      }
+      previewOnly += hits.previewOnly;
+      if (hits.count > 0) pending.push(hits);
+      // Connections without any row still cost a look: a storm of 10,000 yields now and then too.
+      budget -= 16;
+    }
+    if (pending.length > 0) emit({ type: 'hits', id, hits: pending });
+    return { type: 'allDone', id, searched, previewOnly };
   }
 
   async search(request: SearchRequest, yieldToQueue: () => Promise<void>): Promise<FromSearcher> {

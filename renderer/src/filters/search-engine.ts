@@ -5,7 +5,8 @@ import type { RowFacts } from '../store/columnar-log.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { searchableText } from '../store/rows.js';
 import type { DecoderChoice } from '../../../shared/decoders/select.js';
-import type { FromSearcher, SearchKind, ToSearcher } from './search-core.js';
+import type { ConnectionHits, FromSearcher, RowScope, SearchKind, ToSearcher } from './search-core.js';
+import type { SearchMode } from './search-pattern.js';
 import { ROW_MESSAGE, ROW_OPCODE_SHIFT, ROW_S2C, SearchCore } from './search-core.js';
 
 /** The searcher's end of a channel: a worker in the page, the same core in-process elsewhere (tests, no Worker). */
@@ -18,6 +19,14 @@ export interface SearchPort {
 }
 
 export type SearchOutcome = { matches: Uint32Array; previewOnly: number } | { error: string };
+
+/** How a session-wide search ended: rows looked at and those only searchable in their recorded preview. */
+export type SearchAllOutcome = { searched: number; previewOnly: number } | { error: string };
+
+interface AllWaiting {
+  onHits: (hits: ConnectionHits[]) => void;
+  resolve: (outcome: SearchAllOutcome | null) => void;
+}
 
 /** The text filter's worker (filter-worker.ts), bundled by Vite; this thread where no worker can be started. */
 export function defaultPort(): SearchPort {
@@ -51,7 +60,17 @@ export function inProcessPort(): SearchPort {
     post: (message) => {
       if (message.type === 'append') core.append(structuredClone(message));
       else if (message.type === 'forget') core.forget(message.key);
-      else {
+      else if (message.type === 'cancelAll') core.announceAll(message.id);
+      else if (message.type === 'searchAll') {
+        core.announceAll(message.id);
+        setTimeout(
+          () =>
+            void core
+              .searchAll(message, (reply) => listener(structuredClone(reply)), yieldToQueue)
+              .then((reply) => listener(reply)),
+          0,
+        );
+      } else {
         core.announce(message.id);
         setTimeout(() => void core.search(message, yieldToQueue).then((reply) => listener(reply)), 0);
       }
@@ -77,6 +96,7 @@ interface Fed {
 export class SearchEngine {
   private readonly fed = new Map<string, Fed>();
   private readonly waiting = new Map<number, (outcome: SearchOutcome | null) => void>();
+  private allWaiting: { id: number; waiting: AllWaiting } | null = null;
   private nextId = 0;
   private port: SearchPort;
   /** Called after the engine moved to this thread: searches in flight were dropped and must be asked again. */
@@ -98,9 +118,19 @@ export class SearchEngine {
         this.waiting.delete(id);
         resolve(null);
       }
+      this.endAll(null);
       this.onReset();
     });
     port.onReply((reply) => {
+      const all = this.allWaiting;
+      if (all?.id === reply.id) {
+        if (reply.type === 'hits') all.waiting.onHits(reply.hits);
+        else if (reply.type === 'allDone')
+          this.endAll({ searched: reply.searched, previewOnly: reply.previewOnly });
+        else if (reply.type === 'error') this.endAll({ error: reply.message });
+        else if (reply.type === 'superseded') this.endAll(null);
+        return;
+      }
       const resolve = this.waiting.get(reply.id);
       if (!resolve) return;
       this.waiting.delete(reply.id);
@@ -125,7 +155,12 @@ export class SearchEngine {
     if (fed.sent >= total) return;
     const message = rowsToSend(key, log, fed.sent, total);
     fed.sent = total;
-    this.port.post(message, [message.indices.buffer, message.offsets.buffer, message.bytes.buffer]);
+    this.port.post(message, [
+      message.indices.buffer,
+      message.offsets.buffer,
+      message.bytes.buffer,
+      message.kinds.buffer,
+    ]);
   }
 
   forget(key: string): void {
@@ -154,6 +189,45 @@ export class SearchEngine {
         [copy.buffer],
       );
     });
+  }
+
+  /**
+   * Searches every connection in `connections` (fed first: each sends only the rows the searcher has not seen), in
+   * that order; `onHits` hears the connections with matches as the searcher finds them. Resolves to null when a newer
+   * session-wide search or `cancelAll` superseded it (its `onHits` is then never called again).
+   */
+  searchAll(
+    connections: readonly { key: string; log: ConnectionLog }[],
+    pattern: string,
+    mode: SearchMode,
+    scope: RowScope,
+    firstRows: number,
+    onHits: (hits: ConnectionHits[]) => void,
+  ): Promise<SearchAllOutcome | null> {
+    for (const { key, log } of connections) this.feed(key, log);
+    const id = ++this.nextId;
+    this.endAll(null);
+    return new Promise((resolve) => {
+      this.allWaiting = { id, waiting: { onHits, resolve } };
+      this.port.post(
+        { type: 'searchAll', id, keys: connections.map((c) => c.key), pattern, mode, scope, firstRows },
+        [],
+      );
+    });
+  }
+
+  /** Stops the session-wide search in flight, if any. */
+  cancelAll(): void {
+    const all = this.allWaiting;
+    if (!all) return;
+    this.port.post({ type: 'cancelAll', id: all.id }, []);
+    this.endAll(null);
+  }
+
+  private endAll(outcome: SearchAllOutcome | null): void {
+    const all = this.allWaiting;
+    this.allWaiting = null;
+    all?.waiting.resolve(outcome);
   }
 
   dispose(): void {

@@ -49,6 +49,8 @@ export interface InspectorStoreOptions {
 export interface InspectorStore extends StoreApi<InspectorState> {
   readonly hot: HotLog;
   readonly rowIndex: RowIndex;
+  /** The text searcher (a worker where the page has workers); the session-wide search uses it directly. */
+  readonly search: SearchEngine | null;
   readonly ingest: Ingest;
   /** Subscribe to live captures and load the snapshot; resolves once the snapshot is in the store. */
   start(): Promise<void>;
@@ -412,6 +414,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
   return Object.assign(store, {
     hot,
     rowIndex,
+    search,
     ingest,
     start,
     dispose() {

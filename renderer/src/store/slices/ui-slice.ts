@@ -30,8 +30,16 @@ export interface UiSlice {
   compareWith: ConnKey | null;
   /** Per connection: the protocol decoder the user chose (absent: chosen by subprotocol, URL or content). */
   decoderOverrides: Readonly<Record<ConnKey, DecoderChoiceId>>;
+  /** A row to scroll to in its connection's table once that table has it (a session-wide search result). */
+  reveal: { key: ConnKey; index: number; nonce: number } | null;
   select: (key: ConnKey | null) => void;
   selectRow: (index: number | null) => void;
+  /**
+   * Shows row `index` of connection `key`: selects both, opens the Traffic tab, stops following and clears the row
+   * filters that could hide it (the user jumps to a match to see it among its neighbours).
+   */
+  revealRow: (key: ConnKey, index: number) => void;
+  clearReveal: () => void;
   setViewMode: (mode: ViewMode) => void;
   setShowControl: (show: boolean) => void;
   setAbsoluteTime: (absolute: boolean) => void;
@@ -63,8 +71,22 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   panel: 'traffic',
   compareWith: null,
   decoderOverrides: {},
+  reveal: null,
   select: (key) => set({ selected: key, selectedRow: null, follow: true }),
   selectRow: (index) => set({ selectedRow: index }),
+  revealRow: (key, index) =>
+    set((s) => ({
+      selected: key,
+      selectedRow: index,
+      follow: false,
+      panel: 'traffic',
+      textFilter: '',
+      dirFilter: 'both',
+      typeFilter: ROW_TYPES,
+      sizeFilter: { min: null, max: null },
+      reveal: { key, index, nonce: (s.reveal?.nonce ?? 0) + 1 },
+    })),
+  clearReveal: () => set({ reveal: null }),
   setViewMode: (viewMode) => set({ viewMode, selectedRow: null }),
   setShowControl: (showControl) => set({ showControl }),
   setAbsoluteTime: (absoluteTime) => set({ absoluteTime }),
