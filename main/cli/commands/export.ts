@@ -388,7 +388,11 @@ export async function runExport(
       if (!output.failed) {
         const rest = output.format.end();
         if (Array.isArray(rest)) await output.write(rest);
-        else for await (const parts of rest) if (!output.failed) await output.write(parts);
+        else
+          for await (const parts of rest) {
+            if (output.failed) break;
+            await output.write(parts);
+          }
       }
       await output.close();
     }
