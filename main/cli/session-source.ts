@@ -1,5 +1,7 @@
+import { constants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
+import { getHeapStatistics } from 'node:v8';
 import { looksLikeRawCapture } from '../capture/ring/raw-capture-file.js';
 import { streamRawCapture } from '../proxy/raw-capture-records.js';
 import type { CaptureEvent } from '../../shared/model/events.js';
@@ -56,7 +58,7 @@ async function filePrefix(path: string): Promise<Buffer> {
 /**
  * Reads a session file, a raw capture (`wsi proxy --raw`) or a HAR, told apart by content, and hands its records to
  * `sink` batch by batch: a session file or raw capture is never held whole, so any size reads in bounded memory (a HAR
- * is one JSON document and is read whole). Problems in a damaged file are listed on stderr as they are found and
+ * is one JSON document and is read whole, up to harReadLimit; a larger one is refused with a clear error). Problems in a damaged file are listed on stderr as they are found and
  * everything readable is passed on; null (after saying why) when nothing could be read. Progress on stderr for reading
  * that takes over 2 s (see createProgress).
  */
@@ -82,7 +84,7 @@ export async function streamSessionFile(
   });
   try {
     if (looksLikeRawCapture(prefix)) return await streamRaw(path, command, io, sink, progress);
-    if (isHarFile(path, prefix.toString('utf8'))) return await readHar(path, command, io, sink);
+    if (isHarFile(path, prefix.toString('utf8'))) return await readHar(path, size, command, io, sink);
     return await streamLines(path, command, io, sink, progress);
   } finally {
     progress.done();
@@ -187,12 +189,29 @@ async function streamRaw(
   return { format: 'raw', header: raw.header, records, problems: raw.problems.length };
 }
 
+/**
+ * The largest HAR read whole: one string, and about six times its size while parsed and turned into records, within
+ * this process's heap (the first limit is V8's, the second protects from a crash when the heap runs out).
+ */
+export const harReadLimit = (): number =>
+  Math.min(constants.MAX_STRING_LENGTH, Math.floor(getHeapStatistics().heap_size_limit / 6));
+
 async function readHar(
   path: string,
+  size: number,
   command: string,
   io: CommandIo,
   sink: SessionSink,
 ): Promise<StreamedSession | null> {
+  const limit = harReadLimit();
+  if (size > limit) {
+    const mb = (bytes: number): string => `${Math.round(bytes / (1024 * 1024))} MB`;
+    io.err(
+      `wsi ${command}: ${path} is a HAR of ${mb(size)}: a HAR is one JSON document, read whole, and this process can ` +
+        `read one of up to ${mb(limit)}; open the session file it was exported from (read as a stream, any size), or a HAR of fewer messages`,
+    );
+    return null;
+  }
   let text: string;
   try {
     text = await readFile(path, 'utf8');

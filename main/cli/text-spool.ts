@@ -32,12 +32,13 @@ function join(list: List): void {
 
 /**
  * Lists of text appended to in any interleaving and read back each in order (the streamed HAR export's per-connection
- * lists): held in memory up to 8 MiB in all, then spilled to one owner-only temporary file, deleted by `dispose`.
+ * lists): held in memory up to 8 MiB in all, then spilled to one owner-only temporary file, unlinked as soon as it
+ * is open (else deleted by `dispose`).
  */
 export class TextSpool<Key> {
   private readonly lists = new Map<string, List>();
   private memory = 0;
-  private file: { dir: string; handle: FileHandle; size: number } | undefined;
+  private file: { dir: string | undefined; handle: FileHandle; size: number } | undefined;
 
   constructor(private readonly memoryChars = MEMORY_CHARS) {}
 
@@ -57,7 +58,12 @@ export class TextSpool<Key> {
     if (!this.file) {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'wsi-spool-'));
       const handle = await open(path.join(dir, 'spool'), 'w+', PRIVATE_FILE_MODE);
-      this.file = { dir, handle, size: 0 };
+      // Removed at once where an open file can be (POSIX): nothing is left behind if the process is killed.
+      const removed = await rm(dir, { recursive: true, force: true }).then(
+        () => true,
+        () => false,
+      );
+      this.file = { dir: removed ? undefined : dir, handle, size: 0 };
     }
     const file = this.file;
     for (const list of this.lists.values()) {
@@ -106,6 +112,6 @@ export class TextSpool<Key> {
     this.file = undefined;
     if (!file) return;
     await file.handle.close().catch(() => undefined);
-    await rm(file.dir, { recursive: true, force: true });
+    if (file.dir !== undefined) await rm(file.dir, { recursive: true, force: true });
   }
 }

@@ -396,19 +396,20 @@ function importEntry(entry: Json, conn: string, ctx: EntryContext): EntryResult 
     );
   fillFramePayloads(frames, messages.events);
   const body = [...frames, ...messages.events].sort((a, b) => a.t - b.t);
-  events.push(...body);
+  for (const event of body) events.push(event);
+  // A loop, not Math.max(...body): a connection can have more records than a call has room for arguments.
+  const lastT = body.reduce((max, e) => Math.max(max, e.t), responseT);
 
   const close = entry._webSocketClose;
   if (isObject(close) && close.kind !== 'open') {
     // The HAR says the connection is over; its end is the later of the close time and the last record.
     const at = num(close.timestamp);
-    const lastT = Math.max(responseT, ...body.map((e) => e.t));
     events.push({ type: 'end', conn, t: Math.max(lastT, at !== undefined ? at * 1000 - ctx.origin : lastT) });
   } else if (close === 'aborted') {
     events.push({
       type: 'error',
       conn,
-      t: Math.max(responseT, ...body.map((e) => e.t)),
+      t: lastT,
       code: 'HAR_ABORTED',
       message: 'the HAR says the connection was aborted',
     });
@@ -478,7 +479,7 @@ export function importHar(text: string, producer = 'wsi HAR import'): HarImportR
     });
     return [...(Number.isFinite(started) ? [started] : []), ...times];
   });
-  const origin = starts.length > 0 ? Math.min(...starts) : 0;
+  const origin = starts.length > 0 ? starts.reduce((min, t) => Math.min(min, t)) : 0;
 
   const unknown = new Set<UnknownFact>();
   const used = new Set<string>();

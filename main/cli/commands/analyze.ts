@@ -31,7 +31,7 @@ ${PROGRESS_USAGE}
 FILE is a session file, a raw capture (wsi proxy --raw) or a HAR (Chrome/Edge, Firefox, HTTP Toolkit, wsi export
 --har), told apart by content. For a HAR the report starts with what the HAR does not hold and which findings could
 not be checked (--json: "imported"). Session files and raw captures are read as a stream (any size, bounded
-memory); a HAR is read whole. Problems in a damaged file are listed on stderr; everything readable is analyzed.
+memory); a HAR is read whole (one too big for this process is refused). Problems in a damaged file are listed on stderr; everything readable is analyzed.
 Exit codes: 0 analyzed (with --fail-on: and no finding of that severity or worse), 1 --fail-on matched a finding,
 2 bad arguments or unreadable file.`;
 

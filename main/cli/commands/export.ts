@@ -44,9 +44,9 @@ Redaction for sharing (applied the same way to every output):
 ${PROGRESS_USAGE}
   -h, --help       show this help
 
-Session files and raw captures are read as a stream and the session file and pcapng are written as one (any size,
-bounded memory); HAR's per-connection lists are gathered in a temporary file when they outgrow 8 MiB. With --redact the input is read twice (the header
-carries the counts). Fields and what is synthetic are described in docs/exports.md. Problems in a damaged session file are listed on stderr;
+Session files and raw captures are read as a stream and all three formats are written in bounded memory (any size;
+HAR's lists go to a temporary file in TMPDIR past 8 MiB); a HAR input is read whole (one too big for this process is
+refused). With --redact the input is read twice (the header carries the counts). Fields and what is synthetic are described in docs/exports.md. Problems in a damaged session file are listed on stderr;
 everything readable is exported.
 Exit codes: 0 exported, 1 an output could not be written, 2 bad arguments or unreadable session file.`;
 
@@ -388,7 +388,11 @@ export async function runExport(
       if (!output.failed) {
         const rest = output.format.end();
         if (Array.isArray(rest)) await output.write(rest);
-        else for await (const parts of rest) if (!output.failed) await output.write(parts);
+        else
+          for await (const parts of rest) {
+            if (output.failed) break;
+            await output.write(parts);
+          }
       }
       await output.close();
     }

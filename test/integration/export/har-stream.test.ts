@@ -42,4 +42,29 @@ describe('wsi export --har of a large session', () => {
     expect(text).toBe(JSON.stringify(toHar(session), null, 2) + '\n');
     expect(readdirSync(spoolDir)).toEqual([]);
   }, 300_000);
+
+  it('reads back as a HAR: analyzed with every message, or refused with a clear error when over the heap it can use', async () => {
+    const analyzed = await exec(
+      process.execPath,
+      ['bin/wsi.js', 'analyze', harFile, '--json', '--no-progress'],
+      {
+        cwd: root,
+        timeout: 240_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    expect(analyzed.stderr).toMatch(/HAR written by wsi: 1 WebSocket connection/);
+    const report = JSON.parse(analyzed.stdout) as { connections: { framesIn: number; framesOut: number }[] };
+    expect(report.connections[0]!.framesIn + report.connections[0]!.framesOut).toBe(FRAMES + 2);
+
+    const refused = await exec(
+      process.execPath,
+      ['--max-old-space-size=64', 'bin/wsi.js', 'analyze', harFile, '--no-progress'],
+      { cwd: root, timeout: 60_000 },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in refused ? refused.code : 0).toBe(2);
+    expect(refused.stderr).toMatch(
+      /is a HAR of \d+ MB: a HAR is one JSON document, read whole, and this process can read one of up to \d+ MB/,
+    );
+  }, 300_000);
 });
