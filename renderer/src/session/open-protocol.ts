@@ -6,6 +6,9 @@ import type { OpenItem } from './session-chunker.js';
 /** Page -> session reader worker: read this file. */
 export interface ToSessionReader {
   file: Blob;
+  /** What to do with the records: send them to the page, analyse them (reported with `done`), or both. */
+  rows: boolean;
+  analyse: boolean;
 }
 
 /** Session reader worker -> page. */

@@ -9,14 +9,15 @@ import type { FromSessionReader, ToSessionReader } from './open-protocol.js';
 import { SessionChunker } from './session-chunker.js';
 
 // A session file's reader: reads, parses, validates and analyses the file off the page's thread, and sends its
-// records to the page in batches of columns (transferred, not copied). The page ends it to cancel.
+// records to the page in batches of columns (transferred, not copied). The page runs one for the rows and another
+// for the analysis, so the two use both cores, and ends them to cancel.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** Batches go out at most this often, or when this many records wait (the first as soon as there is any). */
 const BATCH_MS = 150;
 const BATCH_RECORDS = 250_000;
 
-async function read(file: Blob): Promise<void> {
+async function read({ file, rows, analyse }: ToSessionReader): Promise<void> {
   const parser = createSessionStreamParser();
   const chunker = new SessionChunker();
   const analyses = new Map<ConnectionId, AnalysisStream>();
@@ -35,13 +36,15 @@ async function read(file: Blob): Promise<void> {
     }
     if (batch.problems.length) problems.push(...batch.problems);
     for (const event of batch.events) {
-      chunker.push(event);
+      if (rows) chunker.push(event);
+      if (!analyse) continue;
       let analysis = analyses.get(event.conn);
       if (!analysis) analyses.set(event.conn, (analysis = new AnalysisStream({ recordingEnded: true })));
       analysis.push(event);
     }
   };
   const send = (force: boolean): void => {
+    if (!rows) return;
     const now = performance.now();
     const due = force || chunker.length >= BATCH_RECORDS || (now - sentAt >= BATCH_MS && chunker.length > 0);
     if (!due && !(sent === 0 && chunker.length > 0) && !newHeader && problems.length === 0) return;
@@ -92,7 +95,7 @@ async function read(file: Blob): Promise<void> {
 }
 
 scope.onmessage = (event: MessageEvent<ToSessionReader>) => {
-  read(event.data.file).catch((error: unknown) =>
+  read(event.data).catch((error: unknown) =>
     scope.postMessage({
       type: 'failed',
       message: error instanceof Error ? error.message : String(error),

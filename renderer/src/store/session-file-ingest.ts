@@ -21,10 +21,11 @@ const readerWorker = (): Worker =>
   new Worker(new URL('../session/session-reader-worker.ts', import.meta.url), { type: 'module' });
 
 /**
- * Open a session file read-only with a worker reading, validating and analysing it (session-reader-worker.ts): the
- * page only adopts the batches it sends, so it stays responsive however large the file. Same result as
+ * Open a session file read-only with workers reading, validating and analysing it (session-reader-worker.ts): the
+ * page only adopts the batches of columns one sends, so it stays responsive however large the file. Same result as
  * `ingestSessionStream`: one source labelled with the file's name, problems with line numbers, and each connection's
- * findings ready when the file is read. Aborting the signal ends the worker and removes what was read.
+ * findings (from the other worker) ready when the file is read. Aborting the signal ends the workers and removes
+ * what was read.
  */
 export function ingestSessionFile(
   target: SessionFileTarget,
@@ -46,7 +47,11 @@ export function ingestSessionFile(
   let events = 0;
   let selectedFirst = false;
   target.putSource(info);
+  // One worker sends the rows, another analyses the same file meanwhile (the rows do not wait for the findings).
   const worker = createWorker();
+  const analyser = createWorker();
+  let rowsRead = false;
+  let analyses: [ConnectionId, PrecomputedAnalysis][] | null = null;
 
   const selectFirst = (): void => {
     if (selectedFirst) return;
@@ -61,6 +66,7 @@ export function ingestSessionFile(
   return new Promise<SessionStreamOutcome>((resolve) => {
     const finish = (outcome: SessionStreamOutcome): void => {
       worker.terminate();
+      analyser.terminate();
       options.signal?.removeEventListener('abort', cancel);
       resolve(outcome);
     };
@@ -68,35 +74,47 @@ export function ingestSessionFile(
       target.removeSource(source);
       finish({ status: 'cancelled', events, problems });
     };
+    const fail = (message: string): void => {
+      target.ingest.flush();
+      target.putSource({ ...info, problems: [...problems], loading: false });
+      target.notify('error', `Opening ${name} failed: ${message}`);
+      finish({ status: 'failed', events, problems });
+    };
+    /** Once the rows are in and the analysis is back (or failed: the page then analyses when asked). */
+    const complete = (): void => {
+      if (!rowsRead || !analyses) return;
+      for (const [conn, analysis] of analyses) target.setAnalysis(source, conn, analysis);
+      target.putSource({ ...info, problems: [...problems], loading: false });
+      selectFirst();
+      if (events === 0) target.notify('info', `${name} contains no records.`);
+      else if (problems.length)
+        target.notify('error', `${name}: ${problems.length} line(s) could not be read.`);
+      finish({ status: 'done', events, problems });
+    };
     if (options.signal?.aborted) return cancel();
     options.signal?.addEventListener('abort', cancel);
 
     worker.onerror = (event) => {
       event.preventDefault();
-      target.ingest.flush();
-      target.putSource({ ...info, problems: [...problems], loading: false });
-      target.notify('error', `Opening ${name} failed: ${event.message || 'the reader stopped'}`);
-      finish({ status: 'failed', events, problems });
+      fail(event.message || 'the reader stopped');
+    };
+    analyser.onerror = (event) => {
+      event.preventDefault();
+      analyses = [];
+      complete();
+    };
+    analyser.onmessage = ({ data }: MessageEvent<FromSessionReader>) => {
+      if (data.type === 'batch') return;
+      analyses = data.type === 'done' ? data.analyses : [];
+      complete();
     };
     worker.onmessage = ({ data }: MessageEvent<FromSessionReader>) => {
-      if (data.type === 'failed') {
-        target.ingest.flush();
-        target.putSource({ ...info, problems: [...problems], loading: false });
-        target.notify('error', `Opening ${name} failed: ${data.message}`);
-        finish({ status: 'failed', events, problems });
-        return;
-      }
+      if (data.type === 'failed') return fail(data.message);
       if (data.type === 'done') {
         target.ingest.flush();
-        for (const [conn, analysis] of data.analyses) target.setAnalysis(source, conn, analysis);
-        target.putSource({ ...info, problems: [...problems], loading: false });
-        selectFirst();
+        rowsRead = true;
         options.onProgress?.({ events, problems: problems.length, bytesRead: data.bytesRead });
-        if (events === 0) target.notify('info', `${name} contains no records.`);
-        else if (problems.length)
-          target.notify('error', `${name}: ${problems.length} line(s) could not be read.`);
-        finish({ status: 'done', events, problems });
-        return;
+        return complete();
       }
       let changed = false;
       if (data.header) {
@@ -121,6 +139,7 @@ export function ingestSessionFile(
       if (!selectedFirst && events > 0) selectFirst();
       options.onProgress?.({ events, problems: problems.length, bytesRead: data.bytesRead });
     };
-    worker.postMessage({ file } satisfies ToSessionReader);
+    worker.postMessage({ file, rows: true, analyse: false } satisfies ToSessionReader);
+    analyser.postMessage({ file, rows: false, analyse: true } satisfies ToSessionReader);
   });
 }
