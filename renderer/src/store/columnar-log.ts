@@ -11,10 +11,11 @@ export const HELD_MESSAGE = 2;
 
 type Float = Float64Array<ArrayBuffer>;
 type U32 = Uint32Array<ArrayBuffer>;
+type I32 = Int32Array<ArrayBuffer>;
 type U16 = Uint16Array<ArrayBuffer>;
 type U8 = Uint8Array<ArrayBuffer>;
 
-function grown<T extends Float | U32 | U16 | U8>(array: T, needed: number): T {
+function grown<T extends Float | U32 | I32 | U16 | U8>(array: T, needed: number): T {
   if (needed <= array.length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 1024));
   next.set(array);
@@ -74,6 +75,9 @@ const MESSAGE_KEYS = new Set([
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MASK_KEY = /^[0-9a-f]{8}$/;
+/** Seqs, ids and sizes are kept as 32-bit columns; a record with a larger one is kept as the object. */
+const MAX_U32 = 0xffffffff;
+const NO_MESSAGE = MAX_U32;
 
 /** The bytes of a base64 string as a binary string, or null when re-encoding them would not give the same text. */
 function canonicalBinary(base64: string): string | null {
@@ -107,7 +111,7 @@ function eventShapeOk(event: CaptureEvent, conn: ConnectionId | undefined): bool
 function compactFrame(frame: FrameRecord): boolean {
   return (
     onlyKeys(frame, FRAME_KEYS) &&
-    isNumber(frame.seq) &&
+    isSmallUint(frame.seq, MAX_U32) &&
     isDir(frame.dir) &&
     isNumber(frame.offset) &&
     isBool(frame.fin) &&
@@ -119,23 +123,23 @@ function compactFrame(frame: FrameRecord): boolean {
     (frame.maskKey === undefined || (typeof frame.maskKey === 'string' && MASK_KEY.test(frame.maskKey))) &&
     ENCODINGS.includes(frame.lengthEncoding) &&
     isSmallUint(frame.headerLength, 255) &&
-    isNumber(frame.payloadLength) &&
+    isSmallUint(frame.payloadLength, MAX_U32) &&
     isBool(frame.truncated) &&
-    (frame.messageId === undefined || isNumber(frame.messageId))
+    (frame.messageId === undefined || isSmallUint(frame.messageId, NO_MESSAGE - 1))
   );
 }
 
 function compactMessage(message: MessageRecord): boolean {
   return (
     onlyKeys(message, MESSAGE_KEYS) &&
-    isNumber(message.id) &&
+    isSmallUint(message.id, MAX_U32) &&
     isDir(message.dir) &&
     isSmallUint(message.opcode, 15) &&
     Array.isArray(message.frames) &&
     message.frames.length === 1 &&
-    isNumber(message.frames[0]) &&
-    isNumber(message.wireSize) &&
-    isNumber(message.size) &&
+    isSmallUint(message.frames[0], MAX_U32) &&
+    isSmallUint(message.wireSize, MAX_U32) &&
+    isSmallUint(message.size, MAX_U32) &&
     isBool(message.compressed) &&
     isBool(message.truncated) &&
     (message.utf8Valid === undefined || isBool(message.utf8Valid))
@@ -162,10 +166,11 @@ export interface ColumnChunk {
   frames: {
     t: Float;
     event: U32;
-    seq: Float;
+    seq: U32;
     offset: Float;
-    payloadLength: Float;
-    messageId: Float;
+    payloadLength: U32;
+    /** NO_MESSAGE when the frame belongs to none. */
+    messageId: U32;
     dataPos: Float;
     dataLen: U32;
     maskKey: U32;
@@ -174,11 +179,11 @@ export interface ColumnChunk {
   };
   messages: {
     t: Float;
-    id: Float;
-    frame: Float;
-    wireSize: Float;
-    size: Float;
-    sharedFrame: Float;
+    id: U32;
+    frame: U32;
+    wireSize: U32;
+    size: U32;
+    sharedFrame: I32;
     dataPos: Float;
     dataLen: U32;
     bits: U16;
@@ -216,10 +221,10 @@ export class ColumnarLog {
   private frames = 0;
   private fT: Float = new Float64Array(0);
   private fEvent: U32 = new Uint32Array(0);
-  private fSeq: Float = new Float64Array(0);
+  private fSeq: U32 = new Uint32Array(0);
   private fOffset: Float = new Float64Array(0);
-  private fPayloadLength: Float = new Float64Array(0);
-  private fMessageId: Float = new Float64Array(0);
+  private fPayloadLength: U32 = new Uint32Array(0);
+  private fMessageId: U32 = new Uint32Array(0);
   private fDataPos: Float = new Float64Array(0);
   private fDataLen: U32 = new Uint32Array(0);
   private fMaskKey: U32 = new Uint32Array(0);
@@ -237,12 +242,12 @@ export class ColumnarLog {
 
   private messages = 0;
   private mT: Float = new Float64Array(0);
-  private mId: Float = new Float64Array(0);
-  private mFrame: Float = new Float64Array(0);
-  private mWireSize: Float = new Float64Array(0);
-  private mSize: Float = new Float64Array(0);
+  private mId: U32 = new Uint32Array(0);
+  private mFrame: U32 = new Uint32Array(0);
+  private mWireSize: U32 = new Uint32Array(0);
+  private mSize: U32 = new Uint32Array(0);
   /** Index of the frame (in the frame columns) whose payload the message shares, or -1 with its own bytes. */
-  private mSharedFrame: Float = new Float64Array(0);
+  private mSharedFrame: I32 = new Int32Array(0);
   private mDataPos: Float = new Float64Array(0);
   private mDataLen: U32 = new Uint32Array(0);
   private mBits: U16 = new Uint16Array(0);
@@ -307,7 +312,7 @@ export class ColumnarLog {
     this.fSeq[i] = frame.seq;
     this.fOffset[i] = frame.offset;
     this.fPayloadLength[i] = frame.payloadLength;
-    this.fMessageId[i] = frame.messageId ?? Number.NaN;
+    this.fMessageId[i] = frame.messageId ?? NO_MESSAGE;
     this.fDataPos[i] = this.bytes.appendBinary(binary);
     this.lastFrame = i;
     this.lastFrameData = frame.data;
@@ -648,7 +653,7 @@ export class ColumnarLog {
     };
     if (bits & F_MASK_KEY) frame.maskKey = this.fMaskKey[i]!.toString(16).padStart(8, '0');
     const messageId = this.fMessageId[i]!;
-    if (!Number.isNaN(messageId)) frame.messageId = messageId;
+    if (messageId !== NO_MESSAGE) frame.messageId = messageId;
     return { type: 'frame', conn: this.conn!, t: this.fT[i]!, frame };
   }
 

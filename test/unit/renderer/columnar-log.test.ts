@@ -80,6 +80,26 @@ describe('ColumnarLog', () => {
     expect(Array.from(columns.range())).toEqual(more);
   });
 
+  it('keeps records whose seqs, ids or sizes exceed 32 bits as they are (columns are 32-bit)', () => {
+    const builder = conn('c1', 'client', 'ws://x.test/')
+      .handshake(0)
+      .message(5, 's2c', 'hi')
+      .message(6, 'c2s', 'yo');
+    const events = builder.events.map((event) => structuredClone(event));
+    const frames = events.filter((e) => e.type === 'frame');
+    const messages = events.filter((e) => e.type === 'message');
+    frames[0]!.frame.seq = 2 ** 33;
+    frames[0]!.frame.payloadLength = 2 ** 32 + 5;
+    frames[1]!.frame.seq = 2 ** 33 + 1;
+    frames[1]!.frame.messageId = 2 ** 32;
+    messages[0]!.message.size = 2 ** 32;
+    messages[1]!.message.id = 2 ** 32;
+    const columns = new ColumnarLog();
+    for (const event of events) columns.push(event);
+    expect(Array.from(columns.range())).toEqual(events);
+    expect(columns.frameIndex(2 ** 33 + 1)).toBe(events.indexOf(frames[1]!));
+  });
+
   it('returns undefined outside its range', () => {
     const log = new ColumnarLog();
     log.push(randomEvents(1, 2)[1]!);
