@@ -22,6 +22,11 @@ function grown<T extends Float | U32 | I32 | U16 | U8>(array: T, needed: number)
   return next;
 }
 
+/** `array` cut to its first `length` entries (a copy, so the spare capacity can be collected). */
+function fitted<T extends Float | U32 | I32 | U16 | U8>(array: T, length: number): T {
+  return array.length === length ? array : (array.slice(0, length) as T);
+}
+
 // Frame bits: dir, fin, rsv1-3, masked, truncated, has maskKey, length encoding (2 bits), opcode (4 bits).
 const F_S2C = 1;
 const F_FIN = 2;
@@ -372,6 +377,34 @@ export class ColumnarLog {
       (message.opcode << M_OPCODE_SHIFT);
     this.messages++;
     return true;
+  }
+
+  /** Gives back the columns' spare capacity: for a log that is complete (a file read whole) and will not grow. */
+  trim(): void {
+    const n = this.frames;
+    const m = this.messages;
+    this.held = fitted(this.held, this.count);
+    this.local = fitted(this.local, this.count);
+    this.fT = fitted(this.fT, n);
+    this.fEvent = fitted(this.fEvent, n);
+    this.fSeq = fitted(this.fSeq, n);
+    this.fOffset = fitted(this.fOffset, n);
+    this.fPayloadLength = fitted(this.fPayloadLength, n);
+    this.fMessageId = fitted(this.fMessageId, n);
+    this.fDataPos = fitted(this.fDataPos, n);
+    this.fDataLen = fitted(this.fDataLen, n);
+    this.fMaskKey = fitted(this.fMaskKey, n);
+    this.fBits = fitted(this.fBits, n);
+    this.fHeaderLength = fitted(this.fHeaderLength, n);
+    this.mT = fitted(this.mT, m);
+    this.mId = fitted(this.mId, m);
+    this.mFrame = fitted(this.mFrame, m);
+    this.mWireSize = fitted(this.mWireSize, m);
+    this.mSize = fitted(this.mSize, m);
+    this.mSharedFrame = fitted(this.mSharedFrame, m);
+    this.mDataPos = fitted(this.mDataPos, m);
+    this.mDataLen = fitted(this.mDataLen, m);
+    this.mBits = fitted(this.mBits, m);
   }
 
   private growFrames(n: number): void {

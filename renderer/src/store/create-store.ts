@@ -180,6 +180,10 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
               const log = hot.get(connKey(source, conn));
               if (log) log.analysis = analysis;
             },
+            sealSource: (source) => {
+              for (const key of get().connectionOrder)
+                if (key.startsWith(`${source}/`)) hot.get(key)?.events.trim();
+            },
           },
           file,
           streamOptions,

@@ -11,6 +11,8 @@ import type { SourceInfo } from './slices/data-slice.js';
 
 export interface SessionFileTarget extends SessionStreamTarget {
   setAnalysis(source: string, conn: ConnectionId, analysis: PrecomputedAnalysis): void;
+  /** The file was read whole: its logs will not grow (their spare capacity can go). */
+  sealSource(source: string): void;
 }
 
 /** True where a session file can be read in a worker (every current browser and Electron). */
@@ -84,6 +86,7 @@ export function ingestSessionFile(
     const complete = (): void => {
       if (!rowsRead || !analyses) return;
       for (const [conn, analysis] of analyses) target.setAnalysis(source, conn, analysis);
+      target.sealSource(source);
       target.putSource({ ...info, problems: [...problems], loading: false });
       selectFirst();
       if (events === 0) target.notify('info', `${name} contains no records.`);

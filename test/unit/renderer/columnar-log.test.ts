@@ -100,6 +100,18 @@ describe('ColumnarLog', () => {
     expect(columns.frameIndex(2 ** 33 + 1)).toBe(events.indexOf(frames[1]!));
   });
 
+  it('gives back spare capacity on trim and keeps every record (and can still grow)', () => {
+    const events = randomEvents(21, 3000);
+    const columns = new ColumnarLog();
+    for (const event of events.slice(0, 2500)) columns.push(event);
+    const before = columns.columnBytes;
+    columns.trim();
+    expect(columns.columnBytes).toBeLessThan(before);
+    expect(Array.from(columns.range())).toEqual(events.slice(0, 2500));
+    for (const event of events.slice(2500)) columns.push(event);
+    expect(Array.from(columns.range())).toEqual(events);
+  });
+
   it('returns undefined outside its range', () => {
     const log = new ColumnarLog();
     log.push(randomEvents(1, 2)[1]!);
