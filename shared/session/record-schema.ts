@@ -267,62 +267,87 @@ function expected(spec: Spec): string {
   }
 }
 
+/** Where a value sits in its record: built into text ("a.b[2]") only when a problem is reported. */
+type Path = string | { parent: Path; key: string | number; dot?: boolean };
+
+/** `a.b`, `a[2]`; a top-level field has no dot unless `dot` (map keys and union tags always take one). */
+function pathText(path: Path): string {
+  if (typeof path === 'string') return path;
+  const parent = pathText(path.parent);
+  if (typeof path.key === 'number') return `${parent}[${path.key}]`;
+  return parent || path.dot ? `${parent}.${path.key}` : path.key;
+}
+
+const wrong = (value: unknown, spec: Spec, path: Path): string =>
+  `field "${pathText(path)}" must be ${expected(spec)}, not ${short(describe(value))}`;
+
+/** An object spec's fields as entries, made once per spec (checks run once per record of a large file). */
+const fieldEntries = new WeakMap<object, [string, Spec][]>();
+function entriesOf(fields: Record<string, Spec>): [string, Spec][] {
+  let entries = fieldEntries.get(fields);
+  if (!entries) fieldEntries.set(fields, (entries = Object.entries(fields)));
+  return entries;
+}
+
 /** Where `value` departs from `spec`: "field "x.y" must be …, not …", or undefined when it matches. */
-export function checkSpec(value: unknown, spec: Spec, path: string): string | undefined {
-  const wrong = (): string => `field "${path}" must be ${expected(spec)}, not ${short(describe(value))}`;
+export function checkSpec(value: unknown, spec: Spec, path: Path): string | undefined {
   switch (spec.k) {
     case 'string':
-      if (typeof value !== 'string') return wrong();
+      if (typeof value !== 'string') return wrong(value, spec, path);
       if (spec.base64 && (value.length % 4 !== 0 || !BASE64.test(value)))
-        return `field "${path}" is not valid base64`;
+        return `field "${pathText(path)}" is not valid base64`;
       return undefined;
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return wrong();
-      if (spec.int && !Number.isInteger(value)) return wrong();
+      if (typeof value !== 'number' || !Number.isFinite(value)) return wrong(value, spec, path);
+      if (spec.int && !Number.isInteger(value)) return wrong(value, spec, path);
       if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))
-        return wrong();
+        return wrong(value, spec, path);
       return undefined;
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : wrong();
+      return typeof value === 'boolean' ? undefined : wrong(value, spec, path);
     case 'literal':
-      return spec.values.includes(value as string) ? undefined : wrong();
+      return spec.values.includes(value as string) ? undefined : wrong(value, spec, path);
     case 'array': {
-      if (!Array.isArray(value)) return wrong();
+      if (!Array.isArray(value)) return wrong(value, spec, path);
       for (let i = 0; i < value.length; i++) {
-        const problem = checkSpec(value[i], spec.of, `${path}[${i}]`);
+        const problem = checkSpec(value[i], spec.of, { parent: path, key: i });
         if (problem) return problem;
       }
       return undefined;
     }
     case 'object': {
-      if (!isObject(value)) return wrong();
-      for (const [field, fieldSpec] of Object.entries(spec.fields)) {
+      if (!isObject(value)) return wrong(value, spec, path);
+      for (const [field, fieldSpec] of entriesOf(spec.fields)) {
         const fieldValue = value[field];
         if (fieldValue === undefined && spec.optional?.includes(field)) continue;
-        const problem = checkSpec(fieldValue, fieldSpec, path ? `${path}.${field}` : field);
+        const problem = checkSpec(fieldValue, fieldSpec, { parent: path, key: field });
         if (problem) return problem;
       }
       return undefined;
     }
     case 'map': {
-      if (!isObject(value)) return wrong();
-      for (const [key, entry] of Object.entries(value)) {
-        const problem = checkSpec(entry, spec.of, `${path}.${key}`);
+      if (!isObject(value)) return wrong(value, spec, path);
+      for (const key in value) {
+        const problem = checkSpec(value[key], spec.of, { parent: path, key, dot: true });
         if (problem) return problem;
       }
       return undefined;
     }
     case 'either':
-      return spec.of.some((option) => checkSpec(value, option, path) === undefined) ? undefined : wrong();
+      return spec.of.some((option) => checkSpec(value, option, path) === undefined)
+        ? undefined
+        : wrong(value, spec, path);
     case 'union': {
-      if (!isObject(value)) return wrong();
+      if (!isObject(value)) return wrong(value, spec, path);
       const tag = value[spec.tag];
       const chosen =
         typeof tag === 'string' && Object.prototype.hasOwnProperty.call(spec.cases, tag)
           ? spec.cases[tag]
           : undefined;
       if (!chosen)
-        return `field "${path}.${spec.tag}" must be one of ${Object.keys(spec.cases)
+        return `field "${pathText({ parent: path, key: spec.tag, dot: true })}" must be one of ${Object.keys(
+          spec.cases,
+        )
           .map((c) => JSON.stringify(c))
           .join(', ')}, not ${short(describe(tag))}`;
       return checkSpec(value, chosen, path);
