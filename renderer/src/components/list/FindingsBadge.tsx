@@ -1,12 +1,18 @@
 import { useDeferredValue, useMemo } from 'react';
 import { analyzeSession } from '../../../../shared/analysis/index.js';
-import type { Severity } from '../../../../shared/model/finding.js';
+import type { Finding, Severity } from '../../../../shared/model/finding.js';
 import type { ConnectionView } from '../../store/connection-view.js';
 import { useInspector, useInspectorStore } from '../../ui/store-context.js';
 import { useNow } from '../../ui/use-now.js';
 import { throttleMsForLog, useThrottled } from '../../ui/use-throttled.js';
 
 const ORDER: Severity[] = ['error', 'warning', 'info'];
+
+/**
+ * The last analysis per connection log and what it was computed for: a list entry scrolled out and back in (or
+ * remounted by a fast scroll through thousands of connections) does not analyse its connection again.
+ */
+const analysed = new WeakMap<object, { input: string; findings: Finding[] }>();
 const ICON: Record<Severity, string> = { error: '✕', warning: '⚠', info: 'ℹ' };
 
 /**
@@ -31,13 +37,19 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
   const findings = useMemo(() => {
     const log = store.hot.get(view.key);
     if (!log || loading) return [];
-    void settledRevision;
     const options = {
       ...(live ? { now: Math.max(clock - startedAt, view.lastT) } : { recordingEnded: view.readOnly }),
       ...(decoder ? { decoders: { [view.conn]: decoder } } : {}),
     };
-    return analyzeSession({ header: { startedAt }, events: Array.from(log.events.range()) }, options)
-      .findings;
+    const input = `${settledRevision}|${live ? clock : ''}|${startedAt}|${decoder ?? ''}|${view.readOnly}`;
+    const cached = analysed.get(log);
+    if (cached?.input === input) return cached.findings;
+    const findings = analyzeSession(
+      { header: { startedAt }, events: Array.from(log.events.range()) },
+      options,
+    ).findings;
+    analysed.set(log, { input, findings });
+    return findings;
     // view.lastT is deliberately left out: while live the clock drives re-analysis.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, view.key, view.conn, view.readOnly, live, loading, clock, startedAt, settledRevision, decoder]);
