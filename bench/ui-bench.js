@@ -12,16 +12,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { WebSocketServer } from 'ws';
+import { writeStormSession } from './storm-session.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 if (args.includes('--help')) {
-  console.log(`Usage: node bench/ui-bench.js [--frames N] [--baseline N] [--no-build] [--no-ingest]
+  console.log(`Usage: node bench/ui-bench.js [--frames N] [--baseline N] [--storm N] [--no-build] [--no-ingest]
+       node bench/ui-bench.js --only-storm [--storm N] [--no-ingest]
 
 Opens a generated session of --baseline frames (default 100000) and of --frames frames (default 1000000) in the
 real browser shell through the streaming file path (setInputFiles on the session file input), then prints: time to
 open (until the last row count shows), text and regex filter time, scroll frame times (median / p95 / dropped), JS
-heap after open, with ratios against the baseline; then live ingest against an idle page (skip with --no-ingest).`);
+heap after open, with ratios against the baseline; then live ingest against an idle page (skip with --no-ingest);
+then a reconnect storm: a session of --storm short connections (default 10000, chains of 100 attempts) against one
+of 100: open time, connection-list scroll frame times, a click on a connection, the list filter, the timeline of all
+attempts.`);
   process.exit(0);
 }
 const option = (name, fallback) => {
@@ -32,6 +37,8 @@ const BIG = Number(option('--frames', '1000000'));
 const BASE = Number(option('--baseline', '100000'));
 const INGEST_RATE = Number(option('--ingest-rate', '50000'));
 const INGEST_SECONDS = Number(option('--ingest-seconds', '10'));
+const STORM = Number(option('--storm', '10000'));
+const STORM_BASE = 100;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wsi-ui-bench-'));
 const cleanups = [];
 const cleanup = async () => {
@@ -153,12 +160,12 @@ const p95 = (xs) => {
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? NaN;
 };
 
-/** rAF intervals in the page for `ms`, while `during` runs in the page each frame (optional). */
-async function frameTimes(page, ms, scroll) {
+/** rAF intervals in the page for `ms`, scrolling the element `selector` (the frames table) each frame if `scroll`. */
+async function frameTimes(page, ms, scroll, selector = '[data-testid="frames-scroll"]') {
   const deltas = await page.evaluate(
-    ({ ms, scroll }) =>
+    ({ ms, scroll, selector }) =>
       new Promise((resolve) => {
-        const el = document.querySelector('[data-testid="frames-scroll"]');
+        const el = document.querySelector(selector);
         const out = [];
         let last = performance.now();
         const end = last + ms;
@@ -176,7 +183,7 @@ async function frameTimes(page, ms, scroll) {
         };
         requestAnimationFrame(tick);
       }),
-    { ms, scroll },
+    { ms, scroll, selector },
   );
   return {
     median: median(deltas),
@@ -387,6 +394,123 @@ async function ingestRun(browser, url) {
   return { idle, idleHeap, during, click, allShownMs, heap, total };
 }
 
+/** Time from `action` until `predicate` holds in the page, polled every animation frame. */
+async function timeUntil(page, action, predicate, arg) {
+  const started = performance.now();
+  await action();
+  await page.waitForFunction(predicate, arg, { timeout: 120_000, polling: 'raf' });
+  return performance.now() - started;
+}
+
+/** A reconnect storm: `count` short connections in one session file. */
+async function stormRun(browser, url, count) {
+  const file = path.join(tmp, `storm-${count}.jsonl`);
+  await writeStormSession(count, file);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  await page.getByText('WebSocket Inspector').waitFor();
+  const openMs = await timeUntil(
+    page,
+    () => page.getByTestId('session-file-input').setInputFiles(file),
+    () =>
+      !document.querySelector('[data-testid="session-progress"]') &&
+      document.querySelector('[data-testid="connection-header"]'),
+  );
+  // The count of all connections, as the list's filter shows it.
+  const listed = await timeUntil(
+    page,
+    () => page.getByTestId('connection-filter').fill('storm.local'),
+    (n) => document.querySelector('[data-testid="connection-filter-count"]')?.textContent === `${n} of ${n}`,
+    count,
+  );
+  void listed;
+  await page.getByTestId('connection-filter').fill('');
+  const scroll = await frameTimes(page, 3000, true, 'nav.connection-list');
+  // A click on a connection far down the list: until its entry is selected and the header shows it.
+  await page.evaluate(() => {
+    const list = document.querySelector('nav.connection-list');
+    list.scrollTop = list.scrollHeight * 0.6;
+  });
+  await page.waitForTimeout(300);
+  const click = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const items = [...document.querySelectorAll('[data-testid="connection-item"]')];
+        const button = items.find((item) => item.getAttribute('aria-pressed') !== 'true');
+        const url = button.querySelector('.connection-url').textContent;
+        const started = performance.now();
+        const check = () => {
+          if (performance.now() - started > 10_000) return resolve(NaN);
+          const title = document.querySelector('[data-testid="connection-header"] .connection-title');
+          if (button.getAttribute('aria-pressed') === 'true' && title?.textContent === url)
+            resolve(performance.now() - started);
+          else requestAnimationFrame(check);
+        };
+        button.click();
+        check();
+      }),
+  );
+  const filterMs = await timeUntil(
+    page,
+    // Attempt count - 43: a connection id no other contains, on its client's URL.
+    () =>
+      page.getByTestId('connection-filter').fill(`client=${Math.floor((count - 44) / 100)} c${count - 43}`),
+    () => document.querySelectorAll('[data-testid="connection-item"]').length === 1,
+  );
+  await page.getByTestId('connection-filter').fill('');
+  await page.getByTestId('tab-timeline').click();
+  await page.getByTestId('all-attempts').waitFor();
+  const timelineMs = await timeUntil(
+    page,
+    () => page.getByTestId('all-attempts').check(),
+    () => document.querySelectorAll('[data-testid="timeline-row"]').length === 100,
+  );
+  const timelineNodes = await page.evaluate(() => document.querySelectorAll('.timeline *').length);
+  await page.close();
+  return { count, openMs, scroll, click, filterMs, timelineMs, timelineNodes };
+}
+
+function printStorm(base, big) {
+  const n = big.count.toLocaleString('en');
+  console.log(`\nReconnect storm: ${base.count} and ${n} short connections (chains of 100 attempts)\n`);
+  console.log(`| metric | ${base.count} connections | ${n} connections | ratio | target (${n}) | met |`);
+  console.log('| --- | ---: | ---: | ---: | --- | --- |');
+  const row = (label, a, b, unit, goal, met, d = 0) =>
+    console.log(
+      `| ${label} | ${f(a, d)} ${unit} | ${f(b, d)} ${unit} | ${ratio(b, a)} | ${goal} | ${Number.isFinite(b) ? (met ? 'yes' : 'no') : 'n/a'} |`,
+    );
+  row('open → list shown', base.openMs, big.openMs, 'ms', '(opening: see above)', true);
+  row(
+    'list scroll: frame time median',
+    base.scroll.median,
+    big.scroll.median,
+    'ms',
+    '≤ 17 ms',
+    big.scroll.median <= 17,
+    1,
+  );
+  row(
+    'list scroll: frame time p95',
+    base.scroll.p95,
+    big.scroll.p95,
+    'ms',
+    '≤ 17 ms',
+    big.scroll.p95 <= 17,
+    1,
+  );
+  row('click a connection → header shows it', base.click, big.click, 'ms', '< 100 ms', big.click < 100, 1);
+  row('list filter → one connection', base.filterMs, big.filterMs, 'ms', '< 100 ms', big.filterMs < 100);
+  row(
+    'timeline: all 100 attempts drawn',
+    base.timelineMs,
+    big.timelineMs,
+    'ms',
+    '< 500 ms',
+    big.timelineMs < 500,
+  );
+  row('timeline DOM nodes', base.timelineNodes, big.timelineNodes, '', 'no per-event nodes', true);
+}
+
 const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
 
@@ -409,6 +533,10 @@ async function main() {
     ],
   });
   cleanups.push(() => browser.close());
+  if (args.includes('--only-storm')) {
+    printStorm(await stormRun(browser, url, STORM_BASE), await stormRun(browser, url, STORM));
+    return;
+  }
   const base = await sessionRun(browser, url, BASE);
   const big = await sessionRun(browser, url, BIG);
   const ingest = args.includes('--no-ingest') ? null : await ingestRun(browser, url);
@@ -439,6 +567,7 @@ async function main() {
   rowsOf('JS heap + array buffers after open', base.heapWithBuffers, big.heapWithBuffers, 'MiB');
   if (ingest) printIngest(ingest);
   printTargets(big, ingest);
+  printStorm(await stormRun(browser, url, STORM_BASE), await stormRun(browser, url, STORM));
   console.log(
     `\nsession files generated in ${f(base.generateMs)} ms / ${f(big.generateMs)} ms (not part of the UI figures)`,
   );

@@ -88,7 +88,11 @@ const ConnectionItem = memo(function ConnectionItem({
           <FindingsBadge view={view} />
         </span>
         {close && (
-          <span className="connection-line close-summary" data-testid="connection-close">
+          <span
+            className="connection-line close-summary"
+            data-testid="connection-close"
+            title={visibleTitle(close)}
+          >
             {/* One inline run: the line is a flex row, and markers must not split it into columns. */}
             <span>
               <VisibleText text={close} />
@@ -103,7 +107,16 @@ const ConnectionItem = memo(function ConnectionItem({
 type Entry =
   | { kind: 'source'; source: SourceInfo }
   | { kind: 'group'; group: ReconnectGroup; collapsed: boolean }
-  | { kind: 'connection'; key: ConnKey; nested: boolean };
+  | { kind: 'connection'; key: ConnKey; nested: boolean; closed: boolean };
+
+/**
+ * Each entry's height in pixels, fixed by kind (a connection with a close summary has room for two lines of it), so
+ * the list never measures its rows: measuring made every scroll of a 10,000-connection list re-lay out the rest.
+ */
+const HEIGHT = { source: 34, group: 48, connection: 86, open: 52 } as const;
+
+const heightOf = (entry: Entry): number =>
+  entry.kind === 'connection' ? (entry.closed ? HEIGHT.connection : HEIGHT.open) : HEIGHT[entry.kind];
 
 /**
  * Source headings, reconnect groups and connections (newest first) as one flat list, so it can be virtualized.
@@ -118,22 +131,37 @@ function flatten(
 ): Entry[] {
   const entries: Entry[] = [];
   const matches = connectionMatcher(filter);
+  const position = new Map<ConnKey, number>();
+  order.forEach((key, i) => position.set(key, i));
+  const bySource = new Map<string, ConnectionView[]>();
+  for (const key of order) {
+    const view = connections[key];
+    if (!view || !matches(view)) continue;
+    let views = bySource.get(view.source);
+    if (!views) bySource.set(view.source, (views = []));
+    views.push(view);
+  }
   for (const source of sources) {
-    const views = order
-      .filter((key) => key.startsWith(`${source.id}/`))
-      .map((key) => connections[key])
-      .filter((view): view is ConnectionView => view !== undefined && matches(view));
+    const views = bySource.get(source.id) ?? [];
     if ((!source.readOnly || filter) && views.length === 0) continue;
     entries.push({ kind: 'source', source });
-    const newest = (group: ReconnectGroup) => order.indexOf(group.keys[group.keys.length - 1]!);
+    const newest = (group: ReconnectGroup) => position.get(group.keys[group.keys.length - 1]!) ?? 0;
     const groups = groupReconnects(views).sort((a, b) => newest(b) - newest(a));
     for (const group of groups) {
       const nested = group.keys.length > 1;
       const isCollapsed = nested && collapsed.has(group.id);
       if (nested) entries.push({ kind: 'group', group, collapsed: isCollapsed });
       if (isCollapsed) continue;
-      for (let i = group.keys.length - 1; i >= 0; i--)
-        entries.push({ kind: 'connection', key: group.keys[i]!, nested });
+      for (let i = group.keys.length - 1; i >= 0; i--) {
+        const key = group.keys[i]!;
+        const view = connections[key];
+        entries.push({
+          kind: 'connection',
+          key,
+          nested,
+          closed: view !== undefined && describeClose(view) !== null,
+        });
+      }
     }
   }
   return entries;
@@ -177,7 +205,10 @@ export function ConnectionList() {
   const virtualizer = useVirtualizer({
     count: entries.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => (entries[index]?.kind === 'connection' ? 66 : 30),
+    estimateSize: (index) => {
+      const entry = entries[index];
+      return entry ? heightOf(entry) : HEIGHT.open;
+    },
     getItemKey: (index) => {
       const entry = entries[index];
       if (entry?.kind === 'source') return `source:${entry.source.id}`;
@@ -225,11 +256,10 @@ export function ConnectionList() {
               <div
                 key={item.key}
                 data-index={item.index}
-                ref={virtualizer.measureElement}
                 className={
                   entry.kind === 'connection' && entry.nested ? 'connection-entry nested' : 'connection-entry'
                 }
-                style={{ transform: `translateY(${item.start}px)` }}
+                style={{ transform: `translateY(${item.start}px)`, height: item.size }}
               >
                 {entry.kind === 'source' ? (
                   <h2 className="source-title">

@@ -13,6 +13,7 @@ import { LIVE_SOURCE } from '../store/keys.js';
 import type { SourceId } from '../store/keys.js';
 import { useInspector } from '../ui/store-context.js';
 import { downloadBytes } from './payload/download.js';
+import type { ExportProgress } from '../store/export-job.js';
 import './share-dialog.css';
 
 type RuleKind = 'header' | 'json' | 'regex';
@@ -81,6 +82,44 @@ function Result({ name, redaction }: { name: string; redaction: RedactionSummary
   );
 }
 
+const PHASE_LABEL: Record<ExportProgress['phase'], string> = {
+  collecting: 'Gathering records',
+  writing: 'Writing records',
+  building: 'Building the file',
+};
+
+/** Records gathered or written of the total while an export runs, with Cancel. */
+function ExportProgressBar({
+  progress,
+  onCancel,
+  prefix,
+}: {
+  progress: ExportProgress;
+  onCancel: () => void;
+  prefix: string;
+}) {
+  const { phase, done, total } = progress;
+  const counted = phase !== 'building';
+  return (
+    <p className="share-progress" role="status" data-testid={`${prefix}-progress`} data-phase={phase}>
+      <span>{PHASE_LABEL[phase]}</span>
+      {counted ? (
+        <progress max={total || 1} value={done} aria-label="Records exported" />
+      ) : (
+        <progress aria-label="Building the file" />
+      )}
+      <span data-testid={`${prefix}-progress-text`}>
+        {counted
+          ? `${done.toLocaleString('en')} / ${total.toLocaleString('en')} records`
+          : `${total.toLocaleString('en')} records`}
+      </span>
+      <button type="button" data-testid={`${prefix}-cancel`} onClick={onCancel}>
+        Cancel export
+      </button>
+    </p>
+  );
+}
+
 /**
  * "Save for sharing…": the live session (or an opened file) with secrets masked (same rules as `wsi export --redact`); "Export…": the same
  * dialog with masking optional. Either saves a session file, a HAR or a pcapng. The default rules are listed; header,
@@ -117,6 +156,8 @@ export function ShareDialog({ mode = 'share' }: { mode?: 'share' | 'export' }) {
   const [masking, setMasking] = useState(mode === 'share');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<ExportProgress | null>(null);
+  const running = useRef<AbortController | null>(null);
   const [result, setResult] = useState<{ name: string; redaction: RedactionSummary | null } | null>(null);
 
   const add = () => {
@@ -135,8 +176,16 @@ export function ShareDialog({ mode = 'share' }: { mode?: 'share' | 'export' }) {
       return setProblem('Choose the default rules or add a rule of your own.');
     setProblem(null);
     setBusy(true);
-    const file = await exportSession(chosenSource, format, masking ? buildRules(chosen) : null);
+    const controller = new AbortController();
+    running.current = controller;
+    const file = await exportSession(chosenSource, format, masking ? buildRules(chosen) : null, {
+      onProgress: setProgress,
+      signal: controller.signal,
+    });
+    running.current = null;
     setBusy(false);
+    setProgress(null);
+    if (controller.signal.aborted) return setProblem('Export cancelled: nothing was saved.');
     if (!file) return;
     const bytes = typeof file.data === 'string' ? new TextEncoder().encode(file.data) : file.data;
     downloadBytes(file.name, bytes, file.type);
@@ -301,6 +350,13 @@ export function ShareDialog({ mode = 'share' }: { mode?: 'share' | 'export' }) {
             <p className="share-problem" role="alert" data-testid={`${prefix}-problem`}>
               {problem}
             </p>
+          )}
+          {busy && progress && (
+            <ExportProgressBar
+              progress={progress}
+              onCancel={() => running.current?.abort()}
+              prefix={prefix}
+            />
           )}
           {result && <Result name={result.name} redaction={result.redaction} />}
           <div className="share-actions">

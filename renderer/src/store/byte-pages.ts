@@ -1,4 +1,6 @@
 const PAGE_BYTES = 1 << 20;
+/** The first page is this small and each next one twice the last, up to PAGE_BYTES: most connections are short. */
+const FIRST_PAGE_BYTES = 1 << 10;
 /** Payloads above this get a buffer of their own instead of wasting the rest of a shared page. */
 const OWN_BUFFER_BYTES = PAGE_BYTES / 4;
 /** Positions pack page and offset into one number: page * 2^20 + offset; negative ones name an own buffer. */
@@ -6,13 +8,13 @@ const PAGE_SPAN = PAGE_BYTES;
 const EMPTY = new Uint8Array(0);
 
 /**
- * Append-only byte storage in 1 MiB pages: many small payloads share a few large buffers instead of each being its own
- * string (a JS object with a header) on the heap.
+ * Append-only byte storage in pages of up to 1 MiB (growing from 1 KiB, so a short connection costs little): many
+ * small payloads share a few large buffers instead of each being its own string (a JS object with a header).
  */
 export class BytePages {
   private readonly pages: Uint8Array[] = [];
   private readonly own: Uint8Array[] = [];
-  private used = PAGE_BYTES;
+  private used = 0;
   private total = 0;
 
   /** Bytes allocated, unused page tails included. */
@@ -33,9 +35,11 @@ export class BytePages {
       this.total += length;
       position = -this.own.length;
     } else {
-      if (this.used + length > PAGE_BYTES) {
-        this.pages.push(new Uint8Array(PAGE_BYTES));
-        this.total += PAGE_BYTES;
+      const last = this.pages[this.pages.length - 1];
+      if (!last || this.used + length > last.length) {
+        const size = Math.min(PAGE_BYTES, Math.max(length, (last?.length ?? FIRST_PAGE_BYTES / 2) * 2));
+        this.pages.push(new Uint8Array(size));
+        this.total += size;
         this.used = 0;
       }
       target = this.pages[this.pages.length - 1]!;

@@ -15,9 +15,10 @@ type I32 = Int32Array<ArrayBuffer>;
 type U16 = Uint16Array<ArrayBuffer>;
 type U8 = Uint8Array<ArrayBuffer>;
 
+// Columns start small and double: a reconnect storm has 10,000 connections of a few records each.
 function grown<T extends Float | U32 | I32 | U16 | U8>(array: T, needed: number): T {
   if (needed <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 1024));
+  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 16));
   next.set(array);
   return next;
 }

@@ -18,6 +18,8 @@ import { defaultPort, SearchEngine } from '../filters/search-engine.js';
 import { ingestSessionFile } from './session-file-ingest.js';
 import { ingestSessionStream } from './session-stream-ingest.js';
 import type { SessionStreamTarget } from './session-stream-ingest.js';
+import type { ExportControl } from './export-job.js';
+import { collectRecords, ExportCancelled, serializeInSlices } from './export-job.js';
 import type { CommandSlice } from './slices/command-slice.js';
 import type { DataSlice, SourceInfo } from './slices/data-slice.js';
 import { initialDataSlice } from './slices/data-slice.js';
@@ -258,9 +260,10 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           return null;
         }
       },
-      exportSession: async (source, format, rules) => {
+      exportSession: async (source, format, rules, control = {}) => {
         try {
-          const recorded = source === LIVE_SOURCE ? await api.snapshot() : openedSession(source);
+          const recorded =
+            source === LIVE_SOURCE ? await api.snapshot() : await openedSession(source, control);
           const session = rules ? redactSession(recorded, rules) : recorded;
           const label = get().sources[source]?.label ?? source;
           const base =
@@ -268,6 +271,12 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
               ? `${rules ? 'wsi-shared' : 'wsi-session'}-${fileStamp(recorded.header.startedAt)}`
               : `${label.replace(/\.(jsonl|json|har)$/i, '')}${rules ? '-shared' : ''}`;
           const redaction = rules ? (session.header.redaction ?? { rules: [] }) : null;
+          if (format !== 'session') {
+            // One pass over the whole session in shared/export: shown as a step, not counted.
+            control.onProgress?.({ phase: 'building', done: 0, total: session.events.length });
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            if (control.signal?.aborted) throw new ExportCancelled();
+          }
           if (format === 'har')
             return {
               name: `${base}.har`,
@@ -284,11 +293,12 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
             };
           return {
             name: `${base}.jsonl`,
-            data: serializeSession(session),
+            data: await serializeInSlices(session, control),
             type: 'application/x-ndjson',
             redaction,
           };
         } catch (error) {
+          if (error instanceof ExportCancelled) return null;
           notify('error', `Exporting the session failed: ${errorText(error)}`);
           return null;
         }
@@ -297,16 +307,24 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
     };
   });
 
-  /** An opened file's records as a session, from the hot log (complete once the file is read). */
-  function openedSession(source: SourceId): Session {
+  /** An opened file's records as a session, from the hot log (complete once the file is read), gathered in slices. */
+  async function openedSession(source: SourceId, control: ExportControl): Promise<Session> {
     const info = store.getState().sources[source];
     if (!info) throw new Error(`no source ${source}`);
     if (info.loading) throw new Error(`${info.label} is still being read`);
-    const events: CaptureEvent[] = [];
-    for (const key of store.getState().connectionOrder) {
-      if (!key.startsWith(`${source}/`)) continue;
-      for (const event of hot.get(key)?.events.range() ?? []) events.push(event);
-    }
+    const logs = store
+      .getState()
+      .connectionOrder.filter((key) => key.startsWith(`${source}/`))
+      .flatMap((key) => {
+        const log = hot.get(key);
+        return log ? [log.events] : [];
+      });
+    const total = logs.reduce((sum, events) => sum + events.length, 0);
+    const events = await collectRecords(
+      logs.map((events) => events.range()),
+      total,
+      control,
+    );
     return {
       header: createSessionHeader(info.startedAt, `websocket-inspector (from ${info.label})`),
       events,

@@ -49,3 +49,14 @@ export function describeOutcomes(group: ReconnectGroup): string {
 export function attemptsOf(views: readonly GroupInput[], key: ConnKey): ConnKey[] {
   return groupReconnects(views).find((g) => g.keys.includes(key))?.keys ?? [key];
 }
+
+/** "All attempts" draws at most this many (around the selected one): a reconnect storm can have thousands. */
+export const MAX_ATTEMPT_ROWS = 100;
+
+/** Up to MAX_ATTEMPT_ROWS consecutive attempts, the selected one among them (centred where possible). */
+export function attemptWindow(keys: readonly string[], selected: string): { first: number; keys: string[] } {
+  if (keys.length <= MAX_ATTEMPT_ROWS) return { first: 0, keys: [...keys] };
+  const at = Math.max(0, keys.indexOf(selected));
+  const first = Math.min(keys.length - MAX_ATTEMPT_ROWS, Math.max(0, at - MAX_ATTEMPT_ROWS / 2));
+  return { first, keys: keys.slice(first, first + MAX_ATTEMPT_ROWS) };
+}

@@ -119,4 +119,18 @@ describe('ColumnarLog', () => {
     expect(log.get(-1)).toBeUndefined();
     expect(log.get(0.5)).toBeUndefined();
   });
+
+  it('costs a short connection a few KiB, not a 1 MiB page (10,000 of them in a reconnect storm)', () => {
+    const events = conn('c1').handshake(0).text(5, 'c2s').text(6, 's2c').close(7, 's2c', 1001).events;
+    const log = new ColumnarLog();
+    for (const event of events) log.push(event);
+    expect(log.columnBytes).toBeLessThan(8 * 1024);
+    expect(Array.from(log.range())).toEqual(events);
+    // Larger logs still get large pages, and every payload comes back.
+    const big = new ColumnarLog();
+    const many = randomEvents(3, 20_000);
+    for (const event of many) big.push(event);
+    expect(big.columnBytes).toBeGreaterThan(1 << 20);
+    expect(Array.from(big.range())).toEqual(many);
+  });
 });

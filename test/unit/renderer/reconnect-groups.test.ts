@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attemptsOf, describeOutcomes, groupReconnects } from '../../../renderer/src/ui/reconnect-groups.js';
+import {
+  attemptsOf,
+  attemptWindow,
+  describeOutcomes,
+  groupReconnects,
+  MAX_ATTEMPT_ROWS,
+} from '../../../renderer/src/ui/reconnect-groups.js';
 import type { ConnectionState } from '../../../renderer/src/store/connection-view.js';
 
 const view = (conn: string, url: string, state: ConnectionState, reconnectOf?: string, source = 'live') => ({
@@ -35,5 +41,16 @@ describe('groupReconnects', () => {
   it('lists the attempts of one connection oldest first', () => {
     expect(attemptsOf(views, 'live/c4')).toEqual(['live/c1', 'live/c3', 'live/c4']);
     expect(attemptsOf(views, 'nope')).toEqual(['nope']);
+  });
+
+  it('draws at most 100 attempts of a storm, around the selected one', () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `file1/c${i}`);
+    const middle = attemptWindow(keys, 'file1/c4321');
+    expect(middle.keys).toHaveLength(MAX_ATTEMPT_ROWS);
+    expect(middle.first).toBe(4271);
+    expect(middle.keys).toContain('file1/c4321');
+    expect(attemptWindow(keys, 'file1/c3').first).toBe(0);
+    expect(attemptWindow(keys, 'file1/c9999').keys.at(-1)).toBe('file1/c9999');
+    expect(attemptWindow(keys.slice(0, 7), 'file1/c3')).toEqual({ first: 0, keys: keys.slice(0, 7) });
   });
 });

@@ -4,7 +4,7 @@ import { formatMs } from '../../../../shared/analysis/index.js';
 import type { ConnectionView } from '../../store/connection-view.js';
 import { DEFAULT_PRESET } from '../../timeline/idle-presets.js';
 import { paddedExtent } from '../../timeline/scale.js';
-import { attemptsOf } from '../../ui/reconnect-groups.js';
+import { attemptsOf, attemptWindow } from '../../ui/reconnect-groups.js';
 import { useInspector } from '../../ui/store-context.js';
 import { useTimelines } from '../../ui/use-timelines.js';
 import type { TimelineRow } from '../../ui/use-timelines.js';
@@ -59,10 +59,14 @@ export function TimelinePanel({ view }: { view: ConnectionView }) {
   const [allAttempts, setAllAttempts] = useState(false);
   const [choice, setChoice] = useState<ThresholdChoice>({ preset: DEFAULT_PRESET, customSeconds: '30' });
   const attemptKeys = useAttemptKeys(view);
-  const keys = useMemo(
-    () => (allAttempts && attemptKeys.length > 1 ? attemptKeys : [view.key]),
+  const shown = useMemo(
+    () =>
+      allAttempts && attemptKeys.length > 1
+        ? attemptWindow(attemptKeys, view.key)
+        : { first: 0, keys: [view.key] },
     [allAttempts, attemptKeys, view.key],
   );
+  const keys = shown.keys;
   const rows = useTimelines(keys);
   const connections = useInspector((s) => s.connections);
   const origin = rows.reduce((min, row) => Math.min(min, row.data.origin), Infinity);
@@ -140,6 +144,11 @@ export function TimelinePanel({ view }: { view: ConnectionView }) {
             />{' '}
             All {attemptKeys.length} attempts
           </label>
+        )}
+        {allAttempts && keys.length < attemptKeys.length && (
+          <span className="attempts-window" data-testid="attempts-window">
+            showing attempts {shown.first + 1}–{shown.first + keys.length} around this one
+          </span>
         )}
       </div>
       <Legend />

@@ -15,6 +15,8 @@ import type { ConnKey, SourceId } from '../keys.js';
 import type { SessionStreamOptions, SessionStreamOutcome } from '../session-stream-ingest.js';
 
 /** What the live session can be exported as: a session file, a HAR (DevTools), a pcapng (Wireshark). */
+import type { ExportControl } from '../export-job.js';
+
 export type ExportFormat = 'session' | 'har' | 'pcapng';
 
 export interface ExportedFile {
@@ -72,6 +74,8 @@ export interface CommandSlice {
     source: SourceId,
     format: ExportFormat,
     rules: RedactionRule[] | null,
+    /** Progress (records gathered, then written) and Cancel; a cancelled export resolves to null. */
+    control?: ExportControl,
   ) => Promise<ExportedFile | null>;
   dismissNotice: () => void;
 }
