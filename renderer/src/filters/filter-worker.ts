@@ -6,6 +6,12 @@ import { SearchCore } from './search-core.js';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const core = new SearchCore();
 
+const failed = (id: number, error: unknown): FromSearcher => ({
+  type: 'error',
+  id,
+  message: error instanceof Error ? error.message : String(error),
+});
+
 const yieldToQueue = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 scope.onmessage = (event: MessageEvent<ToSearcher>) => {
@@ -19,24 +25,14 @@ scope.onmessage = (event: MessageEvent<ToSearcher>) => {
       .searchAll(message, (reply) => scope.postMessage(reply), yieldToQueue)
       .then(
         (reply) => scope.postMessage(reply),
-        (error: unknown) =>
-          scope.postMessage({
-            type: 'error',
-            id: message.id,
-            message: error instanceof Error ? error.message : String(error),
-          } satisfies FromSearcher),
+        (error: unknown) => scope.postMessage(failed(message.id, error)),
       );
   } else {
     core.announce(message.id);
     void core.search(message, yieldToQueue).then(
       (reply: FromSearcher) =>
         scope.postMessage(reply, reply.type === 'result' ? [reply.matches.buffer] : []),
-      (error: unknown) =>
-        scope.postMessage({
-          type: 'error',
-          id: message.id,
-          message: error instanceof Error ? error.message : String(error),
-        } satisfies FromSearcher),
+      (error: unknown) => scope.postMessage(failed(message.id, error)),
     );
   }
 };

@@ -2,12 +2,12 @@ import type { SessionReadProblem } from '../../../shared/model/session.js';
 import type { FromSessionReader, ToSessionReader } from '../session/open-protocol.js';
 import type { ConnectionId } from '../../../shared/model/events.js';
 import type { PrecomputedAnalysis } from './hot-log.js';
+import { loadingSource } from './session-stream-ingest.js';
 import type {
   SessionStreamOptions,
   SessionStreamOutcome,
   SessionStreamTarget,
 } from './session-stream-ingest.js';
-import type { SourceInfo } from './slices/data-slice.js';
 
 export interface SessionFileTarget extends SessionStreamTarget {
   setAnalysis(source: string, conn: ConnectionId, analysis: PrecomputedAnalysis): void;
@@ -37,14 +37,7 @@ export function ingestSessionFile(
 ): Promise<SessionStreamOutcome> {
   const name = file.name;
   const source = target.nextSourceId();
-  const info: SourceInfo = {
-    id: source,
-    label: name,
-    readOnly: true,
-    startedAt: 0,
-    problems: [],
-    loading: true,
-  };
+  const info = loadingSource(source, name);
   const problems: SessionReadProblem[] = [];
   let events = 0;
   let selectedFirst = false;

@@ -46,6 +46,16 @@ const nextFrame = (): Promise<void> =>
     else setTimeout(resolve, 0);
   });
 
+/** A session file's source while it is being read: read-only, labelled with the file's name. */
+export const loadingSource = (id: SourceId, name: string): SourceInfo => ({
+  id,
+  label: name,
+  readOnly: true,
+  startedAt: 0,
+  problems: [],
+  loading: true,
+});
+
 /**
  * Open a session file read-only from a stream of its text, in batches, so no single string ever holds the file.
  * The result is the same as `openSession`'s: one source per file, labelled with its name, problems with line numbers.
@@ -57,14 +67,7 @@ export async function ingestSessionStream(
   options: SessionStreamOptions = {},
 ): Promise<SessionStreamOutcome> {
   const source = target.nextSourceId();
-  const info: SourceInfo = {
-    id: source,
-    label: name,
-    readOnly: true,
-    startedAt: 0,
-    problems: [],
-    loading: true,
-  };
+  const info = loadingSource(source, name);
   const finished = (): void => target.putSource({ ...info, problems: [...problems], loading: false });
   const problems: SessionReadProblem[] = [];
   const parser = createSessionStreamParser();
