@@ -20,6 +20,15 @@ interface Fed {
   decoder: DecoderChoiceId | undefined;
   /** Records of the log pushed so far. */
   fed: number;
+  /** The last answer and what it was asked with: the list's badge and the open panel ask the same. */
+  last?: {
+    fed: number;
+    now: number | undefined;
+    ended: boolean;
+    startedAt: number;
+    imported: unknown;
+    result: SessionAnalysis;
+  };
 }
 
 const streams = new WeakMap<ConnectionLog, Fed>();
@@ -27,7 +36,8 @@ const streams = new WeakMap<ConnectionLog, Fed>();
 /**
  * shared/analysis over one connection's log, kept up to date incrementally: each call pushes only the records added
  * since the last one (the log only grows), so a live connection's findings cost O(new records), not O(all records)
- * rebuilt on every re-analysis. Equal to `analyzeSession` over the whole log.
+ * rebuilt on every re-analysis; asked again with nothing new, it answers from the last time. Equal to `analyzeSession`
+ * over the whole log.
  */
 export function analyzeLog(log: ConnectionLog, request: LogAnalysisRequest): SessionAnalysis {
   let entry = streams.get(log);
@@ -39,8 +49,21 @@ export function analyzeLog(log: ConnectionLog, request: LogAnalysisRequest): Ses
   const total = log.events.length;
   for (const event of log.events.range(entry.fed, total)) entry.stream.push(event);
   entry.fed = total;
-  return entry.stream.result(
+  const { now, recordingEnded: ended, startedAt, imported } = request;
+  const last = entry.last;
+  if (
+    last &&
+    last.fed === total &&
+    last.now === now &&
+    last.ended === ended &&
+    last.startedAt === startedAt &&
+    last.imported === imported
+  )
+    return last.result;
+  const result = entry.stream.result(
     { startedAt: request.startedAt, ...(request.imported ? { imported: request.imported } : {}) },
     request.now !== undefined ? { now: request.now } : { recordingEnded: request.recordingEnded },
   );
+  entry.last = { fed: total, now, ended, startedAt, imported, result };
+  return result;
 }

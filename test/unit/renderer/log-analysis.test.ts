@@ -39,4 +39,17 @@ describe('analyzeLog (findings of a growing connection log)', () => {
     );
     expect(off).not.toEqual(ended);
   });
+
+  it('answers a second asker with nothing new from the last analysis, and analyses again once records arrive', () => {
+    const builder = conn('c1', 'client', 'ws://h.test/').handshake(0).text(5, 's2c');
+    const log = new ConnectionLog();
+    for (const event of builder.events) log.append(event);
+    const request = { conn: 'c1', startedAt: 0, now: 100, recordingEnded: false };
+    const first = analyzeLog(log, request);
+    expect(analyzeLog(log, { ...request })).toBe(first);
+    expect(analyzeLog(log, { ...request, now: 200 })).not.toBe(first);
+    log.append(builder.ping(6, 'c2s').events.at(-1)!);
+    const later = analyzeLog(log, { ...request, now: 200 });
+    expect(later).toEqual(analyzeSession({ header: { startedAt: 0 }, events: builder.events }, { now: 200 }));
+  });
 });

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
-import type { Finding, Severity } from '../../../../shared/model/finding.js';
+import type { Severity } from '../../../../shared/model/finding.js';
 import type { ConnectionView } from '../../store/connection-view.js';
 import { analyzeLog } from '../../store/log-analysis.js';
 import { useInspector, useInspectorStore } from '../../ui/store-context.js';
@@ -8,11 +8,6 @@ import { throttleMsForLog, useThrottled } from '../../ui/use-throttled.js';
 
 const ORDER: Severity[] = ['error', 'warning', 'info'];
 
-/**
- * The last analysis per connection log and what it was computed for: a list entry scrolled out and back in (or
- * remounted by a fast scroll through thousands of connections) does not analyse its connection again.
- */
-const analysed = new WeakMap<object, { input: string; findings: Finding[] }>();
 const ICON: Record<Severity, string> = { error: '✕', warning: '⚠', info: 'ℹ' };
 
 /**
@@ -38,18 +33,14 @@ export function FindingsBadge({ view }: { view: ConnectionView }) {
     const log = store.hot.get(view.key);
     if (!log || loading) return [];
     if (log.analysis && !decoder) return log.analysis.findings;
-    const input = `${settledRevision}|${live ? clock : ''}|${startedAt}|${decoder ?? ''}|${view.readOnly}`;
-    const cached = analysed.get(log);
-    if (cached?.input === input) return cached.findings;
-    const findings = analyzeLog(log, {
+    void settledRevision;
+    return analyzeLog(log, {
       conn: view.conn,
       startedAt,
       ...(decoder ? { decoder } : {}),
       ...(live ? { now: Math.max(clock - startedAt, view.lastT) } : {}),
       recordingEnded: view.readOnly,
     }).findings;
-    analysed.set(log, { input, findings });
-    return findings;
     // view.lastT is deliberately left out: while live the clock drives re-analysis.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, view.key, view.conn, view.readOnly, live, loading, clock, startedAt, settledRevision, decoder]);
