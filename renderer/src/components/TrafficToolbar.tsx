@@ -3,6 +3,7 @@ import type { RefObject } from 'react';
 import { compileSearch } from '../filters/search-pattern.js';
 import { parseDecodedQuery } from '../filters/decoded-query.js';
 import { useInspector } from '../ui/store-context.js';
+import { RegexToggle } from './filters/RegexToggle.js';
 
 const isTypingTarget = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
@@ -66,17 +67,13 @@ export function TrafficToolbar() {
           value={textFilter}
           onChange={(e) => setTextFilter(e.target.value)}
         />
-        <button
-          type="button"
-          className="regex-toggle"
-          aria-pressed={searchMode === 'regex'}
-          aria-label="Regular expression"
+        <RegexToggle
+          mode={searchMode}
+          onChange={setSearchMode}
+          label="Regular expression"
           title="Treat the filter as a regular expression (case-insensitive)"
-          data-testid="regex-toggle"
-          onClick={() => setSearchMode(searchMode === 'regex' ? 'text' : 'regex')}
-        >
-          .*
-        </button>
+          testId="regex-toggle"
+        />
         {searchError && (
           <span
             id="row-search-error"

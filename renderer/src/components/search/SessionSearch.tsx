@@ -8,6 +8,7 @@ import { useInspector, useInspectorStore } from '../../ui/store-context.js';
 import { useSessionSearch } from '../../ui/use-session-search.js';
 import { VisibleText, visibleTitle } from '../text/VisibleText.js';
 import './session-search.css';
+import { RegexToggle } from '../filters/RegexToggle.js';
 
 const ENTRY_HEIGHT = 24;
 
@@ -108,17 +109,13 @@ export function SessionSearch() {
             if (event.key === 'Escape') setText('');
           }}
         />
-        <button
-          type="button"
-          className="regex-toggle"
-          aria-pressed={mode === 'regex'}
-          aria-label="Regular expression (search all connections)"
+        <RegexToggle
+          mode={mode}
+          onChange={setMode}
+          label="Regular expression (search all connections)"
           title="Treat the search as a regular expression (case-insensitive)"
-          data-testid="session-search-regex"
-          onClick={() => setMode(mode === 'regex' ? 'text' : 'regex')}
-        >
-          .*
-        </button>
+          testId="session-search-regex"
+        />
       </div>
       {pattern && (
         <>
