@@ -100,7 +100,8 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         });
       },
       connectionsOf: (source) => get().connectionOrder.filter((key) => key.startsWith(`${source}/`)),
-      select: (key) => get().select(key),
+      // A file opens at its first rows, as a document does; the tail is one End key away.
+      select: (key) => get().select(key, false),
       notify,
     });
     const connOf = (key: ConnKey): string => {
@@ -152,7 +153,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
           ingest.push(source, snapshot.events);
           ingest.flush();
           const first = get().connectionOrder.find((key) => key.startsWith(`${source}/`));
-          if (first) get().select(first);
+          if (first) get().select(first, false);
           const firstProblem = snapshot.problems[0];
           if (snapshot.events.length === 0)
             notify(

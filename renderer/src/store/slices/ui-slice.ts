@@ -32,7 +32,8 @@ export interface UiSlice {
   decoderOverrides: Readonly<Record<ConnKey, DecoderChoiceId>>;
   /** A row to scroll to in its connection's table once that table has it (a session-wide search result). */
   reveal: { key: ConnKey; index: number; nonce: number } | null;
-  select: (key: ConnKey | null) => void;
+  /** Selects a connection; its table follows the tail unless `follow` is false (a file opened to be read from the top). */
+  select: (key: ConnKey | null, follow?: boolean) => void;
   selectRow: (index: number | null) => void;
   /**
    * Shows row `index` of connection `key`: selects both, opens the Traffic tab, stops following and clears the row
@@ -72,7 +73,7 @@ export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   compareWith: null,
   decoderOverrides: {},
   reveal: null,
-  select: (key) => set({ selected: key, selectedRow: null, follow: true }),
+  select: (key, follow = true) => set({ selected: key, selectedRow: null, follow }),
   selectRow: (index) => set({ selectedRow: index }),
   revealRow: (key, index) =>
     set((s) => ({
