@@ -1,3 +1,4 @@
+import { formatCount } from '../format/text.js';
 import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { formatClock, formatIso, formatRelativeMs } from '../format/time.js';
@@ -308,7 +309,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
         <p className="filter-status" role="status" data-testid="filter-status">
           {pending ? 'Filtering… ' : ''}
           {previewOnly > 0
-            ? `${previewOnly.toLocaleString('en')} ${previewOnly === 1 ? 'row' : 'rows'} could only be searched in the part of the payload that was recorded.`
+            ? `${formatCount(previewOnly)} ${previewOnly === 1 ? 'row' : 'rows'} could only be searched in the part of the payload that was recorded.`
             : ''}
         </p>
       )}
@@ -384,7 +385,7 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
             {filtered
               ? pending
                 ? `Filtering ${mode}…`
-                : `No ${mode} match the filter.${previewOnly > 0 ? ` ${previewOnly.toLocaleString('en')} could only be searched in their recorded preview.` : ''}`
+                : `No ${mode} match the filter.${previewOnly > 0 ? ` ${formatCount(previewOnly)} could only be searched in their recorded preview.` : ''}`
               : view.readOnly
                 ? `No ${mode} in this connection.`
                 : view.state === 'open'

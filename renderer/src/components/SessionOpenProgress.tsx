@@ -1,3 +1,4 @@
+import { formatCount } from '../format/text.js';
 import { formatSize } from '../format/bytes.js';
 
 export interface SessionOpenState {
@@ -15,7 +16,7 @@ export function SessionOpenProgress({ state, onCancel }: { state: SessionOpenSta
       <span>Opening {name}:</span>
       <progress max={totalBytes || 1} value={bytesRead} aria-label="Bytes read" />
       <span data-testid="session-progress-text">
-        {formatSize(bytesRead)} / {formatSize(totalBytes)} · {events.toLocaleString('en')} records
+        {formatSize(bytesRead)} / {formatSize(totalBytes)} · {formatCount(events)} records
       </span>
       <button type="button" data-testid="session-cancel" onClick={onCancel}>
         Cancel

@@ -1,3 +1,4 @@
+import { formatCount } from '../format/text.js';
 import { useId, useRef, useState } from 'react';
 import type { RedactionSummary } from '../../../shared/model/session.js';
 import {
@@ -109,9 +110,7 @@ function ExportProgressBar({
         <progress aria-label="Building the file" />
       )}
       <span data-testid={`${prefix}-progress-text`}>
-        {counted
-          ? `${done.toLocaleString('en')} / ${total.toLocaleString('en')} records`
-          : `${total.toLocaleString('en')} records`}
+        {counted ? `${formatCount(done)} / ${formatCount(total)} records` : `${formatCount(total)} records`}
       </span>
       <button type="button" data-testid={`${prefix}-cancel`} onClick={onCancel}>
         Cancel export

@@ -21,3 +21,12 @@ export function prettyJson(text: string): string | null {
 export function clipForDisplay(text: string, max = 256 * 1024): { text: string; clipped: number } {
   return text.length > max ? { text: text.slice(0, max), clipped: text.length - max } : { text, clipped: 0 };
 }
+
+/**
+ * A count with thousands separators (1,234,567), as `toLocaleString('en')` gives but without Intl: its first use
+ * loads locale data for ~70 ms, which the progress bar of a file being opened would otherwise add to the first rows.
+ */
+export function formatCount(n: number): string {
+  const text = String(n);
+  return Number.isInteger(n) ? text.replace(/\B(?=(\d{3})+$)/g, ',') : text;
+}

@@ -8,7 +8,8 @@ import {
   parseHex,
 } from '../../../renderer/src/format/bytes.js';
 import { formatDuration, formatRelativeMs } from '../../../renderer/src/format/time.js';
-import { clipForDisplay, prettyJson, previewText } from '../../../renderer/src/format/text.js';
+import { clipForDisplay, formatCount, prettyJson, previewText } from '../../../renderer/src/format/text.js';
+import fc from 'fast-check';
 import { encodeOutgoing } from '../../../renderer/src/components/Composer.js';
 import {
   buildConnectRequest,
@@ -56,6 +57,15 @@ describe('bytes', () => {
 });
 
 describe('text and time', () => {
+  it('groups counts in thousands as toLocaleString("en") does, integers of any size and sign', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.nat(2_000_000)), (n) => {
+        expect(formatCount(n)).toBe(n.toLocaleString('en'));
+      }),
+    );
+    expect(formatCount(1_000_000)).toBe('1,000,000');
+  });
+
   it('clips huge single-line previews and makes control characters visible', () => {
     const preview = previewText('a'.repeat(1_000_000), 100);
     expect(preview).toHaveLength(101);

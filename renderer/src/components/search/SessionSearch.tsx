@@ -1,3 +1,4 @@
+import { formatCount } from '../../format/text.js';
 import { useMemo, useRef, useState } from 'react';
 import type { ConnectionHits } from '../../filters/search-core.js';
 import type { SearchMode } from '../../filters/search-pattern.js';
@@ -28,8 +29,7 @@ function flatten(groups: readonly ConnectionHits[]): Entry[] {
   return entries;
 }
 
-const plural = (n: number, one: string, many: string): string =>
-  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 function ConnectionLabel({ hits }: { hits: ConnectionHits }) {
   const view = useInspector((s) => s.connections[hits.key]);
@@ -46,7 +46,7 @@ function ConnectionLabel({ hits }: { hits: ConnectionHits }) {
         {manySources && source ? ` · ${source.label}` : ''}
       </span>
       <span className="session-search-count" data-testid="session-search-count">
-        {hits.count.toLocaleString('en')}
+        {formatCount(hits.count)}
       </span>
     </>
   );
