@@ -12,7 +12,14 @@ const failed = (id: number, error: unknown): FromSearcher => ({
   message: error instanceof Error ? error.message : String(error),
 });
 
-const yieldToQueue = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+// A message to itself lets a newer request in between slices without the 4 ms that nested timeouts are clamped to
+// (a million rows are 50 slices).
+const channel = new MessageChannel();
+const yieldToQueue = (): Promise<void> =>
+  new Promise((resolve) => {
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
 
 scope.onmessage = (event: MessageEvent<ToSearcher>) => {
   const message = event.data;

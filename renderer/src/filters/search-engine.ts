@@ -83,6 +83,10 @@ export function inProcessPort(): SearchPort {
   };
 }
 
+/** Background feeding: rows per message, and the time one task may spend before yielding to input. */
+const FEED_SLICE_ROWS = 16_384;
+const FEED_SLICE_MS = 12;
+
 interface Fed {
   log: ConnectionLog;
   sent: number;
@@ -144,15 +148,15 @@ export class SearchEngine {
     });
   }
 
-  /** Sends the rows the searcher has not seen yet. */
-  feed(key: string, log: ConnectionLog): void {
+  /** Sends the rows the searcher has not seen yet (at most `limit` of them); true when it has them all. */
+  feed(key: string, log: ConnectionLog, limit = Number.POSITIVE_INFINITY): boolean {
     let fed = this.fed.get(key);
     if (!fed || fed.log !== log) {
       if (fed) this.port.post({ type: 'forget', key }, []);
       this.fed.set(key, (fed = { log, sent: 0 }));
     }
-    const total = log.events.length;
-    if (fed.sent >= total) return;
+    const total = Math.min(log.events.length, fed.sent + limit);
+    if (fed.sent >= total) return total === log.events.length;
     const message = rowsToSend(key, log, fed.sent, total);
     fed.sent = total;
     this.port.post(message, [
@@ -161,9 +165,32 @@ export class SearchEngine {
       message.bytes.buffer,
       message.kinds.buffer,
     ]);
+    return total === log.events.length;
   }
 
+  /**
+   * Feeds the rows in the background, a slice per task, so a large batch (a file being opened) never stalls the page
+   * on copying payloads; a search feeds what is left at once.
+   */
+  feedSoon(key: string, log: ConnectionLog): void {
+    this.backlog.set(key, log);
+    this.backlogTimer ??= setTimeout(this.feedSlice, 0);
+  }
+
+  private readonly backlog = new Map<string, ConnectionLog>();
+  private backlogTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly feedSlice = (): void => {
+    this.backlogTimer = undefined;
+    const until = performance.now() + FEED_SLICE_MS;
+    for (const [key, log] of this.backlog) {
+      if (this.feed(key, log, FEED_SLICE_ROWS)) this.backlog.delete(key);
+      if (performance.now() >= until) break;
+    }
+    if (this.backlog.size > 0) this.backlogTimer = setTimeout(this.feedSlice, 0);
+  };
+
   forget(key: string): void {
+    this.backlog.delete(key);
     if (this.fed.delete(key)) this.port.post({ type: 'forget', key }, []);
   }
 
@@ -231,6 +258,7 @@ export class SearchEngine {
   }
 
   dispose(): void {
+    if (this.backlogTimer !== undefined) clearTimeout(this.backlogTimer);
     this.port.terminate();
   }
 }

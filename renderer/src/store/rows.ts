@@ -262,7 +262,7 @@ export class RowIndex {
   view(key: string, log: ConnectionLog, filter: RowFilter): RowView {
     const cacheKey = filterCacheKey(key, filter);
     let cache = this.caches.get(cacheKey);
-    if (!cache || cache.log !== log) cache = this.newCache(log, filter);
+    if (!cache || cache.log !== log) cache = this.newCache(key, log, filter);
     // Re-inserting keeps the Map in least-recently-used order.
     this.caches.delete(cacheKey);
     this.caches.set(cacheKey, cache);
@@ -280,7 +280,7 @@ export class RowIndex {
     }
     cache.processed = total;
     // The shown connection's rows go to the searcher as they arrive, so a first search need not send them all.
-    this.engine?.feed(key, log);
+    this.engine?.feedSoon(key, log);
     if (cache.search) this.pump(key, cache);
     const search = cache.search;
     return {
@@ -298,13 +298,13 @@ export class RowIndex {
     this.engine?.forget(key);
   }
 
-  private newCache(log: ConnectionLog, filter: RowFilter): RowCache {
+  private newCache(key: string, log: ConnectionLog, filter: RowFilter): RowCache {
     const part = this.engine ? searchPart(filter) : undefined;
     if (!part) {
       return { log, processed: 0, rows: new IndexList(), matches: compileLogFilter(filter), previewOnly: 0 };
     }
     const { text: _text, searchMode: _mode, ...shape } = filter;
-    return {
+    const cache: RowCache = {
       log,
       processed: 0,
       rows: new IndexList(),
@@ -312,6 +312,14 @@ export class RowIndex {
       previewOnly: 0,
       search: { ...part, queue: new IndexList(), inFlight: 0 },
     };
+    // The table without the text usually has its rows already: they are the candidates, with no pass over the log
+    // (a million rows would otherwise cost this thread ~100 ms on the first keystroke).
+    const unsearched = this.caches.get(filterCacheKey(key, shape));
+    if (unsearched?.log === log && !unsearched.search) {
+      cache.search!.queue.append(unsearched.rows.view);
+      cache.processed = unsearched.processed;
+    }
+    return cache;
   }
 
   private shapeCache = new WeakMap<RowCache, LogPredicate>();

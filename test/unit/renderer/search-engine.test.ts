@@ -63,6 +63,23 @@ describe('text filter off the main thread', () => {
     expect(Array.from(later.rows)).toEqual(events.flatMap((event, i) => (simple(event) ? [i] : [])));
   });
 
+  it('starts from the rows the table without the text already has, and keeps up with rows that come after', async () => {
+    const events = randomEvents(6, 3000);
+    const log = new ConnectionLog();
+    const shape: RowFilter = { mode: 'frames', showControl: false, dir: 's2c' };
+    const filter: RowFilter = { ...shape, text: 'needle' };
+    const simple = compileRowFilter(filter);
+    const index = new RowIndex(new SearchEngine(inProcessPort()));
+    for (const event of events.slice(0, 1200)) log.append(event);
+    index.view('k', log, shape);
+    for (const event of events.slice(1200, 2000)) log.append(event);
+    const first = await settled(index, 'k', log, filter);
+    expect(Array.from(first.rows)).toEqual(events.slice(0, 2000).flatMap((e, i) => (simple(e) ? [i] : [])));
+    for (const event of events.slice(2000)) log.append(event);
+    const later = await settled(index, 'k', log, filter);
+    expect(Array.from(later.rows)).toEqual(events.flatMap((event, i) => (simple(event) ? [i] : [])));
+  });
+
   it('cancels a search when the filter text changes, and notifies when an answer lands', async () => {
     const log = new ConnectionLog();
     for (const event of randomEvents(8, 5000)) log.append(event);
