@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { connectToCore } from './api/connect-to-core.js';
 import { App } from './components/App.js';
 import { createInspectorStore } from './store/create-store.js';
+import { prepareSessionReaders } from './store/session-file-ingest.js';
 import { StoreProvider } from './ui/store-context.js';
 import './styles.css';
 
@@ -20,3 +21,7 @@ if (root) {
     </StrictMode>,
   );
 }
+
+// Readers for the first session file start once the page is up (each opening starts those for the next).
+if (typeof requestIdleCallback === 'function') requestIdleCallback(prepareSessionReaders, { timeout: 2000 });
+else setTimeout(prepareSessionReaders, 500);

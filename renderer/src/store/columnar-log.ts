@@ -15,17 +15,22 @@ type I32 = Int32Array<ArrayBuffer>;
 type U16 = Uint16Array<ArrayBuffer>;
 type U8 = Uint8Array<ArrayBuffer>;
 
-// Columns start small and double: a reconnect storm has 10,000 connections of a few records each.
-function grown<T extends Float | U32 | I32 | U16 | U8>(array: T, needed: number): T {
+// Columns start small and double: a reconnect storm has 10,000 connections of a few records each. A file being
+// read says how large a connection will likely get (`reserve`), so a million rows are not copied a dozen times.
+function grown<T extends Float | U32 | I32 | U16 | U8>(array: T, needed: number, reserve = 0): T {
   if (needed <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 16));
+  const size =
+    reserve > needed
+      ? Math.max(reserve, Math.ceil(array.length * 1.5))
+      : Math.max(needed, array.length * 2, 16);
+  const next = new (array.constructor as new (n: number) => T)(size);
   next.set(array);
   return next;
 }
 
-/** `array` cut to its first `length` entries (a copy, so the spare capacity can be collected). */
+/** `array` cut to its first `length` entries (a copy, so the spare capacity can be collected) when that saves much. */
 function fitted<T extends Float | U32 | I32 | U16 | U8>(array: T, length: number): T {
-  return array.length === length ? array : (array.slice(0, length) as T);
+  return array.length - length <= array.length >>> 3 ? array : (array.slice(0, length) as T);
 }
 
 // Frame bits: dir, fin, rsv1-3, masked, truncated, has maskKey, length encoding (2 bits), opcode (4 bits).
@@ -408,30 +413,32 @@ export class ColumnarLog {
     this.mBits = fitted(this.mBits, m);
   }
 
-  private growFrames(n: number): void {
-    this.fT = grown(this.fT, n);
-    this.fEvent = grown(this.fEvent, n);
-    this.fSeq = grown(this.fSeq, n);
-    this.fOffset = grown(this.fOffset, n);
-    this.fPayloadLength = grown(this.fPayloadLength, n);
-    this.fMessageId = grown(this.fMessageId, n);
-    this.fDataPos = grown(this.fDataPos, n);
-    this.fDataLen = grown(this.fDataLen, n);
-    this.fMaskKey = grown(this.fMaskKey, n);
-    this.fBits = grown(this.fBits, n);
-    this.fHeaderLength = grown(this.fHeaderLength, n);
+  private growFrames(n: number, reserve = 0): void {
+    if (n <= this.fT.length) return;
+    this.fT = grown(this.fT, n, reserve);
+    this.fEvent = grown(this.fEvent, n, reserve);
+    this.fSeq = grown(this.fSeq, n, reserve);
+    this.fOffset = grown(this.fOffset, n, reserve);
+    this.fPayloadLength = grown(this.fPayloadLength, n, reserve);
+    this.fMessageId = grown(this.fMessageId, n, reserve);
+    this.fDataPos = grown(this.fDataPos, n, reserve);
+    this.fDataLen = grown(this.fDataLen, n, reserve);
+    this.fMaskKey = grown(this.fMaskKey, n, reserve);
+    this.fBits = grown(this.fBits, n, reserve);
+    this.fHeaderLength = grown(this.fHeaderLength, n, reserve);
   }
 
-  private growMessages(n: number): void {
-    this.mT = grown(this.mT, n);
-    this.mId = grown(this.mId, n);
-    this.mFrame = grown(this.mFrame, n);
-    this.mWireSize = grown(this.mWireSize, n);
-    this.mSize = grown(this.mSize, n);
-    this.mSharedFrame = grown(this.mSharedFrame, n);
-    this.mDataPos = grown(this.mDataPos, n);
-    this.mDataLen = grown(this.mDataLen, n);
-    this.mBits = grown(this.mBits, n);
+  private growMessages(n: number, reserve = 0): void {
+    if (n <= this.mT.length) return;
+    this.mT = grown(this.mT, n, reserve);
+    this.mId = grown(this.mId, n, reserve);
+    this.mFrame = grown(this.mFrame, n, reserve);
+    this.mWireSize = grown(this.mWireSize, n, reserve);
+    this.mSize = grown(this.mSize, n, reserve);
+    this.mSharedFrame = grown(this.mSharedFrame, n, reserve);
+    this.mDataPos = grown(this.mDataPos, n, reserve);
+    this.mDataLen = grown(this.mDataLen, n, reserve);
+    this.mBits = grown(this.mBits, n, reserve);
   }
 
   /** Index in the frame columns of the frame with this seq, or -1. */
@@ -512,7 +519,7 @@ export class ColumnarLog {
    * Appends a chunk from `takeChunk` and returns the index of its first entry. When this log is not where the chunk
    * continues (it holds another number of entries), the chunk's records are pushed one by one instead.
    */
-  appendChunk(chunk: ColumnChunk): number {
+  appendChunk(chunk: ColumnChunk, expectedTotal = 0): number {
     const base = this.count;
     if (chunk.count === 0) return base;
     if (base !== chunk.start || (base > 0 && this.conn !== chunk.conn) || this.taken > 0) {
@@ -530,8 +537,11 @@ export class ColumnarLog {
     const m = cm.id.length;
     const remap = this.bytes.adopt(chunk.pages, chunk.own);
 
-    this.held = grown(this.held, base + chunk.count);
-    this.local = grown(this.local, base + chunk.count);
+    // Capacity for the entries the log is expected to reach, in the proportions this chunk has.
+    const scale = expectedTotal > base + chunk.count ? (expectedTotal / (base + chunk.count)) * 1.05 : 0;
+    const reserve = (needed: number): number => Math.ceil(needed * scale);
+    this.held = grown(this.held, base + chunk.count, reserve(base + chunk.count));
+    this.local = grown(this.local, base + chunk.count, reserve(base + chunk.count));
     this.held.set(chunk.held, base);
     for (let i = 0; i < chunk.count; i++) {
       const held = chunk.held[i]!;
@@ -547,7 +557,7 @@ export class ColumnarLog {
       if (event.type === 'frame') this.otherFrames.set(event.frame.seq, base + i);
     }
 
-    this.growFrames(f0 + n);
+    this.growFrames(f0 + n, reserve(f0 + n));
     this.fT.set(cf.t, f0);
     this.fSeq.set(cf.seq, f0);
     this.fOffset.set(cf.offset, f0);
@@ -562,7 +572,7 @@ export class ColumnarLog {
       this.fDataPos[f0 + i] = remap(cf.dataPos[i]!);
     }
 
-    this.growMessages(m0 + m);
+    this.growMessages(m0 + m, reserve(m0 + m));
     this.mT.set(cm.t, m0);
     this.mId.set(cm.id, m0);
     this.mFrame.set(cm.frame, m0);

@@ -32,8 +32,8 @@ export class ConnectionLog {
   }
 
   /** Appends a chunk of column-held entries (from a session file's reader) and returns the index of its first. */
-  appendChunk(chunk: ColumnChunk): number {
-    const start = this.events.appendChunk(chunk);
+  appendChunk(chunk: ColumnChunk, expectedTotal = 0): number {
+    const start = this.events.appendChunk(chunk, expectedTotal);
     const facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
     for (let index = start; index < this.events.length; index++) {
       this.events.facts(index, facts);

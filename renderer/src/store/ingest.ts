@@ -20,7 +20,8 @@ export interface Ingest {
   /** Queue events; they reach the store on the next scheduled flush (once per animation frame). */
   push(source: SourceId, events: readonly CaptureEvent[]): void;
   /** Queue a chunk of one connection's column-held entries (a session file's reader builds them). */
-  pushChunk(source: SourceId, chunk: ColumnChunk): void;
+  /** `expectedTotal`: how many entries the connection will likely reach (a file's reader knows), to size its columns. */
+  pushChunk(source: SourceId, chunk: ColumnChunk, expectedTotal?: number): void;
   /** Apply everything queued now. */
   flush(): void;
   /** Forget a source's connections entirely (before re-reading a snapshot). */
@@ -38,7 +39,8 @@ export function createIngest(
   onForget: (key: ConnKey) => void,
 ): Ingest {
   let queue: (
-    { source: SourceId; events: readonly CaptureEvent[] } | { source: SourceId; chunk: ColumnChunk }
+    | { source: SourceId; events: readonly CaptureEvent[] }
+    | { source: SourceId; chunk: ColumnChunk; expectedTotal: number }
   )[] = [];
   let scheduled = false;
 
@@ -71,7 +73,8 @@ export function createIngest(
       if ('chunk' in batch) {
         const [key, view] = viewOf(batch.source, batch.chunk.conn);
         const log = hot.getOrCreate(key);
-        applyRange(view, log.events, log.appendChunk(batch.chunk), log.events.length);
+        const start = log.appendChunk(batch.chunk, batch.expectedTotal);
+        applyRange(view, log.events, start, log.events.length);
         continue;
       }
       for (const event of batch.events) {
@@ -108,8 +111,8 @@ export function createIngest(
     push(source, events) {
       if (events.length > 0) enqueue({ source, events });
     },
-    pushChunk(source, chunk) {
-      if (chunk.count > 0) enqueue({ source, chunk });
+    pushChunk(source, chunk, expectedTotal = 0) {
+      if (chunk.count > 0) enqueue({ source, chunk, expectedTotal });
     },
     flush,
     resetSource(source) {

@@ -1,6 +1,7 @@
 import type { SessionReadProblem } from '../../../shared/model/session.js';
 import type { FromSessionReader, ToSessionReader } from '../session/open-protocol.js';
 import type { ConnectionId } from '../../../shared/model/events.js';
+import type { ColumnChunk } from './columnar-log.js';
 import type { PrecomputedAnalysis } from './hot-log.js';
 import { loadingSource } from './session-stream-ingest.js';
 import type {
@@ -15,12 +16,32 @@ export interface SessionFileTarget extends SessionStreamTarget {
   sealSource(source: string): void;
 }
 
+/**
+ * How many entries a connection will likely have once the file is read, assuming its records keep their share of the
+ * bytes: lets a large connection's columns be sized once. Small chunks get no estimate (a connection that ended early
+ * in the file would be overestimated many times over, and growing small columns costs little).
+ */
+export function expectedEntries(chunk: ColumnChunk, fileSize: number, bytesRead: number): number {
+  if (chunk.count < 4096 || bytesRead <= 0 || bytesRead >= fileSize) return 0;
+  return Math.ceil(((chunk.start + chunk.count) * fileSize) / bytesRead);
+}
+
 /** True where a session file can be read in a worker (every current browser and Electron). */
 export const canReadInWorker = (): boolean =>
   typeof Worker === 'function' && typeof Blob !== 'undefined' && typeof Blob.prototype.stream === 'function';
 
-const readerWorker = (): Worker =>
+const newReaderWorker = (): Worker =>
   new Worker(new URL('../session/session-reader-worker.ts', import.meta.url), { type: 'module' });
+
+/** Readers already started (script loaded and compiled): opening a file then does not wait ~150 ms for one. */
+const spareReaders: Worker[] = [];
+const readerWorker = (): Worker => spareReaders.shift() ?? newReaderWorker();
+
+/** Starts the two readers the next file will use, if they are not waiting already (call when the page is idle). */
+export function prepareSessionReaders(): void {
+  if (!canReadInWorker()) return;
+  while (spareReaders.length < 2) spareReaders.push(newReaderWorker());
+}
 
 /**
  * Open a session file read-only with workers reading, validating and analysing it (session-reader-worker.ts): the
@@ -62,6 +83,7 @@ export function ingestSessionFile(
     const finish = (outcome: SessionStreamOutcome): void => {
       worker.terminate();
       analyser.terminate();
+      if (createWorker === readerWorker) setTimeout(prepareSessionReaders, 1000);
       options.signal?.removeEventListener('abort', cancel);
       resolve(outcome);
     };
@@ -125,7 +147,7 @@ export function ingestSessionFile(
       if (changed) target.putSource({ ...info, problems: [...problems] });
       for (const item of data.items) {
         if ('chunk' in item) {
-          target.ingest.pushChunk(source, item.chunk);
+          target.ingest.pushChunk(source, item.chunk, expectedEntries(item.chunk, file.size, data.bytesRead));
           events += item.chunk.count;
         } else {
           target.ingest.push(source, item.events);

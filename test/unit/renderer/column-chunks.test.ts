@@ -93,6 +93,26 @@ describe('column chunks (a session file read by a worker)', () => {
     }
   }, 60_000);
 
+  it('sized ahead by an estimate of the total (low, right or far too high) hold the same records', () => {
+    const events = randomEvents(11, 6000);
+    for (const estimate of [0, 1000, events.length, events.length * 40]) {
+      const worker = new ColumnarLog();
+      const page = new ColumnarLog();
+      events.forEach((event, i) => {
+        worker.push(event);
+        if (i % 700 === 699) page.appendChunk(transferred(worker.takeChunk()), estimate);
+      });
+      page.appendChunk(transferred(worker.takeChunk()), estimate);
+      const reserved = page.columnBytes;
+      page.trim();
+      expect(page.columnBytes).toBeLessThanOrEqual(reserved);
+      expect(Array.from(page.range())).toEqual(events);
+      const more = randomEvents(12, 200).slice(1);
+      for (const event of more) page.push(event);
+      expect(Array.from(page.range())).toEqual([...events, ...more]);
+    }
+  });
+
   it('appended where they do not continue the log, are pushed record by record (nothing lost or misplaced)', () => {
     const events = randomEvents(7, 500);
     const worker = new ColumnarLog();
