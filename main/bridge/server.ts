@@ -31,8 +31,12 @@ export interface Bridge {
 }
 
 export const API_PATH = '/api';
-/** A client this far behind is cut off; it reconnects and takes a fresh snapshot instead of silently missing events. */
-const MAX_CLIENT_BACKLOG = 64 * 1024 * 1024;
+/**
+ * A client this far behind is cut off; it reconnects and takes a fresh snapshot instead of silently missing events.
+ * Generous, because catching up from a snapshot costs far more than reading on: a page following a 50,000-message/s
+ * flood can trail by 100 MiB for a while, and at 64 MiB it was cut off and showed nothing new for 20 s.
+ */
+const MAX_CLIENT_BACKLOG = 512 * 1024 * 1024;
 const MAX_REQUEST_BYTES = 1024 * 1024 * 1024 + 1024 * 1024;
 
 function refuse(socket: Duplex, status: 400 | 403 | 404, text: string): void {
