@@ -10,7 +10,7 @@ import type { CoreLinkState } from '../api/bridge-transport.js';
 import { base64ToBytes } from '../format/bytes.js';
 import { HotLog } from './hot-log.js';
 import type { Ingest, Scheduler } from './ingest.js';
-import { animationFrameScheduler, createIngest } from './ingest.js';
+import { adaptiveFrameScheduler, createIngest } from './ingest.js';
 import type { ConnKey, SourceId } from './keys.js';
 import { connKey, LIVE_SOURCE } from './keys.js';
 import { RowIndex } from './rows.js';
@@ -334,7 +334,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
 
   const readOnly = (source: SourceId): boolean =>
     store.getState().sources[source]?.readOnly ?? source !== LIVE_SOURCE;
-  const ingest = createIngest(store, hot, readOnly, options.schedule ?? animationFrameScheduler, (key) =>
+  const ingest = createIngest(store, hot, readOnly, options.schedule ?? adaptiveFrameScheduler(), (key) =>
     rowIndex.forget(key),
   );
 

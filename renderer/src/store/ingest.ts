@@ -16,11 +16,37 @@ export const animationFrameScheduler: Scheduler = (flush) => {
   else setTimeout(flush, 16);
 };
 
+/**
+ * Once per animation frame while flushes are cheap; when a flush and the render it causes take long (tens of
+ * thousands of records a second, a table following the tail), less often, so that they take at most a third of the
+ * page's time and the rest is left to input. Fewer, larger flushes also cost less per record.
+ */
+export function adaptiveFrameScheduler(frame: Scheduler = animationFrameScheduler): Scheduler {
+  let cost = 0;
+  let endedAt = Number.NEGATIVE_INFINITY;
+  const measured = (flush: () => void) => () => {
+    const start = performance.now();
+    flush();
+    // The store's subscribers render in a microtask queued by the flush, so this one runs after them.
+    void Promise.resolve().then(() => {
+      endedAt = performance.now();
+      cost = endedAt - start;
+    });
+  };
+  return (flush) => {
+    const wait = 2 * cost - (performance.now() - endedAt);
+    if (wait <= 1) frame(measured(flush));
+    else setTimeout(() => frame(measured(flush)), wait);
+  };
+}
+
 export interface Ingest {
   /** Queue events; they reach the store on the next scheduled flush (once per animation frame). */
   push(source: SourceId, events: readonly CaptureEvent[]): void;
-  /** Queue a chunk of one connection's column-held entries (a session file's reader builds them). */
-  /** `expectedTotal`: how many entries the connection will likely reach (a file's reader knows), to size its columns. */
+  /**
+   * Queue a chunk of one connection's column-held entries (a session file's reader builds them); `expectedTotal` is
+   * how many entries the connection will likely reach, to size its columns once.
+   */
   pushChunk(source: SourceId, chunk: ColumnChunk, expectedTotal?: number): void;
   /** Apply everything queued now. */
   flush(): void;
