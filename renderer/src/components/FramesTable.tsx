@@ -219,12 +219,8 @@ export function FramesTable({ view, log }: { view: ConnectionView; log: Connecti
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // Each row is ~20 DOM nodes; a small overscan keeps a fast scroll within one frame's budget.
-  const rowWindow = useFixedRowWindow(scrollRef, count, ROW_HEIGHT, 4);
+  const rowWindow = useFixedRowWindow(scrollRef, count, ROW_HEIGHT, 4, follow);
   const { scrollToIndex } = rowWindow;
-
-  useEffect(() => {
-    if (follow && count > 0) scrollToIndex(count - 1, 'end');
-  }, [follow, count, scrollToIndex]);
 
   // Only scrolls the user makes change following: the table's own scrolls to the tail (many per second during live
   // ingest) arrive as scroll events too, and would otherwise undo a click on "Following".

@@ -52,6 +52,8 @@ export function useFixedRowWindow(
   count: number,
   rowHeight: number,
   overscan: number,
+  /** Following the tail: the last rows are rendered and scrolled to in the same commit as the count that adds them. */
+  pinnedToEnd = false,
 ): RowWindow {
   const [viewport, setViewport] = useState({ top: 0, height: 0 });
 
@@ -86,6 +88,15 @@ export function useFixedRowWindow(
     [scrollRef, rowHeight],
   );
 
-  const range = visibleRows(viewport.top, viewport.height, count, rowHeight, overscan);
+  // Derived from the count instead of waiting for the scroll event, which would render the rows a second time (at
+  // tens of thousands of rows a second, that doubled the page's layout and paint work).
+  const endTop = Math.max(0, count * rowHeight - viewport.height);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (pinnedToEnd && el && viewport.height > 0) el.scrollTop = endTop;
+  }, [scrollRef, pinnedToEnd, endTop, viewport.height]);
+
+  const top = pinnedToEnd && viewport.height > 0 ? endTop : viewport.top;
+  const range = visibleRows(top, viewport.height, count, rowHeight, overscan);
   return { ...range, totalHeight: count * rowHeight, scrollToIndex };
 }
