@@ -10,7 +10,13 @@ export function base64ToBytes(base64: string): Uint8Array {
   return bytes;
 }
 
+type NativeBase64 = Uint8Array & { toBase64(): string };
+// Native where the engine has it (Chromium 140+): five times faster than btoa over a binary string, which mattered
+// when a million rows' records are rebuilt for the timeline or the findings.
+const nativeToBase64 = typeof (Uint8Array.prototype as Partial<NativeBase64>).toBase64 === 'function';
+
 export function bytesToBase64(bytes: Uint8Array): string {
+  if (nativeToBase64) return (bytes as NativeBase64).toBase64();
   let binary = '';
   const step = 0x8000;
   for (let i = 0; i < bytes.length; i += step) binary += String.fromCharCode(...bytes.subarray(i, i + step));
