@@ -22,6 +22,5 @@ if (root) {
   );
 }
 
-// Readers for the first session file start once the page is up (each opening starts those for the next).
-if (typeof requestIdleCallback === 'function') requestIdleCallback(prepareSessionReaders, { timeout: 2000 });
-else setTimeout(prepareSessionReaders, 500);
+// The readers for the first session file load alongside the page (each opening starts those for the next).
+prepareSessionReaders();
