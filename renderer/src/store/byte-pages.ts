@@ -16,6 +16,9 @@ export class BytePages {
   private readonly own: Uint8Array[] = [];
   private used = 0;
   private total = 0;
+  /** Where the bytes of the last `reserve` go. */
+  private target: Uint8Array = EMPTY;
+  private offset = 0;
 
   /** Bytes allocated, unused page tails included. */
   get allocatedBytes(): number {
@@ -26,6 +29,25 @@ export class BytePages {
   appendBinary(binary: string): number {
     const length = binary.length;
     if (length === 0) return 0;
+    const position = this.reserve(length);
+    const target = this.target;
+    const offset = this.offset;
+    for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
+    return position;
+  }
+
+  /** Stores `source[0, length)` and returns its position. */
+  appendBytes(source: Uint8Array, length: number): number {
+    if (length === 0) return 0;
+    const position = this.reserve(length);
+    const target = this.target;
+    const offset = this.offset;
+    for (let i = 0; i < length; i++) target[offset + i] = source[i]!;
+    return position;
+  }
+
+  /** Room for `length` (> 0) bytes: their position; they go to `target` from `offset`. */
+  private reserve(length: number): number {
     let target: Uint8Array;
     let offset = 0;
     let position: number;
@@ -47,7 +69,8 @@ export class BytePages {
       this.used += length;
       position = (this.pages.length - 1) * PAGE_SPAN + offset;
     }
-    for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
+    this.target = target;
+    this.offset = offset;
     return position;
   }
 
