@@ -40,7 +40,11 @@ rmSync(dir, { recursive: true, force: true });
 
 /** As the worker: a batch goes to the page every 250,000 records (time-based batches left out). */
 const BATCH_RECORDS = 250_000;
-const pieces = () => createReadStream(file, { highWaterMark: 64 * 1024 });
+/** The file in 64 KiB pieces, as plain Uint8Arrays (what Blob.stream() gives; Node's Buffers would be another shape). */
+async function* pieces() {
+  for await (const buffer of createReadStream(file, { highWaterMark: 64 * 1024 }))
+    yield new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
 
 async function oldPath() {
   const parser = createSessionStreamParser();

@@ -107,6 +107,20 @@ export class BytePages {
     return (position) => (position < 0 ? position - ownBase : position + pageBase * PAGE_SPAN);
   }
 
+  /** Whether the `length` bytes stored at `position` are `bytes[0, length)`. */
+  holds(position: number, bytes: Uint8Array, length: number): boolean {
+    if (length === 0) return true;
+    let page: Uint8Array;
+    let offset = 0;
+    if (position < 0) page = this.own[-position - 1]!;
+    else {
+      offset = position % PAGE_SPAN;
+      page = this.pages[(position - offset) / PAGE_SPAN]!;
+    }
+    for (let i = 0; i < length; i++) if (page[offset + i] !== bytes[i]) return false;
+    return true;
+  }
+
   /** The bytes stored at `position`, without copying. */
   view(position: number, length: number): Uint8Array {
     if (length === 0) return EMPTY;

@@ -95,12 +95,6 @@ function payloadScratch(base64Length: number): Uint8Array {
   return scratchBytes;
 }
 
-function sameBytes(a: Uint8Array, length: number, b: Uint8Array): boolean {
-  if (b.length !== length) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** The bytes of a base64 string as a binary string, or null when re-encoding them would not give the same text. */
 function canonicalBinary(base64: string): string | null {
   if (typeof base64 !== 'string' || !BASE64.test(base64)) return null;
@@ -376,7 +370,8 @@ export class ColumnarLog {
     dataLen: number,
   ): number {
     const i = this.frames;
-    this.growFrames(i + 1);
+    // All frame columns have the same capacity.
+    if (i >= this.fT.length) this.growFrames(i + 1);
     this.fT[i] = t;
     this.fEvent[i] = index;
     this.fSeq[i] = seq;
@@ -444,7 +439,7 @@ export class ColumnarLog {
     bits: number,
   ): void {
     const i = this.messages;
-    this.growMessages(i + 1);
+    if (i >= this.mT.length) this.growMessages(i + 1);
     this.mT[i] = t;
     this.mId[i] = id;
     this.mFrame[i] = frame;
@@ -504,7 +499,8 @@ export class ColumnarLog {
       const shared = this.compactFrameBySeq(record.frame);
       const sameData =
         shared >= 0 &&
-        sameBytes(scratch, len, this.bytes.view(this.fDataPos[shared]!, this.fDataLen[shared]!));
+        this.fDataLen[shared] === len &&
+        this.bytes.holds(this.fDataPos[shared]!, scratch, len);
       const utf8 = record.utf8Valid < 0 ? 0 : record.utf8Valid === 1 ? 1 : 2;
       const bits =
         (record.s2c ? M_S2C : 0) |
@@ -527,8 +523,8 @@ export class ColumnarLog {
       );
     }
     if (index === 0) this.conn = conn;
-    this.held = grown(this.held, index + 1);
-    this.local = grown(this.local, index + 1);
+    if (index >= this.held.length) this.held = grown(this.held, index + 1);
+    if (index >= this.local.length) this.local = grown(this.local, index + 1);
     this.held[index] = held;
     this.local[index] = local;
     this.count++;
