@@ -4,7 +4,8 @@
  * an object per line. It is deliberately narrow: whatever it does not fully understand (escapes, whitespace,
  * exponents, unknown, missing or repeated keys, values a record check or the columns would refuse) makes it answer
  * "not mine", and the caller reads that line the ordinary way (JSON.parse and the record checks). A record it accepts
- * passes `checkEvent` and has exactly the fields, and the numbers, JSON.parse would give.
+ * (with a payload `decodeCanonicalBase64` accepts) passes `checkEvent` and has exactly the fields, and the numbers,
+ * JSON.parse would give.
  */
 
 export const SCANNED_FRAME = 1;
@@ -157,11 +158,6 @@ const TOP_KEYS = keyTable(TOP);
 const FRAME_KEYS = keyTable(FRAME);
 const MESSAGE_KEYS = keyTable(MESSAGE);
 
-/** Base64 alphabet and '=' (whether the padding is canonical is checked when the bytes are decoded). */
-const BASE64_CHAR = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=')
-  BASE64_CHAR[c.charCodeAt(0)] = 1;
-
 /** Reads one line at a time into a ScannedRecord (state in fields: no object per line). */
 export class RecordScanner {
   private b: Uint8Array = new Uint8Array(0);
@@ -169,55 +165,57 @@ export class RecordScanner {
   private stop = 0;
 
   /**
-   * Reads `bytes[start, end)` (one line, without its line break) into `out`: true when it is a frame or message
-   * record of the shape the columns hold, false for anything else (the line is then read as text).
+   * Reads a frame or message record of the shape the columns hold from `bytes` at `start` (reading no further than
+   * `stop`) into `out`, and returns where the record ends (after its closing brace); -1 for anything else. What
+   * follows the record is the caller's to check (the line must end there). The payload text is only delimited
+   * here: `decodeCanonicalBase64` checks it.
    */
-  scan(bytes: Uint8Array, start: number, end: number, out: ScannedRecord): boolean {
+  scan(bytes: Uint8Array, start: number, stop: number, out: ScannedRecord): number {
     this.b = bytes;
     this.p = start;
-    this.stop = end;
-    if (bytes[this.p++] !== OPEN) return false;
+    this.stop = stop;
+    if (bytes[this.p++] !== OPEN) return -1;
     let seen = 0;
     let type = 0;
     let body = 0;
     for (;;) {
       const key = this.readKey(TOP_KEYS);
-      if (key < 0 || seen & (1 << key)) return false;
+      if (key < 0 || seen & (1 << key)) return -1;
       seen |= 1 << key;
       switch (key) {
         case T_TYPE: {
           const from = this.p + 1;
           const to = this.readPlainString();
-          if (to < 0) return false;
+          if (to < 0) return -1;
           type = this.typeOf(from, to);
-          if (type === 0) return false;
+          if (type === 0) return -1;
           break;
         }
         case T_CONN:
           out.connStart = this.p + 1;
           out.connEnd = this.readPlainString();
-          if (out.connEnd <= out.connStart) return false;
+          if (out.connEnd <= out.connStart) return -1;
           break;
         case T_T:
           out.t = this.readNumber();
-          if (!(Math.abs(out.t) <= MAX_TIME_MS)) return false;
+          if (!(Math.abs(out.t) <= MAX_TIME_MS)) return -1;
           break;
         case T_FRAME:
-          if (body !== 0 || !this.scanFrame(out)) return false;
+          if (body !== 0 || !this.scanFrame(out)) return -1;
           body = SCANNED_FRAME;
           break;
         default:
-          if (body !== 0 || !this.scanMessage(out)) return false;
+          if (body !== 0 || !this.scanMessage(out)) return -1;
           body = SCANNED_MESSAGE;
           break;
       }
       const more = this.next();
-      if (more === null) return false;
+      if (more === null) return -1;
       if (!more) break;
     }
-    if (this.p !== end || type !== body || (seen & 7) !== 7) return false;
+    if (this.p > stop || type !== body || (seen & 7) !== 7) return -1;
     out.kind = body as ScannedRecord['kind'];
-    return true;
+    return this.p;
   }
 
   /** The id of the quoted key at `p` (moved past it and its colon), or -1. */
@@ -346,15 +344,18 @@ export class RecordScanner {
     return q;
   }
 
-  /** A quoted string of base64 characters whose length is a multiple of 4 (as checkEvent requires); its end, or -1. */
+  /**
+   * A quoted string whose length is a multiple of 4: its end, or -1. Its characters are left to
+   * `decodeCanonicalBase64` (which refuses a backslash, so an escaped quote cannot end it here unnoticed).
+   */
   private readBase64String(): number {
     const b = this.b;
     const stop = this.stop;
     const p = this.p;
     if (b[p] !== QUOTE) return -1;
     let q = p + 1;
-    while (q < stop && BASE64_CHAR[b[q]!] === 1) q++;
-    if (q >= stop || b[q] !== QUOTE || (q - p - 1) % 4 !== 0) return -1;
+    while (q < stop && b[q] !== QUOTE) q++;
+    if (q >= stop || (q - p - 1) % 4 !== 0) return -1;
     this.p = q + 1;
     return q;
   }

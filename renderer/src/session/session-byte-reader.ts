@@ -59,6 +59,23 @@ export function createSessionByteReader(sink: SessionRecordSink): SessionByteRea
     return conn;
   }
 
+  /**
+   * A record line at `start` scanned and taken by the sink: the position after its line break, else -1. `stop` is
+   * where the bytes end; the line break is found from the scanned record's end, so such a line is not searched for
+   * one.
+   */
+  function scanLine(bytes: Uint8Array, start: number, stop: number): number {
+    if (bytes[start] !== OPEN || !lines.pastHeader) return -1;
+    const end = scanner.scan(bytes, start, stop, record);
+    if (end < 0) return -1;
+    const next =
+      bytes[end] === NEWLINE ? end + 1 : bytes[end] === RETURN && bytes[end + 1] === NEWLINE ? end + 2 : -1;
+    if (next < 0 || next > stop || !sink.scanned(record, bytes, connOf(bytes))) return -1;
+    lines.skip();
+    return next;
+  }
+
+  /** Reads the line `bytes[start, end)` (without its "\n") as text. */
   function readLine(
     bytes: Uint8Array,
     start: number,
@@ -66,13 +83,6 @@ export function createSessionByteReader(sink: SessionRecordSink): SessionByteRea
     isTail: boolean,
     out: SessionStreamBatch,
   ): void {
-    if (lines.pastHeader && !isTail && bytes[start] === OPEN) {
-      const stop = end > start && bytes[end - 1] === RETURN ? end - 1 : end;
-      if (scanner.scan(bytes, start, stop, record) && sink.scanned(record, bytes, connOf(bytes))) {
-        lines.skip();
-        return;
-      }
-    }
     if (lines.lines === 0 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf)
       start += 3;
     lines.read(decoder.decode(bytes.subarray(start, end)), isTail, out);
@@ -98,21 +108,31 @@ export function createSessionByteReader(sink: SessionRecordSink): SessionByteRea
     push(bytes) {
       if (ended) throw new Error('push after end');
       const out: SessionStreamBatch = { events: [], problems: [] };
+      const length = bytes.length;
       let start = 0;
-      let newline = bytes.indexOf(NEWLINE);
-      if (newline !== -1 && partialLength > 0) {
-        keep(bytes, 0, newline);
-        readLine(partial, 0, partialLength, false, out);
+      if (partialLength > 0) {
+        const newline = bytes.indexOf(NEWLINE);
+        if (newline === -1) {
+          keep(bytes, 0, length);
+          return out;
+        }
+        keep(bytes, 0, newline + 1);
+        if (scanLine(partial, 0, partialLength) < 0) readLine(partial, 0, partialLength - 1, false, out);
         partialLength = 0;
         start = newline + 1;
-        newline = bytes.indexOf(NEWLINE, start);
       }
-      while (newline !== -1) {
+      while (start < length) {
+        const next = scanLine(bytes, start, length);
+        if (next >= 0) {
+          start = next;
+          continue;
+        }
+        const newline = bytes.indexOf(NEWLINE, start);
+        if (newline === -1) break;
         readLine(bytes, start, newline, false, out);
         start = newline + 1;
-        newline = bytes.indexOf(NEWLINE, start);
       }
-      if (start < bytes.length) keep(bytes, start, bytes.length);
+      if (start < length) keep(bytes, start, length);
       return out;
     },
     end() {

@@ -26,6 +26,9 @@ export class SessionChunker {
   /** Connections with records in the current batch, in order of their first. */
   private touched: Pending[] = [];
   private size = 0;
+  /** The connection of the last scanned record, and its entry (consecutive records are mostly of one connection). */
+  private lastConn: ConnectionId | undefined;
+  private last: Pending | undefined;
 
   /** Records in the current batch. */
   get length(): number {
@@ -44,12 +47,14 @@ export class SessionChunker {
    * when they would hold it as an object: then the line is to be parsed and `push`ed.
    */
   pushScanned(record: ScannedRecord, line: Uint8Array, conn: ConnectionId): boolean {
-    const existing = this.pending.get(conn);
+    const existing = conn === this.lastConn ? this.last : this.pending.get(conn);
     const log = existing?.log ?? new ColumnarLog();
     const index = log.pushScanned(record, line, conn);
     if (index < 0) return false;
     let entry = existing;
     if (!entry) this.pending.set(conn, (entry = { log, events: [], count: 0 }));
+    this.lastConn = conn;
+    this.last = entry;
     // While the connection's records of this batch are few they travel as objects: only then is one built.
     this.added(entry, entry.events && entry.count < SMALL ? log.get(index)! : null);
     return true;

@@ -496,7 +496,10 @@ export class ColumnarLog {
       this.lastFrame = -1;
     } else {
       // Equal base64 texts, one of them canonical, are equal bytes with the other canonical too.
-      const shared = this.compactFrameBySeq(record.frame);
+      // Usually the message of the frame just before it.
+      const last = this.frames - 1;
+      const shared =
+        last >= 0 && this.fSeq[last] === record.frame ? last : this.compactFrameBySeq(record.frame);
       const sameData =
         shared >= 0 &&
         this.fDataLen[shared] === len &&

@@ -23,7 +23,8 @@ const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 function scan(line: string): ScannedRecord | null {
   const record = newScannedRecord();
   const bytes = encode(line);
-  return new RecordScanner().scan(bytes, 0, bytes.length, record) ? record : null;
+  // A line is the scanner's when the record ends where the line does.
+  return new RecordScanner().scan(bytes, 0, bytes.length, record) === bytes.length ? record : null;
 }
 
 /** The line with its first `from` replaced by `to`. */
