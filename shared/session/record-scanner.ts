@@ -95,14 +95,24 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * Keys by length: for each length, the ids of the keys of that length and their bytes one after the other (ids are
- * bits of a "seen" mask).
+ * bits of a "seen" mask). A file writes its records' keys in one order, so each key also remembers which key
+ * followed it last time (`next`, at index `keys` for the first key): that one is tried first, in one pass over
+ * its bytes and the closing `":`.
  */
 interface KeyTable {
   ids: Int8Array[];
   bytes: Uint8Array[];
+  /** Each key's bytes followed by `":`. */
+  quoted: Uint8Array[];
+  next: Int8Array;
 }
 function keyTable(keys: readonly string[]): KeyTable {
-  const table: KeyTable = { ids: [], bytes: [] };
+  const table: KeyTable = {
+    ids: [],
+    bytes: [],
+    quoted: keys.map((key) => Uint8Array.from([...`${key}":`].map((c) => c.charCodeAt(0)))),
+    next: new Int8Array(keys.length + 1).fill(-1),
+  };
   for (let length = 0; length <= 16; length++) {
     const ids = keys.flatMap((key, id) => (key.length === length ? [id] : []));
     table.ids.push(Int8Array.from(ids));
@@ -178,8 +188,8 @@ export class RecordScanner {
     let seen = 0;
     let type = 0;
     let body = 0;
-    for (;;) {
-      const key = this.readKey(TOP_KEYS);
+    for (let key: number = TOP.length; ;) {
+      key = this.readKey(TOP_KEYS, key);
       if (key < 0 || seen & (1 << key)) return -1;
       seen |= 1 << key;
       switch (key) {
@@ -218,12 +228,26 @@ export class RecordScanner {
     return this.p;
   }
 
-  /** The id of the quoted key at `p` (moved past it and its colon), or -1. */
-  private readKey(table: KeyTable): number {
+  /**
+   * The id of the quoted key at `p` (moved past it and its colon), or -1. `previous` is the id of the key before it
+   * in its object (the table's key count for the first).
+   */
+  private readKey(table: KeyTable, previous: number): number {
     const b = this.b;
     const stop = this.stop;
     if (b[this.p] !== QUOTE) return -1;
     const start = this.p + 1;
+    const guess = table.next[previous]!;
+    if (guess >= 0) {
+      const quoted = table.quoted[guess]!;
+      const length = quoted.length;
+      let i = 0;
+      while (i < length && b[start + i] === quoted[i]) i++;
+      if (i === length && start + length <= stop) {
+        this.p = start + length;
+        return guess;
+      }
+    }
     let q = start;
     while (q < stop && b[q] !== QUOTE) q++;
     const length = q - start;
@@ -234,7 +258,11 @@ export class RecordScanner {
     for (let k = 0, at = 0; k < ids.length; k++, at += length) {
       let i = 0;
       while (i < length && b[start + i] === bytes[at + i]) i++;
-      if (i === length) return ids[k]!;
+      if (i === length) {
+        const id = ids[k]!;
+        table.next[previous] = id;
+        return id;
+      }
     }
     return -1;
   }
@@ -416,8 +444,8 @@ export class RecordScanner {
     let seen = 0;
     out.maskKey = -1;
     out.messageId = -1;
-    for (;;) {
-      const key = this.readKey(FRAME_KEYS);
+    for (let key: number = FRAME.length; ;) {
+      key = this.readKey(FRAME_KEYS, key);
       if (key < 0 || seen & (1 << key)) return false;
       seen |= 1 << key;
       let v: number;
@@ -495,8 +523,8 @@ export class RecordScanner {
     if (this.b[this.p++] !== OPEN) return false;
     let seen = 0;
     out.utf8Valid = -1;
-    for (;;) {
-      const key = this.readKey(MESSAGE_KEYS);
+    for (let key: number = MESSAGE.length; ;) {
+      key = this.readKey(MESSAGE_KEYS, key);
       if (key < 0 || seen & (1 << key)) return false;
       seen |= 1 << key;
       let v: number;
