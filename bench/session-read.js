@@ -67,7 +67,7 @@ async function oldPath() {
 async function newPath() {
   const chunker = new SessionChunker();
   const reader = createSessionByteReader({
-    scanned: (record, line, conn) => chunker.pushScanned(record, line, conn),
+    scanned: (record, conn) => chunker.pushScanned(record, conn),
     event: (event) => chunker.push(event),
   });
   let records = 0;

@@ -4,8 +4,8 @@
  * an object per line. It is deliberately narrow: whatever it does not fully understand (escapes, whitespace,
  * exponents, unknown, missing or repeated keys, values a record check or the columns would refuse) makes it answer
  * "not mine", and the caller reads that line the ordinary way (JSON.parse and the record checks). A record it accepts
- * (with a payload `decodeCanonicalBase64` accepts) passes `checkEvent` and has exactly the fields, and the numbers,
- * JSON.parse would give.
+ * passes `checkEvent` and has exactly the fields, and the numbers, JSON.parse would give; its payload is decoded
+ * from base64 on the way (only the canonical encoding, as the columns hold it).
  */
 
 export const SCANNED_FRAME = 1;
@@ -20,8 +20,9 @@ export interface ScannedRecord {
   s2c: boolean;
   opcode: number;
   truncated: boolean;
-  dataStart: number;
-  dataEnd: number;
+  /** The payload's bytes (decoded from its base64) are `payload[0, payloadBytes)`; the buffer is reused. */
+  payload: Uint8Array;
+  payloadBytes: number;
   // Frames.
   seq: number;
   offset: number;
@@ -56,8 +57,8 @@ export function newScannedRecord(): ScannedRecord {
     s2c: false,
     opcode: 0,
     truncated: false,
-    dataStart: 0,
-    dataEnd: 0,
+    payload: new Uint8Array(256),
+    payloadBytes: 0,
     seq: 0,
     offset: 0,
     fin: false,
@@ -84,6 +85,7 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const OPEN = 0x7b;
 const CLOSE = 0x7d;
+const EQUALS = 0x3d;
 const ZERO = 0x30;
 const NINE = 0x39;
 
@@ -120,6 +122,11 @@ function keyTable(keys: readonly string[]): KeyTable {
   }
   return table;
 }
+
+const BASE64_VALUE = new Int8Array(256).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => {
+  BASE64_VALUE[c.charCodeAt(0)] = i;
+});
 
 /** Top-level keys; the last, "message", is id 4. */
 const TOP = ['type', 'conn', 't', 'frame', 'message'] as const;
@@ -177,8 +184,7 @@ export class RecordScanner {
   /**
    * Reads a frame or message record of the shape the columns hold from `bytes` at `start` (reading no further than
    * `stop`) into `out`, and returns where the record ends (after its closing brace); -1 for anything else. What
-   * follows the record is the caller's to check (the line must end there). The payload text is only delimited
-   * here: `decodeCanonicalBase64` checks it.
+   * follows the record is the caller's to check (the line must end there).
    */
   scan(bytes: Uint8Array, start: number, stop: number, out: ScannedRecord): number {
     this.b = bytes;
@@ -373,19 +379,51 @@ export class RecordScanner {
   }
 
   /**
-   * A quoted string whose length is a multiple of 4: its end, or -1. Its characters are left to
-   * `decodeCanonicalBase64` (which refuses a backslash, so an escaped quote cannot end it here unnoticed).
+   * A quoted base64 string decoded into `out.payload`: its byte count, or -1 when it is not the canonical encoding of
+   * its bytes (bad characters or length, misplaced padding, stray bits in the last group), which the columns would
+   * not hold (re-encoding the bytes must give the text back).
    */
-  private readBase64String(): number {
+  private readPayload(out: ScannedRecord): number {
     const b = this.b;
     const stop = this.stop;
-    const p = this.p;
-    if (b[p] !== QUOTE) return -1;
-    let q = p + 1;
-    while (q < stop && b[q] !== QUOTE) q++;
-    if (q >= stop || (q - p - 1) % 4 !== 0) return -1;
-    this.p = q + 1;
-    return q;
+    let p = this.p;
+    if (b[p++] !== QUOTE) return -1;
+    let bytes = out.payload;
+    let o = 0;
+    for (;;) {
+      if (b[p] === QUOTE) break;
+      if (p + 4 > stop) return -1;
+      if (o + 3 > bytes.length) {
+        const grown = new Uint8Array(bytes.length * 2);
+        grown.set(bytes.subarray(0, o));
+        out.payload = bytes = grown;
+      }
+      const a = BASE64_VALUE[b[p]!]!;
+      const b1 = BASE64_VALUE[b[p + 1]!]!;
+      const c = BASE64_VALUE[b[p + 2]!]!;
+      const d = BASE64_VALUE[b[p + 3]!]!;
+      p += 4;
+      if ((a | b1 | c | d) >= 0) {
+        bytes[o++] = (a << 2) | (b1 >> 4);
+        bytes[o++] = ((b1 & 15) << 4) | (c >> 2);
+        bytes[o++] = ((c & 3) << 6) | d;
+        continue;
+      }
+      // Padding: the last group only, "xx==" or "xxx=", with no stray bits before it.
+      if (a < 0 || b1 < 0 || b[p - 1] !== EQUALS || b[p] !== QUOTE) return -1;
+      if (c < 0) {
+        if (b[p - 2] !== EQUALS || (b1 & 15) !== 0) return -1;
+        bytes[o++] = (a << 2) | (b1 >> 4);
+      } else {
+        if ((c & 3) !== 0) return -1;
+        bytes[o++] = (a << 2) | (b1 >> 4);
+        bytes[o++] = ((b1 & 15) << 4) | (c >> 2);
+      }
+      break;
+    }
+    this.p = p + 1;
+    out.payloadBytes = o;
+    return o;
   }
 
   /** "0123abcd" (8 lowercase hex digits, as the columns keep a mask key) as a number, or -1. */
@@ -496,8 +534,7 @@ export class RecordScanner {
           v = out.payloadLength = this.readUint(0, MAX_U32);
           break;
         case 12:
-          out.dataStart = this.p + 1;
-          v = out.dataEnd = this.readBase64String();
+          v = this.readPayload(out);
           break;
         case 13:
           v = this.readBool();
@@ -556,8 +593,7 @@ export class RecordScanner {
           out.compressed = v === 1;
           break;
         case 7:
-          out.dataStart = this.p + 1;
-          v = out.dataEnd = this.readBase64String();
+          v = this.readPayload(out);
           break;
         case 8:
           v = this.readBool();
@@ -574,43 +610,4 @@ export class RecordScanner {
     }
     return (seen & MESSAGE_REQUIRED) === MESSAGE_REQUIRED;
   }
-}
-
-const BASE64_VALUE = new Int8Array(256).fill(-1);
-[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => {
-  BASE64_VALUE[c.charCodeAt(0)] = i;
-});
-
-/**
- * Decodes base64 text `src[start, end)` into `out` (at least 3/4 of its length) and returns the byte count, or -1 when
- * the text is not the canonical encoding of its bytes (bad characters or length, misplaced or stray padding, stray
- * bits in the last group), so that re-encoding the bytes gives the same text back.
- */
-export function decodeCanonicalBase64(src: Uint8Array, start: number, end: number, out: Uint8Array): number {
-  const length = end - start;
-  if (length % 4 !== 0) return -1;
-  let o = 0;
-  for (let i = start; i < end; i += 4) {
-    const a = BASE64_VALUE[src[i]!]!;
-    const b1 = BASE64_VALUE[src[i + 1]!]!;
-    const c = BASE64_VALUE[src[i + 2]!]!;
-    const d = BASE64_VALUE[src[i + 3]!]!;
-    if ((a | b1 | c | d) >= 0) {
-      out[o++] = (a << 2) | (b1 >> 4);
-      out[o++] = ((b1 & 15) << 4) | (c >> 2);
-      out[o++] = ((c & 3) << 6) | d;
-      continue;
-    }
-    // Padding: only in the last group, as "xx==" or "xxx=", with no stray bits before it.
-    if (i + 4 !== end || a < 0 || b1 < 0 || src[i + 3] !== 0x3d) return -1;
-    if (c < 0) {
-      if (src[i + 2] !== 0x3d || (b1 & 15) !== 0) return -1;
-      out[o++] = (a << 2) | (b1 >> 4);
-    } else {
-      if ((c & 3) !== 0) return -1;
-      out[o++] = (a << 2) | (b1 >> 4);
-      out[o++] = ((b1 & 15) << 4) | (c >> 2);
-    }
-  }
-  return o;
 }

@@ -46,10 +46,10 @@ export class SessionChunker {
    * A record scanned from a line of the file (see RecordScanner), added straight to the columns; false, adding nothing,
    * when they would hold it as an object: then the line is to be parsed and `push`ed.
    */
-  pushScanned(record: ScannedRecord, line: Uint8Array, conn: ConnectionId): boolean {
+  pushScanned(record: ScannedRecord, conn: ConnectionId): boolean {
     const existing = conn === this.lastConn ? this.last : this.pending.get(conn);
     const log = existing?.log ?? new ColumnarLog();
-    const index = log.pushScanned(record, line, conn);
+    const index = log.pushScanned(record, conn);
     if (index < 0) return false;
     let entry = existing;
     if (!entry) this.pending.set(conn, (entry = { log, events: [], count: 0 }));

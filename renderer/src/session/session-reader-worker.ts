@@ -70,7 +70,7 @@ async function read({ file, rows, analyse }: ToSessionReader): Promise<void> {
   const bytes =
     rows && !analyse
       ? createSessionByteReader({
-          scanned: (record, line, conn) => chunker.pushScanned(record, line, conn),
+          scanned: (record, conn) => chunker.pushScanned(record, conn),
           event: (event) => chunker.push(event),
         })
       : null;

@@ -3,7 +3,7 @@ import type { FrameRecord, LengthEncoding, MessageRecord } from '../../../shared
 import type { Direction } from '../../../shared/model/wire.js';
 import { bytesToBase64 } from '../format/bytes.js';
 import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
-import { decodeCanonicalBase64, SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
+import { SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
 import { BytePages } from './byte-pages.js';
 
 /** How an event is held: as the object itself, or as a row of the frame or message columns. */
@@ -86,14 +86,6 @@ const MASK_KEY = /^[0-9a-f]{8}$/;
 /** Seqs, ids and sizes are kept as 32-bit columns; a record with a larger one is kept as the object. */
 const MAX_U32 = 0xffffffff;
 const NO_MESSAGE = MAX_U32;
-
-let scratchBytes = new Uint8Array(1024);
-/** A buffer for the bytes of `base64Length` characters of base64 (reused: one record at a time). */
-function payloadScratch(base64Length: number): Uint8Array {
-  const needed = (base64Length / 4) * 3;
-  if (scratchBytes.length < needed) scratchBytes = new Uint8Array(Math.max(needed, scratchBytes.length * 2));
-  return scratchBytes;
-}
 
 /** The bytes of a base64 string as a binary string, or null when re-encoding them would not give the same text. */
 function canonicalBinary(base64: string): string | null {
@@ -453,16 +445,15 @@ export class ColumnarLog {
   }
 
   /**
-   * Appends a record read by `RecordScanner` from `line` (of connection `conn`), as `push` of the parsed record would
+   * Appends a record read by `RecordScanner` (of connection `conn`), as `push` of the parsed record would
    * hold it in columns, and returns its index; or -1, adding nothing, when `push` would hold it as an object (the
    * caller then parses the line and pushes that).
    */
-  pushScanned(record: ScannedRecord, line: Uint8Array, conn: ConnectionId): number {
+  pushScanned(record: ScannedRecord, conn: ConnectionId): number {
     if (this.count > 0 && conn !== this.conn) return -1;
     const index = this.count;
-    const scratch = payloadScratch(record.dataEnd - record.dataStart);
-    const len = decodeCanonicalBase64(line, record.dataStart, record.dataEnd, scratch);
-    if (len < 0) return -1;
+    const scratch = record.payload;
+    const len = record.payloadBytes;
     let held: number;
     let local: number;
     if (record.kind === SCANNED_FRAME) {
