@@ -1,4 +1,4 @@
 export { parseSession } from './parse.js';
-export { createSessionStreamParser } from './session-stream.js';
-export type { SessionStreamBatch, SessionStreamParser } from './session-stream.js';
+export { createSessionLineReader, createSessionStreamParser } from './session-stream.js';
+export type { SessionLineReader, SessionStreamBatch, SessionStreamParser } from './session-stream.js';
 export { createSessionHeader, serializeEvent, serializeHeader, serializeSession } from './serialize.js';

@@ -19,17 +19,27 @@ export interface SessionStreamParser {
 }
 
 /**
- * Incremental session-file reader (JSON Lines), so a file never has to be one string. Never throws on bad input:
- * every readable record is returned, every problem names its line.
+ * Reads a session file line by line: the first non-blank line as the header, every other one as a record. Whoever
+ * splits the input into lines (text or bytes) feeds them here, so line numbers and problems are the same for both.
  */
-export function createSessionStreamParser(): SessionStreamParser {
-  // Text of the current, unfinished line, kept in pieces so a long line spanning many chunks is joined once.
-  let partial: string[] = [];
+export interface SessionLineReader {
+  /** Reads the next line (its text without the "\n"); `isTruncatedTail` for a last line that had no newline. */
+  read(rawLine: string, isTruncatedTail: boolean, out: SessionStreamBatch): void;
+  /** Counts a record line that was read elsewhere (e.g. scanned as bytes straight into columns). */
+  skip(): void;
+  /** The input is complete: adds the problem of a file without a header. */
+  finish(out: SessionStreamBatch): void;
+  /** Whether the header line (or what stood in its place) has been read: later lines are records. */
+  readonly pastHeader: boolean;
+  /** Lines seen so far. */
+  readonly lines: number;
+}
+
+export function createSessionLineReader(): SessionLineReader {
   let lineNumber = 0;
   let sawHeader = false;
-  let ended = false;
 
-  function readLine(rawLine: string, isTruncatedTail: boolean, out: SessionStreamBatch): void {
+  function read(rawLine: string, isTruncatedTail: boolean, out: SessionStreamBatch): void {
     lineNumber++;
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line.trim() === '') return;
@@ -70,8 +80,35 @@ export function createSessionStreamParser(): SessionStreamParser {
   }
 
   return {
+    read,
+    skip() {
+      lineNumber++;
+    },
+    finish(out) {
+      if (!sawHeader) out.problems.push({ line: 1, message: 'the file is empty: no session header' });
+    },
+    get pastHeader() {
+      return sawHeader;
+    },
     get lines() {
       return lineNumber;
+    },
+  };
+}
+
+/**
+ * Incremental session-file reader (JSON Lines), so a file never has to be one string. Never throws on bad input:
+ * every readable record is returned, every problem names its line.
+ */
+export function createSessionStreamParser(): SessionStreamParser {
+  // Text of the current, unfinished line, kept in pieces so a long line spanning many chunks is joined once.
+  let partial: string[] = [];
+  const lines = createSessionLineReader();
+  let ended = false;
+
+  return {
+    get lines() {
+      return lines.lines;
     },
     push(text) {
       if (ended) throw new Error('push after end');
@@ -85,7 +122,7 @@ export function createSessionStreamParser(): SessionStreamParser {
           line = partial.join('');
           partial = [];
         }
-        readLine(line, false, out);
+        lines.read(line, false, out);
         start = newline + 1;
         newline = text.indexOf('\n', start);
       }
@@ -97,9 +134,9 @@ export function createSessionStreamParser(): SessionStreamParser {
       if (ended) return out;
       ended = true;
       // Like splitting the whole text on "\n": the piece after the last newline is one more line, maybe empty.
-      readLine(partial.join(''), true, out);
+      lines.read(partial.join(''), true, out);
       partial = [];
-      if (!sawHeader) out.problems.push({ line: 1, message: 'the file is empty: no session header' });
+      lines.finish(out);
       return out;
     },
   };

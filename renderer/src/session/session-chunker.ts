@@ -1,4 +1,5 @@
 import type { CaptureEvent, ConnectionId } from '../../../shared/model/events.js';
+import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
 import type { ColumnChunk } from '../store/columnar-log.js';
 import { ColumnarLog } from '../store/columnar-log.js';
 
@@ -25,6 +26,9 @@ export class SessionChunker {
   /** Connections with records in the current batch, in order of their first. */
   private touched: Pending[] = [];
   private size = 0;
+  /** The connection of the last scanned record, and its entry (consecutive records are mostly of one connection). */
+  private lastConn: ConnectionId | undefined;
+  private last: Pending | undefined;
 
   /** Records in the current batch. */
   get length(): number {
@@ -34,11 +38,33 @@ export class SessionChunker {
   push(event: CaptureEvent): void {
     let entry = this.pending.get(event.conn);
     if (!entry) this.pending.set(event.conn, (entry = { log: new ColumnarLog(), events: [], count: 0 }));
-    if (entry.count === 0) this.touched.push(entry);
     entry.log.push(event);
+    this.added(entry, event);
+  }
+
+  /**
+   * A record scanned from a line of the file (see RecordScanner), added straight to the columns; false, adding nothing,
+   * when they would hold it as an object: then the line is to be parsed and `push`ed.
+   */
+  pushScanned(record: ScannedRecord, conn: ConnectionId): boolean {
+    const existing = conn === this.lastConn ? this.last : this.pending.get(conn);
+    const log = existing?.log ?? new ColumnarLog();
+    const index = log.pushScanned(record, conn);
+    if (index < 0) return false;
+    let entry = existing;
+    if (!entry) this.pending.set(conn, (entry = { log, events: [], count: 0 }));
+    this.lastConn = conn;
+    this.last = entry;
+    // While the connection's records of this batch are few they travel as objects: only then is one built.
+    this.added(entry, entry.events && entry.count < SMALL ? log.get(index)! : null);
+    return true;
+  }
+
+  private added(entry: Pending, event: CaptureEvent | null): void {
+    if (entry.count === 0) this.touched.push(entry);
     entry.count++;
     if (entry.events) {
-      if (entry.count <= SMALL) entry.events.push(event);
+      if (entry.count <= SMALL) entry.events.push(event!);
       else entry.events = null;
     }
     this.size++;

@@ -6,6 +6,7 @@ import type { SessionStreamBatch } from '../../../shared/session/index.js';
 import { createSessionStreamParser } from '../../../shared/session/index.js';
 import { chunkBuffers } from '../store/columnar-log.js';
 import type { FromSessionReader, ToSessionReader } from './open-protocol.js';
+import { createSessionByteReader } from './session-byte-reader.js';
 import { SessionChunker } from './session-chunker.js';
 
 // A session file's reader: reads, parses, validates and analyses the file off the page's thread, and sends its
@@ -64,16 +65,28 @@ async function read({ file, rows, analyse }: ToSessionReader): Promise<void> {
     problems = [];
   };
 
+  // For the rows alone, frame and message lines are scanned as bytes straight into the columns (no text, no
+  // JSON.parse); the analysis needs every record as an object, so it reads text.
+  const bytes =
+    rows && !analyse
+      ? createSessionByteReader({
+          scanned: (record, conn) => chunker.pushScanned(record, conn),
+          event: (event) => chunker.push(event),
+        })
+      : null;
   const reader = (file.stream() as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     bytesRead += value.byteLength;
-    accept(parser.push(decoder.decode(value, { stream: true })));
+    accept(bytes ? bytes.push(value) : parser.push(decoder.decode(value, { stream: true })));
     send(false);
   }
-  accept(parser.push(decoder.decode()));
-  accept(parser.end());
+  if (bytes) accept(bytes.end());
+  else {
+    accept(parser.push(decoder.decode()));
+    accept(parser.end());
+  }
   send(true);
   const result = (analysis: AnalysisStream) => {
     const imported = header?.imported;

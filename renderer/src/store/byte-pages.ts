@@ -16,6 +16,9 @@ export class BytePages {
   private readonly own: Uint8Array[] = [];
   private used = 0;
   private total = 0;
+  /** Where the bytes of the last `reserve` go. */
+  private target: Uint8Array = EMPTY;
+  private offset = 0;
 
   /** Bytes allocated, unused page tails included. */
   get allocatedBytes(): number {
@@ -26,6 +29,25 @@ export class BytePages {
   appendBinary(binary: string): number {
     const length = binary.length;
     if (length === 0) return 0;
+    const position = this.reserve(length);
+    const target = this.target;
+    const offset = this.offset;
+    for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
+    return position;
+  }
+
+  /** Stores `source[0, length)` and returns its position. */
+  appendBytes(source: Uint8Array, length: number): number {
+    if (length === 0) return 0;
+    const position = this.reserve(length);
+    const target = this.target;
+    const offset = this.offset;
+    for (let i = 0; i < length; i++) target[offset + i] = source[i]!;
+    return position;
+  }
+
+  /** Room for `length` (> 0) bytes: their position; they go to `target` from `offset`. */
+  private reserve(length: number): number {
     let target: Uint8Array;
     let offset = 0;
     let position: number;
@@ -47,7 +69,8 @@ export class BytePages {
       this.used += length;
       position = (this.pages.length - 1) * PAGE_SPAN + offset;
     }
-    for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
+    this.target = target;
+    this.offset = offset;
     return position;
   }
 
@@ -82,6 +105,20 @@ export class BytePages {
     }
     if (pages.length > 0) this.used = PAGE_BYTES;
     return (position) => (position < 0 ? position - ownBase : position + pageBase * PAGE_SPAN);
+  }
+
+  /** Whether the `length` bytes stored at `position` are `bytes[0, length)`. */
+  holds(position: number, bytes: Uint8Array, length: number): boolean {
+    if (length === 0) return true;
+    let page: Uint8Array;
+    let offset = 0;
+    if (position < 0) page = this.own[-position - 1]!;
+    else {
+      offset = position % PAGE_SPAN;
+      page = this.pages[(position - offset) / PAGE_SPAN]!;
+    }
+    for (let i = 0; i < length; i++) if (page[offset + i] !== bytes[i]) return false;
+    return true;
   }
 
   /** The bytes stored at `position`, without copying. */

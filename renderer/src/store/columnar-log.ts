@@ -2,6 +2,8 @@ import type { CaptureEvent, ConnectionId, FrameEvent, MessageEvent } from '../..
 import type { FrameRecord, LengthEncoding, MessageRecord } from '../../../shared/model/frame.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import { bytesToBase64 } from '../format/bytes.js';
+import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
+import { SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
 import { BytePages } from './byte-pages.js';
 
 /** How an event is held: as the object itself, or as a row of the frame or message columns. */
@@ -312,25 +314,10 @@ export class ColumnarLog {
   private pushFrame(event: FrameEvent, index: number): boolean {
     const frame = event.frame;
     if (!eventShapeOk(event, this.conn) || !compactFrame(frame)) return false;
-    if (frame.seq <= (this.frames > 0 ? this.fSeq[this.frames - 1]! : this.seqFloor)) return false;
-    if (this.otherFrames.has(frame.seq)) return false;
+    if (!this.seqFits(frame.seq)) return false;
     const binary = canonicalBinary(frame.data);
     if (binary === null) return false;
-    const i = this.frames;
-    this.growFrames(i + 1);
-    this.fT[i] = event.t;
-    this.fEvent[i] = index;
-    this.fSeq[i] = frame.seq;
-    this.fOffset[i] = frame.offset;
-    this.fPayloadLength[i] = frame.payloadLength;
-    this.fMessageId[i] = frame.messageId ?? NO_MESSAGE;
-    this.fDataPos[i] = this.bytes.appendBinary(binary);
-    this.lastFrame = i;
-    this.lastFrameData = frame.data;
-    this.fDataLen[i] = binary.length;
-    this.fMaskKey[i] = frame.maskKey === undefined ? 0 : parseInt(frame.maskKey, 16);
-    this.fHeaderLength[i] = frame.headerLength;
-    this.fBits[i] =
+    const bits =
       (frame.dir === 's2c' ? F_S2C : 0) |
       (frame.fin ? F_FIN : 0) |
       (frame.rsv1 ? F_RSV1 : 0) |
@@ -341,8 +328,60 @@ export class ColumnarLog {
       (frame.maskKey === undefined ? 0 : F_MASK_KEY) |
       (ENCODINGS.indexOf(frame.lengthEncoding) << F_ENCODING_SHIFT) |
       (frame.opcode << F_OPCODE_SHIFT);
-    this.frames++;
+    const i = this.storeFrame(
+      event.t,
+      index,
+      frame.seq,
+      frame.offset,
+      frame.payloadLength,
+      frame.messageId ?? NO_MESSAGE,
+      frame.maskKey === undefined ? 0 : parseInt(frame.maskKey, 16),
+      frame.headerLength,
+      bits,
+      this.bytes.appendBinary(binary),
+      binary.length,
+    );
+    this.lastFrame = i;
+    this.lastFrameData = frame.data;
     return true;
+  }
+
+  /** Whether a frame with this seq may go in the columns: seqs there only increase, and none is held as an object. */
+  private seqFits(seq: number): boolean {
+    return (
+      seq > (this.frames > 0 ? this.fSeq[this.frames - 1]! : this.seqFloor) && !this.otherFrames.has(seq)
+    );
+  }
+
+  private storeFrame(
+    t: number,
+    index: number,
+    seq: number,
+    offset: number,
+    payloadLength: number,
+    messageId: number,
+    maskKey: number,
+    headerLength: number,
+    bits: number,
+    dataPos: number,
+    dataLen: number,
+  ): number {
+    const i = this.frames;
+    // All frame columns have the same capacity.
+    if (i >= this.fT.length) this.growFrames(i + 1);
+    this.fT[i] = t;
+    this.fEvent[i] = index;
+    this.fSeq[i] = seq;
+    this.fOffset[i] = offset;
+    this.fPayloadLength[i] = payloadLength;
+    this.fMessageId[i] = messageId;
+    this.fDataPos[i] = dataPos;
+    this.fDataLen[i] = dataLen;
+    this.fMaskKey[i] = maskKey;
+    this.fHeaderLength[i] = headerLength;
+    this.fBits[i] = bits;
+    this.frames++;
+    return i;
   }
 
   private pushMessage(event: MessageEvent): boolean {
@@ -364,25 +403,131 @@ export class ColumnarLog {
       pos = this.bytes.appendBinary(binary);
       len = binary.length;
     }
-    const i = this.messages;
-    this.growMessages(i + 1);
-    this.mT[i] = event.t;
-    this.mId[i] = message.id;
-    this.mFrame[i] = message.frames[0]!;
-    this.mWireSize[i] = message.wireSize;
-    this.mSize[i] = message.size;
-    this.mSharedFrame[i] = sharedFrame;
-    this.mDataPos[i] = pos;
-    this.mDataLen[i] = len;
     const utf8 = message.utf8Valid === undefined ? 0 : message.utf8Valid ? 1 : 2;
-    this.mBits[i] =
+    const bits =
       (message.dir === 's2c' ? M_S2C : 0) |
       (message.compressed ? M_COMPRESSED : 0) |
       (message.truncated ? M_TRUNCATED : 0) |
       (utf8 << M_UTF8_SHIFT) |
       (message.opcode << M_OPCODE_SHIFT);
-    this.messages++;
+    this.storeMessage(
+      event.t,
+      message.id,
+      message.frames[0]!,
+      message.wireSize,
+      message.size,
+      sharedFrame,
+      pos,
+      len,
+      bits,
+    );
     return true;
+  }
+
+  private storeMessage(
+    t: number,
+    id: number,
+    frame: number,
+    wireSize: number,
+    size: number,
+    sharedFrame: number,
+    dataPos: number,
+    dataLen: number,
+    bits: number,
+  ): void {
+    const i = this.messages;
+    if (i >= this.mT.length) this.growMessages(i + 1);
+    this.mT[i] = t;
+    this.mId[i] = id;
+    this.mFrame[i] = frame;
+    this.mWireSize[i] = wireSize;
+    this.mSize[i] = size;
+    this.mSharedFrame[i] = sharedFrame;
+    this.mDataPos[i] = dataPos;
+    this.mDataLen[i] = dataLen;
+    this.mBits[i] = bits;
+    this.messages++;
+  }
+
+  /**
+   * Appends a record read by `RecordScanner` (of connection `conn`), as `push` of the parsed record would
+   * hold it in columns, and returns its index; or -1, adding nothing, when `push` would hold it as an object (the
+   * caller then parses the line and pushes that).
+   */
+  pushScanned(record: ScannedRecord, conn: ConnectionId): number {
+    if (this.count > 0 && conn !== this.conn) return -1;
+    const index = this.count;
+    const scratch = record.payload;
+    const len = record.payloadBytes;
+    let held: number;
+    let local: number;
+    if (record.kind === SCANNED_FRAME) {
+      if (!this.seqFits(record.seq)) return -1;
+      const bits =
+        (record.s2c ? F_S2C : 0) |
+        (record.fin ? F_FIN : 0) |
+        (record.rsv1 ? F_RSV1 : 0) |
+        (record.rsv2 ? F_RSV2 : 0) |
+        (record.rsv3 ? F_RSV3 : 0) |
+        (record.masked ? F_MASKED : 0) |
+        (record.truncated ? F_TRUNCATED : 0) |
+        (record.maskKey < 0 ? 0 : F_MASK_KEY) |
+        (ENCODINGS.indexOf(record.lengthEncoding as LengthEncoding) << F_ENCODING_SHIFT) |
+        (record.opcode << F_OPCODE_SHIFT);
+      held = HELD_FRAME;
+      local = this.storeFrame(
+        record.t,
+        index,
+        record.seq,
+        record.offset,
+        record.payloadLength,
+        record.messageId < 0 ? NO_MESSAGE : record.messageId,
+        record.maskKey < 0 ? 0 : record.maskKey,
+        record.headerLength,
+        bits,
+        this.bytes.appendBytes(scratch, len),
+        len,
+      );
+      // Its text is not kept: a message of it that is pushed as an object compares with the frame's bytes.
+      this.lastFrame = -1;
+    } else {
+      // Equal base64 texts, one of them canonical, are equal bytes with the other canonical too.
+      // Usually the message of the frame just before it.
+      const last = this.frames - 1;
+      const shared =
+        last >= 0 && this.fSeq[last] === record.frame ? last : this.compactFrameBySeq(record.frame);
+      const sameData =
+        shared >= 0 &&
+        this.fDataLen[shared] === len &&
+        this.bytes.holds(this.fDataPos[shared]!, scratch, len);
+      const utf8 = record.utf8Valid < 0 ? 0 : record.utf8Valid === 1 ? 1 : 2;
+      const bits =
+        (record.s2c ? M_S2C : 0) |
+        (record.compressed ? M_COMPRESSED : 0) |
+        (record.truncated ? M_TRUNCATED : 0) |
+        (utf8 << M_UTF8_SHIFT) |
+        (record.opcode << M_OPCODE_SHIFT);
+      held = HELD_MESSAGE;
+      local = this.messages;
+      this.storeMessage(
+        record.t,
+        record.id,
+        record.frame,
+        record.wireSize,
+        record.size,
+        sameData ? shared : -1,
+        sameData ? 0 : this.bytes.appendBytes(scratch, len),
+        sameData ? 0 : len,
+        bits,
+      );
+    }
+    if (index === 0) this.conn = conn;
+    if (index >= this.held.length) this.held = grown(this.held, index + 1);
+    if (index >= this.local.length) this.local = grown(this.local, index + 1);
+    this.held[index] = held;
+    this.local[index] = local;
+    this.count++;
+    return index;
   }
 
   /** Gives back the columns' spare capacity: for a log that is complete (a file read whole) and will not grow. */

@@ -1,0 +1,634 @@
+/**
+ * Reads the two record shapes that are nearly all of a big session file, `{"type":"frame",...}` and
+ * `{"type":"message",...}`, straight from a line's UTF-8 bytes into one reusable struct, without building a string or
+ * an object per line. It is deliberately narrow: whatever it does not fully understand (escapes, whitespace,
+ * exponents, unknown, missing or repeated keys, values a record check or the columns would refuse) makes it answer
+ * "not mine", and the caller reads that line the ordinary way (JSON.parse and the record checks). A record it accepts
+ * passes `checkEvent` and has exactly the fields, and the numbers, JSON.parse would give; its payload is decoded
+ * from base64 on the way (only the canonical encoding, as the columns hold it).
+ */
+
+export const SCANNED_FRAME = 1;
+export const SCANNED_MESSAGE = 2;
+
+/** A scanned record. Byte ranges point into the scanned line; optional fields are -1 when absent. */
+export interface ScannedRecord {
+  kind: typeof SCANNED_FRAME | typeof SCANNED_MESSAGE;
+  connStart: number;
+  connEnd: number;
+  t: number;
+  s2c: boolean;
+  opcode: number;
+  truncated: boolean;
+  /** The payload's bytes (decoded from its base64) are `payload[0, payloadBytes)`; the buffer is reused. */
+  payload: Uint8Array;
+  payloadBytes: number;
+  // Frames.
+  seq: number;
+  offset: number;
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  masked: boolean;
+  /** The mask key's 8 hex digits as a number, or -1. */
+  maskKey: number;
+  lengthEncoding: number;
+  headerLength: number;
+  payloadLength: number;
+  messageId: number;
+  // Messages.
+  id: number;
+  /** The message's one frame seq (`frames: [seq]`). */
+  frame: number;
+  wireSize: number;
+  size: number;
+  compressed: boolean;
+  /** -1 absent, 0 false, 1 true. */
+  utf8Valid: number;
+}
+
+export function newScannedRecord(): ScannedRecord {
+  return {
+    kind: SCANNED_FRAME,
+    connStart: 0,
+    connEnd: 0,
+    t: 0,
+    s2c: false,
+    opcode: 0,
+    truncated: false,
+    payload: new Uint8Array(256),
+    payloadBytes: 0,
+    seq: 0,
+    offset: 0,
+    fin: false,
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    masked: false,
+    maskKey: -1,
+    lengthEncoding: 0,
+    headerLength: 0,
+    payloadLength: 0,
+    messageId: -1,
+    id: 0,
+    frame: 0,
+    wireSize: 0,
+    size: 0,
+    compressed: false,
+    utf8Valid: -1,
+  };
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const EQUALS = 0x3d;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** The largest value a 32-bit column holds: seqs, ids and sizes above it are kept as objects, so not scanned. */
+const MAX_U32 = 0xffffffff;
+/** As record-schema's MAX_TIME_MS. */
+const MAX_TIME_MS = 4e15;
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Keys by length: for each length, the ids of the keys of that length and their bytes one after the other (ids are
+ * bits of a "seen" mask). A file writes its records' keys in one order, so each key also remembers which key
+ * followed it last time (`next`, at index `keys` for the first key): that one is tried first, in one pass over
+ * its bytes and the closing `":`.
+ */
+interface KeyTable {
+  ids: Int8Array[];
+  bytes: Uint8Array[];
+  /** Each key's bytes followed by `":`, and the same as little-endian 32-bit words (the last one partly). */
+  quoted: Uint8Array[];
+  words: Uint32Array[];
+  next: Int8Array;
+}
+function keyTable(keys: readonly string[]): KeyTable {
+  const table: KeyTable = {
+    ids: [],
+    bytes: [],
+    quoted: keys.map((key) => Uint8Array.from([...`${key}":`].map((c) => c.charCodeAt(0)))),
+    words: [],
+    next: new Int8Array(keys.length + 1).fill(-1),
+  };
+  for (const quoted of table.quoted) {
+    const padded = new Uint8Array(Math.ceil(quoted.length / 4) * 4);
+    padded.set(quoted);
+    table.words.push(new Uint32Array(padded.buffer));
+  }
+  for (let length = 0; length <= 16; length++) {
+    const ids = keys.flatMap((key, id) => (key.length === length ? [id] : []));
+    table.ids.push(Int8Array.from(ids));
+    table.bytes.push(Uint8Array.from(ids.flatMap((id) => [...keys[id]!].map((c) => c.charCodeAt(0)))));
+  }
+  return table;
+}
+
+const BASE64_VALUE = new Int8Array(256).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => {
+  BASE64_VALUE[c.charCodeAt(0)] = i;
+});
+
+/** Top-level keys; the last, "message", is id 4. */
+const TOP = ['type', 'conn', 't', 'frame', 'message'] as const;
+const T_TYPE = 0;
+const T_CONN = 1;
+const T_T = 2;
+const T_FRAME = 3;
+
+const FRAME = [
+  'seq',
+  'dir',
+  'offset',
+  'fin',
+  'rsv1',
+  'rsv2',
+  'rsv3',
+  'opcode',
+  'masked',
+  'lengthEncoding',
+  'headerLength',
+  'payloadLength',
+  'data',
+  'truncated',
+  'maskKey',
+  'messageId',
+] as const;
+/** Every frame key but the optional maskKey and messageId. */
+const FRAME_REQUIRED = (1 << 14) - 1;
+
+const MESSAGE = [
+  'id',
+  'dir',
+  'opcode',
+  'frames',
+  'wireSize',
+  'size',
+  'compressed',
+  'data',
+  'truncated',
+  'utf8Valid',
+] as const;
+/** Every message key but the optional utf8Valid. */
+const MESSAGE_REQUIRED = (1 << 9) - 1;
+
+const TOP_KEYS = keyTable(TOP);
+const FRAME_KEYS = keyTable(FRAME);
+const MESSAGE_KEYS = keyTable(MESSAGE);
+
+/** Reads one line at a time into a ScannedRecord (state in fields: no object per line). */
+export class RecordScanner {
+  private b: Uint8Array = new Uint8Array(0);
+  private view = new DataView(this.b.buffer);
+  private p = 0;
+  private stop = 0;
+
+  /**
+   * Reads a frame or message record of the shape the columns hold from `bytes` at `start` (reading no further than
+   * `stop`) into `out`, and returns where the record ends (after its closing brace); -1 for anything else. What
+   * follows the record is the caller's to check (the line must end there).
+   */
+  scan(bytes: Uint8Array, start: number, stop: number, out: ScannedRecord): number {
+    if (bytes !== this.b) {
+      this.b = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    this.p = start;
+    this.stop = stop;
+    if (bytes[this.p++] !== OPEN) return -1;
+    let seen = 0;
+    let type = 0;
+    let body = 0;
+    for (let key: number = TOP.length; ;) {
+      key = this.readKey(TOP_KEYS, key);
+      if (key < 0 || seen & (1 << key)) return -1;
+      seen |= 1 << key;
+      switch (key) {
+        case T_TYPE: {
+          const from = this.p + 1;
+          const to = this.readPlainString();
+          if (to < 0) return -1;
+          type = this.typeOf(from, to);
+          if (type === 0) return -1;
+          break;
+        }
+        case T_CONN:
+          out.connStart = this.p + 1;
+          out.connEnd = this.readPlainString();
+          if (out.connEnd <= out.connStart) return -1;
+          break;
+        case T_T:
+          out.t = this.readNumber();
+          if (!(Math.abs(out.t) <= MAX_TIME_MS)) return -1;
+          break;
+        case T_FRAME:
+          if (body !== 0 || !this.scanFrame(out)) return -1;
+          body = SCANNED_FRAME;
+          break;
+        default:
+          if (body !== 0 || !this.scanMessage(out)) return -1;
+          body = SCANNED_MESSAGE;
+          break;
+      }
+      const more = this.next();
+      if (more === null) return -1;
+      if (!more) break;
+    }
+    if (this.p > stop || type !== body || (seen & 7) !== 7) return -1;
+    out.kind = body as ScannedRecord['kind'];
+    return this.p;
+  }
+
+  /**
+   * The id of the quoted key at `p` (moved past it and its colon), or -1. `previous` is the id of the key before it
+   * in its object (the table's key count for the first).
+   */
+  private readKey(table: KeyTable, previous: number): number {
+    const b = this.b;
+    const stop = this.stop;
+    if (b[this.p] !== QUOTE) return -1;
+    const start = this.p + 1;
+    const guess = table.next[previous]!;
+    if (guess >= 0) {
+      const quoted = table.quoted[guess]!;
+      const length = quoted.length;
+      if (start + length <= stop) {
+        // Four bytes at a time, then the rest one by one.
+        const words = table.words[guess]!;
+        const whole = length >> 2;
+        const view = this.view;
+        let i = 0;
+        while (i < whole && view.getUint32(start + 4 * i, true) === words[i]) i++;
+        if (i === whole) {
+          i *= 4;
+          while (i < length && b[start + i] === quoted[i]) i++;
+          if (i === length) {
+            this.p = start + length;
+            return guess;
+          }
+        }
+      }
+    }
+    let q = start;
+    while (q < stop && b[q] !== QUOTE) q++;
+    const length = q - start;
+    if (q + 1 >= stop || b[q + 1] !== COLON || length > 16) return -1;
+    this.p = q + 2;
+    const ids = table.ids[length]!;
+    const bytes = table.bytes[length]!;
+    for (let k = 0, at = 0; k < ids.length; k++, at += length) {
+      let i = 0;
+      while (i < length && b[start + i] === bytes[at + i]) i++;
+      if (i === length) {
+        const id = ids[k]!;
+        table.next[previous] = id;
+        return id;
+      }
+    }
+    return -1;
+  }
+
+  private asciiText(start: number, end: number): string {
+    let text = '';
+    for (let i = start; i < end; i++) text += String.fromCharCode(this.b[i]!);
+    return text;
+  }
+
+  /**
+   * A JSON number at `p` as JSON.parse reads it, or NaN for one with an exponent (or not a number). Up to 2^53 - 1
+   * significant digits and 22 decimals it is m / 10^k, correctly rounded since both are exact doubles; longer ones are
+   * converted from their text.
+   */
+  private readNumber(): number {
+    const b = this.b;
+    let p = this.p;
+    const start = p;
+    let negative = false;
+    if (b[p] === 0x2d) {
+      negative = true;
+      p++;
+    }
+    let c = b[p]!;
+    if (c < ZERO || c > NINE) return Number.NaN;
+    let mantissa = 0;
+    if (c === ZERO) {
+      c = b[++p]!;
+      if (c >= ZERO && c <= NINE) return Number.NaN;
+    } else {
+      while (c >= ZERO && c <= NINE) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        c = b[++p]!;
+      }
+    }
+    let decimals = 0;
+    if (c === 0x2e) {
+      c = b[++p]!;
+      if (c < ZERO || c > NINE) return Number.NaN;
+      while (c >= ZERO && c <= NINE) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        decimals++;
+        c = b[++p]!;
+      }
+    }
+    this.p = p;
+    if (c === 0x65 || c === 0x45 || p > this.stop) return Number.NaN;
+    // Once past 2^53 the running mantissa may have been rounded, but it never falls back below the limit. Such
+    // numbers (a time of 3.1500000000000004 ms is common) are read as JSON.parse reads them, from their text.
+    if (mantissa > Number.MAX_SAFE_INTEGER || decimals > 22) return Number(this.asciiText(start, p));
+    const value = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
+    return negative ? -value : value;
+  }
+
+  /**
+   * An integer in [min, max] at `p`, or -1. Not -0: the 32-bit columns would give it back as 0, where the record
+   * sent as an object (a connection's first few of a batch) has -0.
+   */
+  private readUint(min: number, max: number): number {
+    if (this.b[this.p] === 0x2d) return -1;
+    const value = this.readNumber();
+    return Number.isInteger(value) && value >= min && value <= max ? value : -1;
+  }
+
+  /** `true` → 1, `false` → 0, else -1. */
+  private readBool(): number {
+    const b = this.b;
+    const p = this.p;
+    if (b[p] === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) {
+      this.p = p + 4;
+      return 1;
+    }
+    if (b[p] === 0x66 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65) {
+      this.p = p + 5;
+      return 0;
+    }
+    return -1;
+  }
+
+  /** "s2c" → 1, "c2s" → 0, else -1. */
+  private readDir(): number {
+    const b = this.b;
+    const p = this.p;
+    if (b[p] !== QUOTE || b[p + 2] !== 0x32 || b[p + 4] !== QUOTE) return -1;
+    const first = b[p + 1];
+    const last = b[p + 3];
+    this.p = p + 5;
+    if (first === 0x73 && last === 0x63) return 1;
+    if (first === 0x63 && last === 0x73) return 0;
+    return -1;
+  }
+
+  /** A quoted printable-ASCII string without escapes: moves `p` past it and returns where its text ends. */
+  private readPlainString(): number {
+    const b = this.b;
+    if (b[this.p] !== QUOTE) return -1;
+    let q = this.p + 1;
+    for (;;) {
+      if (q >= this.stop) return -1;
+      const c = b[q]!;
+      if (c === QUOTE) break;
+      if (c < 0x20 || c === 0x5c || c > 0x7e) return -1;
+      q++;
+    }
+    this.p = q + 1;
+    return q;
+  }
+
+  /**
+   * A quoted base64 string decoded into `out.payload`: its byte count, or -1 when it is not the canonical encoding of
+   * its bytes (bad characters or length, misplaced padding, stray bits in the last group), which the columns would
+   * not hold (re-encoding the bytes must give the text back).
+   */
+  private readPayload(out: ScannedRecord): number {
+    const b = this.b;
+    const stop = this.stop;
+    let p = this.p;
+    if (b[p++] !== QUOTE) return -1;
+    let bytes = out.payload;
+    let o = 0;
+    for (;;) {
+      if (b[p] === QUOTE) break;
+      if (p + 4 > stop) return -1;
+      if (o + 3 > bytes.length) {
+        const grown = new Uint8Array(bytes.length * 2);
+        grown.set(bytes.subarray(0, o));
+        out.payload = bytes = grown;
+      }
+      const a = BASE64_VALUE[b[p]!]!;
+      const b1 = BASE64_VALUE[b[p + 1]!]!;
+      const c = BASE64_VALUE[b[p + 2]!]!;
+      const d = BASE64_VALUE[b[p + 3]!]!;
+      p += 4;
+      if ((a | b1 | c | d) >= 0) {
+        bytes[o++] = (a << 2) | (b1 >> 4);
+        bytes[o++] = ((b1 & 15) << 4) | (c >> 2);
+        bytes[o++] = ((c & 3) << 6) | d;
+        continue;
+      }
+      // Padding: the last group only, "xx==" or "xxx=", with no stray bits before it.
+      if (a < 0 || b1 < 0 || b[p - 1] !== EQUALS || b[p] !== QUOTE) return -1;
+      if (c < 0) {
+        if (b[p - 2] !== EQUALS || (b1 & 15) !== 0) return -1;
+        bytes[o++] = (a << 2) | (b1 >> 4);
+      } else {
+        if ((c & 3) !== 0) return -1;
+        bytes[o++] = (a << 2) | (b1 >> 4);
+        bytes[o++] = ((b1 & 15) << 4) | (c >> 2);
+      }
+      break;
+    }
+    this.p = p + 1;
+    out.payloadBytes = o;
+    return o;
+  }
+
+  /** "0123abcd" (8 lowercase hex digits, as the columns keep a mask key) as a number, or -1. */
+  private readMaskKey(): number {
+    const b = this.b;
+    const p = this.p;
+    if (b[p] !== QUOTE || b[p + 9] !== QUOTE) return -1;
+    let value = 0;
+    for (let i = 1; i <= 8; i++) {
+      const c = b[p + i]!;
+      const digit = c >= ZERO && c <= NINE ? c - ZERO : c >= 0x61 && c <= 0x66 ? c - 0x61 + 10 : -1;
+      if (digit < 0) return -1;
+      value = value * 16 + digit;
+    }
+    this.p = p + 10;
+    return value;
+  }
+
+  /** After a value: true at a ',' (moved past it), false at the object's '}' (moved past it); null otherwise. */
+  private next(): boolean | null {
+    const c = this.b[this.p++];
+    if (c === COMMA) return true;
+    if (c === CLOSE) return false;
+    return null;
+  }
+
+  /** "frame" → SCANNED_FRAME, "message" → SCANNED_MESSAGE, else 0. */
+  private typeOf(from: number, to: number): number {
+    const b = this.b;
+    const length = to - from;
+    if (
+      length === 5 &&
+      b[from] === 0x66 &&
+      b[from + 1] === 0x72 &&
+      b[from + 2] === 0x61 &&
+      b[from + 3] === 0x6d &&
+      b[from + 4] === 0x65
+    )
+      return SCANNED_FRAME;
+    if (
+      length === 7 &&
+      b[from] === 0x6d &&
+      b[from + 1] === 0x65 &&
+      b[from + 2] === 0x73 &&
+      b[from + 3] === 0x73 &&
+      b[from + 4] === 0x61 &&
+      b[from + 5] === 0x67 &&
+      b[from + 6] === 0x65
+    )
+      return SCANNED_MESSAGE;
+    return 0;
+  }
+
+  private scanFrame(out: ScannedRecord): boolean {
+    if (this.b[this.p++] !== OPEN) return false;
+    let seen = 0;
+    out.maskKey = -1;
+    out.messageId = -1;
+    for (let key: number = FRAME.length; ;) {
+      key = this.readKey(FRAME_KEYS, key);
+      if (key < 0 || seen & (1 << key)) return false;
+      seen |= 1 << key;
+      let v: number;
+      switch (key) {
+        case 0:
+          v = out.seq = this.readUint(0, MAX_U32);
+          break;
+        case 1:
+          v = this.readDir();
+          out.s2c = v === 1;
+          break;
+        case 2:
+          v = out.offset = this.readNumber();
+          // A count: finite and not negative (-0 passes, as in the record check).
+          if (!(v >= 0)) return false;
+          break;
+        case 3:
+          v = this.readBool();
+          out.fin = v === 1;
+          break;
+        case 4:
+          v = this.readBool();
+          out.rsv1 = v === 1;
+          break;
+        case 5:
+          v = this.readBool();
+          out.rsv2 = v === 1;
+          break;
+        case 6:
+          v = this.readBool();
+          out.rsv3 = v === 1;
+          break;
+        case 7:
+          v = out.opcode = this.readUint(0, 15);
+          break;
+        case 8:
+          v = this.readBool();
+          out.masked = v === 1;
+          break;
+        case 9:
+          v = out.lengthEncoding = this.readUint(7, 64);
+          if (v !== 7 && v !== 16 && v !== 64) return false;
+          break;
+        case 10:
+          v = out.headerLength = this.readUint(2, 14);
+          break;
+        case 11:
+          v = out.payloadLength = this.readUint(0, MAX_U32);
+          break;
+        case 12:
+          v = this.readPayload(out);
+          break;
+        case 13:
+          v = this.readBool();
+          out.truncated = v === 1;
+          break;
+        case 14:
+          v = out.maskKey = this.readMaskKey();
+          break;
+        default:
+          // The columns mark "no message" with the largest 32-bit value.
+          v = out.messageId = this.readUint(0, MAX_U32 - 1);
+          break;
+      }
+      if (v < 0) return false;
+      const more = this.next();
+      if (more === null) return false;
+      if (!more) break;
+    }
+    return (seen & FRAME_REQUIRED) === FRAME_REQUIRED;
+  }
+
+  private scanMessage(out: ScannedRecord): boolean {
+    if (this.b[this.p++] !== OPEN) return false;
+    let seen = 0;
+    out.utf8Valid = -1;
+    for (let key: number = MESSAGE.length; ;) {
+      key = this.readKey(MESSAGE_KEYS, key);
+      if (key < 0 || seen & (1 << key)) return false;
+      seen |= 1 << key;
+      let v: number;
+      switch (key) {
+        case 0:
+          v = out.id = this.readUint(0, MAX_U32);
+          break;
+        case 1:
+          v = this.readDir();
+          out.s2c = v === 1;
+          break;
+        case 2:
+          v = out.opcode = this.readUint(0, 15);
+          break;
+        case 3:
+          // Only single-frame messages are kept in columns.
+          if (this.b[this.p++] !== 0x5b) return false;
+          v = out.frame = this.readUint(0, MAX_U32);
+          if (this.b[this.p++] !== 0x5d) return false;
+          break;
+        case 4:
+          v = out.wireSize = this.readUint(0, MAX_U32);
+          break;
+        case 5:
+          v = out.size = this.readUint(0, MAX_U32);
+          break;
+        case 6:
+          v = this.readBool();
+          out.compressed = v === 1;
+          break;
+        case 7:
+          v = this.readPayload(out);
+          break;
+        case 8:
+          v = this.readBool();
+          out.truncated = v === 1;
+          break;
+        default:
+          v = out.utf8Valid = this.readBool();
+          break;
+      }
+      if (v < 0) return false;
+      const more = this.next();
+      if (more === null) return false;
+      if (!more) break;
+    }
+    return (seen & MESSAGE_REQUIRED) === MESSAGE_REQUIRED;
+  }
+}

@@ -1,0 +1,222 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CaptureEvent } from '../../../shared/model/events.js';
+import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
+import {
+  newScannedRecord,
+  RecordScanner,
+  SCANNED_FRAME,
+  SCANNED_MESSAGE,
+} from '../../../shared/session/record-scanner.js';
+import { createSessionByteReader } from '../../../renderer/src/session/session-byte-reader.js';
+import { ColumnarLog, HELD_FRAME, HELD_MESSAGE } from '../../../renderer/src/store/columnar-log.js';
+
+const FRAME =
+  '{"type":"frame","conn":"c1","t":2.05,"frame":{"seq":7,"dir":"c2s","offset":12,"fin":true,"rsv1":false,"rsv2":false,"rsv3":false,"opcode":1,"masked":true,"lengthEncoding":7,"headerLength":6,"payloadLength":2,"data":"aGk=","truncated":false,"maskKey":"0a0b0c0d","messageId":3}}';
+const MESSAGE =
+  '{"type":"message","conn":"c1","t":2.05,"message":{"id":3,"dir":"c2s","opcode":1,"frames":[7],"wireSize":2,"size":2,"compressed":false,"data":"aGk=","truncated":false,"utf8Valid":true}}';
+const HEADER = '{"format":"wsi-session","version":1,"startedAt":1700000000000,"producer":"test"}';
+
+const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+function scan(line: string): ScannedRecord | null {
+  const record = newScannedRecord();
+  const bytes = encode(line);
+  // A line is the scanner's when the record ends where the line does.
+  return new RecordScanner().scan(bytes, 0, bytes.length, record) === bytes.length ? record : null;
+}
+
+/** The line with its first `from` replaced by `to`. */
+const edit = (line: string, from: string, to: string): string => {
+  expect(line).toContain(from);
+  return line.replace(from, to);
+};
+
+describe('RecordScanner', () => {
+  it('reads a frame and a message line into the struct, with a byte range for conn and the payload decoded', () => {
+    const frame = scan(FRAME)!;
+    expect(frame).toMatchObject({
+      kind: SCANNED_FRAME,
+      t: 2.05,
+      s2c: false,
+      seq: 7,
+      offset: 12,
+      fin: true,
+      masked: true,
+      opcode: 1,
+      lengthEncoding: 7,
+      headerLength: 6,
+      payloadLength: 2,
+      maskKey: 0x0a0b0c0d,
+      messageId: 3,
+      truncated: false,
+    });
+    expect(FRAME.slice(frame.connStart, frame.connEnd)).toBe('c1');
+    expect([...frame.payload.subarray(0, frame.payloadBytes)]).toEqual([0x68, 0x69]);
+    const message = scan(MESSAGE)!;
+    expect(message).toMatchObject({ kind: SCANNED_MESSAGE, id: 3, frame: 7, size: 2, utf8Valid: 1 });
+  });
+
+  it('takes the keys in any order', () => {
+    const reordered =
+      '{"frame":{"truncated":false,"data":"aGk=","payloadLength":2,"headerLength":2,"lengthEncoding":7,"masked":false,"opcode":2,"rsv3":false,"rsv2":false,"rsv1":true,"fin":false,"offset":0,"dir":"s2c","seq":0},"t":1,"conn":"x","type":"frame"}';
+    expect(scan(reordered)).toMatchObject({
+      kind: SCANNED_FRAME,
+      s2c: true,
+      rsv1: true,
+      maskKey: -1,
+      messageId: -1,
+    });
+  });
+
+  it('leaves to JSON.parse what it does not fully understand', () => {
+    const declined = [
+      edit(FRAME, '"dir":"c2s"', '"dir":"c\\u0032s"'),
+      edit(FRAME, '"conn":"c1"', '"conn":"c\\u0031"'),
+      edit(FRAME, '"t":2.05', '"t":205e-2'),
+      edit(FRAME, '"offset":12', '"offset":1.2E1'),
+      edit(FRAME, '"opcode":1', '"opcode":1,"opcode":1'),
+      edit(FRAME, '"type":"frame"', '"type":"frame","type":"frame"'),
+      edit(FRAME, '"fin":true', '"fin":true,"ref":"r"'),
+      edit(FRAME, '"fin":true,', ''),
+      edit(FRAME, '"seq":7', '"seq" :7'),
+      `${FRAME} `,
+      edit(FRAME, '"seq":7', '"seq":-0'),
+      edit(FRAME, '"seq":7', '"seq":07'),
+      edit(FRAME, '"maskKey":"0a0b0c0d"', '"maskKey":"0A0B0C0D"'),
+      edit(FRAME, '"headerLength":6', '"headerLength":15'),
+      edit(FRAME, '"lengthEncoding":7', '"lengthEncoding":8'),
+      edit(FRAME, '"messageId":3', '"messageId":4294967295'),
+      edit(FRAME, '"data":"aGk="', '"data":"aGk"'),
+      edit(FRAME, '"t":2.05', '"t":4000000000000001'),
+      edit(MESSAGE, '"frames":[7]', '"frames":[7,8]'),
+      edit(MESSAGE, '"type":"message"', '"type":"frame"'),
+      '{"type":"end","conn":"c1","t":9}',
+      HEADER,
+      FRAME.slice(0, -1),
+    ];
+    for (const line of declined) expect(scan(line), line).toBeNull();
+  });
+
+  it('reads numbers exactly as JSON.parse does', () => {
+    const t = (text: string) => scan(edit(FRAME, '"t":2.05', `"t":${text}`))?.t;
+    fc.assert(
+      fc.property(fc.double({ min: -4e15, max: 4e15, noNaN: true }), (value) => {
+        const text = JSON.stringify(value);
+        if (/e/i.test(text)) expect(t(text)).toBeUndefined();
+        else expect(Object.is(t(text), JSON.parse(text))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^-?(0|[1-9]\d{0,15})(\.\d{1,25})?$/), (text) => {
+        expect(Object.is(t(text), JSON.parse(text))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('decodes the payload, and only from its canonical base64', () => {
+    const payload = (data: string) => {
+      const record = scan(edit(FRAME, '"data":"aGk="', `"data":"${data}"`));
+      return record && [...record.payload.subarray(0, record.payloadBytes)];
+    };
+    expect(payload('aGk=')).toEqual([0x68, 0x69]);
+    expect(payload('aGV5')).toEqual([0x68, 0x65, 0x79]);
+    expect(payload('')).toEqual([]);
+    const long = Buffer.from(Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff));
+    expect(payload(long.toString('base64'))).toEqual([...long]);
+    for (const bad of ['aGl=', 'aGk', 'aG==', 'aR==', 'a===', '=aGk', 'aGk=aGk=', 'aG-k', 'aGk\\u003d'])
+      expect(payload(bad), bad).toBeNull();
+  });
+});
+
+describe('ColumnarLog.pushScanned', () => {
+  /** Pushes the lines scanned (parsed when declined) and parsed: the chunks must be equal. */
+  const pushBoth = (lines: string[]) => {
+    const scanned = new ColumnarLog();
+    const parsed = new ColumnarLog();
+    const taken = lines.map((line) => {
+      const record = scan(line);
+      const index = record ? scanned.pushScanned(record, 'c1') : -1;
+      if (index < 0) scanned.push(JSON.parse(line) as CaptureEvent);
+      parsed.push(JSON.parse(line) as CaptureEvent);
+      return index >= 0;
+    });
+    expect(scanned.takeChunk()).toEqual(parsed.takeChunk());
+    return { taken };
+  };
+
+  it('holds a frame and its message in columns, the message sharing the frame payload', () => {
+    const log = new ColumnarLog();
+    const { taken } = pushBoth([FRAME, MESSAGE]);
+    expect(taken).toEqual([true, true]);
+    for (const line of [FRAME, MESSAGE]) log.pushScanned(scan(line)!, 'c1');
+    expect(log.facts(0, { held: 0, dir: 'c2s', opcode: 0, size: 0 }).held).toBe(HELD_FRAME);
+    expect(log.facts(1, { held: 0, dir: 'c2s', opcode: 0, size: 0 }).held).toBe(HELD_MESSAGE);
+    expect([...log.payloadBytes(1)!]).toEqual([0x68, 0x69]);
+    expect([...log.range()]).toEqual([JSON.parse(FRAME), JSON.parse(MESSAGE)]);
+  });
+
+  it('declines what push would hold as an object: non-canonical base64, a seq going backwards, another conn', () => {
+    const nonCanonical = edit(FRAME, '"data":"aGk="', '"data":"aGl="');
+    expect(pushBoth([nonCanonical]).taken).toEqual([false]);
+    const later = edit(FRAME, '"seq":7', '"seq":9');
+    expect(pushBoth([later, FRAME, later]).taken).toEqual([true, false, false]);
+    const log = new ColumnarLog();
+    expect(log.pushScanned(scan(FRAME)!, 'c1')).toBe(0);
+    expect(log.pushScanned(scan(MESSAGE)!, 'c2')).toBe(-1);
+    expect(log.length).toBe(1);
+  });
+
+  it('a message with other bytes than its frame keeps its own copy; its record is the same', () => {
+    const other = edit(MESSAGE, '"data":"aGk="', '"data":"aGV5"');
+    expect(pushBoth([FRAME, other]).taken).toEqual([true, true]);
+  });
+
+  it('a message whose frame was held as an object still compares with the frame payload', () => {
+    const objectFrame = edit(FRAME, '"fin":true', '"fin":true,"ref":"r"');
+    expect(pushBoth([objectFrame, MESSAGE]).taken).toEqual([false, true]);
+    expect(pushBoth([FRAME, edit(MESSAGE, '"size":2', '"size":2,"ref":"r"')]).taken).toEqual([true, false]);
+  });
+});
+
+describe('createSessionByteReader', () => {
+  it('reads declined lines the ordinary way and numbers problems by line as the text reader does', () => {
+    const lines = [
+      HEADER,
+      FRAME,
+      '',
+      edit(MESSAGE, '"dir":"c2s"', '"dir":"c\\u0032s"'),
+      'not json',
+      edit(FRAME, '"seq":7', '"seq":8,"seq":9'),
+      edit(FRAME, '"seq":7', '"seq":1e1'),
+      '{"type":"frame","conn":"c1","t":1,"frame":{"seq":"x"}}',
+      FRAME.slice(0, 40),
+    ];
+    const bytes = encode(lines.join('\r\n'));
+    const events: CaptureEvent[] = [];
+    let taken = 0;
+    const reader = createSessionByteReader({
+      scanned: () => {
+        taken++;
+        return false;
+      },
+      event: (event) => events.push(event),
+    });
+    const problems = [];
+    for (let at = 0; at < bytes.length; at += 7)
+      problems.push(...reader.push(bytes.subarray(at, at + 7)).problems);
+    problems.push(...reader.end().problems);
+    expect(taken).toBe(1);
+    expect(events).toEqual([
+      JSON.parse(lines[1]!),
+      JSON.parse(lines[3]!),
+      JSON.parse(lines[5]!),
+      JSON.parse(lines[6]!),
+    ]);
+    expect(events[2]).toMatchObject({ frame: { seq: 9 } });
+    expect(problems.map((p) => p.line)).toEqual([5, 8, 9]);
+    expect(problems[2]!.message).toMatch(/^last line is truncated/);
+  });
+});
