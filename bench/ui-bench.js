@@ -286,6 +286,11 @@ async function sessionRun(browser, url, frames) {
     ),
   );
   const openMs = opened.result;
+  // Measured once the file is read whole (findings in, spare column capacity given back).
+  await page.waitForFunction(() => !document.querySelector('[data-testid="session-progress"]'), null, {
+    timeout: 170_000,
+  });
+  await page.waitForTimeout(500);
   const heap = await heapMiB(cdp);
   const heapWithBuffers = heapMiB.withBuffers;
   const text = await longestFrameGap(page, () =>

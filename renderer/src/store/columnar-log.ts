@@ -30,9 +30,9 @@ function grown<T extends Float | U32 | I32 | U16 | U8>(array: T, needed: number,
   return next;
 }
 
-/** `array` cut to its first `length` entries (a copy, so the spare capacity can be collected) when that saves much. */
+/** `array` cut to its first `length` entries (a copy, so the spare capacity can be collected). */
 function fitted<T extends Float | U32 | I32 | U16 | U8>(array: T, length: number): T {
-  return array.length - length <= array.length >>> 3 ? array : (array.slice(0, length) as T);
+  return array.length === length ? array : (array.slice(0, length) as T);
 }
 
 // Frame bits: dir, fin, rsv1-3, masked, truncated, has maskKey, length encoding (2 bits), opcode (4 bits).
@@ -532,10 +532,20 @@ export class ColumnarLog {
 
   /** Gives back the columns' spare capacity: for a log that is complete (a file read whole) and will not grow. */
   trim(): void {
-    const n = this.frames;
-    const m = this.messages;
+    const steps = this.trimSteps();
+    while (!steps.next().done);
+  }
+
+  /**
+   * `trim` in four steps (the entry columns, the frame columns, the message columns), so a million-row log gives its
+   * spare capacity back over a few tasks instead of one long one. The frame (message) columns are cut together: they
+   * grow together, judged by the first one's capacity, so a push between steps stays correct.
+   */
+  *trimSteps(): Generator<void, void, undefined> {
     this.held = fitted(this.held, this.count);
     this.local = fitted(this.local, this.count);
+    yield;
+    const n = this.frames;
     this.fT = fitted(this.fT, n);
     this.fEvent = fitted(this.fEvent, n);
     this.fSeq = fitted(this.fSeq, n);
@@ -547,6 +557,8 @@ export class ColumnarLog {
     this.fMaskKey = fitted(this.fMaskKey, n);
     this.fBits = fitted(this.fBits, n);
     this.fHeaderLength = fitted(this.fHeaderLength, n);
+    yield;
+    const m = this.messages;
     this.mT = fitted(this.mT, m);
     this.mId = fitted(this.mId, m);
     this.mFrame = fitted(this.mFrame, m);

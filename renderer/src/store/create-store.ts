@@ -11,6 +11,7 @@ import { base64ToBytes } from '../format/bytes.js';
 import { HotLog } from './hot-log.js';
 import type { Ingest, Scheduler } from './ingest.js';
 import { adaptiveFrameScheduler, createIngest } from './ingest.js';
+import type { ColumnarLog } from './columnar-log.js';
 import type { ConnKey, SourceId } from './keys.js';
 import { connKey, LIVE_SOURCE } from './keys.js';
 import { RowIndex } from './rows.js';
@@ -184,8 +185,10 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
               if (log) log.analysis = analysis;
             },
             sealSource: (source) => {
-              for (const key of get().connectionOrder)
-                if (key.startsWith(`${source}/`)) hot.get(key)?.events.trim();
+              const logs = get()
+                .connectionOrder.filter((key) => key.startsWith(`${source}/`))
+                .flatMap((key) => hot.get(key)?.events ?? []);
+              trimInSlices(logs);
             },
           },
           file,
@@ -337,6 +340,17 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
   const ingest = createIngest(store, hot, readOnly, options.schedule ?? adaptiveFrameScheduler(), (key) =>
     rowIndex.forget(key),
   );
+
+  /** Gives the logs' spare capacity back a few columns per task, so the page keeps answering input meanwhile. */
+  function trimInSlices(logs: readonly ColumnarLog[]): void {
+    const steps = logs.map((log) => log.trimSteps());
+    const slice = (): void => {
+      const until = performance.now() + 8;
+      while (steps.length > 0 && performance.now() < until) if (steps[0]!.next().done) steps.shift();
+      if (steps.length > 0) setTimeout(slice, 0);
+    };
+    slice();
+  }
 
   function addSource(info: SourceInfo): void {
     store.setState((state) => ({ sources: { ...state.sources, [info.id]: info } }));

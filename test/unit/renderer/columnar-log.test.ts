@@ -112,6 +112,25 @@ describe('ColumnarLog', () => {
     expect(Array.from(columns.range())).toEqual(events);
   });
 
+  it('trims in steps, and records pushed between the steps are kept', () => {
+    const events = randomEvents(22, 4000);
+    const columns = new ColumnarLog();
+    for (const event of events.slice(0, 2500)) columns.push(event);
+    const before = columns.columnBytes;
+    let next = 2500;
+    const steps = columns.trimSteps();
+    while (!steps.next().done) if (next < events.length) columns.push(events[next++]!);
+    for (const event of events.slice(next)) columns.push(event);
+    expect(Array.from(columns.range())).toEqual(events);
+    const trimmed = new ColumnarLog();
+    for (const event of events.slice(0, 2500)) trimmed.push(event);
+    const all = trimmed.trimSteps();
+    let count = 0;
+    while (!all.next().done) count++;
+    expect(count).toBeGreaterThan(1);
+    expect(trimmed.columnBytes).toBeLessThan(before);
+  });
+
   it('returns undefined outside its range', () => {
     const log = new ColumnarLog();
     log.push(randomEvents(1, 2)[1]!);
