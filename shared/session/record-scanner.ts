@@ -142,7 +142,8 @@ const T_CONN = 1;
 const T_T = 2;
 const T_FRAME = 3;
 
-const FRAME = [
+/** The fields of a frame record that the columns hold: the scanner's keys, in the order of its bits. */
+export const FRAME_FIELDS = [
   'seq',
   'dir',
   'offset',
@@ -163,7 +164,8 @@ const FRAME = [
 /** Every frame key but the optional maskKey and messageId. */
 const FRAME_REQUIRED = (1 << 14) - 1;
 
-const MESSAGE = [
+/** The fields of a message record that the columns hold. */
+export const MESSAGE_FIELDS = [
   'id',
   'dir',
   'opcode',
@@ -179,8 +181,8 @@ const MESSAGE = [
 const MESSAGE_REQUIRED = (1 << 9) - 1;
 
 const TOP_KEYS = keyTable(TOP);
-const FRAME_KEYS = keyTable(FRAME);
-const MESSAGE_KEYS = keyTable(MESSAGE);
+const FRAME_KEYS = keyTable(FRAME_FIELDS);
+const MESSAGE_KEYS = keyTable(MESSAGE_FIELDS);
 
 /** Reads one line at a time into a ScannedRecord (state in fields: no object per line). */
 export class RecordScanner {
@@ -503,7 +505,7 @@ export class RecordScanner {
     let seen = 0;
     out.maskKey = -1;
     out.messageId = -1;
-    for (let key: number = FRAME.length; ;) {
+    for (let key: number = FRAME_FIELDS.length; ;) {
       key = this.readKey(FRAME_KEYS, key);
       if (key < 0 || seen & (1 << key)) return false;
       seen |= 1 << key;
@@ -581,7 +583,7 @@ export class RecordScanner {
     if (this.b[this.p++] !== OPEN) return false;
     let seen = 0;
     out.utf8Valid = -1;
-    for (let key: number = MESSAGE.length; ;) {
+    for (let key: number = MESSAGE_FIELDS.length; ;) {
       key = this.readKey(MESSAGE_KEYS, key);
       if (key < 0 || seen & (1 << key)) return false;
       seen |= 1 << key;

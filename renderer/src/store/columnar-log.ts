@@ -3,7 +3,7 @@ import type { FrameRecord, LengthEncoding, MessageRecord } from '../../../shared
 import type { Direction } from '../../../shared/model/wire.js';
 import { bytesToBase64 } from '../format/bytes.js';
 import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
-import { SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
+import { FRAME_FIELDS, MESSAGE_FIELDS, SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
 import { BytePages } from './byte-pages.js';
 
 /** How an event is held: as the object itself, or as a row of the frame or message columns. */
@@ -55,36 +55,8 @@ const M_TRUNCATED = 4;
 const M_UTF8_SHIFT = 3;
 const M_OPCODE_SHIFT = 5;
 
-const FRAME_KEYS = new Set([
-  'seq',
-  'dir',
-  'offset',
-  'fin',
-  'rsv1',
-  'rsv2',
-  'rsv3',
-  'opcode',
-  'masked',
-  'maskKey',
-  'lengthEncoding',
-  'headerLength',
-  'payloadLength',
-  'data',
-  'truncated',
-  'messageId',
-]);
-const MESSAGE_KEYS = new Set([
-  'id',
-  'dir',
-  'opcode',
-  'frames',
-  'wireSize',
-  'size',
-  'compressed',
-  'data',
-  'truncated',
-  'utf8Valid',
-]);
+const FRAME_KEYS: ReadonlySet<string> = new Set(FRAME_FIELDS);
+const MESSAGE_KEYS: ReadonlySet<string> = new Set(MESSAGE_FIELDS);
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MASK_KEY = /^[0-9a-f]{8}$/;
