@@ -58,19 +58,35 @@ const M_OPCODE_SHIFT = 5;
 const FRAME_KEYS: ReadonlySet<string> = new Set(FRAME_FIELDS);
 const MESSAGE_KEYS: ReadonlySet<string> = new Set(MESSAGE_FIELDS);
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MASK_KEY = /^[0-9a-f]{8}$/;
 /** Seqs, ids and sizes are kept as 32-bit columns; a record with a larger one is kept as the object. */
 const MAX_U32 = 0xffffffff;
 const NO_MESSAGE = MAX_U32;
 
-/** The bytes of a base64 string as a binary string, or null when re-encoding them would not give the same text. */
-function canonicalBinary(base64: string): string | null {
-  if (typeof base64 !== 'string' || !BASE64.test(base64)) return null;
-  const binary = atob(base64);
-  const tail = binary.length % 3;
-  // Only the last group can carry stray bits (in its padding); everything before re-encodes identically.
-  if (tail !== 0 && btoa(binary.slice(binary.length - tail)) !== base64.slice(base64.length - 4)) return null;
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_VALUE[BASE64_ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * The bytes of a base64 string as a binary string, or null when re-encoding them would not give the same text. Checked
+ * by lengths and the last group's bits rather than a regular expression and a re-encoding: this runs for every frame
+ * and message of a live flood.
+ */
+export function canonicalBinary(base64: string): string | null {
+  if (typeof base64 !== 'string' || base64.length % 4 !== 0) return null;
+  let binary: string;
+  try {
+    binary = atob(base64);
+  } catch {
+    return null;
+  }
+  const length = base64.length;
+  const pad = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  // atob skips ASCII whitespace: fewer bytes than the length promises means the text had some.
+  if (binary.length !== (length / 4) * 3 - pad) return null;
+  // Only the last group can carry stray bits, in the bits its padding leaves unused.
+  if (pad === 1 && (BASE64_VALUE[base64.charCodeAt(length - 2)] ?? -1) & 0b11) return null;
+  if (pad === 2 && (BASE64_VALUE[base64.charCodeAt(length - 3)] ?? -1) & 0b1111) return null;
   return binary;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkedLog } from '../../../renderer/src/store/chunked-log.js';
-import { ColumnarLog, HELD_OBJECT } from '../../../renderer/src/store/columnar-log.js';
+import { canonicalBinary, ColumnarLog, HELD_OBJECT } from '../../../renderer/src/store/columnar-log.js';
+import fc from 'fast-check';
 import type { RowFacts } from '../../../renderer/src/store/columnar-log.js';
 import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
 import { conn } from '../analysis/builders.js';
@@ -129,6 +130,37 @@ describe('ColumnarLog', () => {
     while (!all.next().done) count++;
     expect(count).toBeGreaterThan(1);
     expect(trimmed.columnBytes).toBeLessThan(before);
+  });
+
+  it('takes a payload as bytes only when its base64 is the canonical encoding of them (as a re-encoding would)', () => {
+    const reference = (text: string): string | null => {
+      if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return null;
+      const binary = atob(text);
+      return btoa(binary) === text ? binary : null;
+    };
+    const texts = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+      fc.string({ unit: fc.constantFrom(...'AQgw+/=\t -_é'.split('')), maxLength: 16 }),
+      fc
+        .tuple(fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.nat(63), fc.nat(40))
+        .map(([bytes, value, at]) => {
+          const text = Buffer.from(bytes).toString('base64');
+          const i = Math.min(at, text.length - 1);
+          const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+          return text[i] === '=' ? text : text.slice(0, i) + alphabet[value] + text.slice(i + 1);
+        }),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(canonicalBinary(text)).toBe(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(canonicalBinary('QQ==')).toBe('A');
+    expect(canonicalBinary('QR==')).toBeNull();
+    expect(canonicalBinary('QUI=')).toBe('AB');
+    expect(canonicalBinary('QUJ=')).toBeNull();
+    expect(canonicalBinary('QU I=')).toBeNull();
   });
 
   it('returns undefined outside its range', () => {
