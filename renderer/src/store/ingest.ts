@@ -18,9 +18,12 @@ export const animationFrameScheduler: Scheduler = (flush) => {
 
 /**
  * Once per animation frame while flushes are cheap; when a flush and the render it causes take long (tens of
- * thousands of records a second, a table following the tail), less often, so that they take at most a third of the
- * page's time and the rest is left to input. Fewer, larger flushes also cost less per record.
+ * thousands of records a second, a table following the tail), less often: after a pause as long as the flush (at most
+ * MAX_FLUSH_PAUSE_MS), so input has time of its own and fewer, larger flushes spread the render over more records. A
+ * longer pause would only idle the page: the records a flush appends cost the same however they are batched.
  */
+const MAX_FLUSH_PAUSE_MS = 50;
+
 export function adaptiveFrameScheduler(frame: Scheduler = animationFrameScheduler): Scheduler {
   let cost = 0;
   let endedAt = Number.NEGATIVE_INFINITY;
@@ -34,7 +37,7 @@ export function adaptiveFrameScheduler(frame: Scheduler = animationFrameSchedule
     });
   };
   return (flush) => {
-    const wait = 2 * cost - (performance.now() - endedAt);
+    const wait = Math.min(cost, MAX_FLUSH_PAUSE_MS) - (performance.now() - endedAt);
     if (wait <= 1) frame(measured(flush));
     else setTimeout(() => frame(measured(flush)), wait);
   };
