@@ -8,6 +8,9 @@
  * from base64 on the way (only the canonical encoding, as the columns hold it).
  */
 
+import { BASE64_VALUE } from '../util/base64.js';
+import { MAX_TIME_MS } from './record-schema.js';
+
 export const SCANNED_FRAME = 1;
 export const SCANNED_MESSAGE = 2;
 
@@ -91,8 +94,6 @@ const NINE = 0x39;
 
 /** The largest value a 32-bit column holds: seqs, ids and sizes above it are kept as objects, so not scanned. */
 const MAX_U32 = 0xffffffff;
-/** As record-schema's MAX_TIME_MS. */
-const MAX_TIME_MS = 4e15;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
@@ -129,11 +130,6 @@ function keyTable(keys: readonly string[]): KeyTable {
   }
   return table;
 }
-
-const BASE64_VALUE = new Int8Array(256).fill(-1);
-[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => {
-  BASE64_VALUE[c.charCodeAt(0)] = i;
-});
 
 /** Top-level keys; the last, "message", is id 4. */
 const TOP = ['type', 'conn', 't', 'frame', 'message'] as const;

@@ -1,6 +1,7 @@
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const LOOKUP = new Int16Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+/** Each byte's value as a base64 digit (0–63), or -1 for a byte that is not one: indexed by byte or char code < 256. */
+export const BASE64_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) BASE64_VALUE[ALPHABET.charCodeAt(i)] = i;
 
 const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const PAD = 0x3d;
@@ -55,7 +56,7 @@ export function fromBase64(text: string): Uint8Array | null {
   let bits = 0;
   for (let i = 0; i < clean.length; i++) {
     const c = clean.charCodeAt(i);
-    const v = c < 128 ? LOOKUP[c]! : -1;
+    const v = c < 256 ? BASE64_VALUE[c]! : -1;
     if (v < 0) return null;
     acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;

@@ -4,6 +4,7 @@ import type { Direction } from '../../../shared/model/wire.js';
 import { bytesToBase64 } from '../format/bytes.js';
 import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
 import { FRAME_FIELDS, MESSAGE_FIELDS, SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
+import { BASE64_VALUE } from '../../../shared/util/base64.js';
 import { BytePages } from './byte-pages.js';
 
 /** How an event is held: as the object itself, or as a row of the frame or message columns. */
@@ -62,10 +63,6 @@ const MASK_KEY = /^[0-9a-f]{8}$/;
 /** Seqs, ids and sizes are kept as 32-bit columns; a record with a larger one is kept as the object. */
 const MAX_U32 = 0xffffffff;
 const NO_MESSAGE = MAX_U32;
-
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE64_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_VALUE[BASE64_ALPHABET.charCodeAt(i)] = i;
 
 /**
  * The bytes of a base64 string as a binary string, or null when re-encoding them would not give the same text. Checked
