@@ -56,6 +56,50 @@ const M_TRUNCATED = 4;
 const M_UTF8_SHIFT = 3;
 const M_OPCODE_SHIFT = 5;
 
+/** A frame's value in the bits column; the one place its layout is written. */
+function frameBits(
+  s2c: boolean,
+  fin: boolean,
+  rsv1: boolean,
+  rsv2: boolean,
+  rsv3: boolean,
+  masked: boolean,
+  truncated: boolean,
+  hasMaskKey: boolean,
+  lengthEncoding: LengthEncoding,
+  opcode: number,
+): number {
+  return (
+    (s2c ? F_S2C : 0) |
+    (fin ? F_FIN : 0) |
+    (rsv1 ? F_RSV1 : 0) |
+    (rsv2 ? F_RSV2 : 0) |
+    (rsv3 ? F_RSV3 : 0) |
+    (masked ? F_MASKED : 0) |
+    (truncated ? F_TRUNCATED : 0) |
+    (hasMaskKey ? F_MASK_KEY : 0) |
+    (ENCODINGS.indexOf(lengthEncoding) << F_ENCODING_SHIFT) |
+    (opcode << F_OPCODE_SHIFT)
+  );
+}
+
+/** A message's value in the bits column; `utf8` is 0 (not known), 1 (valid) or 2 (invalid). */
+function messageBits(
+  s2c: boolean,
+  compressed: boolean,
+  truncated: boolean,
+  utf8: number,
+  opcode: number,
+): number {
+  return (
+    (s2c ? M_S2C : 0) |
+    (compressed ? M_COMPRESSED : 0) |
+    (truncated ? M_TRUNCATED : 0) |
+    (utf8 << M_UTF8_SHIFT) |
+    (opcode << M_OPCODE_SHIFT)
+  );
+}
+
 const FRAME_KEYS: ReadonlySet<string> = new Set(FRAME_FIELDS);
 const MESSAGE_KEYS: ReadonlySet<string> = new Set(MESSAGE_FIELDS);
 
@@ -302,17 +346,18 @@ export class ColumnarLog {
     if (!this.seqFits(frame.seq)) return false;
     const binary = canonicalBinary(frame.data);
     if (binary === null) return false;
-    const bits =
-      (frame.dir === 's2c' ? F_S2C : 0) |
-      (frame.fin ? F_FIN : 0) |
-      (frame.rsv1 ? F_RSV1 : 0) |
-      (frame.rsv2 ? F_RSV2 : 0) |
-      (frame.rsv3 ? F_RSV3 : 0) |
-      (frame.masked ? F_MASKED : 0) |
-      (frame.truncated ? F_TRUNCATED : 0) |
-      (frame.maskKey === undefined ? 0 : F_MASK_KEY) |
-      (ENCODINGS.indexOf(frame.lengthEncoding) << F_ENCODING_SHIFT) |
-      (frame.opcode << F_OPCODE_SHIFT);
+    const bits = frameBits(
+      frame.dir === 's2c',
+      frame.fin,
+      frame.rsv1,
+      frame.rsv2,
+      frame.rsv3,
+      frame.masked,
+      frame.truncated,
+      frame.maskKey !== undefined,
+      frame.lengthEncoding,
+      frame.opcode,
+    );
     const i = this.storeFrame(
       event.t,
       index,
@@ -389,12 +434,13 @@ export class ColumnarLog {
       len = binary.length;
     }
     const utf8 = message.utf8Valid === undefined ? 0 : message.utf8Valid ? 1 : 2;
-    const bits =
-      (message.dir === 's2c' ? M_S2C : 0) |
-      (message.compressed ? M_COMPRESSED : 0) |
-      (message.truncated ? M_TRUNCATED : 0) |
-      (utf8 << M_UTF8_SHIFT) |
-      (message.opcode << M_OPCODE_SHIFT);
+    const bits = messageBits(
+      message.dir === 's2c',
+      message.compressed,
+      message.truncated,
+      utf8,
+      message.opcode,
+    );
     this.storeMessage(
       event.t,
       message.id,
@@ -448,17 +494,18 @@ export class ColumnarLog {
     let local: number;
     if (record.kind === SCANNED_FRAME) {
       if (!this.seqFits(record.seq)) return -1;
-      const bits =
-        (record.s2c ? F_S2C : 0) |
-        (record.fin ? F_FIN : 0) |
-        (record.rsv1 ? F_RSV1 : 0) |
-        (record.rsv2 ? F_RSV2 : 0) |
-        (record.rsv3 ? F_RSV3 : 0) |
-        (record.masked ? F_MASKED : 0) |
-        (record.truncated ? F_TRUNCATED : 0) |
-        (record.maskKey < 0 ? 0 : F_MASK_KEY) |
-        (ENCODINGS.indexOf(record.lengthEncoding as LengthEncoding) << F_ENCODING_SHIFT) |
-        (record.opcode << F_OPCODE_SHIFT);
+      const bits = frameBits(
+        record.s2c,
+        record.fin,
+        record.rsv1,
+        record.rsv2,
+        record.rsv3,
+        record.masked,
+        record.truncated,
+        record.maskKey >= 0,
+        record.lengthEncoding as LengthEncoding,
+        record.opcode,
+      );
       held = HELD_FRAME;
       local = this.storeFrame(
         record.t,
@@ -486,12 +533,7 @@ export class ColumnarLog {
         this.fDataLen[shared] === len &&
         this.bytes.holds(this.fDataPos[shared]!, scratch, len);
       const utf8 = record.utf8Valid < 0 ? 0 : record.utf8Valid === 1 ? 1 : 2;
-      const bits =
-        (record.s2c ? M_S2C : 0) |
-        (record.compressed ? M_COMPRESSED : 0) |
-        (record.truncated ? M_TRUNCATED : 0) |
-        (utf8 << M_UTF8_SHIFT) |
-        (record.opcode << M_OPCODE_SHIFT);
+      const bits = messageBits(record.s2c, record.compressed, record.truncated, utf8, record.opcode);
       held = HELD_MESSAGE;
       local = this.messages;
       this.storeMessage(
