@@ -1,6 +1,6 @@
-import { formatCount } from '../format/text.js';
 import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
+import { formatCount } from '../format/text.js';
 import { formatClock, formatIso, formatRelativeMs } from '../format/time.js';
 import { formatSize } from '../format/bytes.js';
 import { DETAIL_PANE_ID } from './DetailPane.js';

@@ -1,5 +1,5 @@
-import { formatCount } from '../format/text.js';
 import { useId, useRef, useState } from 'react';
+import { formatCount } from '../format/text.js';
 import type { RedactionSummary } from '../../../shared/model/session.js';
 import {
   buildRules,

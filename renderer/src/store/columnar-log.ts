@@ -564,7 +564,7 @@ export class ColumnarLog {
   }
 
   /**
-   * `trim` in four steps (the entry columns, the frame columns, the message columns), so a million-row log gives its
+   * `trim` in three steps (the entry columns, the frame columns, the message columns), so a million-row log gives its
    * spare capacity back over a few tasks instead of one long one. The frame (message) columns are cut together: they
    * grow together, judged by the first one's capacity, so a push between steps stays correct.
    */

@@ -16,14 +16,14 @@ export const animationFrameScheduler: Scheduler = (flush) => {
   else setTimeout(flush, 16);
 };
 
+const MAX_FLUSH_PAUSE_MS = 50;
+
 /**
  * Once per animation frame while flushes are cheap; when a flush and the render it causes take long (tens of
  * thousands of records a second, a table following the tail), less often: after a pause as long as the flush (at most
  * MAX_FLUSH_PAUSE_MS), so input has time of its own and fewer, larger flushes spread the render over more records. A
  * longer pause would only idle the page: the records a flush appends cost the same however they are batched.
  */
-const MAX_FLUSH_PAUSE_MS = 50;
-
 export function adaptiveFrameScheduler(frame: Scheduler = animationFrameScheduler): Scheduler {
   let cost = 0;
   let endedAt = Number.NEGATIVE_INFINITY;

@@ -37,7 +37,7 @@ const newReaderWorker = (): Worker =>
 const spareReaders: Worker[] = [];
 const readerWorker = (): Worker => spareReaders.shift() ?? newReaderWorker();
 
-/** Starts the two readers the next file will use, if they are not waiting already (call when the page is idle). */
+/** Starts the two readers the next file will use, if they are not waiting already (the page calls it at start). */
 export function prepareSessionReaders(): void {
   if (!canReadInWorker()) return;
   while (spareReaders.length < 2) spareReaders.push(newReaderWorker());

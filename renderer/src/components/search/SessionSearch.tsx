@@ -1,5 +1,5 @@
-import { formatCount } from '../../format/text.js';
 import { useMemo, useRef, useState } from 'react';
+import { formatCount } from '../../format/text.js';
 import type { ConnectionHits } from '../../filters/search-core.js';
 import type { SearchMode } from '../../filters/search-pattern.js';
 import type { ConnKey } from '../../store/keys.js';
