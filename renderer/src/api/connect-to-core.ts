@@ -3,6 +3,7 @@ import { createApi } from '../../../shared/api/transport.js';
 import type { Transport } from '../../../shared/api/transport.js';
 import type { CoreLinkState } from './bridge-transport.js';
 import { bridgeUrlFromPage, createBridgeTransport } from './bridge-transport.js';
+import { createWorkerSocket } from './worker-socket.js';
 
 /** The API plus the health of the link to the core (always connected under Electron). */
 export interface CoreLink {
@@ -41,7 +42,10 @@ export function connectToCore(win: Window): CoreLink {
     const api = createApi(preloadTransport(win.inspector));
     return { api, shell: 'electron', state: () => 'connected', onState: () => () => undefined };
   }
-  const transport = createBridgeTransport({ url: bridgeUrlFromPage(win.location.href) });
+  const transport = createBridgeTransport({
+    url: bridgeUrlFromPage(win.location.href),
+    ...(typeof Worker === 'function' ? { createSocket: createWorkerSocket } : {}),
+  });
   return {
     api: createApi(transport),
     shell: 'browser',
