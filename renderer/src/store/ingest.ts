@@ -4,6 +4,7 @@ import type { ColumnChunk } from './columnar-log.js';
 import type { ConnectionView } from './connection-view.js';
 import { applyEvent, applyRange, cloneView, emptyConnectionView } from './connection-view.js';
 import type { HotLog } from './hot-log.js';
+import { feedAppended } from './log-analysis.js';
 import type { ConnKey, SourceId } from './keys.js';
 import { connKey } from './keys.js';
 import type { DataSlice } from './slices/data-slice.js';
@@ -17,6 +18,12 @@ export const animationFrameScheduler: Scheduler = (flush) => {
 };
 
 const MAX_FLUSH_PAUSE_MS = 50;
+/**
+ * A scheduled flush applies records for about this long and leaves the rest for the next one, so a flood arriving
+ * faster than the page takes it cannot grow the flush (and the render after it) into a task that holds up a click.
+ */
+const SCHEDULED_FLUSH_BUDGET_MS = 30;
+const BUDGET_CHECK_EVERY = 256;
 
 /**
  * Once per animation frame while flushes are cheap; when a flush and the render it causes take long (tens of
@@ -77,13 +84,19 @@ export function createIngest(
   // pending animation-frame callback.
   const scheduledFlush = (): void => {
     scheduled = false;
-    flush();
+    flush(SCHEDULED_FLUSH_BUDGET_MS);
+    if (queue.length > 0 && !scheduled) {
+      scheduled = true;
+      schedule(scheduledFlush);
+    }
   };
 
-  function flush(): void {
+  /** Applies the queue; a scheduled flush stops between records once `budgetMs` is spent and leaves the rest queued. */
+  function flush(budgetMs = Number.POSITIVE_INFINITY): void {
     if (queue.length === 0) return;
     const batches = queue;
     queue = [];
+    const deadline = performance.now() + budgetMs;
     const state = store.getState();
     const changed = new Map<ConnKey, ConnectionView>();
     const added: ConnKey[] = [];
@@ -98,7 +111,8 @@ export function createIngest(
       }
       return [key, view];
     };
-    for (const batch of batches) {
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!;
       if ('chunk' in batch) {
         const [key, view] = viewOf(batch.source, batch.chunk.conn);
         const log = hot.getOrCreate(key);
@@ -106,9 +120,18 @@ export function createIngest(
         applyRange(view, log.events, start, log.events.length);
         continue;
       }
-      for (const event of batch.events) {
+      const { events } = batch;
+      for (let i = 0; i < events.length; i++) {
+        if (i % BUDGET_CHECK_EVERY === BUDGET_CHECK_EVERY - 1 && performance.now() > deadline) {
+          queue = [{ source: batch.source, events: events.slice(i) }, ...batches.slice(b + 1), ...queue];
+          b = batches.length;
+          break;
+        }
+        const event = events[i]!;
         const [key, view] = viewOf(batch.source, event.conn);
-        applyEvent(view, event, hot.getOrCreate(key).append(event));
+        const log = hot.getOrCreate(key);
+        applyEvent(view, event, log.append(event));
+        feedAppended(log, event);
       }
     }
     const connections = { ...state.connections };

@@ -1,5 +1,6 @@
 import { AnalysisStream } from '../../../shared/analysis/analysis-stream.js';
 import type { DecoderChoiceId } from '../../../shared/decoders/types.js';
+import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { SessionAnalysis } from '../../../shared/model/finding.js';
 import type { SessionHeader } from '../../../shared/model/session.js';
 import type { ConnectionLog } from './hot-log.js';
@@ -32,6 +33,18 @@ interface Fed {
 }
 
 const streams = new WeakMap<ConnectionLog, Fed>();
+
+/**
+ * Feeds a record the log has just appended to the log's analysis while it is still the object that arrived, if that
+ * analysis has been asked for and is up to date. Otherwise the next `analyzeLog` rebuilds the record from the columns,
+ * which for a live flood cost more than analysing it.
+ */
+export function feedAppended(log: ConnectionLog, event: CaptureEvent): void {
+  const entry = streams.get(log);
+  if (!entry || entry.fed !== log.events.length - 1) return;
+  entry.stream.push(event);
+  entry.fed++;
+}
 
 /**
  * shared/analysis over one connection's log, kept up to date incrementally: each call pushes only the records added

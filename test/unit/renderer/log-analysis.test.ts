@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSession } from '../../../shared/analysis/index.js';
 import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
-import { analyzeLog } from '../../../renderer/src/store/log-analysis.js';
+import { analyzeLog, feedAppended } from '../../../renderer/src/store/log-analysis.js';
 import { conn } from '../analysis/builders.js';
 
 describe('analyzeLog (findings of a growing connection log)', () => {
@@ -51,5 +51,50 @@ describe('analyzeLog (findings of a growing connection log)', () => {
     log.append(builder.ping(6, 'c2s').events.at(-1)!);
     const later = analyzeLog(log, { ...request, now: 200 });
     expect(later).toEqual(analyzeSession({ header: { startedAt: 0 }, events: builder.events }, { now: 200 }));
+  });
+
+  it('gives the same findings for records fed as they are appended as for records rebuilt from the columns', () => {
+    const builder = conn('c1', 'client', 'ws://h.test/socket.io/?EIO=4&transport=websocket').handshake(0);
+    for (let i = 0; i < 300; i++) {
+      builder.message(10 + i * 40, i % 3 ? 'c2s' : 's2c', i % 5 ? `42["tick",${i}]` : '2');
+      if (i % 60 === 0) builder.ping(11 + i * 40, 'c2s');
+    }
+    builder.close(20_000, 'c2s', 1000, 'bye').tcp(20_001, 'fin', 'client');
+    const events = builder.events;
+    const request = { conn: 'c1', startedAt: 0, recordingEnded: true };
+    const fed = new ConnectionLog();
+    const rebuilt = new ConnectionLog();
+    let appended = 0;
+    // The fed log's analysis is asked for early, so every later record reaches it as it is appended.
+    for (const cut of [3, 200, events.length]) {
+      for (; appended < cut; appended++) {
+        fed.append(events[appended]!);
+        feedAppended(fed, events[appended]!);
+        rebuilt.append(events[appended]!);
+      }
+      analyzeLog(fed, request);
+    }
+    const expected = analyzeLog(rebuilt, request);
+    expect(analyzeLog(fed, request)).toEqual(expected);
+    expect(expected).toEqual(analyzeSession({ header: { startedAt: 0 }, events }, { recordingEnded: true }));
+    expect(expected.findings.length).toBeGreaterThan(0);
+  });
+
+  it('leaves a record to be rebuilt from the columns when the analysis is not up to date', () => {
+    const builder = conn('c1', 'client', 'ws://h.test/').handshake(0).text(5, 's2c').text(6, 'c2s');
+    const log = new ConnectionLog();
+    const request = { conn: 'c1', startedAt: 0, recordingEnded: true };
+    log.append(builder.events[0]!);
+    analyzeLog(log, request);
+    // Appended without being fed: the analysis is one behind, so feeding the next one must not skip it.
+    log.append(builder.events[1]!);
+    log.append(builder.events[2]!);
+    feedAppended(log, builder.events[2]!);
+    expect(analyzeLog(log, request)).toEqual(
+      analyzeSession(
+        { header: { startedAt: 0 }, events: builder.events.slice(0, 3) },
+        { recordingEnded: true },
+      ),
+    );
   });
 });
