@@ -25,17 +25,6 @@ export class BytePages {
     return this.total;
   }
 
-  /** Stores the bytes of a binary string (one byte per char, as `atob` returns) and returns their position. */
-  appendBinary(binary: string): number {
-    const length = binary.length;
-    if (length === 0) return 0;
-    const position = this.reserve(length);
-    const target = this.target;
-    const offset = this.offset;
-    for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
-    return position;
-  }
-
   /** Stores `source[0, length)` and returns its position. */
   appendBytes(source: Uint8Array, length: number): number {
     if (length === 0) return 0;
