@@ -215,7 +215,7 @@ export function ConnectionList() {
       if (entry?.kind === 'group') return `group:${entry.group.id}`;
       return entry?.key ?? index;
     },
-    overscan: 8,
+    overscan: 3,
   });
 
   // Scroll the selected connection into view when the selection changes (a new connection, "Show latest attempt",
@@ -227,6 +227,12 @@ export function ConnectionList() {
     scrolledTo.current = selected;
     virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selected, selectedIndex, virtualizer]);
+
+  const items = virtualizer.getVirtualItems();
+  // Entries are keyed by slot, not by connection: a long scroll then updates the rendered entries in place instead of
+  // unmounting them and mounting new ones, which made scrolling a 10,000-connection list drop frames. Slots are unique
+  // within the contiguous rendered range as long as there are at least as many slots as rendered entries.
+  const slots = Math.max(256, items.length);
 
   return (
     <section className="connection-pane" aria-label="Connection list">
@@ -248,13 +254,13 @@ export function ConnectionList() {
       </div>
       <nav className="connection-list" aria-label="Connections" ref={scrollRef}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const entry = entries[item.index];
             if (!entry) return null;
             const view = entry.kind === 'connection' ? connections[entry.key] : undefined;
             return (
               <div
-                key={item.key}
+                key={item.index % slots}
                 data-index={item.index}
                 className={
                   entry.kind === 'connection' && entry.nested ? 'connection-entry nested' : 'connection-entry'
