@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { createInspectorStore } from '../../../renderer/src/store/create-store.js';
 import type { CoreLinkState } from '../../../renderer/src/api/bridge-transport.js';
@@ -51,6 +51,42 @@ describe('createInspectorStore', () => {
     expect(after.revisions['live/c1']).toBe((first.revisions['live/c1'] ?? 0) + 1);
     expect(after.connections['live/c1']?.frames).toEqual({ c2s: 1, s2c: 1 });
     expect(store.hot.get('live/c1')?.events.length).toBe(6);
+  });
+
+  it('spends a bounded time per scheduled flush and applies the rest, in order, in the next ones', async () => {
+    const fake = createFakeApi(handshake('c1', 0));
+    const frames = manualScheduler();
+    const store = createInspectorStore(fake.api, { schedule: frames.schedule });
+    await store.start();
+    const before = store.hot.get('live/c1')!.events.length;
+    const flood = Array.from({ length: 2000 }, (_, i) => frame('c1', 10 + i, 'c2s', 1, `m${i}`));
+    fake.push(flood.slice(0, 1500));
+    fake.push(flood.slice(1500));
+    // A clock where every reading is 10 ms later: a flush runs out of time after some hundreds of records.
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+    try {
+      frames.run();
+      const firstFlush = store.hot.get('live/c1')!.events.length - before;
+      expect(firstFlush).toBeGreaterThan(0);
+      expect(firstFlush).toBeLessThan(2000);
+      expect(frames.pending).toBe(1);
+      let flushes = 1;
+      while (frames.pending > 0 && flushes < 100) {
+        frames.run();
+        flushes++;
+      }
+      expect(flushes).toBeGreaterThan(1);
+    } finally {
+      clock.mockRestore();
+    }
+    const log = store.hot.get('live/c1')!;
+    expect(log.events.length).toBe(before + 2000);
+    const seqs = Array.from(log.events.range(before, log.events.length), (event) =>
+      event.type === 'frame' ? event.frame.seq : -1,
+    );
+    expect(seqs).toEqual(flood.map((event) => (event.type === 'frame' ? event.frame.seq : -1)));
+    expect(store.getState().connections['live/c1']?.frames).toEqual({ c2s: 2000, s2c: 0 });
   });
 
   it('keeps hot data out of React state: only revisions change for frames', async () => {
