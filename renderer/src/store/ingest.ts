@@ -22,7 +22,7 @@ const MAX_FLUSH_PAUSE_MS = 50;
  * A scheduled flush applies records for about this long and leaves the rest for the next one, so a flood arriving
  * faster than the page takes it cannot grow the flush (and the render after it) into a task that holds up a click.
  */
-const SCHEDULED_FLUSH_BUDGET_MS = 30;
+const SCHEDULED_FLUSH_BUDGET_MS = 12;
 const BUDGET_CHECK_EVERY = 256;
 
 /**
@@ -97,6 +97,7 @@ export function createIngest(
     const batches = queue;
     queue = [];
     const deadline = performance.now() + budgetMs;
+    let applied = 0;
     const state = store.getState();
     const changed = new Map<ConnKey, ConnectionView>();
     const added: ConnKey[] = [];
@@ -122,7 +123,7 @@ export function createIngest(
       }
       const { events } = batch;
       for (let i = 0; i < events.length; i++) {
-        if (i % BUDGET_CHECK_EVERY === BUDGET_CHECK_EVERY - 1 && performance.now() > deadline) {
+        if (++applied % BUDGET_CHECK_EVERY === 0 && performance.now() > deadline) {
           queue = [{ source: batch.source, events: events.slice(i) }, ...batches.slice(b + 1), ...queue];
           b = batches.length;
           break;
