@@ -29,10 +29,17 @@ interface Fed {
     startedAt: number;
     imported: unknown;
     result: SessionAnalysis;
+    /** How long working it out took, and when it was done (performance.now()). */
+    cost: number;
+    at: number;
   };
 }
 
 const streams = new WeakMap<ConnectionLog, Fed>();
+
+/** A live analysis that took longer than this is reused, for this many times as long as it took. */
+const SLOW_ANALYSIS_MS = 50;
+const SLOW_ANALYSIS_REUSE = 20;
 
 /**
  * Feeds a record the log has just appended to the log's analysis while it is still the object that arrived, if that
@@ -64,19 +71,24 @@ export function analyzeLog(log: ConnectionLog, request: LogAnalysisRequest): Ses
   entry.fed = total;
   const { now, recordingEnded: ended, startedAt, imported } = request;
   const last = entry.last;
+  const sameQuestion =
+    last !== undefined && last.ended === ended && last.startedAt === startedAt && last.imported === imported;
+  if (sameQuestion && last.fed === total && last.now === now) return last.result;
+  // A live connection of hundreds of thousands of records: its findings take long to work out, and working them out
+  // again on every tick of the clock would hold up the page that often. The last ones stand for a while instead.
+  const startedAtMs = performance.now();
   if (
-    last &&
-    last.fed === total &&
-    last.now === now &&
-    last.ended === ended &&
-    last.startedAt === startedAt &&
-    last.imported === imported
+    sameQuestion &&
+    now !== undefined &&
+    last.cost > SLOW_ANALYSIS_MS &&
+    startedAtMs - last.at < last.cost * SLOW_ANALYSIS_REUSE
   )
     return last.result;
   const result = entry.stream.result(
     { startedAt: request.startedAt, ...(request.imported ? { imported: request.imported } : {}) },
     request.now !== undefined ? { now: request.now } : { recordingEnded: request.recordingEnded },
   );
-  entry.last = { fed: total, now, ended, startedAt, imported, result };
+  const at = performance.now();
+  entry.last = { fed: total, now, ended, startedAt, imported, result, cost: at - startedAtMs, at };
   return result;
 }

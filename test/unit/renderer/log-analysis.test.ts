@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyzeSession } from '../../../shared/analysis/index.js';
 import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
 import { analyzeLog, feedAppended } from '../../../renderer/src/store/log-analysis.js';
@@ -96,5 +96,31 @@ describe('analyzeLog (findings of a growing connection log)', () => {
         { recordingEnded: true },
       ),
     );
+  });
+
+  it('reuses a slow live analysis for twenty times as long as it took, then works the findings out again', () => {
+    const builder = conn('c1', 'client', 'ws://h.test/').handshake(0).text(5, 's2c');
+    const log = new ConnectionLog();
+    for (const event of builder.events) log.append(event);
+    const request = { conn: 'c1', startedAt: 0, recordingEnded: false };
+    // Every reading of the clock is 100 ms after the one before: each analysis seems to take 100 ms.
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 100));
+    try {
+      const slow = analyzeLog(log, { ...request, now: 1000 });
+      expect(analyzeLog(log, { ...request, now: 2000 })).toBe(slow);
+      clock += 2000;
+      const later = analyzeLog(log, { ...request, now: 3000 });
+      expect(later).not.toBe(slow);
+      expect(later).toEqual(
+        analyzeSession({ header: { startedAt: 0 }, events: builder.events }, { now: 3000 }),
+      );
+      // The end of the recording is a different question: answered at once.
+      expect(analyzeLog(log, { ...request, recordingEnded: true })).toEqual(
+        analyzeSession({ header: { startedAt: 0 }, events: builder.events }, { recordingEnded: true }),
+      );
+    } finally {
+      now.mockRestore();
+    }
   });
 });
