@@ -255,6 +255,29 @@ const clickLatency = (page, testId) =>
     testId,
   );
 
+/**
+ * Clicks `testId` `count` times as a user would (real input events through the browser, 400 ms apart), and returns
+ * each click's duration as the Event Timing API measures it: from the input to the paint after its handlers, so the
+ * time the click waited behind a busy main thread is included (a click dispatched from script would skip that wait).
+ */
+async function realClicks(page, testId, count) {
+  await page.evaluate(() => {
+    window.__clickDurations = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        if (entry.name === 'click') window.__clickDurations.push(entry.duration);
+    }).observe({ type: 'event', durationThreshold: 16, buffered: false });
+  });
+  const box = await page.getByTestId(testId).boundingBox();
+  for (let i = 0; i < count; i++) {
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(400);
+  }
+  // Clicks faster than the threshold (16 ms) are not reported; they count as 16 ms.
+  const slow = await page.evaluate(() => window.__clickDurations);
+  return [...slow, ...Array(Math.max(0, count - slow.length)).fill(16)];
+}
+
 async function sessionRun(browser, url, frames) {
   const file = path.join(tmp, `session-${frames}.jsonl`);
   const t0 = performance.now();
@@ -382,7 +405,8 @@ async function ingestRun(browser, url) {
   await page.getByTestId('mode-frames').waitFor();
   await page.waitForTimeout(500);
   const during = await frameTimes(page, 2500, false);
-  const click = await clickLatency(page, 'follow-toggle');
+  const clicks = await realClicks(page, 'follow-toggle', 6);
+  const click = median(clicks);
   const total = INGEST_RATE * INGEST_SECONDS;
   const shown = await page
     .waitForFunction(
@@ -397,7 +421,7 @@ async function ingestRun(browser, url) {
   const allShownMs = shown ? performance.now() - started : NaN;
   const heap = await heapMiB(cdp);
   await page.close();
-  return { idle, idleHeap, during, click, allShownMs, heap, total };
+  return { idle, idleHeap, during, click, clicks, allShownMs, heap, total };
 }
 
 /** Time from `action` until `predicate` holds in the page, polled every animation frame. */
@@ -579,7 +603,10 @@ async function main() {
   rowsOf('JS heap + array buffers after open', base.heapWithBuffers, big.heapWithBuffers, 'MiB');
   if (ingest) printIngest(ingest);
   printTargets(big, ingest);
-  printStorm(await stormRun(browser, url, STORM_BASE), await stormRun(browser, url, STORM));
+  // A core of its own: the one above now holds the ingest's 500,000-message live session, and every page that opens
+  // it takes that session's snapshot, which ran alongside the storm's measurements.
+  const stormUrl = ingest ? await startServe() : url;
+  printStorm(await stormRun(browser, stormUrl, STORM_BASE), await stormRun(browser, stormUrl, STORM));
   console.log(
     `\nsession files generated in ${f(base.generateMs)} ms / ${f(big.generateMs)} ms (not part of the UI figures)`,
   );
@@ -669,7 +696,9 @@ function printIngest(ingest) {
   console.log(
     `| JS heap used | ${f(ingest.idleHeap)} MiB | ${f(ingest.heap)} MiB (after) | ${ratio(ingest.heap, ingest.idleHeap)} |`,
   );
-  console.log(`| click handled during ingest | | ${f(ingest.click, 1)} ms | |`);
+  console.log(
+    `| click handled during ingest (input to paint, median of ${ingest.clicks.length}; worst) | | ${f(ingest.click)} ms; ${f(Math.max(...ingest.clicks))} ms | |`,
+  );
   console.log(
     `| connect → all ${ingest.total.toLocaleString('en')} rows shown | | ${f(ingest.allShownMs)} ms | (sending takes ${INGEST_SECONDS * 1000} ms) |`,
   );
