@@ -25,16 +25,43 @@ const MAX_FLUSH_PAUSE_MS = 50;
 const SCHEDULED_FLUSH_BUDGET_MS = 12;
 const BUDGET_CHECK_EVERY = 256;
 
+/** After the user clicks or types, flushes hold off this long, so the input's own render and paint come first. */
+const INPUT_QUIET_MS = 100;
+
+/** When the user last pressed a pointer or a key on the page (performance.now()); -Infinity outside a browser. */
+function lastInputClock(): () => number {
+  let at = Number.NEGATIVE_INFINITY;
+  if (typeof window !== 'undefined') {
+    const note = (): void => {
+      at = performance.now();
+    };
+    for (const type of ['pointerdown', 'keydown'])
+      window.addEventListener(type, note, { capture: true, passive: true });
+  }
+  return () => at;
+}
+
 /**
  * Once per animation frame while flushes are cheap; when a flush and the render it causes take long (tens of
  * thousands of records a second, a table following the tail), less often: after a pause as long as the flush (at most
  * MAX_FLUSH_PAUSE_MS), so input has time of its own and fewer, larger flushes spread the render over more records. A
- * longer pause would only idle the page: the records a flush appends cost the same however they are batched.
+ * longer pause would only idle the page: the records a flush appends cost the same however they are batched. Right
+ * after a click or a key press, flushes wait INPUT_QUIET_MS.
  */
-export function adaptiveFrameScheduler(frame: Scheduler = animationFrameScheduler): Scheduler {
+export function adaptiveFrameScheduler(
+  frame: Scheduler = animationFrameScheduler,
+  lastInputAt: () => number = lastInputClock(),
+): Scheduler {
   let cost = 0;
   let endedAt = Number.NEGATIVE_INFINITY;
-  const measured = (flush: () => void) => () => {
+  const pause = (): number => {
+    const now = performance.now();
+    return Math.max(
+      Math.min(cost, MAX_FLUSH_PAUSE_MS) - (now - endedAt),
+      INPUT_QUIET_MS - (now - lastInputAt()),
+    );
+  };
+  const measured = (flush: () => void): void => {
     const start = performance.now();
     flush();
     // The store's subscribers render in a microtask queued by the flush, so this one runs after them.
@@ -43,11 +70,13 @@ export function adaptiveFrameScheduler(frame: Scheduler = animationFrameSchedule
       cost = endedAt - start;
     });
   };
-  return (flush) => {
-    const wait = Math.min(cost, MAX_FLUSH_PAUSE_MS) - (performance.now() - endedAt);
-    if (wait <= 1) frame(measured(flush));
-    else setTimeout(() => frame(measured(flush)), wait);
+  const run = (flush: () => void): void => {
+    const wait = pause();
+    // Input can arrive between scheduling the frame and the frame: the flush then waits again.
+    if (wait <= 1) frame(() => (pause() > 1 ? run(flush) : measured(flush)));
+    else setTimeout(() => run(flush), wait);
   };
+  return run;
 }
 
 export interface Ingest {
