@@ -5,12 +5,27 @@ const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 3;
 
-/** A WebSocket whose socket lives in a worker of its own (see socket-worker.ts); one worker per socket. */
+/** Set once a socket worker failed before its socket opened: later sockets are the page's own. */
+let workersFail = false;
+
+const pageSocket = (url: string): SocketLike => new WebSocket(url) as unknown as SocketLike;
+
+/**
+ * A WebSocket whose socket lives in a worker of its own (see socket-worker.ts); one worker per socket. Where the
+ * worker cannot be started or loaded, the page's own WebSocket: slower under a flood, but connected.
+ */
 export function createWorkerSocket(url: string): SocketLike {
-  const worker = new Worker(new URL('./socket-worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'bridge-socket',
-  });
+  if (workersFail) return pageSocket(url);
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./socket-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'bridge-socket',
+    });
+  } catch {
+    workersFail = true;
+    return pageSocket(url);
+  }
   const command = (message: SocketWorkerCommand): void => worker.postMessage(message);
   let readyState = CONNECTING;
   const socket: SocketLike = {
@@ -52,8 +67,12 @@ export function createWorkerSocket(url: string): SocketLike {
         break;
     }
   };
-  // A worker that fails to load or throws leaves no socket: the transport sees a close and reconnects.
-  worker.onerror = closed;
+  // A worker that fails to load or throws leaves no socket: the transport sees a close and reconnects, on the page's
+  // own socket if this worker never opened one.
+  worker.onerror = () => {
+    if (readyState === CONNECTING) workersFail = true;
+    closed();
+  };
   command({ type: 'open', url });
   return socket;
 }
