@@ -148,6 +148,11 @@ export function createIngest(
         const log = hot.getOrCreate(key);
         const start = log.appendChunk(batch.chunk, batch.expectedTotal);
         applyRange(view, log.events, start, log.events.length);
+        // Chunks a file's reader sent while the page was busy: the first ones are shown before the rest are adopted.
+        if (b < batches.length - 1 && performance.now() > deadline) {
+          queue = [...batches.slice(b + 1), ...queue];
+          break;
+        }
         continue;
       }
       const { events } = batch;

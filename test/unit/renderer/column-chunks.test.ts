@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import { createInspectorStore } from '../../../renderer/src/store/create-store.js';
 import type { ColumnChunk, RowFacts } from '../../../renderer/src/store/columnar-log.js';
@@ -162,4 +162,40 @@ describe('column chunks (a session file read by a worker)', () => {
       }
     }
   }, 60_000);
+
+  it('queued while the page was busy, reach the store a few per scheduled flush, first ones first, all of them', () => {
+    const events = randomEvents(11, 3000);
+    const chunker = new SessionChunker();
+    const chunks: ColumnChunk[] = [];
+    events.forEach((event, i) => {
+      chunker.push(event);
+      if (i % 500 === 499)
+        for (const item of chunker.take()) if ('chunk' in item) chunks.push(transferred(item.chunk));
+    });
+    for (const item of chunker.take()) if ('chunk' in item) chunks.push(transferred(item.chunk));
+    expect(chunks.length).toBeGreaterThan(3);
+    const frames: (() => void)[] = [];
+    const store = createInspectorStore(createFakeApi().api, {
+      schedule: (fn) => void frames.push(fn),
+      search: null,
+    });
+    for (const chunk of chunks) store.ingest.pushChunk('file1', chunk);
+    // Every reading of the clock is 10 ms after the one before: the budget runs out after a chunk or two.
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+    const counts: number[] = [];
+    try {
+      while (frames.length > 0 && counts.length < 100) {
+        frames.shift()!();
+        counts.push(store.hot.get('file1/c1')?.events.length ?? 0);
+      }
+    } finally {
+      clock.mockRestore();
+    }
+    expect(counts[0]).toBeLessThan(events.length);
+    expect(counts.length).toBeGreaterThan(1);
+    expect(Array.from(store.hot.get('file1/c1')!.events.range())).toEqual(
+      events.filter((event) => event.conn === 'c1'),
+    );
+  });
 });
