@@ -4,7 +4,7 @@ import type { Direction } from '../../../shared/model/wire.js';
 import { bytesToBase64 } from '../format/bytes.js';
 import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
 import { FRAME_FIELDS, MESSAGE_FIELDS, SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
-import { BASE64_VALUE } from '../../../shared/util/base64.js';
+import { decodeCanonicalBase64 } from '../../../shared/util/base64.js';
 import { BytePages } from './byte-pages.js';
 
 /** How an event is held: as the object itself, or as a row of the frame or message columns. */
@@ -107,51 +107,6 @@ const MASK_KEY = /^[0-9a-f]{8}$/;
 /** Seqs, ids and sizes are kept as 32-bit columns; a record with a larger one is kept as the object. */
 const MAX_U32 = 0xffffffff;
 const NO_MESSAGE = MAX_U32;
-
-const digit = (text: string, i: number): number => {
-  const code = text.charCodeAt(i);
-  return code < 256 ? BASE64_VALUE[code]! : -1;
-};
-
-/**
- * Decodes a base64 string into `into` (at least 3/4 of its length) when it is the canonical encoding of its bytes
- * (padded, nothing but the alphabet, no stray bits in the last group), as a re-encoding would give it back. Returns
- * the number of bytes, or -1. One pass with a table instead of `atob`, a regular expression or a re-encoding: this
- * runs for every frame and message of a live flood.
- */
-export function decodeCanonicalBase64(base64: string, into: Uint8Array): number {
-  if (typeof base64 !== 'string') return -1;
-  const length = base64.length;
-  if (length % 4 !== 0) return -1;
-  const pad =
-    length > 0 && base64.charCodeAt(length - 1) === 0x3d
-      ? base64.charCodeAt(length - 2) === 0x3d
-        ? 2
-        : 1
-      : 0;
-  const whole = pad ? length - 4 : length;
-  let out = 0;
-  for (let i = 0; i < whole; i += 4) {
-    const a = digit(base64, i);
-    const b = digit(base64, i + 1);
-    const c = digit(base64, i + 2);
-    const d = digit(base64, i + 3);
-    if ((a | b | c | d) < 0) return -1;
-    into[out++] = (a << 2) | (b >> 4);
-    into[out++] = ((b & 15) << 4) | (c >> 2);
-    into[out++] = ((c & 3) << 6) | d;
-  }
-  if (pad === 0) return out;
-  const a = digit(base64, whole);
-  const b = digit(base64, whole + 1);
-  if ((a | b) < 0) return -1;
-  into[out++] = (a << 2) | (b >> 4);
-  if (pad === 2) return b & 15 ? -1 : out;
-  const c = digit(base64, whole + 2);
-  if (c < 0 || c & 3) return -1;
-  into[out++] = ((b & 15) << 4) | (c >> 2);
-  return out;
-}
 
 /** Payloads decode here before they are stored (most are small); a large one gets a buffer of its own. */
 let decodeBuffer = new Uint8Array(64 * 1024);

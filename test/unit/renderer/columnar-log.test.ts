@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkedLog } from '../../../renderer/src/store/chunked-log.js';
-import { ColumnarLog, decodeCanonicalBase64, HELD_OBJECT } from '../../../renderer/src/store/columnar-log.js';
+import { ColumnarLog, HELD_OBJECT } from '../../../renderer/src/store/columnar-log.js';
+import { decodeCanonicalBase64 } from '../../../shared/util/base64.js';
 import fc from 'fast-check';
 import type { RowFacts } from '../../../renderer/src/store/columnar-log.js';
 import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
