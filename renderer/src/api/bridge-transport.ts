@@ -16,6 +16,9 @@ export interface SocketLike {
 }
 export type SocketFactory = (url: string) => SocketLike;
 
+/** The page's own WebSocket. */
+export const pageSocket: SocketFactory = (url) => new WebSocket(url) as unknown as SocketLike;
+
 export interface BridgeTransport extends Transport {
   readonly state: CoreLinkState;
   /** Called on every state change; also tells the app when to re-synchronise after a reconnect. */
@@ -53,7 +56,7 @@ export class CoreDisconnectedError extends Error {
 }
 
 export function createBridgeTransport(options: BridgeTransportOptions): BridgeTransport {
-  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  const createSocket = options.createSocket ?? pageSocket;
   const minDelay = options.minDelayMs ?? 250;
   const maxDelay = options.maxDelayMs ?? 5000;
   const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));

@@ -1,4 +1,5 @@
 import type { SocketLike } from './bridge-transport.js';
+import { pageSocket } from './bridge-transport.js';
 import type { SocketWorkerCommand, SocketWorkerEvent } from './socket-worker-protocol.js';
 
 const CONNECTING = 0;
@@ -7,8 +8,6 @@ const CLOSED = 3;
 
 /** Set once a socket worker failed before its socket opened: later sockets are the page's own. */
 let workersFail = false;
-
-const pageSocket = (url: string): SocketLike => new WebSocket(url) as unknown as SocketLike;
 
 /**
  * A WebSocket whose socket lives in a worker of its own (see socket-worker.ts); one worker per socket. Where the
