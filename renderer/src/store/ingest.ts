@@ -114,11 +114,13 @@ export function createIngest(
   const scheduledFlush = (): void => {
     scheduled = false;
     flush(SCHEDULED_FLUSH_BUDGET_MS);
-    if (queue.length > 0 && !scheduled) {
-      scheduled = true;
-      schedule(scheduledFlush);
-    }
+    if (queue.length > 0) requestFlush();
   };
+  function requestFlush(): void {
+    if (scheduled) return;
+    scheduled = true;
+    schedule(scheduledFlush);
+  }
 
   /** Applies the queue; a scheduled flush stops between records once `budgetMs` is spent and leaves the rest queued. */
   function flush(budgetMs = Number.POSITIVE_INFINITY): void {
@@ -188,10 +190,7 @@ export function createIngest(
 
   const enqueue = (item: (typeof queue)[number]): void => {
     queue.push(item);
-    if (!scheduled) {
-      scheduled = true;
-      schedule(scheduledFlush);
-    }
+    requestFlush();
   };
 
   return {
