@@ -7,15 +7,20 @@ const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const PAD = 0x3d;
 /** Characters per String.fromCharCode call (well under engines' argument limits). */
 const PIECE = 8192;
+/** The digits are written here, then made one string. */
+let scratch = new Uint8Array(1024);
 
 /**
- * Standard base64 with padding, of bytes[start, end). Written as character codes and turned into strings a piece at a
- * time, so the result is one flat string: a string grown by `+=` stays a tree of pieces in memory, which records keep
- * alive (many small objects for the garbage collector to walk).
+ * Standard base64 with padding, of bytes[start, end). The digits go into a reused buffer and become flat strings a
+ * piece at a time (a string grown by `+=` stays a tree of pieces in memory, which records keep alive). The codes are
+ * passed with `apply`: spreading a typed array goes through its iterator, ~2.5 µs for a 40-byte payload, ten times
+ * slower (a session's analysis encodes millions of them).
  */
 export function toBase64(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const length = Math.max(0, end - start);
-  const out = new Uint8Array(Math.ceil(length / 3) * 4);
+  const size = Math.ceil(length / 3) * 4;
+  if (scratch.length < size) scratch = new Uint8Array(size * 2);
+  const out = scratch;
   let o = 0;
   let i = start;
   for (; i + 2 < end; i += 3) {
@@ -39,12 +44,14 @@ export function toBase64(bytes: Uint8Array, start = 0, end = bytes.length): stri
     out[o++] = CODES[(n >> 6) & 63]!;
     out[o++] = PAD;
   }
-  if (o <= PIECE) return String.fromCharCode(...out.subarray(0, o));
+  if (o <= PIECE) return charCodes(out.subarray(0, o));
   const parts: string[] = [];
-  for (let p = 0; p < o; p += PIECE)
-    parts.push(String.fromCharCode(...out.subarray(p, Math.min(o, p + PIECE))));
+  for (let p = 0; p < o; p += PIECE) parts.push(charCodes(out.subarray(p, Math.min(o, p + PIECE))));
   return parts.join('');
 }
+
+const charCodes = (codes: Uint8Array): string =>
+  String.fromCharCode.apply(null, codes as unknown as number[]);
 
 /** The value of the base64 digit at `text[i]`, or -1 when it is not one. */
 const digit = (text: string, i: number): number => {
