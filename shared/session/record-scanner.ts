@@ -26,6 +26,9 @@ export interface ScannedRecord {
   /** The payload's bytes (decoded from its base64) are `payload[0, payloadBytes)`; the buffer is reused. */
   payload: Uint8Array;
   payloadBytes: number;
+  /** Where the payload's base64 text is in the scanned line (between its quotes). */
+  dataStart: number;
+  dataEnd: number;
   // Frames.
   seq: number;
   offset: number;
@@ -62,6 +65,8 @@ export function newScannedRecord(): ScannedRecord {
     truncated: false,
     payload: new Uint8Array(256),
     payloadBytes: 0,
+    dataStart: 0,
+    dataEnd: 0,
     seq: 0,
     offset: 0,
     fin: false,
@@ -407,6 +412,7 @@ export class RecordScanner {
     const stop = this.stop;
     let p = this.p;
     if (b[p++] !== QUOTE) return -1;
+    out.dataStart = p;
     let bytes = out.payload;
     let o = 0;
     for (;;) {
@@ -441,6 +447,7 @@ export class RecordScanner {
       break;
     }
     this.p = p + 1;
+    out.dataEnd = p;
     out.payloadBytes = o;
     return o;
   }

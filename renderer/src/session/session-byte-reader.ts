@@ -6,8 +6,11 @@ import { newScannedRecord, RecordScanner } from '../../../shared/session/record-
 
 /** Where the records of a session file go, in file order. */
 export interface SessionRecordSink {
-  /** A frame or message line read by the scanner: true when taken, false to have the line read as text instead. */
-  scanned(record: ScannedRecord, conn: ConnectionId): boolean;
+  /**
+   * A frame or message line read by the scanner (its byte ranges point into `line`): true when taken, false to have
+   * the line read as text instead.
+   */
+  scanned(record: ScannedRecord, conn: ConnectionId, line: Uint8Array): boolean;
   /** A record read as text. */
   event(event: CaptureEvent): void;
 }
@@ -70,7 +73,7 @@ export function createSessionByteReader(sink: SessionRecordSink): SessionByteRea
     if (end < 0) return -1;
     const next =
       bytes[end] === NEWLINE ? end + 1 : bytes[end] === RETURN && bytes[end + 1] === NEWLINE ? end + 2 : -1;
-    if (next < 0 || next > stop || !sink.scanned(record, connOf(bytes))) return -1;
+    if (next < 0 || next > stop || !sink.scanned(record, connOf(bytes), bytes)) return -1;
     lines.skip();
     return next;
   }

@@ -5,6 +5,7 @@ import type { SessionReadProblem } from '../../../shared/model/session.js';
 import type { SessionStreamBatch } from '../../../shared/session/index.js';
 import { createSessionStreamParser } from '../../../shared/session/index.js';
 import { createSessionByteReader } from '../../../renderer/src/session/session-byte-reader.js';
+import { eventFromScanned } from '../../../renderer/src/session/scanned-event.js';
 import type { OpenItem } from '../../../renderer/src/session/session-chunker.js';
 import { SessionChunker } from '../../../renderer/src/session/session-chunker.js';
 import type { ColumnChunk } from '../../../renderer/src/store/columnar-log.js';
@@ -348,7 +349,50 @@ function logs(pieces: Uint8Array[], scan: boolean): Map<string, ColumnChunk> {
   return new Map([...byConn].map(([conn, l]) => [conn, l.takeChunk()]));
 }
 
+/** Every record of the file in order, with its header and problems: read as text, or as bytes with the records
+ * the scanner took made by `eventFromScanned` (as the analysis reader does). */
+function records(
+  pieces: Uint8Array[],
+  scan: boolean,
+): { events: CaptureEvent[]; read: Omit<Read, 'batches'> } {
+  const events: CaptureEvent[] = [];
+  const read: Omit<Read, 'batches'> = { problems: [] };
+  const accept = (batch: SessionStreamBatch) => {
+    if (batch.header) read.header = batch.header;
+    read.problems.push(...batch.problems);
+    events.push(...batch.events);
+  };
+  if (scan) {
+    const reader = createSessionByteReader({
+      scanned: (record, conn, line) => {
+        events.push(eventFromScanned(record, conn, line));
+        return true;
+      },
+      event: (event) => events.push(event),
+    });
+    for (const piece of pieces) accept(reader.push(piece));
+    accept(reader.end());
+  } else {
+    const parser = createSessionStreamParser();
+    const decoder = new TextDecoder();
+    for (const piece of pieces) accept(parser.push(decoder.decode(piece, { stream: true })));
+    accept(parser.push(decoder.decode()));
+    accept(parser.end());
+  }
+  return { events, read };
+}
+
 describe('createSessionByteReader', () => {
+  it('makes from each scanned line the record JSON.parse and the record checks give (eventFromScanned)', () => {
+    fc.assert(
+      fc.property(fileArb, fc.array(fc.nat(), { maxLength: 3 }), (bytes, cuts) => {
+        const pieces = cut(bytes, cuts);
+        expect(records(pieces, true)).toEqual(records(pieces, false));
+      }),
+      { numRuns: 300 },
+    );
+  }, 30_000);
+
   it('holds each record the way pushing the parsed record does (same columns, payload pages, objects)', () => {
     fc.assert(
       fc.property(fileArb, fc.array(fc.nat(), { maxLength: 3 }), (bytes, cuts) => {
