@@ -4,12 +4,23 @@ import type { PrecomputedAnalysis } from '../store/hot-log.js';
 import type { OpenItem } from './session-chunker.js';
 
 /** Page -> session reader worker: read this file. */
-export interface ToSessionReader {
+export interface ReadSessionFile {
+  type: 'read';
   file: Blob;
   /** What to do with the records: send them to the page, analyse them (reported with `done`), or both. */
   rows: boolean;
   analyse: boolean;
 }
+
+/**
+ * Page -> session reader worker: the first batch is on screen. A rows reader waits for it (a moment at most) before
+ * reading on, so that the first rows' render has the CPU to itself.
+ */
+export interface FirstRowsShown {
+  type: 'shown';
+}
+
+export type ToSessionReader = ReadSessionFile | FirstRowsShown;
 
 /** Session reader worker -> page. */
 export type FromSessionReader =

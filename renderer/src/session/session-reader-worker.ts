@@ -3,10 +3,10 @@ import { AnalysisStream } from '../../../shared/analysis/analysis-stream.js';
 import type { ConnectionId } from '../../../shared/model/events.js';
 import type { SessionHeader, SessionReadProblem } from '../../../shared/model/session.js';
 import type { SessionStreamBatch } from '../../../shared/session/index.js';
-import { createSessionStreamParser } from '../../../shared/session/index.js';
 import { chunkBuffers } from '../store/columnar-log.js';
-import type { FromSessionReader, ToSessionReader } from './open-protocol.js';
+import type { FromSessionReader, ReadSessionFile, ToSessionReader } from './open-protocol.js';
 import { createSessionByteReader } from './session-byte-reader.js';
+import { eventFromScanned } from './scanned-event.js';
 import { SessionChunker } from './session-chunker.js';
 
 // A session file's reader: reads, parses, validates and analyses the file off the page's thread, and sends its
@@ -17,12 +17,27 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 /** Batches go out at most this often, or when this many records wait (the first as soon as there is any). */
 const BATCH_MS = 150;
 const BATCH_RECORDS = 250_000;
+/**
+ * After the first batch, how long the rows reader waits at most for the page to say it is shown. Reading on at once
+ * took the CPU from the page's first render on a two-core machine, which then took three times as long.
+ */
+const FIRST_ROWS_WAIT_MS = 400;
 
-async function read({ file, rows, analyse }: ToSessionReader): Promise<void> {
-  const parser = createSessionStreamParser();
+let firstRowsShown: () => void = () => undefined;
+
+function untilFirstRowsShown(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, FIRST_ROWS_WAIT_MS);
+    firstRowsShown = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+}
+
+async function read({ file, rows, analyse }: ReadSessionFile): Promise<void> {
   const chunker = new SessionChunker();
   const analyses = new Map<ConnectionId, AnalysisStream>();
-  const decoder = new TextDecoder();
   let header: SessionHeader | undefined;
   let newHeader = false;
   let problems: SessionReadProblem[] = [];
@@ -30,19 +45,17 @@ async function read({ file, rows, analyse }: ToSessionReader): Promise<void> {
   let sent = 0;
   let sentAt = performance.now();
 
+  const analysisOf = (conn: ConnectionId): AnalysisStream => {
+    let analysis = analyses.get(conn);
+    if (!analysis) analyses.set(conn, (analysis = new AnalysisStream({ recordingEnded: true })));
+    return analysis;
+  };
   const accept = (batch: SessionStreamBatch): void => {
     if (batch.header) {
       header = batch.header;
       newHeader = true;
     }
     if (batch.problems.length) problems.push(...batch.problems);
-    for (const event of batch.events) {
-      if (rows) chunker.push(event);
-      if (!analyse) continue;
-      let analysis = analyses.get(event.conn);
-      if (!analysis) analyses.set(event.conn, (analysis = new AnalysisStream({ recordingEnded: true })));
-      analysis.push(event);
-    }
   };
   const send = (force: boolean): void => {
     if (!rows) return;
@@ -65,28 +78,30 @@ async function read({ file, rows, analyse }: ToSessionReader): Promise<void> {
     problems = [];
   };
 
-  // For the rows alone, frame and message lines are scanned as bytes straight into the columns (no text, no
-  // JSON.parse); the analysis needs every record as an object, so it reads text.
-  const bytes =
-    rows && !analyse
-      ? createSessionByteReader({
-          scanned: (record, conn) => chunker.pushScanned(record, conn),
-          event: (event) => chunker.push(event),
-        })
-      : null;
+  // Frame and message lines are scanned as bytes (no text, no JSON.parse): straight into the columns for the rows,
+  // and into records for the analysis; other lines are read as text.
+  const bytes = createSessionByteReader({
+    scanned: (record, conn, line) => {
+      if (rows && !chunker.pushScanned(record, conn)) return false;
+      if (analyse) analysisOf(conn).push(eventFromScanned(record, conn, line));
+      return true;
+    },
+    event: (event) => {
+      if (rows) chunker.push(event);
+      if (analyse) analysisOf(event.conn).push(event);
+    },
+  });
   const reader = (file.stream() as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     bytesRead += value.byteLength;
-    accept(bytes ? bytes.push(value) : parser.push(decoder.decode(value, { stream: true })));
+    accept(bytes.push(value));
+    const first = sent === 0;
     send(false);
+    if (first && sent > 0) await untilFirstRowsShown();
   }
-  if (bytes) accept(bytes.end());
-  else {
-    accept(parser.push(decoder.decode()));
-    accept(parser.end());
-  }
+  accept(bytes.end());
   send(true);
   const result = (analysis: AnalysisStream) => {
     const imported = header?.imported;
@@ -108,6 +123,7 @@ async function read({ file, rows, analyse }: ToSessionReader): Promise<void> {
 }
 
 scope.onmessage = (event: MessageEvent<ToSessionReader>) => {
+  if (event.data.type === 'shown') return firstRowsShown();
   read(event.data).catch((error: unknown) =>
     scope.postMessage({
       type: 'failed',
