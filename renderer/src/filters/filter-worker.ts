@@ -21,10 +21,26 @@ const yieldToQueue = (): Promise<void> =>
     channel.port2.postMessage(null);
   });
 
+/**
+ * Rows' text is made once the rows stop coming for a moment (a file read, a flood paused), in slices a search can
+ * come between: while a file is read the cores are busy with it.
+ */
+const QUIET_MS = 500;
+const PREPARE_SLICE_MS = 8;
+let prepareTimer: ReturnType<typeof setTimeout> | undefined;
+const prepareSoon = (delay: number): void => {
+  clearTimeout(prepareTimer);
+  prepareTimer = setTimeout(() => {
+    if (!core.prepareText(performance.now() + PREPARE_SLICE_MS)) prepareSoon(0);
+  }, delay);
+};
+
 scope.onmessage = (event: MessageEvent<ToSearcher>) => {
   const message = event.data;
-  if (message.type === 'append') core.append(message);
-  else if (message.type === 'forget') core.forget(message.key);
+  if (message.type === 'append') {
+    core.append(message);
+    prepareSoon(QUIET_MS);
+  } else if (message.type === 'forget') core.forget(message.key);
   else if (message.type === 'cancelAll') core.announceAll(message.id);
   else if (message.type === 'searchAll') {
     core.announceAll(message.id);

@@ -6,6 +6,7 @@ import type { Decoded, DecoderInput } from '../../../shared/decoders/types.js';
 import { parseDecodedQuery } from './decoded-query.js';
 import type { SearchMode } from './search-pattern.js';
 import { compileSearch } from './search-pattern.js';
+import { SearchedRows } from './searched-rows.js';
 
 /** Text and regex search the payload text; 'decoded' runs a query over the decoded fields of message rows. */
 export type SearchKind = SearchMode | 'decoded';
@@ -90,14 +91,6 @@ export type FromSearcher =
   | { type: 'hits'; id: number; hits: ConnectionHits[] }
   | { type: 'allDone'; id: number; searched: number; previewOnly: number };
 
-interface Rows {
-  texts: string[];
-  lower: string[];
-  truncated: boolean[];
-  /** The rows as sent, in index order: decoded queries decode message rows from their bytes. */
-  chunks: AppendRows[];
-}
-
 function inScope(scope: RowScope, kind: number): boolean {
   if (kind & ROW_MESSAGE) return scope.mode === 'messages';
   return kind >> ROW_OPCODE_SHIFT >= 8 ? scope.showControl : scope.mode === 'frames';
@@ -106,34 +99,29 @@ function inScope(scope: RowScope, kind: number): boolean {
 /** Candidates tested between two looks at the message queue: a newer search cancels this one there. */
 const SLICE = 20_000;
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
 /**
- * The search side of the text filter: holds each connection's searchable text (decoded once, kept lower-cased for
- * plain-text search) and answers searches in slices, giving up as soon as a newer search has arrived. Runs in a
- * worker (filter-worker.ts); the matching is the same as `compileRowFilter`'s.
+ * The search side of the text filter: holds each connection's rows (SearchedRows: payload bytes, text made when a
+ * search needs it) and answers searches in slices, giving up as soon as a newer search has arrived. Runs in a worker
+ * (filter-worker.ts); the matching is the same as `compileRowFilter`'s.
  */
 export class SearchCore {
-  private readonly rows = new Map<string, Rows>();
+  private readonly rows = new Map<string, SearchedRows>();
   private latest = 0;
 
   append(message: AppendRows): void {
     let rows = this.rows.get(message.key);
-    if (!rows) this.rows.set(message.key, (rows = { texts: [], lower: [], truncated: [], chunks: [] }));
-    rows.chunks.push(message);
-    const { indices, offsets, bytes, texts, truncated } = message;
-    for (let i = 0; i < indices.length; i++) {
-      const index = indices[i]!;
-      const text = texts[i] ?? decoder.decode(bytes.subarray(offsets[i], offsets[i + 1]));
-      rows.texts[index] = text;
-      const lower = text.toLowerCase();
-      rows.lower[index] = lower === text ? text : lower;
-      rows.truncated[index] = truncated[i] === 1;
-    }
+    if (!rows) this.rows.set(message.key, (rows = new SearchedRows()));
+    rows.append(message);
   }
 
   forget(key: string): void {
     this.rows.delete(key);
+  }
+
+  /** Makes rows' text ahead of searches until `until` (see SearchedRows.prepareText); true when all have it. */
+  prepareText(until: number): boolean {
+    for (const rows of this.rows.values()) if (!rows.prepareText(until)) return false;
+    return true;
   }
 
   /** Call when a search request arrives, before awaiting `search`: it supersedes every earlier one. */
@@ -160,8 +148,6 @@ export class SearchCore {
     const { id, scope } = request;
     const compiled = compileSearch(request.pattern, request.mode);
     if (!compiled.ok) return { type: 'error', id, message: compiled.error };
-    const needle = request.pattern.toLowerCase();
-    const plain = request.mode === 'text';
     let budget = SLICE;
     let pending: ConnectionHits[] = [];
     let searched = 0;
@@ -170,7 +156,7 @@ export class SearchCore {
       const rows = this.rows.get(key);
       if (!rows) continue;
       const hits: ConnectionHits = { key, count: 0, first: [], previewOnly: 0 };
-      const { lower, texts, truncated } = rows;
+      const test = rows.matcher(request.pattern, request.mode)!;
       for (const { indices, kinds } of rows.chunks) {
         for (let i = 0; i < indices.length; i++) {
           if (--budget <= 0) {
@@ -183,9 +169,9 @@ export class SearchCore {
           if (!inScope(scope, kinds[i]!)) continue;
           const index = indices[i]!;
           searched++;
-          if (plain ? lower[index]!.includes(needle) : compiled.test(texts[index]!)) {
+          if (test(index)) {
             if (hits.count++ < request.firstRows) hits.first.push(index);
-          } else if (truncated[index]) hits.previewOnly++;
+          } else if (rows.truncated(index)) hits.previewOnly++;
         }
       }
       previewOnly += hits.previewOnly;
@@ -199,15 +185,11 @@ export class SearchCore {
 
   async search(request: SearchRequest, yieldToQueue: () => Promise<void>): Promise<FromSearcher> {
     if (request.mode === 'decoded') return this.searchDecoded(request, yieldToQueue);
-    const rows = this.rows.get(request.key);
-    const { candidates, id } = request;
-    const compiled = request.mode === 'regex' ? compileSearch(request.pattern, 'regex') : undefined;
-    if (compiled && !compiled.ok) return { type: 'error', id, message: compiled.error };
-    const needle = request.pattern.toLowerCase();
-    const test =
-      compiled?.ok === true
-        ? (index: number) => compiled.test(rows?.texts[index] ?? '')
-        : (index: number) => (rows?.lower[index] ?? '').includes(needle);
+    const { candidates, id, mode } = request;
+    const compiled = compileSearch(request.pattern, mode);
+    if (!compiled.ok) return { type: 'error', id, message: compiled.error };
+    const rows = this.rows.get(request.key) ?? new SearchedRows();
+    const test = rows.matcher(request.pattern, mode)!;
     const matches = new Uint32Array(candidates.length);
     let count = 0;
     let previewOnly = 0;
@@ -220,7 +202,7 @@ export class SearchCore {
       for (let i = start; i < end; i++) {
         const index = candidates[i]!;
         if (test(index)) matches[count++] = index;
-        else if (rows?.truncated[index]) previewOnly++;
+        else if (rows.truncated(index)) previewOnly++;
       }
     }
     return { type: 'result', id, matches: matches.slice(0, count), previewOnly };

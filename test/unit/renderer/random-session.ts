@@ -26,6 +26,9 @@ const WORDS = [
   '{"event":"x"}',
   '€',
   'ß',
+  // Upper case, and a character past ASCII whose lower case is ASCII ("K" is the Kelvin sign: "kelvin" finds it).
+  'NEEDLE',
+  '\u212Aelvin',
 ];
 
 function payload(random: () => number): Uint8Array {

@@ -30,6 +30,9 @@ const filters: RowFilter[] = [
   { mode: 'frames', showControl: true, text: '^\\d{4} bye', searchMode: 'regex' },
   { mode: 'messages', showControl: true, text: 'a+needle$', searchMode: 'regex', minSize: 100 },
   { mode: 'messages', showControl: false, text: '€|"px":1', searchMode: 'regex' },
+  { mode: 'messages', showControl: true, text: 'kelvin' },
+  { mode: 'frames', showControl: true, text: 'NeEdLe' },
+  { mode: 'frames', showControl: true, text: 'e"' },
 ];
 
 describe('text filter off the main thread', () => {

@@ -63,6 +63,7 @@ const searches: { pattern: string; mode: SearchMode; scope: RowScope }[] = [
   { pattern: '^\\d{4} bye', mode: 'regex', scope: { mode: 'frames', showControl: true } },
   { pattern: '€|"px":1', mode: 'regex', scope: { mode: 'messages', showControl: false } },
   { pattern: 'nothing like this', mode: 'text', scope: { mode: 'messages', showControl: true } },
+  { pattern: 'KELVIN', mode: 'text', scope: { mode: 'frames', showControl: true } },
 ];
 
 describe('search across all connections', () => {
