@@ -382,25 +382,24 @@ function records(
   return { events, read };
 }
 
+/** Random files cut into pieces: `read` gives the same with the scanner (`scan`) as reading every line as text. */
+function scannedAsRead(read: (pieces: Uint8Array[], scan: boolean) => unknown, numRuns: number): void {
+  fc.assert(
+    fc.property(fileArb, fc.array(fc.nat(), { maxLength: 3 }), (bytes, cuts) => {
+      const pieces = cut(bytes, cuts);
+      expect(read(pieces, true)).toEqual(read(pieces, false));
+    }),
+    { numRuns },
+  );
+}
+
 describe('createSessionByteReader', () => {
   it('makes from each scanned line the record JSON.parse and the record checks give (eventFromScanned)', () => {
-    fc.assert(
-      fc.property(fileArb, fc.array(fc.nat(), { maxLength: 3 }), (bytes, cuts) => {
-        const pieces = cut(bytes, cuts);
-        expect(records(pieces, true)).toEqual(records(pieces, false));
-      }),
-      { numRuns: 300 },
-    );
+    scannedAsRead(records, 300);
   }, 30_000);
 
   it('holds each record the way pushing the parsed record does (same columns, payload pages, objects)', () => {
-    fc.assert(
-      fc.property(fileArb, fc.array(fc.nat(), { maxLength: 3 }), (bytes, cuts) => {
-        const pieces = cut(bytes, cuts);
-        expect(logs(pieces, true)).toEqual(logs(pieces, false));
-      }),
-      { numRuns: 200 },
-    );
+    scannedAsRead(logs, 200);
   }, 30_000);
 
   it('gives the same batches (chunks of columns, records) and problems as parsing every line', () => {
