@@ -170,7 +170,7 @@ export class SearchEngine {
 
   /**
    * Feeds the rows in the background, a slice per task, so a large batch (a file being opened) never stalls the page
-   * on copying payloads; a search feeds what is left at once.
+   * on copying payloads; a search feeds what is left first, also a slice per task (`whenFed`).
    */
   feedSoon(key: string, log: ConnectionLog): void {
     this.backlog.set(key, log);
@@ -189,6 +189,35 @@ export class SearchEngine {
     if (this.backlog.size > 0) this.backlogTimer = setTimeout(this.feedSlice, 0);
   };
 
+  /**
+   * Feeds `connections` (each up to the rows its log has now) a slice per task, then runs `then`, unless `wanted` has
+   * turned false meanwhile (a newer search). Feeding the rows a search needs at once froze the page for a second when
+   * 700,000 rows had arrived while the table was not shown.
+   */
+  private whenFed(
+    connections: readonly { key: string; log: ConnectionLog }[],
+    wanted: () => boolean,
+    then: () => void,
+  ): void {
+    const needed = connections.map(({ key, log }) => ({ key, log, rows: log.events.length }));
+    const step = (): void => {
+      if (!wanted()) return;
+      const until = performance.now() + FEED_SLICE_MS;
+      while (needed.length > 0) {
+        const { key, log, rows } = needed[0]!;
+        this.feed(key, log, FEED_SLICE_ROWS);
+        const fed = this.fed.get(key);
+        if (fed?.log === log && fed.sent >= rows) needed.shift();
+        if (needed.length > 0 && performance.now() >= until) {
+          setTimeout(step, 0);
+          return;
+        }
+      }
+      then();
+    };
+    step();
+  }
+
   forget(key: string): void {
     this.backlog.delete(key);
     if (this.fed.delete(key)) this.port.post({ type: 'forget', key }, []);
@@ -202,7 +231,6 @@ export class SearchEngine {
     mode: SearchKind,
     decoder?: DecoderChoice,
   ): Promise<SearchOutcome | null> {
-    this.feed(key, log);
     const id = ++this.nextId;
     for (const [earlier, resolve] of this.waiting) {
       this.waiting.delete(earlier);
@@ -211,9 +239,14 @@ export class SearchEngine {
     const copy = candidates.slice();
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.port.post(
-        { type: 'search', id, key, candidates: copy, pattern, mode, ...(decoder ? { decoder } : {}) },
-        [copy.buffer],
+      this.whenFed(
+        [{ key, log }],
+        () => this.waiting.has(id),
+        () =>
+          this.port.post(
+            { type: 'search', id, key, candidates: copy, pattern, mode, ...(decoder ? { decoder } : {}) },
+            [copy.buffer],
+          ),
       );
     });
   }
@@ -231,14 +264,18 @@ export class SearchEngine {
     firstRows: number,
     onHits: (hits: ConnectionHits[]) => void,
   ): Promise<SearchAllOutcome | null> {
-    for (const { key, log } of connections) this.feed(key, log);
     const id = ++this.nextId;
     this.endAll(null);
     return new Promise((resolve) => {
       this.allWaiting = { id, waiting: { onHits, resolve } };
-      this.port.post(
-        { type: 'searchAll', id, keys: connections.map((c) => c.key), pattern, mode, scope, firstRows },
-        [],
+      this.whenFed(
+        connections,
+        () => this.allWaiting?.id === id,
+        () =>
+          this.port.post(
+            { type: 'searchAll', id, keys: connections.map((c) => c.key), pattern, mode, scope, firstRows },
+            [],
+          ),
       );
     });
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inProcessPort, SearchEngine } from '../../../renderer/src/filters/search-engine.js';
+import type { SearchPort } from '../../../renderer/src/filters/search-engine.js';
 import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
 import { compileRowFilter, RowIndex } from '../../../renderer/src/store/rows.js';
 import type { RowFilter, RowView } from '../../../renderer/src/store/rows.js';
@@ -112,5 +113,35 @@ describe('text filter off the main thread', () => {
     expect(Array.from(worker.rows)).toEqual([2]);
     expect(worker.previewOnly).toBe(1);
     expect(here.previewOnly).toBe(1);
+  });
+
+  it('feeds the rows a search needs a slice per task, and a newer search stops the feeding of an older one', async () => {
+    const log = new ConnectionLog();
+    const rows = 200_000;
+    for (let i = 0; i < rows; i++) log.append(frame('c1', i, 's2c', 1, i % 1000 === 0 ? 'needle' : 'hay'));
+    const inner = inProcessPort();
+    const appends: number[] = [];
+    const port: SearchPort = {
+      ...inner,
+      post: (message, transfer) => {
+        if (message.type === 'append') appends.push(message.indices.length);
+        inner.post(message, transfer);
+      },
+    };
+    const engine = new SearchEngine(port);
+    const all = Uint32Array.from({ length: log.events.length }, (_, i) => i);
+    const older = engine.search('k', log, all, 'hay', 'text');
+    // What one task's budget allows went out at once (200,000 rows take several); the rest follow in later tasks.
+    const atOnce = appends.reduce((a, b) => a + b, 0);
+    expect(atOnce).toBeGreaterThan(0);
+    expect(atOnce).toBeLessThan(rows);
+    const newer = engine.search('k', log, all, 'needle', 'text');
+    expect(await older).toBeNull();
+    const answer = await newer;
+    expect(answer && 'matches' in answer ? Array.from(answer.matches) : []).toEqual(
+      Array.from({ length: rows / 1000 }, (_, i) => i * 1000),
+    );
+    // Every row was sent once.
+    expect(appends.reduce((a, b) => a + b, 0)).toBe(rows);
   });
 });
