@@ -132,6 +132,11 @@ test('reads a session file off the page: progress while reading, then the frames
   await expect(progress).toBeVisible();
   await expect(progress).toContainText('Opening big.wsi.jsonl');
   await expect(page.getByTestId('session-progress-text')).toContainText(/KiB \/ .* records/);
+  // The rows come first; then the progress says the file is being analysed for its findings (read again).
+  await expect(page.getByTestId('session-progress-text')).toContainText('records · analysing…', {
+    timeout: 30_000,
+  });
+  await expect(ui.traffic.rowsByDir('s2c').first()).toBeVisible();
   await expect(progress).toBeHidden({ timeout: 30_000 });
   await expect(ui.connections.list()).toContainText('big.wsi.jsonl');
   await expect(ui.connections.selected()).toContainText('/feed');

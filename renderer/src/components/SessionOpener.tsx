@@ -33,7 +33,13 @@ export function SessionOpener() {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
-    const progress: SessionOpenState = { name: file.name, totalBytes: file.size, bytesRead: 0, events: 0 };
+    const progress: SessionOpenState = {
+      name: file.name,
+      totalBytes: file.size,
+      bytesRead: 0,
+      events: 0,
+      analysing: false,
+    };
     let shownAt = 0;
     const show = (force = false): void => {
       const now = performance.now();
@@ -44,10 +50,13 @@ export function SessionOpener() {
     show(true);
     const streamOptions = {
       signal: controller.signal,
-      onProgress: ({ events, bytesRead }: SessionStreamProgress) => {
+      onProgress: ({ events, bytesRead, analysing }: SessionStreamProgress) => {
+        // The first records and the change to working out findings show at once, whatever the interval.
+        const news = (progress.events === 0 && events > 0) || Boolean(analysing) !== progress.analysing;
         progress.events = events;
+        progress.analysing = Boolean(analysing);
         if (bytesRead !== undefined) progress.bytesRead = bytesRead;
-        show();
+        show(news);
       },
     };
     if (canReadInWorker()) await openSessionInWorker(file, streamOptions);

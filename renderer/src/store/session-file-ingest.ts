@@ -140,7 +140,12 @@ export function ingestSessionFile(
         // The findings come after the rows: both readers at once on two cores took as long in all, and the rows
         // came 4 s later for a million frames.
         analyser.postMessage({ type: 'read', file, rows: false, analyse: true } satisfies ToSessionReader);
-        options.onProgress?.({ events, problems: problems.length, bytesRead: data.bytesRead });
+        options.onProgress?.({
+          events,
+          problems: problems.length,
+          bytesRead: data.bytesRead,
+          analysing: !analyses,
+        });
         return complete();
       }
       let changed = false;

@@ -10,6 +10,8 @@ export interface SessionStreamProgress {
   problems: number;
   /** Bytes of the file read so far, where the reader knows it. */
   bytesRead?: number;
+  /** Every record is in; the findings are being worked out (a file read in workers). */
+  analysing?: boolean;
 }
 
 export interface SessionStreamOptions {
