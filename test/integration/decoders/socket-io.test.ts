@@ -58,10 +58,11 @@ describe('Socket.IO traffic from socket.io and socket.io-client, captured by the
     expect(acks.map((r) => r.label)).toEqual(['ack 0', 'ack 1']);
     for (const ack of acks) expect(ack.latencyMs).toBeGreaterThanOrEqual(0);
     expect(analysis.requests.find((r) => r.label === 'connect /')?.replySeq).toBeDefined();
-    // socket.io-client answers every Engine.IO ping.
+    // socket.io-client answers every Engine.IO ping, but the last one may have been on the wire as it left (a loaded
+    // machine lost this race in CI).
     const beats = analysis.heartbeats.filter((h) => h.label === 'Engine.IO ping/pong');
     expect(beats.length).toBeGreaterThanOrEqual(2);
-    for (const beat of beats) expect(beat.latencyMs).toBeGreaterThanOrEqual(0);
+    for (const beat of beats.slice(0, -1)) expect(beat.latencyMs).toBeGreaterThanOrEqual(0);
     expect(findings.map((f) => f.id)).not.toContain('socketio.ping-timeout');
     // The /admin namespace is multiplexed on the same WebSocket: its refusal is decoded and reported.
     expect(sent.find((d) => d.kind === 'CONNECT' && d.topic === '/admin')).toBeDefined();
