@@ -35,9 +35,17 @@ export interface SessionLineReader {
   readonly lines: number;
 }
 
-export function createSessionLineReader(): SessionLineReader {
+export interface SessionLineReaderOptions {
+  /**
+   * The lines begin after the header, somewhere inside the file (one part of a file read in parts): every line is a
+   * record and line numbers count from the part's first line.
+   */
+  afterHeader?: boolean;
+}
+
+export function createSessionLineReader(options: SessionLineReaderOptions = {}): SessionLineReader {
   let lineNumber = 0;
-  let sawHeader = false;
+  let sawHeader = options.afterHeader === true;
 
   function read(rawLine: string, isTruncatedTail: boolean, out: SessionStreamBatch): void {
     lineNumber++;

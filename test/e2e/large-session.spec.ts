@@ -13,11 +13,14 @@ interface Written {
   rows: number;
   needles: number;
   regexHits: number;
+  /** Line numbers of the two lines that are not records, one in each half of the file. */
+  badLines: number[];
 }
 
 /**
  * One connection of 200,000 frames (text with and without a needle, binary, pings), each data frame with its message;
- * plus one 20 KiB message whose needle is past the first 16 KiB, and one whose payload was recorded only in part.
+ * plus one 20 KiB message whose needle is past the first 16 KiB, and one whose payload was recorded only in part; and
+ * a damaged line in each half of the file (a large file's halves are read at once, by two readers).
  */
 function writeLargeSession(dir: string): Written {
   const lines: string[] = [
@@ -36,6 +39,7 @@ function writeLargeSession(dir: string): Written {
   let rows = 0;
   let needles = 0;
   let regexHits = 0;
+  const badLines: number[] = [];
   const push = (seq: number, opcode: number, text: string, truncated = false): void => {
     const payload = Buffer.from(text);
     const dir = seq % 3 === 0 ? 'c2s' : 's2c';
@@ -81,6 +85,8 @@ function writeLargeSession(dir: string): Written {
     );
   };
   for (let seq = 0; seq < FRAMES; seq++) {
+    if (seq === FRAMES / 4 || seq === (FRAMES * 3) / 4)
+      badLines.push(lines.push('{"type":"frame","conn":"c1",'));
     if (seq % 10 === 9) push(seq, 9, 'hb');
     else if (seq % 10 === 5) push(seq, 2, `bin${seq}`);
     else {
@@ -94,7 +100,7 @@ function writeLargeSession(dir: string): Written {
   push(FRAMES + 1, 1, 'the start of a message that was cut', true);
   const file = path.join(dir, 'large.wsi.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
-  return { file, rows, needles, regexHits };
+  return { file, rows, needles, regexHits, badLines };
 }
 
 let inspector: InspectorServer;
@@ -122,6 +128,12 @@ test('opens a 200,000-frame session and filters it by text and regex from the to
   await expect(page.getByTestId('frame-row').first()).toBeVisible();
   await expect(grid).toHaveAttribute('aria-rowcount', String(session.rows), { timeout: 180_000 });
   await expect(page.getByTestId('session-progress')).toHaveCount(0);
+  // Each damaged line is named by its line in the file, the one the second reader found too.
+  const problems = page.getByTestId('session-problems');
+  await expect(problems).toContainText('2 line(s) could not be read');
+  await problems.locator('summary').click();
+  for (const line of session.badLines) await expect(problems).toContainText(`line ${line}: not valid JSON`);
+  await problems.locator('summary').click();
 
   // Go to a frame far down: its row is selected and on screen.
   await page.getByTestId('goto-input').fill('150001');

@@ -179,6 +179,22 @@ test('a damaged file still shows its readable frames and names the bad lines', a
   await expect(problems).toContainText(`line ${lines.length + 1}: last line is truncated`);
 });
 
+test('a large file whose first half is blank lines is still read from its header', async ({ page }) => {
+  // Large enough to be read in two halves at once; the first half holds no header, so the file is read again whole.
+  const blank = `${' '.repeat(1000)}\n`.repeat(36_000);
+  const padded = path.join(path.dirname(sessionFile), 'padded.wsi.jsonl');
+  writeFileSync(padded, blank + readFileSync(sessionFile, 'utf8'));
+  const ui = new InspectorPage(page);
+  await ui.open(inspector.url);
+  await page.getByTestId('session-file-input').setInputFiles(padded);
+  await expect(ui.connections.list()).toContainText('padded.wsi.jsonl');
+  await expect(ui.connections.selected()).toContainText('/feed');
+  await expect(ui.traffic.rowsByDir('s2c').filter({ hasText: '{"part":"fragmented"}' })).toHaveCount(1);
+  await expect(page.getByTestId('session-progress')).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByTestId('session-problems')).toHaveCount(0);
+  await expect(ui.connections.list().getByText('padded.wsi.jsonl')).toHaveCount(1);
+});
+
 test('a recording cut by kill -9 (no end record) is shown as cut, from its last record', async ({ page }) => {
   const lines = readFileSync(sessionFile, 'utf8').trimEnd().split('\n');
   // What a killed recorder leaves: everything up to some record, no `end`.

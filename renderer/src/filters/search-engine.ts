@@ -174,13 +174,31 @@ export class SearchEngine {
    */
   feedSoon(key: string, log: ConnectionLog): void {
     this.backlog.set(key, log);
-    this.backlogTimer ??= setTimeout(this.feedSlice, 0);
+    if (this.holds === 0) this.backlogTimer ??= setTimeout(this.feedSlice, 0);
   }
 
+  /**
+   * Holds the background feeding until the returned function is called (a large file's rows are being read, on
+   * every core: copying its payloads to the searcher meanwhile made them come later). A search still feeds what it
+   * needs.
+   */
+  holdFeeding(): () => void {
+    this.holds++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds--;
+      if (this.holds === 0 && this.backlog.size > 0) this.backlogTimer ??= setTimeout(this.feedSlice, 0);
+    };
+  }
+
+  private holds = 0;
   private readonly backlog = new Map<string, ConnectionLog>();
   private backlogTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly feedSlice = (): void => {
     this.backlogTimer = undefined;
+    if (this.holds > 0) return;
     const until = performance.now() + FEED_SLICE_MS;
     for (const [key, log] of this.backlog) {
       if (this.feed(key, log, FEED_SLICE_ROWS)) this.backlog.delete(key);

@@ -1,6 +1,7 @@
 import type { CaptureEvent } from '../../../shared/model/events.js';
 import type { SessionHeader, SessionReadProblem } from '../../../shared/model/session.js';
 import type { PrecomputedAnalysis } from '../store/hot-log.js';
+import type { FilePart } from './file-part.js';
 import type { OpenItem } from './session-chunker.js';
 
 /** Page -> session reader worker: read this file. */
@@ -10,6 +11,8 @@ export interface ReadSessionFile {
   /** What to do with the records: send them to the page, analyse them (reported with `done`), or both. */
   rows: boolean;
   analyse: boolean;
+  /** Only the lines that begin in this part of the file (the whole file without it). */
+  part?: FilePart;
 }
 
 /**
@@ -34,6 +37,10 @@ export type FromSessionReader =
   | {
       type: 'done';
       bytesRead: number;
+      /** Lines read (of the part, when reading one). */
+      lines: number;
+      /** Whether the header line was among them (or the part began after it). */
+      pastHeader: boolean;
       /** Per connection: shared/analysis of its records, as the Findings panel would compute it. */
       analyses: [CaptureEvent['conn'], PrecomputedAnalysis][];
     }

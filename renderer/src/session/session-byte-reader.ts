@@ -1,5 +1,5 @@
 import type { CaptureEvent, ConnectionId } from '../../../shared/model/events.js';
-import type { SessionStreamBatch } from '../../../shared/session/index.js';
+import type { SessionLineReaderOptions, SessionStreamBatch } from '../../../shared/session/index.js';
 import { createSessionLineReader } from '../../../shared/session/index.js';
 import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
 import { newScannedRecord, RecordScanner } from '../../../shared/session/record-scanner.js';
@@ -22,6 +22,8 @@ export interface SessionByteReader {
   end(): SessionStreamBatch;
   /** Lines seen so far. */
   readonly lines: number;
+  /** Whether the header (the first line that is not blank) has been read, or the reader began after it. */
+  readonly pastHeader: boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -33,8 +35,11 @@ const OPEN = 0x7b;
  * straight into the sink (no text, no JSON.parse), every other line is decoded and read as `createSessionStreamParser`
  * reads it, so records, problems and their line numbers are the same.
  */
-export function createSessionByteReader(sink: SessionRecordSink): SessionByteReader {
-  const lines = createSessionLineReader();
+export function createSessionByteReader(
+  sink: SessionRecordSink,
+  options: SessionLineReaderOptions = {},
+): SessionByteReader {
+  const lines = createSessionLineReader(options);
   // Each line is decoded on its own; only the file's first bytes may be a byte order mark (dropped, as a streaming
   // TextDecoder would).
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -86,7 +91,13 @@ export function createSessionByteReader(sink: SessionRecordSink): SessionByteRea
     isTail: boolean,
     out: SessionStreamBatch,
   ): void {
-    if (lines.lines === 0 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf)
+    if (
+      !lines.pastHeader &&
+      lines.lines === 0 &&
+      bytes[start] === 0xef &&
+      bytes[start + 1] === 0xbb &&
+      bytes[start + 2] === 0xbf
+    )
       start += 3;
     lines.read(decoder.decode(bytes.subarray(start, end)), isTail, out);
     for (const event of out.events) sink.event(event);
@@ -107,6 +118,9 @@ export function createSessionByteReader(sink: SessionRecordSink): SessionByteRea
   return {
     get lines() {
       return lines.lines;
+    },
+    get pastHeader() {
+      return lines.pastHeader;
     },
     push(bytes) {
       if (ended) throw new Error('push after end');

@@ -4,6 +4,7 @@ import type { ConnectionId } from '../../../shared/model/events.js';
 import type { SessionHeader, SessionReadProblem } from '../../../shared/model/session.js';
 import type { SessionStreamBatch } from '../../../shared/session/index.js';
 import { chunkBuffers } from '../store/columnar-log.js';
+import { fileBytes, PartCutter, partReadStart } from './file-part.js';
 import type { FromSessionReader, ReadSessionFile, ToSessionReader } from './open-protocol.js';
 import { createSessionByteReader } from './session-byte-reader.js';
 import { eventFromScanned } from './scanned-event.js';
@@ -24,9 +25,11 @@ const BATCH_RECORDS = 250_000;
 const FIRST_ROWS_WAIT_MS = 400;
 
 let firstRowsShown: () => void = () => undefined;
+let shown = false;
 
 function untilFirstRowsShown(): Promise<void> {
   return new Promise((resolve) => {
+    if (shown) return resolve();
     const timer = setTimeout(resolve, FIRST_ROWS_WAIT_MS);
     firstRowsShown = () => {
       clearTimeout(timer);
@@ -35,7 +38,12 @@ function untilFirstRowsShown(): Promise<void> {
   });
 }
 
-async function read({ file, rows, analyse }: ReadSessionFile): Promise<void> {
+async function read({ file, rows, analyse, part }: ReadSessionFile): Promise<void> {
+  const wholeFile = { from: 0, to: file.size };
+  const cutter = new PartCutter(part ?? wholeFile);
+  const afterHeader = (part?.from ?? 0) > 0;
+  // A later part's rows wait for the first rows to be on screen (see FIRST_ROWS_WAIT_MS).
+  if (rows && afterHeader) await untilFirstRowsShown();
   const chunker = new SessionChunker();
   const analyses = new Map<ConnectionId, AnalysisStream>();
   let header: SessionHeader | undefined;
@@ -80,27 +88,32 @@ async function read({ file, rows, analyse }: ReadSessionFile): Promise<void> {
 
   // Frame and message lines are scanned as bytes (no text, no JSON.parse): straight into the columns for the rows,
   // and into records for the analysis; other lines are read as text.
-  const bytes = createSessionByteReader({
-    scanned: (record, conn, line) => {
-      if (rows && !chunker.pushScanned(record, conn)) return false;
-      if (analyse) analysisOf(conn).push(eventFromScanned(record, conn, line));
-      return true;
+  const bytes = createSessionByteReader(
+    {
+      scanned: (record, conn, line) => {
+        if (rows && !chunker.pushScanned(record, conn)) return false;
+        if (analyse) analysisOf(conn).push(eventFromScanned(record, conn, line));
+        return true;
+      },
+      event: (event) => {
+        if (rows) chunker.push(event);
+        if (analyse) analysisOf(event.conn).push(event);
+      },
     },
-    event: (event) => {
-      if (rows) chunker.push(event);
-      if (analyse) analysisOf(event.conn).push(event);
-    },
-  });
-  const reader = (file.stream() as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytesRead += value.byteLength;
-    accept(bytes.push(value));
+    { afterHeader },
+  );
+  for await (const slice of fileBytes(file, partReadStart(part ?? wholeFile))) {
+    const lines = cutter.cut(slice);
+    bytesRead += lines.byteLength;
+    accept(bytes.push(lines));
     const first = sent === 0;
     send(false);
-    if (first && sent > 0) await untilFirstRowsShown();
+    if (first && sent > 0 && !afterHeader) await untilFirstRowsShown();
+    if (cutter.done) break;
   }
+  // Counted before `end`: a part that another follows ends with a line break, so `end` reads no line of it.
+  const lines = bytes.lines;
+  const pastHeader = bytes.pastHeader;
   accept(bytes.end());
   send(true);
   const result = (analysis: AnalysisStream) => {
@@ -118,13 +131,19 @@ async function read({ file, rows, analyse }: ReadSessionFile): Promise<void> {
   scope.postMessage({
     type: 'done',
     bytesRead,
+    lines,
+    pastHeader,
     analyses: [...analyses].map(([conn, analysis]) => [conn, result(analysis)]),
   } satisfies FromSessionReader);
 }
 
 scope.onmessage = (event: MessageEvent<ToSessionReader>) => {
-  if (event.data.type === 'shown') return firstRowsShown();
-  read(event.data).catch((error: unknown) =>
+  const request = event.data;
+  if (request.type === 'shown') {
+    shown = true;
+    return firstRowsShown();
+  }
+  read(request).catch((error: unknown) =>
     scope.postMessage({
       type: 'failed',
       message: error instanceof Error ? error.message : String(error),

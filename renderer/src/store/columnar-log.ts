@@ -694,7 +694,12 @@ export class ColumnarLog {
   appendChunk(chunk: ColumnChunk, expectedTotal = 0): number {
     const base = this.count;
     if (chunk.count === 0) return base;
-    if (base !== chunk.start || (base > 0 && this.conn !== chunk.conn) || this.taken > 0) {
+    if (
+      base !== chunk.start ||
+      (base > 0 && this.conn !== chunk.conn) ||
+      this.taken > 0 ||
+      !this.seqsFit(chunk.frames.seq)
+    ) {
       const scratch = new ColumnarLog();
       scratch.appendChunk({ ...chunk, start: 0 });
       for (const event of scratch.range()) this.push(event);
@@ -764,6 +769,18 @@ export class ColumnarLog {
     this.lastFrame = -1;
     this.lastFrameData = '';
     return base;
+  }
+
+  /**
+   * Whether a chunk's column frames (their seqs increasing) may follow this log's: a chunk read apart from the
+   * entries before it (a later part of a file) may repeat a seq that those hold.
+   */
+  private seqsFit(seqs: U32): boolean {
+    if (seqs.length === 0) return true;
+    if (this.frames > 0 && seqs[0]! <= this.fSeq[this.frames - 1]!) return false;
+    if (this.otherFrames.size === 0) return true;
+    for (const seq of seqs) if (this.otherFrames.has(seq)) return false;
+    return true;
   }
 
   /** Header length of a column-held frame (its wire size is this plus the payload length). */

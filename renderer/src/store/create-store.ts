@@ -180,6 +180,7 @@ export function createInspectorStore(api: InspectorApi, options: InspectorStoreO
         ingestSessionFile(
           {
             ...streamTarget(),
+            ...(search ? { rowsRead: search.holdFeeding() } : {}),
             setAnalysis: (source, conn, analysis) => {
               const log = hot.get(connKey(source, conn));
               if (log) log.analysis = analysis;

@@ -1,5 +1,8 @@
 import type { SessionReadProblem } from '../../../shared/model/session.js';
+import { splitFile } from '../session/file-part.js';
 import type { FromSessionReader, ToSessionReader } from '../session/open-protocol.js';
+import type { PartBatch } from '../session/part-joiner.js';
+import { PartJoiner } from '../session/part-joiner.js';
 import type { ConnectionId } from '../../../shared/model/events.js';
 import type { ColumnChunk } from './columnar-log.js';
 import type { PrecomputedAnalysis } from './hot-log.js';
@@ -14,6 +17,8 @@ export interface SessionFileTarget extends SessionStreamTarget {
   setAnalysis(source: string, conn: ConnectionId, analysis: PrecomputedAnalysis): void;
   /** The file was read whole: its logs will not grow (their spare capacity can go). */
   sealSource(source: string): void;
+  /** The rows are in (the findings may still be coming): work held back while they were read can go on. */
+  rowsRead?(): void;
 }
 
 /**
@@ -39,28 +44,49 @@ export const canReadInWorker = (): boolean =>
 const newReaderWorker = (): Worker =>
   new Worker(new URL('../session/session-reader-worker.ts', import.meta.url), { type: 'module' });
 
+/** Files from this size on have their rows read in parts at once, one reader per core. */
+export const SPLIT_BYTES = 32 << 20;
+
+/** How many readers a file's rows get: one per core (the page's thread mostly waits), up to four. */
+export function rowReaders(fileSize: number): number {
+  if (fileSize < SPLIT_BYTES) return 1;
+  const cores = typeof navigator === 'object' ? (navigator.hardwareConcurrency ?? 2) : 2;
+  return Math.min(4, Math.max(2, cores));
+}
+
 /** Readers already started (script loaded and compiled): opening a file then does not wait ~150 ms for one. */
 const spareReaders: Worker[] = [];
 const readerWorker = (): Worker => spareReaders.shift() ?? newReaderWorker();
 
-/** Starts the two readers the next file will use, if they are not waiting already (the page calls it at start). */
+/** Starts the readers a large file will use (its rows' and its analysis'), if they are not waiting already. */
 export function prepareSessionReaders(): void {
   if (!canReadInWorker()) return;
-  while (spareReaders.length < 2) spareReaders.push(newReaderWorker());
+  while (spareReaders.length < rowReaders(SPLIT_BYTES) + 1) spareReaders.push(newReaderWorker());
 }
 
 /**
  * Open a session file read-only with workers reading, validating and analysing it (session-reader-worker.ts): the
- * page only adopts the batches of columns one sends, so it stays responsive however large the file. Same result as
- * `ingestSessionStream`: one source labelled with the file's name, problems with line numbers, and each connection's
- * findings (from the other worker) ready when the file is read. Aborting the signal ends the workers and removes
- * what was read.
+ * page only adopts the batches of columns they send, so it stays responsive however large the file. A large file's
+ * rows are read in parts at once (one reader per core, joined in file order by PartJoiner); its findings come from
+ * one more reader once the rows are in. Same result as `ingestSessionStream`: one source labelled with the file's
+ * name, problems with line numbers, and each connection's findings ready when the file is read. Aborting the signal
+ * ends the workers and removes what was read.
  */
 export function ingestSessionFile(
   target: SessionFileTarget,
   file: File,
   options: SessionStreamOptions = {},
   createWorker: () => Worker = readerWorker,
+): Promise<SessionStreamOutcome> {
+  return readFile(target, file, options, createWorker, rowReaders(file.size));
+}
+
+function readFile(
+  target: SessionFileTarget,
+  file: File,
+  options: SessionStreamOptions,
+  createWorker: () => Worker,
+  rowParts: number,
 ): Promise<SessionStreamOutcome> {
   const name = file.name;
   const source = target.nextSourceId();
@@ -69,10 +95,14 @@ export function ingestSessionFile(
   let events = 0;
   let selectedFirst = false;
   target.putSource(info);
-  // One worker sends the rows, another analyses the same file meanwhile (the rows do not wait for the findings).
-  const worker = createWorker();
+  const parts = splitFile(file.size, rowParts);
+  const joiner = new PartJoiner(parts.length);
+  const readers = parts.map(() => createWorker());
+  const partBytes = parts.map(() => 0);
+  const bytesRead = (): number => partBytes.reduce((sum, bytes) => sum + bytes, 0);
+  // The findings come after the rows: reading both at once on two cores took as long in all, and the rows came 4 s
+  // later for a million frames.
   const analyser = createWorker();
-  let rowsRead = false;
   let analyses: [ConnectionId, PrecomputedAnalysis][] | null = null;
 
   const selectFirst = (): void => {
@@ -86,12 +116,22 @@ export function ingestSessionFile(
   };
 
   return new Promise<SessionStreamOutcome>((resolve) => {
-    const finish = (outcome: SessionStreamOutcome): void => {
-      worker.terminate();
+    const stop = (): void => {
+      target.rowsRead?.();
+      for (const reader of readers) reader.terminate();
       analyser.terminate();
       if (createWorker === readerWorker) setTimeout(prepareSessionReaders, 1000);
       options.signal?.removeEventListener('abort', cancel);
+    };
+    const finish = (outcome: SessionStreamOutcome): void => {
+      stop();
       resolve(outcome);
+    };
+    /** The parts could not be joined (see PartJoiner.misread): the file is read again, whole. */
+    const readWhole = (): void => {
+      stop();
+      target.removeSource(source);
+      resolve(readFile(target, file, options, createWorker, 1));
     };
     const cancel = (): void => {
       target.removeSource(source);
@@ -105,7 +145,7 @@ export function ingestSessionFile(
     };
     /** Once the rows are in and the analysis is back (or failed: the page then analyses when asked). */
     const complete = (): void => {
-      if (!rowsRead || !analyses) return;
+      if (!joiner.complete || !analyses) return;
       for (const [conn, analysis] of analyses) target.setAnalysis(source, conn, analysis);
       target.sealSource(source);
       target.putSource({ ...info, problems: [...problems], loading: false });
@@ -115,13 +155,37 @@ export function ingestSessionFile(
         target.notify('error', `${name}: ${problems.length} line(s) could not be read.`);
       finish({ status: 'done', events, problems });
     };
+    const apply = (batch: PartBatch): void => {
+      let changed = false;
+      if (batch.header) {
+        info.startedAt = batch.header.startedAt;
+        if (batch.header.imported) info.imported = batch.header.imported;
+        changed = true;
+      }
+      if (batch.problems.length) {
+        problems.push(...batch.problems);
+        changed = true;
+      }
+      if (changed) target.putSource({ ...info, problems: [...problems] });
+      for (const item of batch.items) {
+        if ('chunk' in item) {
+          target.ingest.pushChunk(source, item.chunk, expectedEntries(item.chunk, file.size, bytesRead()));
+          events += item.chunk.count;
+        } else {
+          target.ingest.push(source, item.events);
+          events += item.events.length;
+        }
+      }
+      if (!selectedFirst && events > 0) {
+        selectFirst();
+        afterNextPaint(() => {
+          for (const reader of readers) reader.postMessage({ type: 'shown' } satisfies ToSessionReader);
+        });
+      }
+    };
     if (options.signal?.aborted) return cancel();
     options.signal?.addEventListener('abort', cancel);
 
-    worker.onerror = (event) => {
-      event.preventDefault();
-      fail(event.message || 'the reader stopped');
-    };
     analyser.onerror = (event) => {
       event.preventDefault();
       analyses = [];
@@ -132,48 +196,37 @@ export function ingestSessionFile(
       analyses = data.type === 'done' ? data.analyses : [];
       complete();
     };
-    worker.onmessage = ({ data }: MessageEvent<FromSessionReader>) => {
-      if (data.type === 'failed') return fail(data.message);
-      if (data.type === 'done') {
-        target.ingest.flush();
-        rowsRead = true;
-        // The findings come after the rows: both readers at once on two cores took as long in all, and the rows
-        // came 4 s later for a million frames.
-        analyser.postMessage({ type: 'read', file, rows: false, analyse: true } satisfies ToSessionReader);
+    readers.forEach((reader, part) => {
+      reader.onerror = (event) => {
+        event.preventDefault();
+        fail(event.message || 'the reader stopped');
+      };
+      reader.onmessage = ({ data }: MessageEvent<FromSessionReader>) => {
+        if (data.type === 'failed') return fail(data.message);
+        partBytes[part] = data.bytesRead;
+        const ready =
+          data.type === 'done' ? joiner.done(part, data.lines, data.pastHeader) : joiner.batch(part, data);
+        if (joiner.misread) return readWhole();
+        for (const batch of ready) apply(batch);
+        if (data.type === 'done' && joiner.complete) {
+          target.rowsRead?.();
+          analyser.postMessage({ type: 'read', file, rows: false, analyse: true } satisfies ToSessionReader);
+        }
         options.onProgress?.({
           events,
           problems: problems.length,
-          bytesRead: data.bytesRead,
-          analysing: !analyses,
+          bytesRead: bytesRead(),
+          ...(joiner.complete ? { analysing: !analyses } : {}),
         });
-        return complete();
-      }
-      let changed = false;
-      if (data.header) {
-        info.startedAt = data.header.startedAt;
-        if (data.header.imported) info.imported = data.header.imported;
-        changed = true;
-      }
-      if (data.problems.length) {
-        problems.push(...data.problems);
-        changed = true;
-      }
-      if (changed) target.putSource({ ...info, problems: [...problems] });
-      for (const item of data.items) {
-        if ('chunk' in item) {
-          target.ingest.pushChunk(source, item.chunk, expectedEntries(item.chunk, file.size, data.bytesRead));
-          events += item.chunk.count;
-        } else {
-          target.ingest.push(source, item.events);
-          events += item.events.length;
-        }
-      }
-      if (!selectedFirst && events > 0) {
-        selectFirst();
-        afterNextPaint(() => worker.postMessage({ type: 'shown' } satisfies ToSessionReader));
-      }
-      options.onProgress?.({ events, problems: problems.length, bytesRead: data.bytesRead });
-    };
-    worker.postMessage({ type: 'read', file, rows: true, analyse: false } satisfies ToSessionReader);
+        complete();
+      };
+      reader.postMessage({
+        type: 'read',
+        file,
+        rows: true,
+        analyse: false,
+        ...(parts.length > 1 ? { part: parts[part]! } : {}),
+      } satisfies ToSessionReader);
+    });
   });
 }

@@ -125,6 +125,27 @@ describe('column chunks (a session file read by a worker)', () => {
     expect(Array.from(page.range())).toEqual(events);
   });
 
+  it('read apart (a later part of a file) whose frame seqs do not follow the log’s are still found by seq', () => {
+    const events = randomEvents(9, 600);
+    const frames = events.filter((event) => event.type === 'frame');
+    // The later part repeats the seqs of the first frames (a file that numbered two connections' frames alike).
+    const later = frames.slice(0, 50).map((event) => ({ ...event, t: event.t + 1e6 }));
+    const page = new ColumnarLog();
+    const reference = new ColumnarLog();
+    for (const part of [events, later]) {
+      const worker = new ColumnarLog();
+      for (const event of part) {
+        worker.push(event);
+        reference.push(event);
+      }
+      page.appendChunk({ ...transferred(worker.takeChunk()), start: page.length });
+    }
+    expect(Array.from(page.range())).toEqual([...events, ...later]);
+    for (const event of [...events, ...later])
+      if (event.type === 'frame')
+        expect(page.frameIndex(event.frame.seq)).toBe(reference.frameIndex(event.frame.seq));
+  });
+
   it('build the same connections in the store as the records pushed one by one (views, marks, violations)', () => {
     for (let seed = 1; seed <= 4; seed++) {
       const random = rng(seed + 7);

@@ -8,6 +8,9 @@ import { createSessionByteReader } from '../../../renderer/src/session/session-b
 import { eventFromScanned } from '../../../renderer/src/session/scanned-event.js';
 import type { OpenItem } from '../../../renderer/src/session/session-chunker.js';
 import { SessionChunker } from '../../../renderer/src/session/session-chunker.js';
+import { PartCutter, partReadStart, splitFile } from '../../../renderer/src/session/file-part.js';
+import type { PartBatch } from '../../../renderer/src/session/part-joiner.js';
+import { PartJoiner } from '../../../renderer/src/session/part-joiner.js';
 import type { ColumnChunk } from '../../../renderer/src/store/columnar-log.js';
 import { ColumnarLog } from '../../../renderer/src/store/columnar-log.js';
 
@@ -414,4 +417,105 @@ describe('createSessionByteReader', () => {
     expect(tally.scanned).toBeGreaterThan(2000);
     expect(tally.declined).toBeGreaterThan(100);
   }, 30_000);
+});
+
+/**
+ * The file read in `count` parts as the page reads a large one: each part by a reader of its own (its pieces cut by
+ * `cuts`), the parts finishing last to first, their batches joined by PartJoiner into one ColumnarLog per connection.
+ */
+function readInParts(bytes: Uint8Array, count: number, cuts: number[]) {
+  const readers = splitFile(bytes.length, count).map((part) => {
+    const cutter = new PartCutter(part);
+    const chunker = new SessionChunker();
+    const reader = createSessionByteReader(
+      { scanned: (record, conn) => chunker.pushScanned(record, conn), event: (event) => chunker.push(event) },
+      { afterHeader: part.from > 0 },
+    );
+    const batches: PartBatch[] = [];
+    const accept = (batch: SessionStreamBatch) =>
+      batches.push({
+        ...(batch.header ? { header: batch.header } : {}),
+        problems: batch.problems,
+        items: chunker.take(),
+      });
+    for (const piece of cut(bytes.subarray(partReadStart(part)), cuts)) {
+      accept(reader.push(cutter.cut(piece)));
+      if (cutter.done) break;
+    }
+    const lines = reader.lines;
+    const pastHeader = reader.pastHeader;
+    accept(reader.end());
+    return { batches, lines, pastHeader };
+  });
+  const joiner = new PartJoiner(count);
+  const logs = new Map<string, ColumnarLog>();
+  const read: Omit<Read, 'batches'> = { problems: [] };
+  const log = (conn: string) => {
+    let found = logs.get(conn);
+    if (!found) logs.set(conn, (found = new ColumnarLog()));
+    return found;
+  };
+  const apply = (batch: PartBatch) => {
+    if (batch.header) read.header = batch.header;
+    read.problems.push(...batch.problems);
+    for (const item of batch.items) {
+      if ('chunk' in item) log(item.chunk.conn).appendChunk(structuredClone(item.chunk));
+      else for (const event of item.events) log(event.conn).push(event);
+    }
+  };
+  // Every part's batches arrive before any part is done, the last part's first.
+  for (let k = count - 1; k >= 0; k--)
+    for (const batch of readers[k]!.batches) joiner.batch(k, batch).forEach(apply);
+  for (let k = count - 1; k >= 0; k--)
+    joiner.done(k, readers[k]!.lines, readers[k]!.pastHeader).forEach(apply);
+  expect(joiner.complete).toBe(true);
+  return { logs, read, misread: joiner.misread };
+}
+
+describe('a file read in parts (PartCutter, PartJoiner)', () => {
+  it('gives each connection the records, and the file the problems and line numbers, of reading it whole', () => {
+    let joined = 0;
+    fc.assert(
+      fc.property(
+        fileArb,
+        fc.integer({ min: 2, max: 4 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (bytes, count, cuts) => {
+          const whole = records([bytes], false);
+          const parts = readInParts(bytes, count, cuts);
+          if (parts.misread) {
+            // Only when the first part held nothing but blank lines: the page then reads the file whole.
+            const firstPart = new TextDecoder().decode(
+              bytes.subarray(0, splitFile(bytes.length, count)[0]!.to),
+            );
+            expect(
+              firstPart
+                .split('\n')
+                .slice(0, -1)
+                .every((line) => line.trim() === ''),
+            ).toBe(true);
+            return;
+          }
+          joined++;
+          expect(parts.read).toEqual(whole.read);
+          const byConn = new Map<string, CaptureEvent[]>();
+          for (const event of whole.events)
+            byConn.set(event.conn, [...(byConn.get(event.conn) ?? []), event]);
+          expect([...parts.logs.keys()]).toEqual([...byConn.keys()]);
+          for (const [conn, events] of byConn) {
+            const log = parts.logs.get(conn)!;
+            expect([...log.range()]).toEqual(events);
+            // Frames are found by seq as in the file read whole (the column seqs must keep increasing).
+            const reference = new ColumnarLog();
+            for (const event of events) reference.push(event);
+            for (const event of events)
+              if (event.type === 'frame')
+                expect(log.frameIndex(event.frame.seq)).toBe(reference.frameIndex(event.frame.seq));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(joined).toBeGreaterThan(200);
+  }, 60_000);
 });

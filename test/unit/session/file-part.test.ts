@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { PartCutter, partReadStart, splitFile } from '../../../renderer/src/session/file-part.js';
+
+const text = new TextDecoder();
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Each part's lines as its reader gets them, the file fed in pieces of `piece` bytes. */
+function partsOf(file: string, count: number, piece: number): string[] {
+  const all = bytes(file);
+  return splitFile(all.length, count).map((part) => {
+    const cutter = new PartCutter(part);
+    let out = '';
+    for (let at = partReadStart(part); at < all.length && !cutter.done; at += piece)
+      out += text.decode(cutter.cut(all.subarray(at, at + piece)));
+    return out;
+  });
+}
+
+describe('PartCutter', () => {
+  it('gives every line to exactly one part, whole, in order, however the bytes arrive', () => {
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      i % 7 === 3 ? '' : `{"n":${i},"x":"${'y'.repeat(i * 3)}"}`,
+    );
+    for (const file of [lines.join('\n') + '\n', lines.join('\r\n'), lines.join('\n')]) {
+      for (const count of [2, 3, 4, 7])
+        for (const piece of [1, 5, 64, 4096]) {
+          const parts = partsOf(file, count, piece);
+          expect(parts.join('')).toBe(file);
+          // A part begins where a line begins and, but for the last, ends with a line break.
+          parts.slice(0, -1).forEach((part) => expect(part === '' || part.endsWith('\n')).toBe(true));
+        }
+    }
+  });
+
+  it('leaves a part empty when one long line runs across it', () => {
+    const file = `short\n${'x'.repeat(100)}\nend\n`;
+    const parts = partsOf(file, 4, 7);
+    expect(parts).toEqual(['short\n' + 'x'.repeat(100) + '\n', '', '', 'end\n']);
+  });
+
+  it('starts a part at its first byte when a line begins exactly there', () => {
+    const file = 'aaaa\nbbbb\n';
+    expect(splitFile(10, 2)).toEqual([
+      { from: 0, to: 5 },
+      { from: 5, to: 10 },
+    ]);
+    expect(partsOf(file, 2, 3)).toEqual(['aaaa\n', 'bbbb\n']);
+  });
+});
