@@ -297,11 +297,31 @@ export class RecordScanner {
     return -1;
   }
 
-  private asciiText(start: number, end: number): string {
+  /**
+   * The number whose text is `b[start, end)`, converted from that text as JSON.parse does. The last one converted is
+   * remembered: a message record usually has the time of the frame before it, and converting costs ~150 ns.
+   */
+  private numberFromText(start: number, end: number): number {
+    const b = this.b;
+    const length = end - start;
+    const last = this.lastText;
+    let same = length === this.lastTextLength;
+    for (let i = 0; same && i < length; i++) same = b[start + i] === last[i];
+    if (same) return this.lastTextValue;
     let text = '';
-    for (let i = start; i < end; i++) text += String.fromCharCode(this.b[i]!);
-    return text;
+    for (let i = start; i < end; i++) text += String.fromCharCode(b[i]!);
+    const value = Number(text);
+    if (length <= last.length) {
+      last.set(b.subarray(start, end));
+      this.lastTextLength = length;
+      this.lastTextValue = value;
+    }
+    return value;
   }
+
+  private readonly lastText = new Uint8Array(32);
+  private lastTextLength = -1;
+  private lastTextValue = Number.NaN;
 
   /**
    * A JSON number at `p` as JSON.parse reads it, or NaN for one with an exponent (or not a number). Up to 2^53 - 1
@@ -343,7 +363,7 @@ export class RecordScanner {
     if (c === 0x65 || c === 0x45 || p > this.stop) return Number.NaN;
     // Once past 2^53 the running mantissa may have been rounded, but it never falls back below the limit. Such
     // numbers (a time of 3.1500000000000004 ms is common) are read as JSON.parse reads them, from their text.
-    if (mantissa > Number.MAX_SAFE_INTEGER || decimals > 22) return Number(this.asciiText(start, p));
+    if (mantissa > Number.MAX_SAFE_INTEGER || decimals > 22) return this.numberFromText(start, p);
     const value = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
     return negative ? -value : value;
   }

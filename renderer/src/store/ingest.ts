@@ -89,6 +89,8 @@ export interface Ingest {
   pushChunk(source: SourceId, chunk: ColumnChunk, expectedTotal?: number): void;
   /** Apply everything queued now. */
   flush(): void;
+  /** Runs `then` once everything queued now has reached the store (at once when nothing is queued). */
+  afterApplied(then: () => void): void;
   /** Forget a source's connections entirely (before re-reading a snapshot). */
   resetSource(source: SourceId): void;
 }
@@ -108,6 +110,13 @@ export function createIngest(
     | { source: SourceId; chunk: ColumnChunk; expectedTotal: number }
   )[] = [];
   let scheduled = false;
+  let whenApplied: (() => void)[] = [];
+  const applied = (): void => {
+    if (queue.length > 0 || whenApplied.length === 0) return;
+    const waiting = whenApplied;
+    whenApplied = [];
+    for (const then of waiting) then();
+  };
 
   // A manual flush leaves an already scheduled one in place (it finds an empty queue), so there is never more than one
   // pending animation-frame callback.
@@ -115,6 +124,7 @@ export function createIngest(
     scheduled = false;
     flush(SCHEDULED_FLUSH_BUDGET_MS);
     if (queue.length > 0) requestFlush();
+    else applied();
   };
   function requestFlush(): void {
     if (scheduled) return;
@@ -200,7 +210,14 @@ export function createIngest(
     pushChunk(source, chunk, expectedTotal = 0) {
       if (chunk.count > 0) enqueue({ source, chunk, expectedTotal });
     },
-    flush,
+    flush() {
+      flush();
+      applied();
+    },
+    afterApplied(then) {
+      whenApplied.push(then);
+      applied();
+    },
     resetSource(source) {
       flush();
       const state = store.getState();

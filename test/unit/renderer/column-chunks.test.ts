@@ -201,6 +201,9 @@ describe('column chunks (a session file read by a worker)', () => {
       search: null,
     });
     for (const chunk of chunks) store.ingest.pushChunk('file1', chunk);
+    // What waits for the rows (the searcher's feeding) runs once the last of them is in the store.
+    const inStoreWhenApplied: number[] = [];
+    store.ingest.afterApplied(() => inStoreWhenApplied.push(store.hot.get('file1/c1')?.events.length ?? 0));
     // Every reading of the clock is 10 ms after the one before: the budget runs out after a chunk or two.
     let now = 0;
     const clock = vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
@@ -215,6 +218,8 @@ describe('column chunks (a session file read by a worker)', () => {
     }
     expect(counts[0]).toBeLessThan(events.length);
     expect(counts.length).toBeGreaterThan(1);
+    expect(inStoreWhenApplied).toEqual([counts.at(-1)]);
+    expect(counts.at(-1)).toBe(events.filter((event) => event.conn === 'c1').length);
     expect(Array.from(store.hot.get('file1/c1')!.events.range())).toEqual(
       events.filter((event) => event.conn === 'c1'),
     );

@@ -116,6 +116,31 @@ describe('RecordScanner', () => {
     );
   });
 
+  it('reads numbers as JSON.parse does line after line, a time repeated or changed in its last digit', () => {
+    const scanner = new RecordScanner();
+    const record = newScannedRecord();
+    const long = fc.stringMatching(/^(0|[1-9]\d{0,5})\.\d{12,20}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(long, fc.constantFrom('same', 'last digit', 'new')), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (steps) => {
+          let text = steps[0]![0];
+          for (const [fresh, step] of steps) {
+            if (step === 'new') text = fresh;
+            else if (step === 'last digit') text = text.slice(0, -1) + String((Number(text.at(-1)) + 1) % 10);
+            const bytes = encode(edit(FRAME, '"t":2.05', `"t":${text}`));
+            expect(scanner.scan(bytes, 0, bytes.length, record)).toBe(bytes.length);
+            expect(Object.is(record.t, JSON.parse(text)), text).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('decodes the payload, and only from its canonical base64', () => {
     const payload = (data: string) => {
       const record = scan(edit(FRAME, '"data":"aGk="', `"data":"${data}"`));
