@@ -211,7 +211,12 @@ function readFile(
         if (data.type === 'done' && joiner.complete)
           target.ingest.afterApplied(() => {
             target.rowsRead?.();
-            analyser.postMessage({ type: 'read', file, rows: false, analyse: true } satisfies ToSessionReader);
+            analyser.postMessage({
+              type: 'read',
+              file,
+              rows: false,
+              analyse: true,
+            } satisfies ToSessionReader);
           });
         options.onProgress?.({
           events,
