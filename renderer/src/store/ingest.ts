@@ -89,7 +89,7 @@ export interface Ingest {
   pushChunk(source: SourceId, chunk: ColumnChunk, expectedTotal?: number): void;
   /** Apply everything queued now. */
   flush(): void;
-  /** Runs `then` once everything queued now has reached the store (at once when nothing is queued). */
+  /** Runs `then` once everything queued until now has reached the store (at once when nothing is queued). */
   afterApplied(then: () => void): void;
   /** Forget a source's connections entirely (before re-reading a snapshot). */
   resetSource(source: SourceId): void;
@@ -105,17 +105,22 @@ export function createIngest(
   schedule: Scheduler,
   onForget: (key: ConnKey) => void,
 ): Ingest {
+  // Each item numbered in the order queued (a part left for the next flush keeps its number).
   let queue: (
-    | { source: SourceId; events: readonly CaptureEvent[] }
-    | { source: SourceId; chunk: ColumnChunk; expectedTotal: number }
+    | { seq: number; source: SourceId; events: readonly CaptureEvent[] }
+    | { seq: number; source: SourceId; chunk: ColumnChunk; expectedTotal: number }
   )[] = [];
+  let queued = 0;
   let scheduled = false;
-  let whenApplied: (() => void)[] = [];
+  let waiting: { through: number; then: () => void }[] = [];
+  /** Runs the callbacks whose items have all been applied (a flood still arriving does not hold them up). */
   const applied = (): void => {
-    if (queue.length > 0 || whenApplied.length === 0) return;
-    const waiting = whenApplied;
-    whenApplied = [];
-    for (const then of waiting) then();
+    if (waiting.length === 0) return;
+    const through = queue.length > 0 ? queue[0]!.seq - 1 : queued;
+    const due = waiting.filter((wait) => wait.through <= through);
+    if (due.length === 0) return;
+    waiting = waiting.filter((wait) => wait.through > through);
+    for (const wait of due) wait.then();
   };
 
   // A manual flush leaves an already scheduled one in place (it finds an empty queue), so there is never more than one
@@ -124,7 +129,7 @@ export function createIngest(
     scheduled = false;
     flush(SCHEDULED_FLUSH_BUDGET_MS);
     if (queue.length > 0) requestFlush();
-    else applied();
+    applied();
   };
   function requestFlush(): void {
     if (scheduled) return;
@@ -170,7 +175,7 @@ export function createIngest(
       const { events } = batch;
       for (let i = 0; i < events.length; i++) {
         if (++applied % BUDGET_CHECK_EVERY === 0 && performance.now() > deadline) {
-          queue = [{ source: batch.source, events: events.slice(i) }, ...batches.slice(b + 1), ...queue];
+          queue = [{ ...batch, events: events.slice(i) }, ...batches.slice(b + 1), ...queue];
           b = batches.length;
           break;
         }
@@ -198,24 +203,23 @@ export function createIngest(
     });
   }
 
-  const enqueue = (item: (typeof queue)[number]): void => {
-    queue.push(item);
-    requestFlush();
-  };
-
   return {
     push(source, events) {
-      if (events.length > 0) enqueue({ source, events });
+      if (events.length === 0) return;
+      queue.push({ seq: ++queued, source, events });
+      requestFlush();
     },
     pushChunk(source, chunk, expectedTotal = 0) {
-      if (chunk.count > 0) enqueue({ source, chunk, expectedTotal });
+      if (chunk.count === 0) return;
+      queue.push({ seq: ++queued, source, chunk, expectedTotal });
+      requestFlush();
     },
     flush() {
       flush();
       applied();
     },
     afterApplied(then) {
-      whenApplied.push(then);
+      waiting.push({ through: queued, then });
       applied();
     },
     resetSource(source) {

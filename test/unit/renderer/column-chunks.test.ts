@@ -184,6 +184,38 @@ describe('column chunks (a session file read by a worker)', () => {
     }
   }, 60_000);
 
+  it('once in the store, run what waited for them, though live records keep arriving behind them', () => {
+    const events = randomEvents(5, 2000);
+    const worker = new ColumnarLog();
+    const chunks: ColumnChunk[] = [];
+    events.forEach((event, i) => {
+      worker.push(event);
+      if (i % 400 === 399) chunks.push(transferred(worker.takeChunk()));
+    });
+    chunks.push(transferred(worker.takeChunk()));
+    const frames: (() => void)[] = [];
+    const store = createInspectorStore(createFakeApi().api, {
+      schedule: (fn) => void frames.push(fn),
+      search: null,
+    });
+    for (const chunk of chunks) store.ingest.pushChunk('file1', chunk);
+    let inStore = -1;
+    store.ingest.afterApplied(() => (inStore = store.hot.get('file1/c1')?.events.length ?? 0));
+    const live = randomEvents(6, 5000).map((event) => ({ ...event, conn: 'live' }));
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+    try {
+      for (let frame = 0; frame < 60 && inStore < 0; frame++) {
+        // A flood: more records than a flush's budget takes arrive before every frame.
+        store.ingest.push('live1', live.slice((frame % 8) * 600, (frame % 8) * 600 + 600));
+        frames.shift()!();
+      }
+    } finally {
+      clock.mockRestore();
+    }
+    expect(inStore).toBe(events.length);
+  });
+
   it('queued while the page was busy, reach the store a few per scheduled flush, first ones first, all of them', () => {
     const events = randomEvents(11, 3000);
     const chunker = new SessionChunker();
