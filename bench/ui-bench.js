@@ -5,7 +5,7 @@
 // Measures, for a baseline session and a large one in the same run: open time, text and regex filter time, frame
 // times while scrolling, JS heap; then live ingest (20,000 frames/s for 5 s) against an idle-page baseline.
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,6 +130,10 @@ async function writeSession(file, frames) {
     } else control++;
   }
   await new Promise((resolve) => out.end(resolve));
+  // On disk before the page reads it: the kernel writing back 565 MB during an open took CPU from it.
+  const fd = openSync(file, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
   // Rows in messages mode (control shown): messages + control frames. Filters match messages only (control frames'
   // payloads "hbN" contain neither the needle nor the pattern).
   return { rows: messages + control, textHits, regexHits };

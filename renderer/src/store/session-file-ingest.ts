@@ -153,6 +153,8 @@ function readFile(
         target.notify('error', `${name}: ${problems.length} line(s) could not be read.`);
       finish({ status: 'done', events, problems });
     };
+    const progress = (analysing: boolean): void =>
+      options.onProgress?.({ events, problems: problems.length, bytesRead: bytesRead(), analysing });
     const apply = (batch: PartBatch): void => {
       let changed = false;
       if (batch.header) {
@@ -217,13 +219,9 @@ function readFile(
               rows: false,
               analyse: true,
             } satisfies ToSessionReader);
+            progress(!analyses);
           });
-        options.onProgress?.({
-          events,
-          problems: problems.length,
-          bytesRead: bytesRead(),
-          ...(joiner.complete ? { analysing: !analyses } : {}),
-        });
+        progress(false);
         complete();
       };
       reader.postMessage({
