@@ -7,6 +7,16 @@ export interface PartBatch {
   header?: SessionHeader;
   items: OpenItem[];
   problems: SessionReadProblem[];
+  /** Bytes of the part read when the batch was sent; of the file, once joined. */
+  bytesRead: number;
+}
+
+/** What a reader of one part says when it has read the part whole. */
+export interface PartRead {
+  lines: number;
+  /** Whether a line that is not blank was among them, or the part began after one. */
+  pastHeader: boolean;
+  bytesRead: number;
 }
 
 const connOf = (item: OpenItem): ConnectionId | undefined =>
@@ -22,22 +32,23 @@ const entriesOf = (item: OpenItem): number => ('chunk' in item ? item.chunk.coun
  */
 export class PartJoiner {
   private readonly waiting: PartBatch[][];
-  private readonly lines: (number | null)[];
+  private readonly read: (PartRead | null)[];
   /** The first part whose batches cannot go out yet (all before it are read whole). */
   private current = 0;
-  /** Lines of the parts before `current`. */
+  /** Lines and bytes of the parts before `current`. */
   private lineOffset = 0;
+  private byteOffset = 0;
   /** Entries given out per connection. */
   private readonly entries = new Map<ConnectionId, number>();
 
   constructor(parts: number) {
     this.waiting = Array.from({ length: parts }, () => []);
-    this.lines = Array.from({ length: parts }, () => null);
+    this.read = Array.from({ length: parts }, () => null);
   }
 
   /** Whether every part is read whole and given out. */
   get complete(): boolean {
-    return this.current === this.lines.length;
+    return this.current === this.read.length;
   }
 
   /** A batch of part `part`: the batches that can go out now, in order. */
@@ -59,18 +70,16 @@ export class PartJoiner {
 
   private headerMissed = false;
 
-  /**
-   * Part `part` is read whole: `lines` lines, `pastHeader` when a line that is not blank was among them or before.
-   * Gives the batches of later parts that can go out now, in order.
-   */
-  done(part: number, lines: number, pastHeader: boolean): PartBatch[] {
-    if (part === 0 && !pastHeader && this.lines.length > 1) this.headerMissed = true;
-    this.lines[part] = lines;
+  /** Part `part` is read whole: the batches of later parts that can go out now, in order. */
+  done(part: number, read: PartRead): PartBatch[] {
+    if (part === 0 && !read.pastHeader && this.read.length > 1) this.headerMissed = true;
+    this.read[part] = read;
     const out: PartBatch[] = [];
-    while (this.current < this.lines.length && this.lines[this.current] !== null) {
-      this.lineOffset += this.lines[this.current]!;
+    while (this.current < this.read.length && this.read[this.current]) {
+      this.lineOffset += this.read[this.current]!.lines;
+      this.byteOffset += this.read[this.current]!.bytesRead;
       this.current++;
-      if (this.current < this.lines.length) {
+      if (this.current < this.read.length) {
         for (const batch of this.waiting[this.current]!) out.push(this.place(batch));
         this.waiting[this.current] = [];
       }
@@ -90,6 +99,7 @@ export class PartJoiner {
     return {
       ...batch,
       problems: offset ? batch.problems.map((p) => ({ ...p, line: p.line + offset })) : batch.problems,
+      bytesRead: batch.bytesRead + this.byteOffset,
     };
   }
 }

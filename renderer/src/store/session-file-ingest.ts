@@ -169,7 +169,11 @@ function readFile(
       if (changed) target.putSource({ ...info, problems: [...problems] });
       for (const item of batch.items) {
         if ('chunk' in item) {
-          target.ingest.pushChunk(source, item.chunk, expectedEntries(item.chunk, file.size, bytesRead()));
+          target.ingest.pushChunk(
+            source,
+            item.chunk,
+            expectedEntries(item.chunk, file.size, batch.bytesRead),
+          );
           events += item.chunk.count;
         } else {
           target.ingest.push(source, item.events);
@@ -204,8 +208,7 @@ function readFile(
       reader.onmessage = ({ data }: MessageEvent<FromSessionReader>) => {
         if (data.type === 'failed') return fail(data.message);
         partBytes[part] = data.bytesRead;
-        const ready =
-          data.type === 'done' ? joiner.done(part, data.lines, data.pastHeader) : joiner.batch(part, data);
+        const ready = data.type === 'done' ? joiner.done(part, data) : joiner.batch(part, data);
         if (joiner.misread) return readWhole();
         for (const batch of ready) apply(batch);
         // The findings come once the rows are in the store: reading both at once on two cores took as long in all,

@@ -432,20 +432,24 @@ function readInParts(bytes: Uint8Array, count: number, cuts: number[]) {
       { afterHeader: part.from > 0 },
     );
     const batches: PartBatch[] = [];
+    let bytesRead = 0;
     const accept = (batch: SessionStreamBatch) =>
       batches.push({
         ...(batch.header ? { header: batch.header } : {}),
         problems: batch.problems,
         items: chunker.take(),
+        bytesRead,
       });
     for (const piece of cut(bytes.subarray(partReadStart(part)), cuts)) {
-      accept(reader.push(cutter.cut(piece)));
+      const lines = cutter.cut(piece);
+      bytesRead += lines.length;
+      accept(reader.push(lines));
       if (cutter.done) break;
     }
     const lines = reader.lines;
     const pastHeader = reader.pastHeader;
     accept(reader.end());
-    return { batches, lines, pastHeader };
+    return { batches, lines, pastHeader, bytesRead };
   });
   const joiner = new PartJoiner(count);
   const logs = new Map<string, ColumnarLog>();
@@ -455,7 +459,9 @@ function readInParts(bytes: Uint8Array, count: number, cuts: number[]) {
     if (!found) logs.set(conn, (found = new ColumnarLog()));
     return found;
   };
+  const joinedBytes: number[] = [];
   const apply = (batch: PartBatch) => {
+    joinedBytes.push(batch.bytesRead);
     if (batch.header) read.header = batch.header;
     read.problems.push(...batch.problems);
     for (const item of batch.items) {
@@ -466,9 +472,11 @@ function readInParts(bytes: Uint8Array, count: number, cuts: number[]) {
   // Every part's batches arrive before any part is done, the last part's first.
   for (let k = count - 1; k >= 0; k--)
     for (const batch of readers[k]!.batches) joiner.batch(k, batch).forEach(apply);
-  for (let k = count - 1; k >= 0; k--)
-    joiner.done(k, readers[k]!.lines, readers[k]!.pastHeader).forEach(apply);
+  for (let k = count - 1; k >= 0; k--) joiner.done(k, readers[k]!).forEach(apply);
   expect(joiner.complete).toBe(true);
+  // The joined batches count the file's bytes read so far, up to all of them.
+  expect(joinedBytes).toEqual([...joinedBytes].sort((a, b) => a - b));
+  expect(joinedBytes.at(-1)).toBe(bytes.length);
   return { logs, read, misread: joiner.misread };
 }
 
