@@ -29,11 +29,13 @@ export class PartCutter {
   /** The file position of the next byte fed. */
   private at: number;
   private started: boolean;
-  private complete = false;
+  private complete: boolean;
 
   constructor(private readonly part: FilePart) {
     this.at = partReadStart(part);
     this.started = part.from === 0;
+    // A part of no bytes (more parts than bytes) holds no line.
+    this.complete = part.from >= part.to;
   }
 
   /** Whether the part's last line break has been fed: no more bytes are needed. */

@@ -38,6 +38,11 @@ describe('PartCutter', () => {
     expect(parts).toEqual(['short\n' + 'x'.repeat(100) + '\n', '', '', 'end\n']);
   });
 
+  it('gives a part of no bytes no line (more parts than bytes)', () => {
+    expect(partsOf('\n', 2, 1)).toEqual(['', '\n']);
+    expect(partsOf('a\nb\n', 7, 1).join('')).toBe('a\nb\n');
+  });
+
   it('starts a part at its first byte when a line begins exactly there', () => {
     const file = 'aaaa\nbbbb\n';
     expect(splitFile(10, 2)).toEqual([
