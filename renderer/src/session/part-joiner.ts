@@ -40,6 +40,7 @@ export class PartJoiner {
   private byteOffset = 0;
   /** Entries given out per connection. */
   private readonly entries = new Map<ConnectionId, number>();
+  private headerMissed = false;
 
   constructor(parts: number) {
     this.waiting = Array.from({ length: parts }, () => []);
@@ -67,8 +68,6 @@ export class PartJoiner {
   get misread(): boolean {
     return this.headerMissed;
   }
-
-  private headerMissed = false;
 
   /** Part `part` is read whole: the batches of later parts that can go out now, in order. */
   done(part: number, read: PartRead): PartBatch[] {

@@ -39,9 +39,9 @@ function untilFirstRowsShown(): Promise<void> {
 }
 
 async function read({ file, rows, analyse, part }: ReadSessionFile): Promise<void> {
-  const wholeFile = { from: 0, to: file.size };
-  const cutter = new PartCutter(part ?? wholeFile);
-  const afterHeader = (part?.from ?? 0) > 0;
+  const range = part ?? { from: 0, to: file.size };
+  const cutter = new PartCutter(range);
+  const afterHeader = range.from > 0;
   // A later part's rows wait for the first rows to be on screen (see FIRST_ROWS_WAIT_MS).
   if (rows && afterHeader) await untilFirstRowsShown();
   const chunker = new SessionChunker();
@@ -102,10 +102,10 @@ async function read({ file, rows, analyse, part }: ReadSessionFile): Promise<voi
     },
     { afterHeader },
   );
-  for await (const slice of fileBytes(file, partReadStart(part ?? wholeFile))) {
-    const lines = cutter.cut(slice);
-    bytesRead += lines.byteLength;
-    accept(bytes.push(lines));
+  for await (const slice of fileBytes(file, partReadStart(range))) {
+    const piece = cutter.cut(slice);
+    bytesRead += piece.byteLength;
+    accept(bytes.push(piece));
     const first = sent === 0;
     send(false);
     if (first && sent > 0 && !afterHeader) await untilFirstRowsShown();

@@ -45,10 +45,10 @@ const newReaderWorker = (): Worker =>
   new Worker(new URL('../session/session-reader-worker.ts', import.meta.url), { type: 'module' });
 
 /** Files from this size on have their rows read in parts at once, one reader per core. */
-export const SPLIT_BYTES = 32 << 20;
+const SPLIT_BYTES = 32 << 20;
 
 /** How many readers a file's rows get: one per core (the page's thread mostly waits), up to four. */
-export function rowReaders(fileSize: number): number {
+function rowReaders(fileSize: number): number {
   if (fileSize < SPLIT_BYTES) return 1;
   const cores = typeof navigator === 'object' ? (navigator.hardwareConcurrency ?? 2) : 2;
   return Math.min(4, Math.max(2, cores));

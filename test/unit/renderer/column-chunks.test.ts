@@ -11,6 +11,16 @@ import { randomEvents, rng } from './random-session.js';
 const transferred = (chunk: ColumnChunk): ColumnChunk =>
   structuredClone(chunk, { transfer: chunkBuffers(chunk) });
 
+/** A store whose scheduled flushes wait in `frames` until the test runs them. */
+function storeWithFrames() {
+  const frames: (() => void)[] = [];
+  const store = createInspectorStore(createFakeApi().api, {
+    schedule: (fn) => void frames.push(fn),
+    search: null,
+  });
+  return { store, frames };
+}
+
 /** Records of several connections interleaved, with breakpoint marks, as a proxy session has them. */
 function randomSession(seed: number, perConnection: number): CaptureEvent[] {
   const random = rng(seed);
@@ -193,11 +203,7 @@ describe('column chunks (a session file read by a worker)', () => {
       if (i % 400 === 399) chunks.push(transferred(worker.takeChunk()));
     });
     chunks.push(transferred(worker.takeChunk()));
-    const frames: (() => void)[] = [];
-    const store = createInspectorStore(createFakeApi().api, {
-      schedule: (fn) => void frames.push(fn),
-      search: null,
-    });
+    const { store, frames } = storeWithFrames();
     for (const chunk of chunks) store.ingest.pushChunk('file1', chunk);
     let inStore = -1;
     store.ingest.afterApplied(() => (inStore = store.hot.get('file1/c1')?.events.length ?? 0));
@@ -227,11 +233,7 @@ describe('column chunks (a session file read by a worker)', () => {
     });
     for (const item of chunker.take()) if ('chunk' in item) chunks.push(transferred(item.chunk));
     expect(chunks.length).toBeGreaterThan(3);
-    const frames: (() => void)[] = [];
-    const store = createInspectorStore(createFakeApi().api, {
-      schedule: (fn) => void frames.push(fn),
-      search: null,
-    });
+    const { store, frames } = storeWithFrames();
     for (const chunk of chunks) store.ingest.pushChunk('file1', chunk);
     // What waits for the rows (the searcher's feeding) runs once the last of them is in the store.
     const inStoreWhenApplied: number[] = [];
