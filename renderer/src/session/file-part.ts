@@ -7,13 +7,26 @@ export interface FilePart {
 const NEWLINE = 0x0a;
 
 /**
- * Cuts `size` bytes into `count` parts of about equal size (a part's lines are found by `PartCutter`, so the cuts
- * need not fall on line breaks).
+ * The first part's size against the others' (equal among themselves). Its reader shares the cores with the page
+ * adopting its rows as they come, while a later part's rows wait until the parts before it are read: a first part a
+ * little smaller is read a little sooner, and the page adopts the waiting rows while the last part is still read.
+ */
+const FIRST_PART_WEIGHT = 0.82;
+
+/**
+ * Cuts `size` bytes into `count` parts, the first somewhat smaller than the others (see FIRST_PART_WEIGHT). A part's
+ * lines are found by `PartCutter`, so the cuts need not fall on line breaks.
  */
 export function splitFile(size: number, count: number): FilePart[] {
+  const weights = Array.from({ length: count }, (_, k) => (k === 0 && count > 1 ? FIRST_PART_WEIGHT : 1));
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
   const parts: FilePart[] = [];
-  for (let k = 0; k < count; k++)
-    parts.push({ from: Math.floor((size * k) / count), to: Math.floor((size * (k + 1)) / count) });
+  let before = 0;
+  for (let k = 0; k < count; k++) {
+    const from = Math.floor((size * before) / total);
+    before += weights[k]!;
+    parts.push({ from, to: k === count - 1 ? size : Math.floor((size * before) / total) });
+  }
   return parts;
 }
 

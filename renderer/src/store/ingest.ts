@@ -10,7 +10,11 @@ import { connKey } from './keys.js';
 import type { DataSlice } from './slices/data-slice.js';
 import type { UiSlice } from './slices/ui-slice.js';
 
-export type Scheduler = (flush: () => void) => void;
+/**
+ * Runs `flush` soon. `backlog`: records already here wait (a file's chunks): the flush need not leave the page a pause
+ * as long as the last one took, only its frame and any input's quiet time.
+ */
+export type Scheduler = (flush: () => void, backlog?: boolean) => void;
 
 export const animationFrameScheduler: Scheduler = (flush) => {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
@@ -23,6 +27,11 @@ const MAX_FLUSH_PAUSE_MS = 50;
  * faster than the page takes it cannot grow the flush (and the render after it) into a task that holds up a click.
  */
 const SCHEDULED_FLUSH_BUDGET_MS = 12;
+/**
+ * A file's chunks that wait (a later part of the file, read while the part before it was) are applied in flushes of
+ * about this long, one per frame: in 12 ms flushes half a million rows took ~230 ms to catch up, most of it pauses.
+ */
+const BACKLOG_FLUSH_BUDGET_MS = 30;
 const BUDGET_CHECK_EVERY = 256;
 
 /** After the user clicks or types, flushes hold off this long, so the input's own render and paint come first. */
@@ -54,10 +63,10 @@ export function adaptiveFrameScheduler(
 ): Scheduler {
   let cost = 0;
   let endedAt = Number.NEGATIVE_INFINITY;
-  const pause = (): number => {
+  const pause = (backlog: boolean): number => {
     const now = performance.now();
     return Math.max(
-      Math.min(cost, MAX_FLUSH_PAUSE_MS) - (now - endedAt),
+      backlog ? 0 : Math.min(cost, MAX_FLUSH_PAUSE_MS) - (now - endedAt),
       INPUT_QUIET_MS - (now - lastInputAt()),
     );
   };
@@ -70,11 +79,11 @@ export function adaptiveFrameScheduler(
       cost = endedAt - start;
     });
   };
-  const run = (flush: () => void): void => {
-    const wait = pause();
+  const run = (flush: () => void, backlog = false): void => {
+    const wait = pause(backlog);
     // Input can arrive between scheduling the frame and the frame: the flush then waits again.
-    if (wait <= 1) frame(() => (pause() > 1 ? run(flush) : measured(flush)));
-    else setTimeout(() => run(flush), wait);
+    if (wait <= 1) frame(() => (pause(backlog) > 1 ? run(flush, backlog) : measured(flush)));
+    else setTimeout(() => run(flush, backlog), wait);
   };
   return run;
 }
@@ -127,14 +136,15 @@ export function createIngest(
   // pending animation-frame callback.
   const scheduledFlush = (): void => {
     scheduled = false;
-    flush(SCHEDULED_FLUSH_BUDGET_MS);
-    if (queue.length > 0) requestFlush();
+    const backlog = queue.length > 1 && 'chunk' in queue[0]!;
+    flush(backlog ? BACKLOG_FLUSH_BUDGET_MS : SCHEDULED_FLUSH_BUDGET_MS);
+    if (queue.length > 0) requestFlush(backlog && 'chunk' in queue[0]!);
     applied();
   };
-  function requestFlush(): void {
+  function requestFlush(backlog = false): void {
     if (scheduled) return;
     scheduled = true;
-    schedule(scheduledFlush);
+    schedule(scheduledFlush, backlog);
   }
 
   /** Applies the queue; a scheduled flush stops between records once `budgetMs` is spent and leaves the rest queued. */

@@ -44,11 +44,29 @@ describe('PartCutter', () => {
   });
 
   it('starts a part at its first byte when a line begins exactly there', () => {
-    const file = 'aaaa\nbbbb\n';
-    expect(splitFile(10, 2)).toEqual([
-      { from: 0, to: 5 },
-      { from: 5, to: 10 },
-    ]);
-    expect(partsOf(file, 2, 3)).toEqual(['aaaa\n', 'bbbb\n']);
+    const [first] = splitFile(100, 2);
+    // A line ends just before the second part's first byte.
+    const head = 'a'.repeat(first!.to - 1) + '\n';
+    const file = head + 'b'.repeat(100 - head.length - 1) + '\n';
+    expect(partsOf(file, 2, 3)).toEqual([head, file.slice(head.length)]);
+  });
+});
+
+describe('splitFile', () => {
+  it('covers the file with parts that follow each other, the first a little smaller than the rest', () => {
+    for (const count of [1, 2, 3, 4])
+      for (const size of [0, 1, 10, 999, 565_000_000]) {
+        const parts = splitFile(size, count);
+        expect(parts).toHaveLength(count);
+        expect(parts[0]!.from).toBe(0);
+        expect(parts[count - 1]!.to).toBe(size);
+        parts.slice(1).forEach((part, k) => expect(part.from).toBe(parts[k]!.to));
+        if (count > 1 && size > 100) {
+          const sizes = parts.map((part) => part.to - part.from);
+          expect(sizes[0]!).toBeLessThan(sizes[1]!);
+          expect(sizes[0]!).toBeGreaterThan(sizes[1]! * 0.7);
+          expect(Math.max(...sizes.slice(1)) - Math.min(...sizes.slice(1))).toBeLessThanOrEqual(1);
+        }
+      }
   });
 });
