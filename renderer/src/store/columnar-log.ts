@@ -183,6 +183,18 @@ export interface RowFacts {
   size: number;
 }
 
+/** Running sums `ColumnarLog.tally` adds to. */
+export interface RangeTally {
+  framesC2s: number;
+  framesS2c: number;
+  bytesC2s: number;
+  bytesS2c: number;
+  messagesC2s: number;
+  messagesS2c: number;
+  /** The latest entry time seen (starts at the connection's). */
+  lastT: number;
+}
+
 /** A run of one connection's entries in columns, as `takeChunk` hands them over (typed arrays are transferable). */
 export interface ColumnChunk {
   conn: ConnectionId;
@@ -834,6 +846,51 @@ export class ColumnarLog {
       out.size = this.mSize[i]!;
     }
     return out;
+  }
+
+  /**
+   * Adds up the column-held frames and messages of entries [start, end) into `into` (what a connection's counters
+   * take from them: close frames are not counted as frames), stopping at the first entry held as an object: returns
+   * its index, or `end`.
+   */
+  tally(start: number, end: number, into: RangeTally): number {
+    const held = this.held;
+    const local = this.local;
+    const fBits = this.fBits;
+    const mBits = this.mBits;
+    let lastT = into.lastT;
+    for (let index = start; index < end; index++) {
+      const kind = held[index]!;
+      const i = local[index]!;
+      let t: number;
+      if (kind === HELD_FRAME) {
+        const bits = fBits[i]!;
+        if (bits >> F_OPCODE_SHIFT !== 8) {
+          const bytes = this.fHeaderLength[i]! + this.fPayloadLength[i]!;
+          if (bits & F_S2C) {
+            into.framesS2c++;
+            into.bytesS2c += bytes;
+          } else {
+            into.framesC2s++;
+            into.bytesC2s += bytes;
+          }
+        } else {
+          into.lastT = lastT;
+          return index;
+        }
+        t = this.fT[i]!;
+      } else if (kind === HELD_MESSAGE) {
+        if (mBits[i]! & M_S2C) into.messagesS2c++;
+        else into.messagesC2s++;
+        t = this.mT[i]!;
+      } else {
+        into.lastT = lastT;
+        return index;
+      }
+      if (t > lastT) lastT = t;
+    }
+    into.lastT = lastT;
+    return end;
   }
 
   /** Time of an entry, without building the record. */

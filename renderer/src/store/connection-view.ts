@@ -4,8 +4,7 @@ import type { NegotiatedExtension } from '../../../shared/model/handshake.js';
 import type { Direction } from '../../../shared/model/wire.js';
 import type { CloseEvidence, CloseVerdict } from '../../../shared/analysis/close-attribution.js';
 import { closeVerdict, NO_CLOSE_EVIDENCE, observeClose } from '../../../shared/analysis/close-attribution.js';
-import type { ColumnarLog, RowFacts } from './columnar-log.js';
-import { HELD_FRAME, HELD_MESSAGE } from './columnar-log.js';
+import type { ColumnarLog, RangeTally } from './columnar-log.js';
 import type { ConnKey, SourceId } from './keys.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed' | 'failed';
@@ -162,24 +161,35 @@ export function applyEvent(view: ConnectionView, event: CaptureEvent, index: num
  * record built); objects and close frames (close attribution reads them) go through `applyEvent`.
  */
 export function applyRange(view: ConnectionView, log: ColumnarLog, start: number, end: number): void {
-  const facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
-  let lastT = view.lastT;
+  const tally = newTally(view.lastT);
   for (let index = start; index < end; index++) {
-    log.facts(index, facts);
-    if (facts.held === HELD_FRAME && facts.opcode !== 8) {
-      view.frames[facts.dir] += 1;
-      view.bytes[facts.dir] += log.headerLengthAt(index) + facts.size;
-    } else if (facts.held === HELD_MESSAGE) view.messages[facts.dir] += 1;
-    else {
-      view.lastT = lastT;
-      applyEvent(view, log.get(index)!, index);
-      lastT = view.lastT;
-      continue;
-    }
-    const t = log.timeAt(index);
-    if (t > lastT) lastT = t;
+    index = log.tally(index, end, tally);
+    addTally(view, tally);
+    if (index < end) applyEvent(view, log.get(index)!, index);
+    tally.lastT = view.lastT;
   }
-  view.lastT = lastT;
+}
+
+const newTally = (lastT: number): RangeTally => ({
+  framesC2s: 0,
+  framesS2c: 0,
+  bytesC2s: 0,
+  bytesS2c: 0,
+  messagesC2s: 0,
+  messagesS2c: 0,
+  lastT,
+});
+
+/** Moves a tally's sums into the view's counters (the tally starts again from zero). */
+function addTally(view: ConnectionView, tally: RangeTally): void {
+  view.frames.c2s += tally.framesC2s;
+  view.frames.s2c += tally.framesS2c;
+  view.bytes.c2s += tally.bytesC2s;
+  view.bytes.s2c += tally.bytesS2c;
+  view.messages.c2s += tally.messagesC2s;
+  view.messages.s2c += tally.messagesS2c;
+  view.lastT = tally.lastT;
+  Object.assign(tally, newTally(tally.lastT));
 }
 
 const directionsOf = (direction: FaultDirection): Direction[] =>
