@@ -85,19 +85,45 @@ export class PartCutter {
   }
 }
 
+/** Bytes asked for per read where the stream fills a buffer of ours (one buffer, reused for the whole file). */
+const READ_BYTES = 1 << 20;
+
 /**
  * A file's bytes from `from` on, as the browser streams them (the cheapest way to read a file there: about half the
- * CPU time of reading it in slices). Ending the iteration early stops the reading.
+ * CPU time of reading it in slices). Where the stream can fill a buffer of ours, each read goes into the same one:
+ * a piece is then only good until the next is asked for (the reader takes each piece whole before that). Letting the
+ * browser hand over a new buffer of up to 2 MiB per piece cost the reading thread about twice the CPU (fresh memory
+ * for every piece: 350–480 ms against 150–270 ms for the bench's 565 MB). Ending the iteration early stops the
+ * reading.
  */
 export async function* fileBytes(file: Blob, from: number): AsyncGenerator<Uint8Array> {
-  const reader = (file.slice(from).stream() as ReadableStream<Uint8Array>).getReader();
+  const stream = file.slice(from).stream() as ReadableStream<Uint8Array>;
+  let own: ReadableStreamBYOBReader;
+  try {
+    own = stream.getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream: the browser's pieces, as they come.
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      void reader.cancel().catch(() => undefined);
+    }
+  }
+  let buffer = new ArrayBuffer(READ_BYTES);
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
+      const { done, value } = await own.read(new Uint8Array(buffer));
+      if (done || !value) return;
       yield value;
+      // The read moved the buffer into `value`'s.
+      buffer = value.buffer;
     }
   } finally {
-    void reader.cancel().catch(() => undefined);
+    void own.cancel().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PartCutter, partReadStart, splitFile } from '../../../renderer/src/session/file-part.js';
+import { fileBytes, PartCutter, partReadStart, splitFile } from '../../../renderer/src/session/file-part.js';
 
 const text = new TextDecoder();
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -68,5 +68,59 @@ describe('splitFile', () => {
           expect(Math.max(...sizes.slice(1)) - Math.min(...sizes.slice(1))).toBeLessThanOrEqual(1);
         }
       }
+  });
+});
+
+/** What `fileBytes` gives from `from` on, each piece copied before the next is asked for (its buffer is reused). */
+async function readAll(file: Blob, from: number): Promise<{ bytes: Uint8Array; pieces: number }> {
+  const copies: Uint8Array[] = [];
+  for await (const piece of fileBytes(file, from)) copies.push(piece.slice());
+  const bytes = new Uint8Array(copies.reduce((sum, piece) => sum + piece.length, 0));
+  let at = 0;
+  for (const piece of copies) {
+    bytes.set(piece, at);
+    at += piece.length;
+  }
+  return { bytes, pieces: copies.length };
+}
+
+/** Equal bytes (toEqual on megabytes is slow). */
+const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
+
+describe('fileBytes', () => {
+  const content = Uint8Array.from({ length: (5 << 20) + 123 }, (_, i) => (i * 7919) % 251);
+
+  it('gives a file’s bytes from a position on, in order, whole', async () => {
+    for (const from of [0, 1, 3 << 20, content.length - 1, content.length]) {
+      const { bytes, pieces } = await readAll(new Blob([content]), from);
+      expect(same(bytes, content.subarray(from))).toBe(true);
+      if (from < content.length - (2 << 20)) expect(pieces).toBeGreaterThan(1);
+    }
+  });
+
+  it('reads a stream that cannot fill a buffer of its own as it comes', async () => {
+    const plain = (bytes: Uint8Array): Blob =>
+      ({
+        slice: (start: number) => plain(bytes.subarray(start)),
+        stream: () =>
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (let at = 0; at < bytes.length; at += 100_000)
+                controller.enqueue(bytes.slice(at, at + 100_000));
+              controller.close();
+            },
+          }),
+      }) as unknown as Blob;
+    const { bytes } = await readAll(plain(content), 12_345);
+    expect(same(bytes, content.subarray(12_345))).toBe(true);
+  });
+
+  it('stops reading when the reader stops early', async () => {
+    let pieces = 0;
+    for await (const piece of fileBytes(new Blob([content]), 0)) {
+      expect(piece.length).toBeGreaterThan(0);
+      if (++pieces === 2) break;
+    }
+    expect(pieces).toBe(2);
   });
 });
