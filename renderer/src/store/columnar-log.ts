@@ -850,8 +850,8 @@ export class ColumnarLog {
 
   /**
    * Adds up the column-held frames and messages of entries [start, end) into `into` (what a connection's counters
-   * take from them: close frames are not counted as frames), stopping at the first entry held as an object: returns
-   * its index, or `end`.
+   * take from them), stopping at the first entry that is an object or a close frame (those go through `applyEvent`:
+   * close attribution reads them): returns its index, or `end`.
    */
   tally(start: number, end: number, into: RangeTally): number {
     const held = this.held;
@@ -859,38 +859,32 @@ export class ColumnarLog {
     const fBits = this.fBits;
     const mBits = this.mBits;
     let lastT = into.lastT;
-    for (let index = start; index < end; index++) {
+    let index = start;
+    for (; index < end; index++) {
       const kind = held[index]!;
       const i = local[index]!;
       let t: number;
       if (kind === HELD_FRAME) {
         const bits = fBits[i]!;
-        if (bits >> F_OPCODE_SHIFT !== 8) {
-          const bytes = this.fHeaderLength[i]! + this.fPayloadLength[i]!;
-          if (bits & F_S2C) {
-            into.framesS2c++;
-            into.bytesS2c += bytes;
-          } else {
-            into.framesC2s++;
-            into.bytesC2s += bytes;
-          }
+        if (bits >> F_OPCODE_SHIFT === 8) break;
+        const bytes = this.fHeaderLength[i]! + this.fPayloadLength[i]!;
+        if (bits & F_S2C) {
+          into.framesS2c++;
+          into.bytesS2c += bytes;
         } else {
-          into.lastT = lastT;
-          return index;
+          into.framesC2s++;
+          into.bytesC2s += bytes;
         }
         t = this.fT[i]!;
       } else if (kind === HELD_MESSAGE) {
         if (mBits[i]! & M_S2C) into.messagesS2c++;
         else into.messagesC2s++;
         t = this.mT[i]!;
-      } else {
-        into.lastT = lastT;
-        return index;
-      }
+      } else break;
       if (t > lastT) lastT = t;
     }
     into.lastT = lastT;
-    return end;
+    return index;
   }
 
   /** Time of an entry, without building the record. */
