@@ -211,6 +211,9 @@ function readFile(
         const ready = data.type === 'done' ? joiner.done(part, data) : joiner.batch(part, data);
         if (joiner.misread) return readWhole();
         for (const batch of ready) apply(batch);
+        // Before the findings reader may start below (at once when the rows are already in the store): its
+        // "analysing" progress is the last word.
+        progress(false);
         // The findings come once the rows are in the store: reading both at once on two cores took as long in all,
         // and the rows came 4 s later for a million frames.
         if (data.type === 'done' && joiner.complete)
@@ -224,7 +227,6 @@ function readFile(
             } satisfies ToSessionReader);
             progress(!analyses);
           });
-        progress(false);
         complete();
       };
       reader.postMessage({
