@@ -54,12 +54,19 @@ export interface ScannedRecord {
   utf8Valid: number;
 }
 
+/**
+ * A number field that starts as a double. V8 stores a field first given a small integer as one, and a fraction (a time)
+ * or a value above 2^30 (a mask key, an offset) later changes the object's layout, which throws away every optimised
+ * function that has seen the record: each reader recompiled the scanner and the columns' code twice for it.
+ */
+const DOUBLE = -0.5;
+
 export function newScannedRecord(): ScannedRecord {
   return {
     kind: SCANNED_FRAME,
     connStart: 0,
     connEnd: 0,
-    t: 0,
+    t: DOUBLE,
     s2c: false,
     opcode: 0,
     truncated: false,
@@ -68,13 +75,13 @@ export function newScannedRecord(): ScannedRecord {
     dataStart: 0,
     dataEnd: 0,
     seq: 0,
-    offset: 0,
+    offset: DOUBLE,
     fin: false,
     rsv1: false,
     rsv2: false,
     rsv3: false,
     masked: false,
-    maskKey: -1,
+    maskKey: DOUBLE,
     lengthEncoding: 0,
     headerLength: 0,
     payloadLength: 0,

@@ -11,10 +11,17 @@ const SMALL = 64;
 
 interface Pending {
   log: ColumnarLog;
-  /** This batch's records of the connection while there are few; null once it is a chunk. */
-  events: CaptureEvent[] | null;
+  /** This batch's records of the connection while there are few (while `small`). */
+  events: CaptureEvent[];
+  /**
+   * Whether the batch's records travel as objects. (A flag, not `events` set to null: a field that changes from an
+   * array to null changes the entries' layout in V8, which throws away the optimised code that has seen one.)
+   */
+  small: boolean;
   count: number;
 }
+
+const newPending = (log: ColumnarLog): Pending => ({ log, events: [], small: true, count: 0 });
 
 /**
  * Cuts a stream of records into batches for the page, per connection in the order connections first appear: each
@@ -37,7 +44,7 @@ export class SessionChunker {
 
   push(event: CaptureEvent): void {
     let entry = this.pending.get(event.conn);
-    if (!entry) this.pending.set(event.conn, (entry = { log: new ColumnarLog(), events: [], count: 0 }));
+    if (!entry) this.pending.set(event.conn, (entry = newPending(new ColumnarLog())));
     entry.log.push(event);
     this.added(entry, event);
   }
@@ -52,20 +59,23 @@ export class SessionChunker {
     const index = log.pushScanned(record, conn);
     if (index < 0) return false;
     let entry = existing;
-    if (!entry) this.pending.set(conn, (entry = { log, events: [], count: 0 }));
+    if (!entry) this.pending.set(conn, (entry = newPending(log)));
     this.lastConn = conn;
     this.last = entry;
     // While the connection's records of this batch are few they travel as objects: only then is one built.
-    this.added(entry, entry.events && entry.count < SMALL ? log.get(index)! : null);
+    this.added(entry, entry.small && entry.count < SMALL ? log.get(index)! : null);
     return true;
   }
 
   private added(entry: Pending, event: CaptureEvent | null): void {
     if (entry.count === 0) this.touched.push(entry);
     entry.count++;
-    if (entry.events) {
+    if (entry.small) {
       if (entry.count <= SMALL) entry.events.push(event!);
-      else entry.events = null;
+      else {
+        entry.small = false;
+        entry.events = [];
+      }
     }
     this.size++;
   }
@@ -75,8 +85,9 @@ export class SessionChunker {
     const items: OpenItem[] = [];
     for (const entry of this.touched) {
       const chunk = entry.log.takeChunk();
-      items.push(entry.events ? { events: entry.events } : { chunk });
+      items.push(entry.small ? { events: entry.events } : { chunk });
       entry.events = [];
+      entry.small = true;
       entry.count = 0;
     }
     this.touched = [];
