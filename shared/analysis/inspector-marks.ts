@@ -23,6 +23,11 @@ export class InspectorMarks {
   private readonly nextServer: Pending[] = [];
   private lastClient: number | undefined;
 
+  /** Whether a server message is awaited (to be marked): else of messages only the last client one matters. */
+  get awaitsServerMessage(): boolean {
+    return this.nextServer.length > 0;
+  }
+
   /** A message record, by the two fields that matter here (for logs that hold messages in columns). */
   noteMessage(dir: Direction, id: number): void {
     if (dir === 'c2s') this.lastClient = id;

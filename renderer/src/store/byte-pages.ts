@@ -7,6 +7,21 @@ const OWN_BUFFER_BYTES = PAGE_BYTES / 4;
 const PAGE_SPAN = PAGE_BYTES;
 const EMPTY = new Uint8Array(0);
 
+/** How adopted positions move: one in a page (p >= 0) by `page`, one naming an own buffer (p < 0) by `own`. */
+export interface PositionShift {
+  page: number;
+  own: number;
+}
+
+/** Writes `from`'s positions, moved by `shift`, to `to` from index `at` on. */
+export function shiftPositions(from: Float64Array, shift: PositionShift, to: Float64Array, at: number): void {
+  const { page, own } = shift;
+  for (let i = 0; i < from.length; i++) {
+    const position = from[i]!;
+    to[at + i] = position < 0 ? position + own : position + page;
+  }
+}
+
 /**
  * Append-only byte storage in pages of up to 1 MiB (growing from 1 KiB, so a short connection costs little): many
  * small payloads share a few large buffers instead of each being its own string (a JS object with a header).
@@ -78,10 +93,10 @@ export class BytePages {
   }
 
   /**
-   * Adds pages and own buffers handed over by `take` and returns how to move their positions here: a position p of
-   * theirs is `remap(p)` here. Appends after this start a new page (the last adopted one may be short).
+   * Adds pages and own buffers handed over by `take` and returns how to move their positions here: see
+   * `shiftPositions`. Appends after this start a new page (the last adopted one may be short).
    */
-  adopt(pages: readonly Uint8Array[], own: readonly Uint8Array[]): (position: number) => number {
+  adopt(pages: readonly Uint8Array[], own: readonly Uint8Array[]): PositionShift {
     const pageBase = this.pages.length;
     const ownBase = this.own.length;
     for (const page of pages) {
@@ -93,7 +108,7 @@ export class BytePages {
       this.total += buffer.byteLength;
     }
     if (pages.length > 0) this.used = PAGE_BYTES;
-    return (position) => (position < 0 ? position - ownBase : position + pageBase * PAGE_SPAN);
+    return { page: pageBase * PAGE_SPAN, own: -ownBase };
   }
 
   /** Whether the `length` bytes stored at `position` are `bytes[0, length)`. */

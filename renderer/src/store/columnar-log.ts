@@ -5,7 +5,7 @@ import { bytesToBase64 } from '../format/bytes.js';
 import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
 import { FRAME_FIELDS, MESSAGE_FIELDS, SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
 import { decodeCanonicalBase64 } from '../../../shared/util/base64.js';
-import { BytePages } from './byte-pages.js';
+import { BytePages, shiftPositions } from './byte-pages.js';
 
 /** How an event is held: as the object itself, or as a row of the frame or message columns. */
 export const HELD_OBJECT = 0;
@@ -724,7 +724,7 @@ export class ColumnarLog {
     const { frames: cf, messages: cm } = chunk;
     const n = cf.seq.length;
     const m = cm.id.length;
-    const remap = this.bytes.adopt(chunk.pages, chunk.own);
+    const shift = this.bytes.adopt(chunk.pages, chunk.own);
 
     // Capacity for the entries the log is expected to reach, in the proportions this chunk has.
     const scale = expectedTotal > base + chunk.count ? (expectedTotal / (base + chunk.count)) * 1.05 : 0;
@@ -732,10 +732,11 @@ export class ColumnarLog {
     this.held = grown(this.held, base + chunk.count, reserve(base + chunk.count));
     this.local = grown(this.local, base + chunk.count, reserve(base + chunk.count));
     this.held.set(chunk.held, base);
+    const { held, local } = chunk;
+    const toLocal = this.local;
     for (let i = 0; i < chunk.count; i++) {
-      const held = chunk.held[i]!;
-      const local = chunk.local[i]!;
-      this.local[base + i] = local + (held === HELD_FRAME ? f0 : held === HELD_MESSAGE ? m0 : o0);
+      const kind = held[i]!;
+      toLocal[base + i] = local[i]! + (kind === HELD_FRAME ? f0 : kind === HELD_MESSAGE ? m0 : o0);
     }
     for (const event of chunk.objects) {
       this.objects.push(event);
@@ -756,10 +757,9 @@ export class ColumnarLog {
     this.fMaskKey.set(cf.maskKey, f0);
     this.fBits.set(cf.bits, f0);
     this.fHeaderLength.set(cf.headerLength, f0);
-    for (let i = 0; i < n; i++) {
-      this.fEvent[f0 + i] = cf.event[i]! + base;
-      this.fDataPos[f0 + i] = remap(cf.dataPos[i]!);
-    }
+    const fEvent = this.fEvent;
+    for (let i = 0; i < n; i++) fEvent[f0 + i] = cf.event[i]! + base;
+    shiftPositions(cf.dataPos, shift, this.fDataPos, f0);
 
     this.growMessages(m0 + m, reserve(m0 + m));
     this.mT.set(cm.t, m0);
@@ -769,11 +769,12 @@ export class ColumnarLog {
     this.mSize.set(cm.size, m0);
     this.mDataLen.set(cm.dataLen, m0);
     this.mBits.set(cm.bits, m0);
+    const sharedFrame = this.mSharedFrame;
     for (let i = 0; i < m; i++) {
       const shared = cm.sharedFrame[i]!;
-      this.mSharedFrame[m0 + i] = shared < 0 ? shared : shared + f0;
-      this.mDataPos[m0 + i] = remap(cm.dataPos[i]!);
+      sharedFrame[m0 + i] = shared < 0 ? shared : shared + f0;
     }
+    shiftPositions(cm.dataPos, shift, this.mDataPos, m0);
 
     this.frames += n;
     this.messages += m;
@@ -827,6 +828,38 @@ export class ColumnarLog {
   *range(start = 0, end = this.count): IterableIterator<CaptureEvent> {
     const stop = Math.min(end, this.count);
     for (let i = Math.max(0, start); i < stop; i++) yield this.get(i)!;
+  }
+
+  /**
+   * Adds to `out` the entries of [start, end) that a table filtered by its view mode alone shows: frames (control
+   * frames only with `showControl`) when `frames`, else messages and, with `showControl`, control frames. Entries held
+   * as objects are shown when `object` says so. Same rows as testing each with `compileShapeFilter`, without the facts.
+   */
+  shownRows(
+    start: number,
+    end: number,
+    frames: boolean,
+    showControl: boolean,
+    object: (index: number) => boolean,
+    out: { push(index: number): void },
+  ): void {
+    const held = this.held;
+    const local = this.local;
+    const fBits = this.fBits;
+    for (let index = start; index < end; index++) {
+      const kind = held[index]!;
+      if (kind === HELD_FRAME) {
+        const control = fBits[local[index]!]! >> F_OPCODE_SHIFT >= 8;
+        if (control ? showControl : frames) out.push(index);
+      } else if (kind === HELD_MESSAGE) {
+        if (!frames) out.push(index);
+      } else if (object(index)) out.push(index);
+    }
+  }
+
+  /** How entry `index` is held: HELD_FRAME, HELD_MESSAGE or HELD_OBJECT. */
+  heldAt(index: number): number {
+    return this.held[index]!;
   }
 
   /** What the row filters look at, without building the record; `held` is HELD_OBJECT for other records. */

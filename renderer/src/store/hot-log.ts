@@ -34,13 +34,38 @@ export class ConnectionLog {
   /** Appends a chunk of column-held entries (from a session file's reader) and returns the index of its first. */
   appendChunk(chunk: ColumnChunk, expectedTotal = 0): number {
     const start = this.events.appendChunk(chunk, expectedTotal);
-    const facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
-    for (let index = start; index < this.events.length; index++) {
-      this.events.facts(index, facts);
-      if (facts.held === HELD_MESSAGE) this.marks.noteMessage(facts.dir, this.events.messageIdAt(index));
-      else if (facts.held === HELD_OBJECT) this.note(this.events.get(index)!, index);
+    const end = this.events.length;
+    let from = start;
+    for (let index = start; index < end; index++) {
+      if (this.events.heldAt(index) !== HELD_OBJECT) continue;
+      this.noteMessages(from, index);
+      this.note(this.events.get(index)!, index);
+      from = index + 1;
     }
+    this.noteMessages(from, end);
     return start;
+  }
+
+  private readonly facts: RowFacts = { held: 0, dir: 'c2s', opcode: 0, size: 0 };
+
+  /**
+   * Tells the marks about the column-held messages of entries [from, to). They need only the last client message
+   * (an action record may follow) unless a server message is awaited: then each message, in order.
+   */
+  private noteMessages(from: number, to: number): void {
+    const facts = this.facts;
+    if (this.marks.awaitsServerMessage) {
+      for (let index = from; index < to; index++) {
+        this.events.facts(index, facts);
+        if (facts.held === HELD_MESSAGE) this.marks.noteMessage(facts.dir, this.events.messageIdAt(index));
+      }
+      return;
+    }
+    for (let index = to - 1; index >= from; index--) {
+      this.events.facts(index, facts);
+      if (facts.held === HELD_MESSAGE && facts.dir === 'c2s')
+        return this.marks.noteMessage('c2s', this.events.messageIdAt(index));
+    }
   }
 
   private note(event: CaptureEvent, index: number): void {

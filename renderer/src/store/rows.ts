@@ -151,6 +151,19 @@ const filterCacheKey = (key: string, filter: RowFilter): string =>
 /** Row lists kept per filter; typing a search creates one per keystroke, so only the most recent are kept. */
 const MAX_CACHED_FILTERS = 24;
 
+/** A filter that is its view mode alone (the table's default): its rows can be picked from the columns. */
+function modeOnly(filter: RowFilter): Pick<RowCache, 'modeOnly'> {
+  const { dir, text, types, minSize, maxSize } = filter;
+  if (dir || text || types || minSize !== undefined || maxSize !== undefined) return {};
+  return {
+    modeOnly: {
+      frames: filter.mode === 'frames',
+      showControl: filter.showControl,
+      object: compileRowFilter(filter),
+    },
+  };
+}
+
 /** A growing list of event indices. */
 class IndexList {
   array = new Uint32Array(1024);
@@ -200,6 +213,8 @@ interface RowCache {
   rows: IndexList;
   /** Sync: the whole filter. Async: the shape part; candidates then go to the searcher. */
   matches: LogPredicate;
+  /** When that filter is the view mode alone: its rows are picked from the columns (see ColumnarLog.shownRows). */
+  modeOnly?: { frames: boolean; showControl: boolean; object: RowPredicate };
   previewOnly: number;
   search?: SearchPart & {
     /** Candidates not yet answered by the searcher, and how many of them are in flight. */
@@ -273,11 +288,17 @@ export class RowIndex {
     const total = log.events.length;
     const target = cache.search ? cache.search.queue : cache.rows;
     const previewFilter = !cache.search && filter.text !== undefined && !parseDecodedQuery(filter.text);
-    for (let index = cache.processed; index < total; index++) {
-      if (cache.matches(log, index)) target.push(index);
-      else if (previewFilter && log.events.truncatedAt(index) && this.shapeOnly(cache, filter, log, index))
-        cache.previewOnly++;
-    }
+    const modeOnly = cache.modeOnly;
+    if (modeOnly) {
+      const { events } = log;
+      const object = (index: number): boolean => modeOnly.object(events.get(index)!);
+      events.shownRows(cache.processed, total, modeOnly.frames, modeOnly.showControl, object, target);
+    } else
+      for (let index = cache.processed; index < total; index++) {
+        if (cache.matches(log, index)) target.push(index);
+        else if (previewFilter && log.events.truncatedAt(index) && this.shapeOnly(cache, filter, log, index))
+          cache.previewOnly++;
+      }
     cache.processed = total;
     // The shown connection's rows go to the searcher as they arrive, so a first search need not send them all.
     this.engine?.feedSoon(key, log);
@@ -301,7 +322,14 @@ export class RowIndex {
   private newCache(key: string, log: ConnectionLog, filter: RowFilter): RowCache {
     const part = this.engine ? searchPart(filter) : undefined;
     if (!part) {
-      return { log, processed: 0, rows: new IndexList(), matches: compileLogFilter(filter), previewOnly: 0 };
+      return {
+        log,
+        processed: 0,
+        rows: new IndexList(),
+        matches: compileLogFilter(filter),
+        ...modeOnly(filter),
+        previewOnly: 0,
+      };
     }
     const { text: _text, searchMode: _mode, ...shape } = filter;
     const cache: RowCache = {
@@ -309,6 +337,7 @@ export class RowIndex {
       processed: 0,
       rows: new IndexList(),
       matches: compileLogFilter(shape),
+      ...modeOnly(shape),
       previewOnly: 0,
       search: { ...part, queue: new IndexList(), inFlight: 0 },
     };

@@ -46,6 +46,27 @@ function randomSession(seed: number, perConnection: number): CaptureEvent[] {
         action: 'fault',
         fault: { kind: 'hold-message', direction: 'c2s', id: `h${out.length}`, rule: 'r' },
       } as CaptureEvent);
+    // Server-side marks: the next server message (or two, when these come back to back) is the one they concern.
+    else if (random() < 0.005)
+      out.push({
+        type: 'action',
+        conn: event.conn,
+        t: event.t,
+        action: 'fault',
+        fault:
+          random() < 0.5
+            ? {
+                kind: 'release-message',
+                direction: 's2c',
+                id: `r${out.length}`,
+                outcome: 'edit',
+                by: 'user',
+                opcode: 1,
+                bytes: 3,
+                preview: 'abc',
+              }
+            : { kind: 'inject-message', direction: 's2c', opcode: 1, bytes: 3 },
+      });
   }
   return out;
 }

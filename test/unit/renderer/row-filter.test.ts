@@ -77,6 +77,9 @@ describe('row filters', () => {
 describe('row filters over the columnar log', () => {
   const filters: RowFilter[] = [
     { mode: 'messages', showControl: true },
+    { mode: 'messages', showControl: false },
+    { mode: 'frames', showControl: true },
+    { mode: 'frames', showControl: false },
     { mode: 'messages', showControl: false, dir: 's2c' },
     { mode: 'frames', showControl: true, types: ['text', 'ping', 'close'] },
     { mode: 'frames', showControl: false, minSize: 10, maxSize: 40 },
@@ -92,11 +95,16 @@ describe('row filters over the columnar log', () => {
     for (let seed = 1; seed <= 6; seed++) {
       const events = randomEvents(seed, 1500);
       const log = new ConnectionLog();
-      for (const event of events) log.append(event);
+      // Half the rows first, then the rest: the lists are extended as the log grows.
+      const index = new RowIndex();
+      for (const event of events.slice(0, 700)) log.append(event);
+      for (const filter of filters) index.rows('k', log, filter);
+      for (const event of events.slice(700)) log.append(event);
       for (const filter of filters) {
         const simple = compileRowFilter(filter);
         const expected = events.flatMap((event, i) => (simple(event) ? [i] : []));
         expect(Array.from(new RowIndex().rows('k', log, filter))).toEqual(expected);
+        expect(Array.from(index.rows('k', log, filter))).toEqual(expected);
       }
     }
   });
