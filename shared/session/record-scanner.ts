@@ -111,30 +111,45 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /**
  * Keys by length: for each length, the ids of the keys of that length and their bytes one after the other (ids are
  * bits of a "seen" mask). A file writes its records' keys in one order, so each key also remembers which key
- * followed it last time (`next`, at index `keys` for the first key): that one is tried first, in one pass over
- * its bytes and the closing `":`.
+ * followed it last time (`next`, at index `keys` for the first key): that one is tried first, by comparing its bytes
+ * and the closing `":` (at most 16) as two overlapping 8- or 4-byte words, the first and the last of them.
  */
 interface KeyTable {
   ids: Int8Array[];
   bytes: Uint8Array[];
-  /** Each key's bytes followed by `":`, and the same as little-endian 32-bit words (the last one partly). */
+  /** Each key's bytes followed by `":`. */
   quoted: Uint8Array[];
-  words: Uint32Array[];
+  /** Their lengths; for those of 8 bytes or more, their first and last 8 bytes as doubles; 4 to 7: as 32-bit words. */
+  lengths: Int8Array;
+  head: Float64Array;
+  tail: Float64Array;
+  head32: Uint32Array;
+  tail32: Uint32Array;
   next: Int8Array;
 }
 function keyTable(keys: readonly string[]): KeyTable {
+  const quoted = keys.map((key) => Uint8Array.from([...`${key}":`].map((c) => c.charCodeAt(0))));
   const table: KeyTable = {
     ids: [],
     bytes: [],
-    quoted: keys.map((key) => Uint8Array.from([...`${key}":`].map((c) => c.charCodeAt(0)))),
-    words: [],
+    quoted,
+    lengths: Int8Array.from(quoted, (q) => q.length),
+    head: new Float64Array(keys.length),
+    tail: new Float64Array(keys.length),
+    head32: new Uint32Array(keys.length),
+    tail32: new Uint32Array(keys.length),
     next: new Int8Array(keys.length + 1).fill(-1),
   };
-  for (const quoted of table.quoted) {
-    const padded = new Uint8Array(Math.ceil(quoted.length / 4) * 4);
-    padded.set(quoted);
-    table.words.push(new Uint32Array(padded.buffer));
-  }
+  quoted.forEach((q, id) => {
+    const view = new DataView(q.buffer);
+    if (q.length >= 8) {
+      table.head[id] = view.getFloat64(0, true);
+      table.tail[id] = view.getFloat64(q.length - 8, true);
+    } else if (q.length >= 4) {
+      table.head32[id] = view.getUint32(0, true);
+      table.tail32[id] = view.getUint32(q.length - 4, true);
+    }
+  });
   for (let length = 0; length <= 16; length++) {
     const ids = keys.flatMap((key, id) => (key.length === length ? [id] : []));
     table.ids.push(Int8Array.from(ids));
@@ -266,22 +281,29 @@ export class RecordScanner {
     const start = this.p + 1;
     const guess = table.next[previous]!;
     if (guess >= 0) {
-      const quoted = table.quoted[guess]!;
-      const length = quoted.length;
-      if (start + length <= stop) {
-        // Four bytes at a time, then the rest one by one.
-        const words = table.words[guess]!;
-        const whole = length >> 2;
+      const length = table.lengths[guess]!;
+      const end = start + length;
+      if (end <= stop) {
+        // Eight bytes of printable ASCII read as a double are a finite, non-zero number (their top byte is 0x20 to
+        // 0x7e): two such doubles are equal exactly when their bytes are, whatever bytes the file has.
         const view = this.view;
-        let i = 0;
-        while (i < whole && view.getUint32(start + 4 * i, true) === words[i]) i++;
-        if (i === whole) {
-          i *= 4;
-          while (i < length && b[start + i] === quoted[i]) i++;
-          if (i === length) {
-            this.p = start + length;
-            return guess;
-          }
+        let same: boolean;
+        if (length >= 8)
+          same =
+            view.getFloat64(start, true) === table.head[guess] &&
+            view.getFloat64(end - 8, true) === table.tail[guess];
+        else if (length >= 4)
+          same =
+            view.getUint32(start, true) === table.head32[guess] &&
+            view.getUint32(end - 4, true) === table.tail32[guess];
+        else {
+          const quoted = table.quoted[guess]!;
+          same = true;
+          for (let i = 0; same && i < length; i++) same = b[start + i] === quoted[i];
+        }
+        if (same) {
+          this.p = end;
+          return guess;
         }
       }
     }
@@ -380,9 +402,28 @@ export class RecordScanner {
    * sent as an object (a connection's first few of a batch) has -0.
    */
   private readUint(min: number, max: number): number {
-    if (this.b[this.p] === 0x2d) return -1;
-    const value = this.readNumber();
-    return Number.isInteger(value) && value >= min && value <= max ? value : -1;
+    const b = this.b;
+    let p = this.p;
+    let c = b[p]!;
+    if (c < ZERO || c > NINE) return -1;
+    let value = c - ZERO;
+    c = b[++p]!;
+    if (value === 0) {
+      if (c >= ZERO && c <= NINE) return -1;
+    } else
+      while (c >= ZERO && c <= NINE) {
+        value = value * 10 + (c - ZERO);
+        c = b[++p]!;
+      }
+    // A fraction or an exponent ("5.0" is 5 to JSON.parse): read as any number.
+    if (c === 0x2e || c === 0x65 || c === 0x45) {
+      const number = this.readNumber();
+      return Number.isInteger(number) && number >= min && number <= max ? number : -1;
+    }
+    if (p > this.stop) return -1;
+    this.p = p;
+    // Past 2^53 the digits are summed inexactly, but such a value is above any `max` here whatever the rounding.
+    return value >= min && value <= max ? value : -1;
   }
 
   /** `true` → 1, `false` → 0, else -1. */

@@ -98,6 +98,28 @@ describe('RecordScanner', () => {
     for (const line of declined) expect(scan(line), line).toBeNull();
   });
 
+  it('declines a line with any byte of a key changed, once it has learned the order of the keys', () => {
+    const scanner = new RecordScanner();
+    const record = newScannedRecord();
+    const takes = (bytes: Uint8Array) => scanner.scan(bytes, 0, bytes.length, record) === bytes.length;
+    for (const line of [FRAME, MESSAGE]) {
+      const bytes = encode(line);
+      expect(takes(bytes)).toBe(true);
+      // Each key's quotes, text and colon, each byte changed to a few others (bytes that are not text included).
+      for (const key of line.matchAll(/"[A-Za-z0-9]+":/g)) {
+        for (let i = key.index; i < key.index + key[0].length; i++) {
+          for (const to of [0x00, 0x20, 0x41, 0x7f, 0x80, 0xff, bytes[i]! ^ 0x20, bytes[i]! + 1]) {
+            if ((to & 0xff) === bytes[i]) continue;
+            const changed = bytes.slice();
+            changed[i] = to;
+            expect(takes(changed), `${key[0]}: byte ${i - key.index} -> ${to}`).toBe(false);
+            expect(takes(bytes)).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
   it('reads numbers exactly as JSON.parse does', () => {
     const t = (text: string) => scan(edit(FRAME, '"t":2.05', `"t":${text}`))?.t;
     fc.assert(
@@ -113,6 +135,28 @@ describe('RecordScanner', () => {
         expect(Object.is(t(text), JSON.parse(text))).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('reads counts (seq, sizes, ids) as JSON.parse does, declining what the columns would not hold', () => {
+    const seq = (text: string) => scan(edit(FRAME, '"seq":7', `"seq":${text}`))?.seq;
+    fc.assert(
+      fc.property(fc.stringMatching(/^-?\d{1,21}(\.\d{1,3})?([eE][+-]?\d{1,2})?$/), (text) => {
+        const value: unknown = JSON.parse(/^-?0\d/.test(text) ? 'null' : text);
+        const read = seq(text);
+        // Leading zeros are not JSON; a count is a whole number from 0 to 2^32 - 1, not -0.
+        if (read !== undefined) expect(read).toBe(value);
+        const holds =
+          typeof value === 'number' &&
+          Number.isInteger(value) &&
+          value >= 0 &&
+          value <= 0xffffffff &&
+          !Object.is(value, -0) &&
+          !/[eE]/.test(text);
+        if (holds) expect(read).toBe(value);
+        else if (!/[eE]/.test(text)) expect(read).toBeUndefined();
+      }),
+      { numRuns: 3000 },
     );
   });
 
