@@ -117,14 +117,15 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 interface KeyTable {
   ids: Int8Array[];
   bytes: Uint8Array[];
-  /** Each key's bytes followed by `":`. */
-  quoted: Uint8Array[];
-  /** Their lengths; for those of 8 bytes or more, their first and last 8 bytes as doubles; 4 to 7: as 32-bit words. */
+  /** Each key's length with its closing `":`. */
   lengths: Int8Array;
+  /**
+   * How `readKey` compares the expected key: 8 — its first and last 8 bytes read as doubles (`head`, `tail`), for
+   * lengths 8 to 16; 4 — as 32-bit words, for 4 to 7; 0 — not at all (shorter: looked up instead).
+   */
+  words: Int8Array;
   head: Float64Array;
   tail: Float64Array;
-  head32: Uint32Array;
-  tail32: Uint32Array;
   next: Int8Array;
 }
 function keyTable(keys: readonly string[]): KeyTable {
@@ -132,12 +133,10 @@ function keyTable(keys: readonly string[]): KeyTable {
   const table: KeyTable = {
     ids: [],
     bytes: [],
-    quoted,
     lengths: Int8Array.from(quoted, (q) => q.length),
+    words: Int8Array.from(quoted, (q) => (q.length >= 8 ? 8 : q.length >= 4 ? 4 : 0)),
     head: new Float64Array(keys.length),
     tail: new Float64Array(keys.length),
-    head32: new Uint32Array(keys.length),
-    tail32: new Uint32Array(keys.length),
     next: new Int8Array(keys.length + 1).fill(-1),
   };
   quoted.forEach((q, id) => {
@@ -146,8 +145,8 @@ function keyTable(keys: readonly string[]): KeyTable {
       table.head[id] = view.getFloat64(0, true);
       table.tail[id] = view.getFloat64(q.length - 8, true);
     } else if (q.length >= 4) {
-      table.head32[id] = view.getUint32(0, true);
-      table.tail32[id] = view.getUint32(q.length - 4, true);
+      table.head[id] = view.getUint32(0, true);
+      table.tail[id] = view.getUint32(q.length - 4, true);
     }
   });
   for (let length = 0; length <= 16; length++) {
@@ -272,41 +271,38 @@ export class RecordScanner {
 
   /**
    * The id of the quoted key at `p` (moved past it and its colon), or -1. `previous` is the id of the key before it
-   * in its object (the table's key count for the first).
+   * in its object (the table's key count for the first). Small enough for V8 to inline where it is called: the key
+   * it expects, compared in two reads; any other is looked up by `findKey`.
    */
   private readKey(table: KeyTable, previous: number): number {
+    const guess = table.next[previous]!;
+    const start = this.p + 1;
+    if (guess >= 0 && this.b[this.p] === QUOTE) {
+      const end = start + table.lengths[guess]!;
+      const words = table.words[guess]!;
+      // Eight bytes of printable ASCII read as a double are a finite, non-zero number (their top byte is 0x20 to
+      // 0x7e): two such doubles are equal exactly when their bytes are, whatever bytes the file has.
+      if (
+        end <= this.stop &&
+        (words === 8
+          ? this.view.getFloat64(start, true) === table.head[guess] &&
+            this.view.getFloat64(end - 8, true) === table.tail[guess]
+          : words === 4 &&
+            this.view.getUint32(start, true) === table.head[guess] &&
+            this.view.getUint32(end - 4, true) === table.tail[guess])
+      ) {
+        this.p = end;
+        return guess;
+      }
+    }
+    return this.findKey(table, previous, start);
+  }
+
+  /** `readKey` for a key other than the expected one (or too short to compare in words), which it then expects. */
+  private findKey(table: KeyTable, previous: number, start: number): number {
     const b = this.b;
     const stop = this.stop;
     if (b[this.p] !== QUOTE) return -1;
-    const start = this.p + 1;
-    const guess = table.next[previous]!;
-    if (guess >= 0) {
-      const length = table.lengths[guess]!;
-      const end = start + length;
-      if (end <= stop) {
-        // Eight bytes of printable ASCII read as a double are a finite, non-zero number (their top byte is 0x20 to
-        // 0x7e): two such doubles are equal exactly when their bytes are, whatever bytes the file has.
-        const view = this.view;
-        let same: boolean;
-        if (length >= 8)
-          same =
-            view.getFloat64(start, true) === table.head[guess] &&
-            view.getFloat64(end - 8, true) === table.tail[guess];
-        else if (length >= 4)
-          same =
-            view.getUint32(start, true) === table.head32[guess] &&
-            view.getUint32(end - 4, true) === table.tail32[guess];
-        else {
-          const quoted = table.quoted[guess]!;
-          same = true;
-          for (let i = 0; same && i < length; i++) same = b[start + i] === quoted[i];
-        }
-        if (same) {
-          this.p = end;
-          return guess;
-        }
-      }
-    }
     let q = start;
     while (q < stop && b[q] !== QUOTE) q++;
     const length = q - start;
