@@ -121,7 +121,7 @@ interface KeyTable {
   lengths: Int8Array;
   /**
    * How `readKey` compares the expected key: 8 — its first and last 8 bytes read as doubles (`head`, `tail`), for
-   * lengths 8 to 16; 4 — as 32-bit words, for 4 to 7; 0 — not at all (shorter: looked up instead).
+   * lengths 8 to 16; 4 — as 32-bit words, for 4 to 7; 0 — not at all (shorter or longer: looked up instead).
    */
   words: Int8Array;
   head: Float64Array;
@@ -134,13 +134,14 @@ function keyTable(keys: readonly string[]): KeyTable {
     ids: [],
     bytes: [],
     lengths: Int8Array.from(quoted, (q) => q.length),
-    words: Int8Array.from(quoted, (q) => (q.length >= 8 ? 8 : q.length >= 4 ? 4 : 0)),
+    words: Int8Array.from(quoted, (q) => (q.length > 16 ? 0 : q.length >= 8 ? 8 : q.length >= 4 ? 4 : 0)),
     head: new Float64Array(keys.length),
     tail: new Float64Array(keys.length),
     next: new Int8Array(keys.length + 1).fill(-1),
   };
   quoted.forEach((q, id) => {
     const view = new DataView(q.buffer);
+    if (q.length > 16) return;
     if (q.length >= 8) {
       table.head[id] = view.getFloat64(0, true);
       table.tail[id] = view.getFloat64(q.length - 8, true);
