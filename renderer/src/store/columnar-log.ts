@@ -6,6 +6,7 @@ import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
 import { FRAME_FIELDS, MESSAGE_FIELDS, SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
 import { decodeCanonicalBase64 } from '../../../shared/util/base64.js';
 import { BytePages, shiftPositions } from './byte-pages.js';
+import { shownInMode } from './view-mode.js';
 
 /** How an event is held: as the object itself, or as a row of the frame or message columns. */
 export const HELD_OBJECT = 0;
@@ -833,7 +834,8 @@ export class ColumnarLog {
   /**
    * Adds to `out` the entries of [start, end) that a table filtered by its view mode alone shows: frames (control
    * frames only with `showControl`) when `frames`, else messages and, with `showControl`, control frames. Entries held
-   * as objects are shown when `object` says so. Same rows as testing each with `compileShapeFilter`, without the facts.
+   * as objects are shown when `object` says so. Same rows as testing each with `compileShapeFilter` (both ask
+   * `shownInMode`), without the facts.
    */
   shownRows(
     start: number,
@@ -850,9 +852,9 @@ export class ColumnarLog {
       const kind = held[index]!;
       if (kind === HELD_FRAME) {
         const control = fBits[local[index]!]! >> F_OPCODE_SHIFT >= 8;
-        if (control ? showControl : frames) out.push(index);
+        if (shownInMode(true, control, frames, showControl)) out.push(index);
       } else if (kind === HELD_MESSAGE) {
-        if (!frames) out.push(index);
+        if (shownInMode(false, false, frames, showControl)) out.push(index);
       } else if (object(index)) out.push(index);
     }
   }

@@ -15,6 +15,7 @@ import { parseDecodedQuery } from '../filters/decoded-query.js';
 import { choiceKey } from './decoder-choice.js';
 import type { ConnectionLog } from './hot-log.js';
 import { isControlOpcode } from './hot-log.js';
+import { shownInMode } from './view-mode.js';
 import { HELD_FRAME, HELD_OBJECT } from './columnar-log.js';
 import type { RowFacts } from './columnar-log.js';
 
@@ -91,9 +92,7 @@ export function compileShapeFilter(filter: RowFilter): ShapeTest {
   const types = filter.types ? new Set(filter.types) : undefined;
   const { minSize, maxSize, mode, showControl } = filter;
   return (kind, dir, opcode, size) => {
-    if (kind === 'frame') {
-      if (isControlOpcode(opcode) ? !showControl : mode !== 'frames') return false;
-    } else if (mode !== 'messages') return false;
+    if (!shownInMode(kind === 'frame', isControlOpcode(opcode), mode === 'frames', showControl)) return false;
     if (filter.dir && filter.dir !== dir) return false;
     if (types) {
       const type = rowTypeOf(opcode);

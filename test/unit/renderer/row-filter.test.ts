@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionLog } from '../../../renderer/src/store/hot-log.js';
 import { compileRowFilter, RowIndex } from '../../../renderer/src/store/rows.js';
 import type { RowFilter } from '../../../renderer/src/store/rows.js';
-import { closeFrame, frame } from './fake-api.js';
+import { closeFrame, frame, message } from './fake-api.js';
 import { randomEvents } from './random-session.js';
 
 function logOf(): ConnectionLog {
@@ -71,6 +71,34 @@ describe('row filters', () => {
     expect(index.rows('k', log, filter)).toHaveLength(2);
     log.append(frame('c1', 8, 'c2s', 1, 'late'));
     expect(index.rows('k', log, filter)).toHaveLength(3);
+  });
+});
+
+describe('view modes', () => {
+  it('show frames or messages, and control frames only when asked, in columns as in records', () => {
+    const events = [
+      frame('c1', 1, 'c2s', 1, 'hi'),
+      message('c1', 1, 'c2s', 0, [0], 'hi'),
+      frame('c1', 2, 's2c', 9, 'ping'),
+      frame('c1', 3, 's2c', 2, 'b'),
+      message('c1', 3, 's2c', 1, [2], 'b'),
+      closeFrame('c1', 4, 's2c', 1000),
+    ];
+    const log = new ConnectionLog();
+    for (const event of events) log.append(event);
+    const shown = (filter: RowFilter) => Array.from(new RowIndex().rows('k', log, filter));
+    const simple = (filter: RowFilter) =>
+      events.flatMap((event, i) => (compileRowFilter(filter)(event) ? [i] : []));
+    const cases: [RowFilter, number[]][] = [
+      [{ mode: 'frames', showControl: true }, [0, 2, 3, 5]],
+      [{ mode: 'frames', showControl: false }, [0, 3]],
+      [{ mode: 'messages', showControl: true }, [1, 2, 4, 5]],
+      [{ mode: 'messages', showControl: false }, [1, 4]],
+    ];
+    for (const [filter, rows] of cases) {
+      expect(shown(filter), JSON.stringify(filter)).toEqual(rows);
+      expect(simple(filter), JSON.stringify(filter)).toEqual(rows);
+    }
   });
 });
 
