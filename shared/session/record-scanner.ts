@@ -26,6 +26,12 @@ export interface ScannedRecord {
   /** The payload's bytes (decoded from its base64) are `payload[0, payloadBytes)`; the buffer is reused. */
   payload: Uint8Array;
   payloadBytes: number;
+  /**
+   * Which decoding `payload` holds: a new number for each one (unique among all scanners). A record whose base64 is
+   * that of the record scanned before it into the same struct (a message after its frame) keeps the number, as its
+   * payload is not decoded again.
+   */
+  payloadSerial: number;
   /** Where the payload's base64 text is in the scanned line (between its quotes). */
   dataStart: number;
   dataEnd: number;
@@ -72,6 +78,7 @@ export function newScannedRecord(): ScannedRecord {
     truncated: false,
     payload: new Uint8Array(256),
     payloadBytes: 0,
+    payloadSerial: 0,
     dataStart: 0,
     dataEnd: 0,
     seq: 0,
@@ -107,6 +114,12 @@ const NINE = 0x39;
 /** The largest value a 32-bit column holds: seqs, ids and sizes above it are kept as objects, so not scanned. */
 const MAX_U32 = 0xffffffff;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** Payload texts longer than this are not kept for comparing with the next record's. */
+const MAX_KEPT_TEXT = 4096;
+
+/** The last payload decoding's number (see ScannedRecord.payloadSerial), shared by all scanners. */
+let payloadSerials = 0;
 
 /**
  * Keys by length: for each length, the ids of the keys of that length and their bytes one after the other (ids are
@@ -261,9 +274,12 @@ export class RecordScanner {
           body = SCANNED_MESSAGE;
           break;
       }
-      const more = this.next();
-      if (more === null) return -1;
-      if (!more) break;
+      // A comma and the next key, or the object's end (written out: V8 left a call to a method here).
+      const c = this.b[this.p++];
+      if (c !== COMMA) {
+        if (c === CLOSE) break;
+        return -1;
+      }
     }
     if (this.p > stop || type !== body || (seen & 7) !== 7) return -1;
     out.kind = body as ScannedRecord['kind'];
@@ -478,6 +494,14 @@ export class RecordScanner {
     let p = this.p;
     if (b[p++] !== QUOTE) return -1;
     out.dataStart = p;
+    if (this.sameAsDecoded(out, p)) {
+      p += this.decodedLength;
+      this.p = p + 1;
+      out.dataEnd = p;
+      return out.payloadBytes;
+    }
+    // A new decoding, even if it fails halfway: the bytes it leaves are nobody's.
+    out.payloadSerial = ++payloadSerials;
     let bytes = out.payload;
     let o = 0;
     for (;;) {
@@ -514,7 +538,62 @@ export class RecordScanner {
     this.p = p + 1;
     out.dataEnd = p;
     out.payloadBytes = o;
+    this.keepDecoded(out, out.dataStart, p);
     return o;
+  }
+
+  /**
+   * The base64 text `out.payload` holds decoded (canonical, so printable ASCII), kept to see whether the next payload
+   * is the same: a message record repeats its frame's payload, and comparing the text in 8-byte words is much
+   * cheaper than decoding it and comparing the bytes with the frame's (the readers took ~8 % less time).
+   */
+  private decoded = new Uint8Array(256);
+  private decodedView = new DataView(this.decoded.buffer);
+  private decodedLength = -1;
+  private decodedOut: ScannedRecord | null = null;
+  private decodedSerial = 0;
+
+  private keepDecoded(out: ScannedRecord, start: number, end: number): void {
+    const length = end - start;
+    if (length > this.decoded.length) {
+      // Long payloads are seldom repeated by a record of another shape: not worth copying them every time.
+      if (length > MAX_KEPT_TEXT) return;
+      this.decoded = new Uint8Array(Math.max(length, this.decoded.length * 2));
+      this.decodedView = new DataView(this.decoded.buffer);
+    }
+    const from = this.view;
+    const to = this.decodedView;
+    let i = 0;
+    // Printable ASCII read as doubles: finite and non-zero, so copied bit for bit.
+    for (; i + 8 <= length; i += 8) to.setFloat64(i, from.getFloat64(start + i, true), true);
+    for (; i < length; i++) this.decoded[i] = this.b[start + i]!;
+    this.decodedLength = length;
+    this.decodedOut = out;
+    this.decodedSerial = out.payloadSerial;
+  }
+
+  /** Whether the base64 text at `p` (up to its closing quote) is the one `out.payload` holds decoded. */
+  private sameAsDecoded(out: ScannedRecord, p: number): boolean {
+    const length = this.decodedLength;
+    if (
+      length < 0 ||
+      out !== this.decodedOut ||
+      out.payloadSerial !== this.decodedSerial ||
+      p + length >= this.stop ||
+      this.b[p + length] !== QUOTE
+    )
+      return false;
+    const view = this.view;
+    const kept = this.decodedView;
+    // The kept text is finite, non-zero doubles: equal doubles are equal bytes whatever the line holds.
+    if (length >= 8) {
+      let i = 0;
+      for (; i + 8 <= length; i += 8)
+        if (view.getFloat64(p + i, true) !== kept.getFloat64(i, true)) return false;
+      return i === length || view.getFloat64(p + length - 8, true) === kept.getFloat64(length - 8, true);
+    }
+    for (let i = 0; i < length; i++) if (this.b[p + i] !== this.decoded[i]) return false;
+    return true;
   }
 
   /** "0123abcd" (8 lowercase hex digits, as the columns keep a mask key) as a number, or -1. */
@@ -531,14 +610,6 @@ export class RecordScanner {
     }
     this.p = p + 10;
     return value;
-  }
-
-  /** After a value: true at a ',' (moved past it), false at the object's '}' (moved past it); null otherwise. */
-  private next(): boolean | null {
-    const c = this.b[this.p++];
-    if (c === COMMA) return true;
-    if (c === CLOSE) return false;
-    return null;
   }
 
   /** "frame" → SCANNED_FRAME, "message" → SCANNED_MESSAGE, else 0. */
@@ -640,9 +711,12 @@ export class RecordScanner {
           break;
       }
       if (v < 0) return false;
-      const more = this.next();
-      if (more === null) return false;
-      if (!more) break;
+      // A comma and the next key, or the object's end (written out: V8 left a call to a method here).
+      const c = this.b[this.p++];
+      if (c !== COMMA) {
+        if (c === CLOSE) break;
+        return false;
+      }
     }
     return (seen & FRAME_REQUIRED) === FRAME_REQUIRED;
   }
@@ -695,9 +769,12 @@ export class RecordScanner {
           break;
       }
       if (v < 0) return false;
-      const more = this.next();
-      if (more === null) return false;
-      if (!more) break;
+      // A comma and the next key, or the object's end (written out: V8 left a call to a method here).
+      const c = this.b[this.p++];
+      if (c !== COMMA) {
+        if (c === CLOSE) break;
+        return false;
+      }
     }
     return (seen & MESSAGE_REQUIRED) === MESSAGE_REQUIRED;
   }

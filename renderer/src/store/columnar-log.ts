@@ -277,6 +277,12 @@ export class ColumnarLog {
   /** The newest column frame's payload text: its message (usually the next record) is compared without re-encoding. */
   private lastFrame = -1;
   private lastFrameData = '';
+  /**
+   * The newest column frame stored from a scanned record, and which decoding of the scanner its payload came from
+   * (`ScannedRecord.payloadSerial`): a scanned message with that decoding still in hand has the frame's bytes.
+   */
+  private lastScannedFrame = -1;
+  private lastScannedSerial = 0;
   /** Highest column frame seq among entries handed over by `takeChunk` (later column frames must exceed it). */
   private seqFloor = Number.NEGATIVE_INFINITY;
   /** Entries handed over by `takeChunk`. */
@@ -523,6 +529,8 @@ export class ColumnarLog {
       );
       // Its text is not kept: a message of it that is pushed as an object compares with the frame's bytes.
       this.lastFrame = -1;
+      this.lastScannedFrame = local;
+      this.lastScannedSerial = record.payloadSerial;
     } else {
       // Equal base64 texts, one of them canonical, are equal bytes with the other canonical too.
       // Usually the message of the frame just before it.
@@ -532,7 +540,8 @@ export class ColumnarLog {
       const sameData =
         shared >= 0 &&
         this.fDataLen[shared] === len &&
-        this.bytes.holds(this.fDataPos[shared]!, scratch, len);
+        ((shared === this.lastScannedFrame && record.payloadSerial === this.lastScannedSerial) ||
+          this.bytes.holds(this.fDataPos[shared]!, scratch, len));
       const utf8 = record.utf8Valid < 0 ? 0 : record.utf8Valid === 1 ? 1 : 2;
       const bits = messageBits(record.s2c, record.compressed, record.truncated, utf8, record.opcode);
       held = HELD_MESSAGE;
@@ -695,6 +704,7 @@ export class ColumnarLog {
     this.messages = 0;
     this.lastFrame = -1;
     this.lastFrameData = '';
+    this.lastScannedFrame = -1;
     // Only the keys matter from here on: a column frame with one of these seqs is held as an object.
     for (const seq of this.otherFrames.keys()) this.otherFrames.set(seq, -1);
     return chunk;
@@ -782,6 +792,7 @@ export class ColumnarLog {
     this.count += chunk.count;
     this.lastFrame = -1;
     this.lastFrameData = '';
+    this.lastScannedFrame = -1;
     return base;
   }
 
