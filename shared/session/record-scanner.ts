@@ -134,7 +134,8 @@ interface KeyTable {
   lengths: Int8Array;
   /**
    * How `readKey` compares the expected key: 8 — its first and last 8 bytes read as doubles (`head`, `tail`), for
-   * lengths 8 to 16; 4 — as 32-bit words, for 4 to 7; 0 — not at all (shorter or longer: looked up instead).
+   * lengths 8 to 16; 4 — as 32-bit words, the first with the opening quote, for 3 to 7; 0 — not at all (longer: looked
+   * up instead).
    */
   words: Int8Array;
   head: Float64Array;
@@ -147,7 +148,7 @@ function keyTable(keys: readonly string[]): KeyTable {
     ids: [],
     bytes: [],
     lengths: Int8Array.from(quoted, (q) => q.length),
-    words: Int8Array.from(quoted, (q) => (q.length > 16 ? 0 : q.length >= 8 ? 8 : q.length >= 4 ? 4 : 0)),
+    words: Int8Array.from(quoted, (q) => (q.length > 16 ? 0 : q.length >= 8 ? 8 : q.length >= 3 ? 4 : 0)),
     head: new Float64Array(keys.length),
     tail: new Float64Array(keys.length),
     next: new Int8Array(keys.length + 1).fill(-1),
@@ -158,9 +159,10 @@ function keyTable(keys: readonly string[]): KeyTable {
     if (q.length >= 8) {
       table.head[id] = view.getFloat64(0, true);
       table.tail[id] = view.getFloat64(q.length - 8, true);
-    } else if (q.length >= 4) {
-      table.head[id] = view.getUint32(0, true);
-      table.tail[id] = view.getUint32(q.length - 4, true);
+    } else if (q.length >= 3) {
+      const withQuote = new DataView(Uint8Array.of(QUOTE, ...q).buffer);
+      table.head[id] = withQuote.getUint32(0, true);
+      table.tail[id] = withQuote.getUint32(q.length - 3, true);
     }
   });
   for (let length = 0; length <= 16; length++) {
@@ -217,6 +219,12 @@ export const MESSAGE_FIELDS = [
 const MESSAGE_REQUIRED = (1 << 9) - 1;
 
 const TOP_KEYS = keyTable(TOP);
+/**
+ * The top-level keys once the type is read: frame and message records each learn their order apart, as they alternate
+ * in a file and the key after "t" differs ("frame", "message").
+ */
+const FRAME_TOP_KEYS = keyTable(TOP);
+const MESSAGE_TOP_KEYS = keyTable(TOP);
 const FRAME_KEYS = keyTable(FRAME_FIELDS);
 const MESSAGE_KEYS = keyTable(MESSAGE_FIELDS);
 
@@ -243,8 +251,9 @@ export class RecordScanner {
     let seen = 0;
     let type = 0;
     let body = 0;
+    let keys = TOP_KEYS;
     for (let key: number = TOP.length; ;) {
-      key = this.readKey(TOP_KEYS, key);
+      key = this.readKey(keys, key);
       if (key < 0 || seen & (1 << key)) return -1;
       seen |= 1 << key;
       switch (key) {
@@ -254,6 +263,7 @@ export class RecordScanner {
           if (to < 0) return -1;
           type = this.typeOf(from, to);
           if (type === 0) return -1;
+          keys = type === SCANNED_FRAME ? FRAME_TOP_KEYS : MESSAGE_TOP_KEYS;
           break;
         }
         case T_CONN:
@@ -305,7 +315,7 @@ export class RecordScanner {
           ? this.view.getFloat64(start, true) === table.head[guess] &&
             this.view.getFloat64(end - 8, true) === table.tail[guess]
           : words === 4 &&
-            this.view.getUint32(start, true) === table.head[guess] &&
+            this.view.getUint32(start - 1, true) === table.head[guess] &&
             this.view.getUint32(end - 4, true) === table.tail[guess])
       ) {
         this.p = end;
