@@ -9,6 +9,7 @@
  */
 
 import { BASE64_VALUE } from '../util/base64.js';
+import { decimalToDouble } from './decimal-to-double.js';
 import { MAX_TIME_MS } from './record-schema.js';
 
 export const SCANNED_FRAME = 1;
@@ -360,15 +361,45 @@ export class RecordScanner {
     let same = length === this.lastTextLength;
     for (let i = 0; same && i < length; i++) same = b[start + i] === last[i];
     if (same) return this.lastTextValue;
-    let text = '';
-    for (let i = start; i < end; i++) text += String.fromCharCode(b[i]!);
-    const value = Number(text);
+    let value = this.decimalValue(start, end);
+    if (Number.isNaN(value)) {
+      let text = '';
+      for (let i = start; i < end; i++) text += String.fromCharCode(b[i]!);
+      value = Number(text);
+    }
     if (length <= last.length) {
       last.set(b.subarray(start, end));
       this.lastTextLength = length;
       this.lastTextValue = value;
     }
     return value;
+  }
+
+  /**
+   * The number `b[start, end)` (digits, with a sign and a point) through `decimalToDouble`: NaN for more than 19
+   * digits or 22 decimals, or where it cannot decide.
+   */
+  private decimalValue(start: number, end: number): number {
+    const b = this.b;
+    const negative = b[start] === 0x2d;
+    let digits = 0;
+    let point = -1;
+    for (let i = negative ? start + 1 : start; i < end; i++) {
+      if (b[i] === 0x2e) point = digits;
+      else digits++;
+    }
+    const decimals = point < 0 ? 0 : digits - point;
+    if (digits > 19 || decimals > 22) return Number.NaN;
+    let high = 0;
+    let low = 0;
+    for (let i = negative ? start + 1 : start, k = 0; i < end; i++) {
+      const c = b[i]!;
+      if (c === 0x2e) continue;
+      if (k++ < digits - 8) high = high * 10 + (c - ZERO);
+      else low = low * 10 + (c - ZERO);
+    }
+    const value = decimalToDouble(high, low, decimals);
+    return negative ? -value : value;
   }
 
   private readonly lastText = new Uint8Array(32);
