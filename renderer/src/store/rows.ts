@@ -232,7 +232,8 @@ function searchPart(filter: RowFilter): SearchPart | undefined {
   const query = parseDecodedQuery(filter.text);
   if (query) {
     const decoder = filter.decoder;
-    if (!query.ok || !decoder || decoder.protocol === 'none' || filter.decode) return undefined;
+    // `decode` (the table's memoised decoder) is for filtering on this thread: the searcher decodes on its own.
+    if (!query.ok || !decoder || decoder.protocol === 'none') return undefined;
     return { pattern: filter.text, mode: 'decoded', decoder };
   }
   const mode = filter.searchMode ?? 'text';

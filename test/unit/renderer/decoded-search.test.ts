@@ -113,14 +113,26 @@ describe('decoded-field filters in the searcher (off the main thread)', () => {
       const log = new ConnectionLog();
       for (const event of events) log.append(event);
       const index = new RowIndex(new SearchEngine(inProcessPort()));
+      let decodedHere = 0;
       for (const text of socketIoQueries) {
         for (const mode of ['messages', 'frames'] as const) {
-          const filter: RowFilter = { mode, showControl: true, text, decoder };
-          const simple = compileRowFilter(filter);
+          const simple = compileRowFilter({ mode, showControl: true, text, decoder });
           const expected = events.flatMap((event, i) => (simple(event) ? [i] : []));
-          // Answered by the searcher, not on this thread: pending until it replies.
+          // As the table asks (with its memoised decoder for this thread), answered by the searcher: pending until it
+          // replies, and nothing decoded here.
+          const filter: RowFilter = {
+            mode,
+            showControl: true,
+            text,
+            decoder,
+            decode: (message) => {
+              decodedHere++;
+              return decodedMessage(log, message, decoder);
+            },
+          };
           expect(index.view('k', log, filter).pending).toBe(true);
           const view = await settled(index, log, filter);
+          expect(decodedHere).toBe(0);
           expect({ text, mode, rows: Array.from(view.rows) }).toEqual({ text, mode, rows: expected });
           if (mode === 'messages') expect({ text, count: expected.length }).not.toEqual({ text, count: 0 });
         }
@@ -137,10 +149,17 @@ describe('decoded-field filters in the searcher (off the main thread)', () => {
       for (const event of events) log.append(event);
       const index = new RowIndex(new SearchEngine(inProcessPort()));
       for (const text of ['topic ~ ^sensors/3/', 'kind = PUBLISH and topic ~ /[12]/']) {
-        const filter: RowFilter = { mode: 'messages', showControl: false, text, decoder };
-        const tableFilter = compileRowFilter({ ...filter, decode: (m) => decodedMessage(log, m, decoder) });
+        const filter: RowFilter = {
+          mode: 'messages',
+          showControl: false,
+          text,
+          decoder,
+          decode: (m) => decodedMessage(log, m, decoder),
+        };
+        const tableFilter = compileRowFilter(filter);
         const expected = events.flatMap((event, i) => (tableFilter(event) ? [i] : []));
         expect(expected.length).toBeGreaterThan(0);
+        expect(index.view('k', log, filter).pending).toBe(true);
         const view = await settled(index, log, filter);
         expect(Array.from(view.rows)).toEqual(expected);
       }
