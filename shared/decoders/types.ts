@@ -106,8 +106,30 @@ export const undecodable = (protocol: ProtocolId, reason: string, truncated = fa
   fields: {},
 });
 
+/** Whether a character code may begin a JSON value: { [ " - a digit, or t f n (true, false, null). */
+const beginsJson = (code: number): boolean =>
+  code === 0x7b ||
+  code === 0x5b ||
+  code === 0x22 ||
+  code === 0x2d ||
+  (code >= 0x30 && code <= 0x39) ||
+  code === 0x74 ||
+  code === 0x66 ||
+  code === 0x6e;
+
 /** JSON.parse that returns undefined instead of throwing. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  // Text that cannot begin a JSON value is told without JSON.parse, whose exception (every binary message a JSON
+  // decoder is given throws one) took ~6 µs a message: most of a decoded filter's time on binary-heavy traffic.
+  let at = 0;
+  while (
+    at < text.length &&
+    (text[at] === ' ' || text[at] === '\t' || text[at] === '\n' || text[at] === '\r')
+  )
+    at++;
+  if (at === text.length) return { ok: false, error: 'no JSON value, the text is empty or blank' };
+  if (!beginsJson(text.charCodeAt(at)))
+    return { ok: false, error: `${JSON.stringify(text[at])} cannot begin a JSON value` };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
