@@ -7,7 +7,8 @@
 
 /** 2^27 + 1: splits a double into two halves whose products are exact (Veltkamp). */
 const SPLITTER = 134217729;
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** 10^0 to 10^22, every one an exact double. */
+export const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /** How close to halfway between two doubles (in units of the gap between them) is too close to decide. */
 const TIE_MARGIN = 2 ** -20;
 

@@ -9,7 +9,7 @@
  */
 
 import { BASE64_VALUE } from '../util/base64.js';
-import { decimalToDouble } from './decimal-to-double.js';
+import { decimalToDouble, POW10 } from './decimal-to-double.js';
 import { MAX_TIME_MS } from './record-schema.js';
 
 export const SCANNED_FRAME = 1;
@@ -114,7 +114,6 @@ const NINE = 0x39;
 
 /** The largest value a 32-bit column holds: seqs, ids and sizes above it are kept as objects, so not scanned. */
 const MAX_U32 = 0xffffffff;
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** Payload texts longer than this are not kept for comparing with the next record's. */
 const MAX_KEPT_TEXT = 4096;

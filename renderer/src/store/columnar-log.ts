@@ -4,6 +4,7 @@ import type { Direction } from '../../../shared/model/wire.js';
 import { bytesToBase64 } from '../format/bytes.js';
 import type { ScannedRecord } from '../../../shared/session/record-scanner.js';
 import { FRAME_FIELDS, MESSAGE_FIELDS, SCANNED_FRAME } from '../../../shared/session/record-scanner.js';
+import { isControl } from '../../../shared/protocol/opcodes.js';
 import { decodeCanonicalBase64 } from '../../../shared/util/base64.js';
 import { BytePages, shiftPositions } from './byte-pages.js';
 import { shownInMode } from './view-mode.js';
@@ -862,7 +863,7 @@ export class ColumnarLog {
     for (let index = start; index < end; index++) {
       const kind = held[index]!;
       if (kind === HELD_FRAME) {
-        const control = fBits[local[index]!]! >> F_OPCODE_SHIFT >= 8;
+        const control = isControl(fBits[local[index]!]! >> F_OPCODE_SHIFT);
         if (shownInMode(true, control, frames, showControl)) out.push(index);
       } else if (kind === HELD_MESSAGE) {
         if (shownInMode(false, false, frames, showControl)) out.push(index);

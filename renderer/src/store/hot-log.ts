@@ -113,4 +113,3 @@ export class HotLog {
 }
 
 export type RowEvent = FrameEvent | MessageEvent;
-export const isControlOpcode = (opcode: number): boolean => opcode >= 8;

@@ -8,13 +8,13 @@ import type { RowType } from '../filters/row-types.js';
 import { rowTypeOf } from '../filters/row-types.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
 import { decodeRecord } from '../../../shared/decoders/cache.js';
+import { isControl } from '../../../shared/protocol/opcodes.js';
 import type { DecoderChoice } from '../../../shared/decoders/select.js';
 import type { Decoded } from '../../../shared/decoders/types.js';
 import type { MessageRecord } from '../../../shared/model/frame.js';
 import { parseDecodedQuery } from '../filters/decoded-query.js';
 import { choiceKey } from './decoder-choice.js';
 import type { ConnectionLog } from './hot-log.js';
-import { isControlOpcode } from './hot-log.js';
 import { shownInMode } from './view-mode.js';
 import { HELD_FRAME, HELD_OBJECT } from './columnar-log.js';
 import type { RowFacts } from './columnar-log.js';
@@ -92,7 +92,7 @@ export function compileShapeFilter(filter: RowFilter): ShapeTest {
   const types = filter.types ? new Set(filter.types) : undefined;
   const { minSize, maxSize, mode, showControl } = filter;
   return (kind, dir, opcode, size) => {
-    if (!shownInMode(kind === 'frame', isControlOpcode(opcode), mode === 'frames', showControl)) return false;
+    if (!shownInMode(kind === 'frame', isControl(opcode), mode === 'frames', showControl)) return false;
     if (filter.dir && filter.dir !== dir) return false;
     if (types) {
       const type = rowTypeOf(opcode);
