@@ -359,6 +359,12 @@ async function sessionRun(browser, url, frames) {
     timeUntilRows(page, expected.messages, () => page.getByTestId('row-filter').fill('kind = undecodable')),
   );
   const decodedMs = decoded.result.ms;
+  // The next query reads the decoded fields the first one made (every message decoded once per decoder choice).
+  await timeUntilRows(page, expected.rows, () => page.getByTestId('row-filter').fill(''));
+  const decodedAgain = await longestFrameGap(page, () =>
+    timeUntilRows(page, expected.messages, () => page.getByTestId('row-filter').fill('kind != request')),
+  );
+  const decodedAgainMs = decodedAgain.result.ms;
   await timeUntilRows(page, expected.rows, () => page.getByTestId('row-filter').fill(''));
   await page.getByTestId('decoder-select').selectOption('auto');
   const scroll = await frameTimes(page, 3000, true);
@@ -378,7 +384,8 @@ async function sessionRun(browser, url, frames) {
     regexMs,
     regexGap: regex.max,
     decodedMs,
-    decodedGap: decoded.max,
+    decodedGap: Math.max(decoded.max, decodedAgain.max),
+    decodedAgainMs,
     scroll,
     heap,
     heapWithBuffers,
@@ -633,6 +640,7 @@ async function main() {
   rowsOf('regex filter applied', base.regexMs, big.regexMs, 'ms');
   rowsOf('regex filter: longest frame gap', base.regexGap, big.regexGap, 'ms');
   rowsOf('decoded filter applied (every message decoded)', base.decodedMs, big.decodedMs, 'ms');
+  rowsOf('decoded filter, the next query (fields decoded)', base.decodedAgainMs, big.decodedAgainMs, 'ms');
   rowsOf('decoded filter: longest frame gap', base.decodedGap, big.decodedGap, 'ms');
   rowsOf('go to frame (73% down) shown', base.jump, big.jump, 'ms');
   rowsOf('scroll: frame time median', base.scroll.median, big.scroll.median, 'ms', 1);
@@ -662,10 +670,16 @@ function printTargets(big, ingest) {
     [`text filter over ${n}`, '< 300 ms', big.textMs, big.textMs < 300],
     [`regex filter over ${n}`, '< 500 ms', big.regexMs, big.regexMs < 500],
     [
-      `decoded-field filter over ${n} (every message decoded)`,
+      `decoded-field filter over ${n}, first after choosing the decoder (decodes every message)`,
       '< 300 ms',
       big.decodedMs,
       big.decodedMs < 300,
+    ],
+    [
+      `decoded-field filter over ${n}, once the messages are decoded`,
+      '< 300 ms',
+      big.decodedAgainMs,
+      big.decodedAgainMs < 300,
     ],
     [
       'page responsive while filtering (longest gap)',

@@ -1,6 +1,5 @@
-import { decodeUtf8 } from '../protocol/utf8.js';
 import type { Decoded, Decoder } from './types.js';
-import { idText, isObject, parseJson, undecodable } from './types.js';
+import { idText, inputText, isObject, parseJson, undecodable } from './types.js';
 
 /** Message types of graphql-transport-ws (the `graphql-ws` library) and of the legacy subscriptions-transport-ws. */
 const TRANSPORT_WS = new Set([
@@ -58,7 +57,7 @@ function decodeGraphql(protocol: 'graphql-transport-ws' | 'graphql-ws'): Decoder
   const types = GRAPHQL_TYPES[protocol];
   const beat = protocol === 'graphql-transport-ws' ? 'GraphQL ping/pong' : 'GraphQL keep-alive';
   return (input) => {
-    const parsed = parseJson(decodeUtf8(input.bytes));
+    const parsed = parseJson(inputText(input));
     if (!parsed.ok) return undecodable(protocol, `not JSON: ${parsed.error}`, input.truncated);
     const message = parsed.value;
     if (!isObject(message) || typeof message.type !== 'string')

@@ -11,7 +11,7 @@ import type { Decoded, DecodeContext, Decoder, DecoderInput, ProtocolId } from '
 import { undecodable } from './types.js';
 
 export * from './types.js';
-export { chooseDecoder, protocolOfSubprotocol, sniffMessage, SNIFF_MESSAGES } from './select.js';
+export { chooseDecoder, choiceKey, protocolOfSubprotocol, sniffMessage, SNIFF_MESSAGES } from './select.js';
 export type { ChoiceBasis, ChoiceInput, DecoderChoice } from './select.js';
 export { engineIoOpen } from './socket-io.js';
 export { MqttStream, wholePacketsLength } from './mqtt.js';

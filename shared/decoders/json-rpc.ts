@@ -1,6 +1,5 @@
-import { decodeUtf8 } from '../protocol/utf8.js';
 import type { Decoded, Decoder } from './types.js';
-import { idText, isObject, parseJson, undecodable } from './types.js';
+import { idText, inputText, isObject, parseJson, undecodable } from './types.js';
 
 function one(message: unknown): Decoded {
   if (!isObject(message)) return undecodable('json-rpc', 'a JSON-RPC message is a JSON object');
@@ -39,7 +38,7 @@ function one(message: unknown): Decoded {
 
 /** JSON-RPC 2.0: a request, notification or response, or a batch (array) of them. */
 export const decodeJsonRpc: Decoder = (input) => {
-  const parsed = parseJson(decodeUtf8(input.bytes));
+  const parsed = parseJson(inputText(input));
   if (!parsed.ok) return undecodable('json-rpc', `not JSON: ${parsed.error}`, input.truncated);
   if (!Array.isArray(parsed.value)) return one(parsed.value);
   const items = parsed.value.map(one);

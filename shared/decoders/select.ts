@@ -18,6 +18,10 @@ export interface DecoderChoice {
   context: DecodeContext;
 }
 
+/** What a message's decoding depends on, as a key: caches of decoded messages or rows keep one per key. */
+export const choiceKey = (choice: DecoderChoice | undefined): string =>
+  choice ? `${choice.protocol}:${choice.context.mqttLevel ?? ''}` : '';
+
 /** Subprotocol tokens (Sec-WebSocket-Protocol of the 101) and the decoder each selects. WAMP is not decoded. */
 const BY_SUBPROTOCOL: Record<string, ProtocolId> = {
   'graphql-transport-ws': 'graphql-transport-ws',

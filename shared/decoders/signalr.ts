@@ -1,6 +1,5 @@
-import { decodeUtf8 } from '../protocol/utf8.js';
 import type { Decoded, Decoder, Link } from './types.js';
-import { idText, isObject, parseJson, undecodable } from './types.js';
+import { idText, inputText, isObject, parseJson, undecodable } from './types.js';
 
 export const RECORD_SEPARATOR = '\u001e';
 
@@ -21,7 +20,7 @@ const TYPES: Record<number, string> = {
  * record names the row; all of them are in `fields.records` and all take part in pairing.
  */
 export const decodeSignalR: Decoder = (input) => {
-  const text = decodeUtf8(input.bytes);
+  const text = inputText(input);
   if (!text.endsWith(RECORD_SEPARATOR))
     return undecodable('signalr', 'records must end with the 0x1E record separator', input.truncated);
   const parts = text.slice(0, -1).split(RECORD_SEPARATOR);

@@ -1,6 +1,5 @@
-import { decodeUtf8 } from '../protocol/utf8.js';
 import type { Decoded, Decoder, Link } from './types.js';
-import { isObject, parseJson, undecodable } from './types.js';
+import { inputText, isObject, parseJson, undecodable } from './types.js';
 
 const ENGINE_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'] as const;
 const SOCKET_TYPES = [
@@ -24,7 +23,7 @@ export const decodeSocketIo: Decoder = (input) => {
   const { bytes, truncated } = input;
   if (input.opcode === 2)
     return { protocol: 'socket.io', kind: 'attachment', fields: { attachmentBytes: bytes.length } };
-  const text = decodeUtf8(bytes);
+  const text = inputText(input);
   const digit = text.charCodeAt(0) - 48;
   const engineType = ENGINE_TYPES[digit];
   if (engineType === undefined)

@@ -1,6 +1,5 @@
-import { decodeUtf8 } from '../protocol/utf8.js';
 import type { Decoded, Decoder } from './types.js';
-import { undecodable } from './types.js';
+import { inputText, undecodable } from './types.js';
 
 export const STOMP_COMMANDS = new Set([
   'CONNECT',
@@ -46,7 +45,7 @@ function unescapeHeader(value: string): string | undefined {
  * hold several frames; the first is decoded and the rest counted.
  */
 export const decodeStomp: Decoder = (input) => {
-  const text = decodeUtf8(input.bytes);
+  const text = inputText(input);
   if (/^(\r?\n)+$/.test(text))
     return {
       protocol: 'stomp',

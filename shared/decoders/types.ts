@@ -1,4 +1,5 @@
 import type { Direction } from '../model/wire.js';
+import { decodeUtf8 } from '../protocol/utf8.js';
 
 /** The application protocols the inspector decodes; `none` turns decoding off for a connection. */
 export const PROTOCOL_IDS = [
@@ -42,7 +43,15 @@ export interface DecoderInput {
   bytes: Uint8Array;
   /** The record holds only the first bytes of the payload. */
   truncated: boolean;
+  /**
+   * The bytes as text, when the caller has it already (as `decodeUtf8` makes it: invalid bytes as U+FFFD, a BOM
+   * kept): a searcher decoding a million messages reads ASCII rows as slices of one string.
+   */
+  text?: string;
 }
+
+/** The payload as text: the caller's, or decoded from the bytes. */
+export const inputText = (input: DecoderInput): string => input.text ?? decodeUtf8(input.bytes);
 
 /**
  * How a message takes part in an exchange: a heartbeat (`ping`/`pong`, keyed by convention so a reply finds its

@@ -1,8 +1,12 @@
 import type { Decoded } from '../../../shared/decoders/types.js';
 import { compileSearch } from './search-pattern.js';
 
+/** The decoded fields a query tests. */
+export const QUERY_FIELDS = ['protocol', 'kind', 'event', 'topic', 'id'] as const;
+export type QueryField = (typeof QUERY_FIELDS)[number];
+
 /** Decoded fields a filter can name, and the aliases users reach for. */
-const FIELDS: Record<string, 'protocol' | 'kind' | 'event' | 'topic' | 'id'> = {
+const FIELDS: Record<string, QueryField> = {
   protocol: 'protocol',
   kind: 'kind',
   type: 'kind',
@@ -21,28 +25,35 @@ export const DECODED_FIELDS = Object.keys(FIELDS);
 
 type Op = '=' | '!=' | '~' | '!~';
 export type DecodedTest = (decoded: Decoded) => boolean;
-export type DecodedQuery = { ok: true; test: DecodedTest } | { ok: false; error: string };
+
+/** One condition of a query: a test of one field's value (undefined where the message has none). */
+export interface Clause {
+  field: QueryField;
+  accepts: (value: string | undefined) => boolean;
+}
+
+/** A message matches when every clause accepts its field; `test` does that for a decoded message. */
+export type DecodedQuery = { ok: true; clauses: Clause[]; test: DecodedTest } | { ok: false; error: string };
 
 const CLAUSE = /^\s*([A-Za-z]+)\s*(==|=|!=|!~|~)\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+))\s*/;
 const LOOKS_LIKE = /^\s*([A-Za-z]+)\s*(==|=|!=|!~|~)/;
 
-function clause(field: 'protocol' | 'kind' | 'event' | 'topic' | 'id', op: Op, value: string): DecodedQuery {
-  const read = (d: Decoded): string | undefined => {
-    const v = d[field];
-    return typeof v === 'string' ? v : undefined;
-  };
+/** A field of a decoded message as a query reads it: strings only. */
+export function fieldValue(decoded: Decoded, field: QueryField): string | undefined {
+  const v = decoded[field];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function clause(field: QueryField, op: Op, value: string): Clause | { error: string } {
   if (op === '=' || op === '!=') {
     const want = value.toLowerCase();
-    const equal = (d: Decoded) => read(d)?.toLowerCase() === want;
-    return { ok: true, test: op === '=' ? equal : (d) => !equal(d) };
+    const equal = (v: string | undefined) => v?.toLowerCase() === want;
+    return { field, accepts: op === '=' ? equal : (v) => !equal(v) };
   }
   const search = compileSearch(value, 'regex');
-  if (!search.ok) return { ok: false, error: `${field} ${op} ${value}: ${search.error}` };
-  const matches = (d: Decoded) => {
-    const v = read(d);
-    return v !== undefined && search.test(v);
-  };
-  return { ok: true, test: op === '~' ? matches : (d) => !matches(d) };
+  if (!search.ok) return { error: `${field} ${op} ${value}: ${search.error}` };
+  const matches = (v: string | undefined) => v !== undefined && search.test(v);
+  return { field, accepts: op === '~' ? matches : (v) => !matches(v) };
 }
 
 /**
@@ -53,7 +64,7 @@ function clause(field: 'protocol' | 'kind' | 'event' | 'topic' | 'id', op: Op, v
 export function parseDecodedQuery(text: string): DecodedQuery | undefined {
   const start = LOOKS_LIKE.exec(text);
   if (!start || !(start[1]!.toLowerCase() in FIELDS)) return undefined;
-  const tests: DecodedTest[] = [];
+  const clauses: Clause[] = [];
   let rest = text;
   for (;;) {
     const match = CLAUSE.exec(rest);
@@ -68,13 +79,17 @@ export function parseDecodedQuery(text: string): DecodedQuery | undefined {
     const value = raw.replace(/\\(.)/g, '$1');
     const op = (match[2] === '==' ? '=' : match[2]) as Op;
     const compiled = clause(field, op, value);
-    if (!compiled.ok) return compiled;
-    tests.push(compiled.test);
+    if ('error' in compiled) return { ok: false, error: compiled.error };
+    clauses.push(compiled);
     rest = rest.slice(match[0].length);
     if (rest.trim() === '') break;
     const joiner = /^(and|&&)\s+/i.exec(rest);
     if (!joiner) return { ok: false, error: `Join conditions with “and” (at “${rest.trim().slice(0, 30)}”)` };
     rest = rest.slice(joiner[0].length);
   }
-  return { ok: true, test: (decoded) => tests.every((t) => t(decoded)) };
+  return {
+    ok: true,
+    clauses,
+    test: (decoded) => clauses.every(({ field, accepts }) => accepts(fieldValue(decoded, field))),
+  };
 }

@@ -1,20 +1,14 @@
-import { decodeWith } from '../../../shared/decoders/index.js';
-import { MqttStream } from '../../../shared/decoders/mqtt.js';
+import { choiceKey } from '../../../shared/decoders/select.js';
 import type { DecoderChoice } from '../../../shared/decoders/select.js';
-import { pushMqtt } from '../../../shared/decoders/stream.js';
-import type { Decoded, DecoderInput } from '../../../shared/decoders/types.js';
+import { DecodedIndex } from './decoded-index.js';
 import { parseDecodedQuery } from './decoded-query.js';
+import { ROW_MESSAGE, ROW_OPCODE_SHIFT } from './row-kind.js';
 import type { SearchMode } from './search-pattern.js';
 import { compileSearch } from './search-pattern.js';
 import { SearchedRows } from './searched-rows.js';
 
 /** Text and regex search the payload text; 'decoded' runs a query over the decoded fields of message rows. */
 export type SearchKind = SearchMode | 'decoded';
-
-/** Row kind bits in AppendRows.kinds: a message row, sent by the server, and its opcode above them. */
-export const ROW_MESSAGE = 1;
-export const ROW_S2C = 2;
-export const ROW_OPCODE_SHIFT = 2;
 
 /** Rows of one connection sent to the searcher: event indices with their recorded payload bytes or ready text. */
 export interface AppendRows {
@@ -74,6 +68,8 @@ export type ToSearcher =
   | AppendRows
   | SearchRequest
   | SearchAllRequest
+  /** The connection's decoder as the table shows it: its messages are decoded ahead of decoded-field queries. */
+  | { type: 'decoder'; key: string; choice: DecoderChoice }
   | { type: 'forget'; key: string }
   | { type: 'cancelAll'; id: number };
 
@@ -98,6 +94,8 @@ function inScope(scope: RowScope, kind: number): boolean {
 
 /** Candidates tested between two looks at the message queue: a newer search cancels this one there. */
 const SLICE = 20_000;
+/** The same for decoding messages into a connection's decoded-field index. */
+const DECODE_SLICE_MS = 10;
 
 /**
  * The search side of the text filter: holds each connection's rows (SearchedRows: payload bytes, text made when a
@@ -106,6 +104,8 @@ const SLICE = 20_000;
  */
 export class SearchCore {
   private readonly rows = new Map<string, SearchedRows>();
+  /** Each connection's messages decoded with its decoder, for decoded-field queries. */
+  private readonly decoded = new Map<string, DecodedIndex>();
   private latest = 0;
 
   append(message: AppendRows): void {
@@ -116,11 +116,36 @@ export class SearchCore {
 
   forget(key: string): void {
     this.rows.delete(key);
+    this.decoded.delete(key);
   }
 
-  /** Makes rows' text ahead of searches until `until` (see SearchedRows.prepareText); true when all have it. */
-  prepareText(until: number): boolean {
+  /** The connection's decoder: its messages will be decoded ahead of queries (`prepare`); 'none' drops them. */
+  decoderChosen(key: string, choice: DecoderChoice): void {
+    this.indexOf(key, choice);
+  }
+
+  private indexOf(key: string, choice: DecoderChoice): DecodedIndex | undefined {
+    const { protocol } = choice;
+    if (protocol === 'none') {
+      this.decoded.delete(key);
+      return undefined;
+    }
+    let index = this.decoded.get(key);
+    if (index?.key !== choiceKey(choice))
+      this.decoded.set(key, (index = new DecodedIndex({ ...choice, protocol })));
+    return index;
+  }
+
+  /**
+   * Work done ahead of searches until `until`: rows' text (see SearchedRows.prepareText), then each connection's
+   * decoded-field index. True when nothing is left.
+   */
+  prepare(until: number): boolean {
     for (const rows of this.rows.values()) if (!rows.prepareText(until)) return false;
+    for (const [key, index] of this.decoded) {
+      const rows = this.rows.get(key);
+      if (rows && !index.extend(rows, until)) return false;
+    }
     return true;
   }
 
@@ -209,8 +234,9 @@ export class SearchCore {
   }
 
   /**
-   * A query over decoded fields: message rows among the candidates are decoded with the connection's decoder (MQTT,
-   * a byte stream across messages, is fed every message row in order) and tested; other rows never match.
+   * A query over decoded fields: message rows among the candidates are tested by the connection's decoded-field index,
+   * which first decodes the rows it has not yet (in slices; a newer search stops the query, not the decoding done).
+   * Other rows never match.
    */
   private async searchDecoded(
     request: SearchRequest,
@@ -219,35 +245,13 @@ export class SearchCore {
     const { candidates, id, decoder: choice } = request;
     const query = parseDecodedQuery(request.pattern);
     if (!query?.ok) return { type: 'error', id, message: query?.error ?? 'not a query over decoded fields' };
-    const matches = new Uint32Array(candidates.length);
-    let count = 0;
-    if (!choice || choice.protocol === 'none') return { type: 'result', id, matches, previewOnly: 0 };
-    const protocol = choice.protocol;
-    const mqtt = protocol === 'mqtt' ? new MqttStream(choice.context) : undefined;
-    let next = 0;
-    let tested = 0;
-    for (const chunk of this.rows.get(request.key)?.chunks ?? []) {
-      const { indices, offsets, bytes, kinds, truncated } = chunk;
-      for (let i = 0; i < indices.length && next < candidates.length; i++) {
-        const index = indices[i]!;
-        while (next < candidates.length && candidates[next]! < index) next++;
-        const candidate = candidates[next] === index;
-        const kind = kinds[i]!;
-        if (!(kind & ROW_MESSAGE) || (!candidate && !mqtt)) continue;
-        const input: DecoderInput = {
-          dir: kind & ROW_S2C ? 's2c' : 'c2s',
-          opcode: kind >> ROW_OPCODE_SHIFT,
-          bytes: bytes.subarray(offsets[i], offsets[i + 1]),
-          truncated: truncated[i] === 1,
-        };
-        const decoded: Decoded = mqtt ? pushMqtt(mqtt, input) : decodeWith(protocol, input, choice.context);
-        if (candidate && query.test(decoded)) matches[count++] = index;
-        if (++tested % SLICE === 0) {
-          await yieldToQueue();
-          if (this.latest > id) return { type: 'superseded', id };
-        }
-      }
+    const rows = this.rows.get(request.key);
+    const index = choice && rows ? this.indexOf(request.key, choice) : undefined;
+    if (!rows || !index) return { type: 'result', id, matches: new Uint32Array(0), previewOnly: 0 };
+    while (!index.extend(rows, performance.now() + DECODE_SLICE_MS)) {
+      await yieldToQueue();
+      if (this.latest > id) return { type: 'superseded', id };
     }
-    return { type: 'result', id, matches: matches.slice(0, count), previewOnly: 0 };
+    return { type: 'result', id, matches: index.matches(query.clauses, candidates), previewOnly: 0 };
   }
 }

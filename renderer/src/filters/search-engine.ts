@@ -1,13 +1,14 @@
 import { base64ToBytes } from '../format/bytes.js';
-import type { Direction } from '../../../shared/model/wire.js';
 import { HELD_MESSAGE, HELD_OBJECT } from '../store/columnar-log.js';
 import type { RowFacts } from '../store/columnar-log.js';
 import type { ConnectionLog } from '../store/hot-log.js';
 import { searchableText } from '../store/rows.js';
+import { choiceKey } from '../../../shared/decoders/select.js';
 import type { DecoderChoice } from '../../../shared/decoders/select.js';
 import type { ConnectionHits, FromSearcher, RowScope, SearchKind, ToSearcher } from './search-core.js';
 import type { SearchMode } from './search-pattern.js';
-import { ROW_MESSAGE, ROW_OPCODE_SHIFT, ROW_S2C, SearchCore } from './search-core.js';
+import { rowKind } from './row-kind.js';
+import { SearchCore } from './search-core.js';
 
 /** The searcher's end of a channel: a worker in the page, the same core in-process elsewhere (tests, no Worker). */
 export interface SearchPort {
@@ -59,6 +60,7 @@ export function inProcessPort(): SearchPort {
   return {
     post: (message) => {
       if (message.type === 'append') core.append(structuredClone(message));
+      else if (message.type === 'decoder') core.decoderChosen(message.key, message.choice);
       else if (message.type === 'forget') core.forget(message.key);
       else if (message.type === 'cancelAll') core.announceAll(message.id);
       else if (message.type === 'searchAll') {
@@ -99,6 +101,8 @@ interface Fed {
  */
 export class SearchEngine {
   private readonly fed = new Map<string, Fed>();
+  /** The decoder last told for each connection, by its key (`choiceKey`). */
+  private readonly chosen = new Map<string, { key: string; choice: DecoderChoice }>();
   private readonly waiting = new Map<number, (outcome: SearchOutcome | null) => void>();
   private allWaiting: { id: number; waiting: AllWaiting } | null = null;
   private nextId = 0;
@@ -118,6 +122,7 @@ export class SearchEngine {
       this.port = inProcessPort();
       this.listen(this.port);
       this.fed.clear();
+      this.chosen.clear();
       for (const [id, resolve] of this.waiting) {
         this.waiting.delete(id);
         resolve(null);
@@ -152,7 +157,11 @@ export class SearchEngine {
   feed(key: string, log: ConnectionLog, limit = Number.POSITIVE_INFINITY): boolean {
     let fed = this.fed.get(key);
     if (!fed || fed.log !== log) {
-      if (fed) this.port.post({ type: 'forget', key }, []);
+      if (fed) {
+        this.port.post({ type: 'forget', key }, []);
+        const told = this.chosen.get(key);
+        if (told) this.port.post({ type: 'decoder', key, choice: told.choice }, []);
+      }
       this.fed.set(key, (fed = { log, sent: 0 }));
     }
     const total = Math.min(log.events.length, fed.sent + limit);
@@ -236,7 +245,19 @@ export class SearchEngine {
     step();
   }
 
+  /**
+   * The connection's decoder, as the table shows it: the searcher decodes its messages ahead of decoded-field queries
+   * (told again only when it changes).
+   */
+  decoderChosen(key: string, choice: DecoderChoice): void {
+    const told = choiceKey(choice);
+    if (this.chosen.get(key)?.key === told) return;
+    this.chosen.set(key, { key: told, choice });
+    this.port.post({ type: 'decoder', key, choice }, []);
+  }
+
   forget(key: string): void {
+    this.chosen.delete(key);
     this.backlog.delete(key);
     if (this.fed.delete(key)) this.port.post({ type: 'forget', key }, []);
   }
@@ -377,6 +398,3 @@ function rowsToSend(
     kinds: Uint8Array.from(kinds),
   };
 }
-
-const rowKind = (message: boolean, dir: Direction, opcode: number): number =>
-  (message ? ROW_MESSAGE : 0) | (dir === 's2c' ? ROW_S2C : 0) | (opcode << ROW_OPCODE_SHIFT);

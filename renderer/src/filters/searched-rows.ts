@@ -66,9 +66,29 @@ export class SearchedRows {
   private chunkOf = new Int32Array(1024).fill(NOT_SENT);
   private rowOf = new Int32Array(1024);
 
-  /** The rows as sent, in index order: decoded queries decode message rows from their bytes. */
+  /** The rows as sent, in index order. */
   get chunks(): AppendRows[] {
     return this.held.map((chunk) => chunk.rows);
+  }
+
+  get chunkCount(): number {
+    return this.held.length;
+  }
+
+  chunk(at: number): AppendRows {
+    return this.held[at]!.rows;
+  }
+
+  /**
+   * Row `row` of chunk `at` as UTF-8 text when its bytes are all ASCII: a slice of the chunk's text, with no decoding
+   * of its own. Undefined for a row past ASCII.
+   */
+  asciiText(at: number, row: number): string | undefined {
+    const chunk = this.held[at]!;
+    if (chunk.content[row] !== ASCII_ROW) return undefined;
+    const { bytes, offsets } = chunk.rows;
+    chunk.bytewise ??= bytewise.decode(bytes);
+    return chunk.bytewise.substring(offsets[row]!, offsets[row + 1]);
   }
 
   append(message: AppendRows): void {
@@ -133,12 +153,8 @@ export class SearchedRows {
     const chunk = this.held[at]!;
     const { texts, bytes, offsets } = chunk.rows;
     const row = this.rowOf[index]!;
-    const given = texts[row];
+    const given = texts[row] ?? this.asciiText(at, row);
     if (given !== undefined) return given;
-    if (chunk.content[row] === ASCII_ROW) {
-      chunk.bytewise ??= bytewise.decode(bytes);
-      return chunk.bytewise.substring(offsets[row]!, offsets[row + 1]);
-    }
     let decoded = chunk.decoded.get(row);
     if (decoded === undefined) {
       decoded = decoder.decode(bytes.subarray(offsets[row], offsets[row + 1]));

@@ -1,6 +1,6 @@
 import { decodeRecord } from '../../../shared/decoders/cache.js';
 import { ConnectionDecoder } from '../../../shared/decoders/stream.js';
-import { chooseDecoder, decoderInput, SNIFF_MESSAGES } from '../../../shared/decoders/index.js';
+import { chooseDecoder, choiceKey, decoderInput, SNIFF_MESSAGES } from '../../../shared/decoders/index.js';
 import type {
   Decoded,
   DecoderChoice,
@@ -97,7 +97,3 @@ export function decodedMessage(
   }
   return stream.byId.get(message.id);
 }
-
-/** A stable key of a choice, for caches of rows that depend on it. */
-export const choiceKey = (choice: DecoderChoice | undefined): string =>
-  choice ? `${choice.protocol}:${choice.context.mqttLevel ?? ''}` : '';

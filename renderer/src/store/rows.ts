@@ -9,11 +9,11 @@ import { rowTypeOf } from '../filters/row-types.js';
 import { base64ToBytes, decodeUtf8 } from '../format/bytes.js';
 import { decodeRecord } from '../../../shared/decoders/cache.js';
 import { isControl } from '../../../shared/protocol/opcodes.js';
+import { choiceKey } from '../../../shared/decoders/select.js';
 import type { DecoderChoice } from '../../../shared/decoders/select.js';
 import type { Decoded } from '../../../shared/decoders/types.js';
 import type { MessageRecord } from '../../../shared/model/frame.js';
 import { parseDecodedQuery } from '../filters/decoded-query.js';
-import { choiceKey } from './decoder-choice.js';
 import type { ConnectionLog } from './hot-log.js';
 import { shownInMode } from './view-mode.js';
 import { HELD_FRAME, HELD_OBJECT } from './columnar-log.js';
@@ -300,8 +300,10 @@ export class RowIndex {
           cache.previewOnly++;
       }
     cache.processed = total;
-    // The shown connection's rows go to the searcher as they arrive, so a first search need not send them all.
+    // The shown connection's rows go to the searcher as they arrive, so a first search need not send them all; so
+    // does its decoder, so that its messages are decoded before a first decoded-field query.
     this.engine?.feedSoon(key, log);
+    if (filter.decoder) this.engine?.decoderChosen(key, filter.decoder);
     if (cache.search) this.pump(key, cache);
     const search = cache.search;
     return {
