@@ -5,7 +5,7 @@ import type { DecoderChoice } from '../../../shared/decoders/select.js';
 import { pushMqtt } from '../../../shared/decoders/stream.js';
 import type { Decoded, DecoderInput, ProtocolId } from '../../../shared/decoders/types.js';
 import type { Clause } from './decoded-query.js';
-import { fieldValue, QUERY_FIELDS } from './decoded-query.js';
+import { QUERY_FIELDS } from './decoded-query.js';
 import { ROW_MESSAGE, ROW_OPCODE_SHIFT, ROW_S2C } from './row-kind.js';
 import type { SearchedRows } from './searched-rows.js';
 
@@ -44,13 +44,16 @@ export class DecodedIndex {
   private readonly mqtt: MqttStream | undefined;
   private readonly tables = QUERY_FIELDS.map(() => new Interned());
   /** Column f holds field QUERY_FIELDS[f] of each decoded message, by its number among them. */
-  private columns = QUERY_FIELDS.map(() => new Int32Array(1024));
+  private columns = QUERY_FIELDS.map(() => new Int32Array(0));
   private decoded = 0;
   /** Each event index's message number; NOT_DECODED for other rows and rows not reached yet. */
-  private numberOf = new Int32Array(1024).fill(NOT_DECODED);
+  private numberOf = new Int32Array(0);
   /** The next row to decode: its chunk and its place in it. */
   private chunkAt = 0;
   private rowAt = 0;
+  /** Chunks before this one have room made for them (`reserve`). */
+  private reserved = 0;
+  private messagesReserved = 0;
 
   constructor(readonly choice: DecoderChoice & { protocol: ProtocolId }) {
     this.key = choiceKey(choice);
@@ -60,6 +63,7 @@ export class DecodedIndex {
 
   /** Decodes the rows not indexed yet until `until` (a `performance.now()` time) passes; true once all are. */
   extend(rows: SearchedRows, until: number): boolean {
+    this.reserve(rows);
     let sinceClock = 0;
     for (; this.chunkAt < rows.chunkCount; this.chunkAt++, this.rowAt = 0) {
       const { indices, kinds, offsets, bytes, truncated } = rows.chunk(this.chunkAt);
@@ -90,14 +94,41 @@ export class DecodedIndex {
     return true;
   }
 
+  /**
+   * Makes room for the messages of chunks that arrived since: as many as they hold when they are many (a file opened),
+   * else half as much again as before (a live log), so growing by small chunks costs no copy a chunk.
+   */
+  private reserve(rows: SearchedRows): void {
+    if (this.reserved === rows.chunkCount) return;
+    let messages = this.messagesReserved;
+    let events = this.numberOf.length;
+    for (; this.reserved < rows.chunkCount; this.reserved++) {
+      const { kinds, indices } = rows.chunk(this.reserved);
+      for (let row = 0; row < kinds.length; row++) messages += kinds[row]! & ROW_MESSAGE;
+      if (indices.length > 0) events = Math.max(events, indices[indices.length - 1]! + 1);
+    }
+    this.messagesReserved = messages;
+    if (messages > this.columns[0]!.length) {
+      const length = Math.max(messages, Math.floor(this.columns[0]!.length * 1.5));
+      this.columns = this.columns.map((column) => grown(column, length, 0));
+    }
+    if (events > this.numberOf.length)
+      this.numberOf = grown(
+        this.numberOf,
+        Math.max(events, Math.floor(this.numberOf.length * 1.5)),
+        NOT_DECODED,
+      );
+  }
+
   private add(index: number, decoded: Decoded): void {
     const number = this.decoded++;
-    if (number === this.columns[0]!.length)
-      this.columns = this.columns.map((column) => grown(column, column.length * 2, 0));
-    for (let f = 0; f < QUERY_FIELDS.length; f++)
-      this.columns[f]![number] = this.tables[f]!.id(fieldValue(decoded, QUERY_FIELDS[f]!));
-    if (index >= this.numberOf.length)
-      this.numberOf = grown(this.numberOf, Math.max(index + 1, this.numberOf.length * 2), NOT_DECODED);
+    const { columns, tables } = this;
+    // Written out field by field (in QUERY_FIELDS order): a property read by a name that varies is a slow lookup.
+    columns[0]![number] = tables[0]!.id(decoded.protocol);
+    columns[1]![number] = tables[1]!.id(decoded.kind);
+    columns[2]![number] = tables[2]!.id(asString(decoded.event));
+    columns[3]![number] = tables[3]!.id(asString(decoded.topic));
+    columns[4]![number] = tables[4]!.id(asString(decoded.id));
     this.numberOf[index] = number;
   }
 
@@ -131,6 +162,8 @@ export class DecodedIndex {
     return out.slice(0, count);
   }
 }
+
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function grown(array: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(length);

@@ -96,6 +96,8 @@ function inScope(scope: RowScope, kind: number): boolean {
 const SLICE = 20_000;
 /** The same for decoding messages into a connection's decoded-field index. */
 const DECODE_SLICE_MS = 10;
+/** Connections whose decoded fields are kept (those last shown or queried): ~30 MB for a million messages. */
+const MAX_DECODED_CONNECTIONS = 8;
 
 /**
  * The search side of the text filter: holds each connection's rows (SearchedRows: payload bytes, text made when a
@@ -131,8 +133,11 @@ export class SearchCore {
       return undefined;
     }
     let index = this.decoded.get(key);
-    if (index?.key !== choiceKey(choice))
-      this.decoded.set(key, (index = new DecodedIndex({ ...choice, protocol })));
+    if (index?.key !== choiceKey(choice)) index = new DecodedIndex({ ...choice, protocol });
+    // Most recent last: connections looked at long ago give their decoded fields back.
+    this.decoded.delete(key);
+    this.decoded.set(key, index);
+    if (this.decoded.size > MAX_DECODED_CONNECTIONS) this.decoded.delete(this.decoded.keys().next().value!);
     return index;
   }
 

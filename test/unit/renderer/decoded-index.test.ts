@@ -139,6 +139,8 @@ describe('the decoded-field index (messages decoded once per decoder)', () => {
           for (const part of parts) {
             core.append(appendOf(part, rows.length));
             rows.push(...part);
+            // A chunk of no rows (events the searcher is not sent) may follow: it changes nothing.
+            if (part.length % 2 === 1) core.append(appendOf([], rows.length));
             // Decoded ahead a few hundred rows at a time (a deadline already past), as the worker does between tasks.
             core.prepare(0);
             const candidates = Uint32Array.from(rows, (_, i) => indexOf(i));
@@ -245,5 +247,26 @@ describe('the decoded-field index (messages decoded once per decoder)', () => {
     expect(core.prepare(Number.POSITIVE_INFINITY)).toBe(true);
     expect(decode).not.toHaveBeenCalled();
     expect(await search(core, 1, 'kind = request', new Uint32Array([0]))).toEqual([]);
+  });
+
+  it('keeps the decoded fields of the eight connections chosen last', () => {
+    const decode = vi.spyOn(DECODERS, 'json-rpc');
+    const core = new SearchCore();
+    const rows = [{ message: true, s2c: true, opcode: 1, bytes: encoder.encode(JSON_RPC_TEXTS[0]) }];
+    const keys = Array.from({ length: 9 }, (_, i) => `c${i}`);
+    for (const key of keys) {
+      core.append({ ...appendOf(rows, 0), key });
+      core.decoderChosen(key, choiceOf('json-rpc'));
+    }
+    while (!core.prepare(Number.POSITIVE_INFINITY));
+    expect(decode).toHaveBeenCalledTimes(8);
+    // c1 is the oldest kept: chosen again, it is not decoded again; c0 was given back and is.
+    core.decoderChosen('c1', choiceOf('json-rpc'));
+    core.decoderChosen('c0', choiceOf('json-rpc'));
+    while (!core.prepare(Number.POSITIVE_INFINITY));
+    expect(decode).toHaveBeenCalledTimes(9);
+    core.decoderChosen('c1', choiceOf('json-rpc'));
+    while (!core.prepare(Number.POSITIVE_INFINITY));
+    expect(decode).toHaveBeenCalledTimes(9);
   });
 });
