@@ -94,6 +94,15 @@ export class DecodedIndex {
     return true;
   }
 
+  /** The first event index not decoded yet: every row of the log before it has been (the index is in row order). */
+  decodedBefore(rows: SearchedRows): number {
+    for (let at = this.chunkAt, row = this.rowAt; at < rows.chunkCount; at++, row = 0) {
+      const { indices } = rows.chunk(at);
+      if (row < indices.length) return indices[row]!;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
   /**
    * Makes room for the messages of chunks that arrived since: as many as they hold when they are many (a file opened),
    * else half as much again as before (a live log), so growing by small chunks costs no copy a chunk.

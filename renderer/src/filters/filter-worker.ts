@@ -75,13 +75,14 @@ scope.onmessage = (event: MessageEvent<ToSearcher>) => {
   } else {
     core.announce(message.id);
     searching++;
+    const send = (reply: FromSearcher): void =>
+      scope.postMessage(
+        reply,
+        reply.type === 'result' || reply.type === 'partial' ? [reply.matches.buffer] : [],
+      );
     void core
-      .search(message, yieldToQueue)
-      .then(
-        (reply: FromSearcher) =>
-          scope.postMessage(reply, reply.type === 'result' ? [reply.matches.buffer] : []),
-        (error: unknown) => scope.postMessage(failed(message.id, error)),
-      )
+      .search(message, yieldToQueue, send)
+      .then(send, (error: unknown) => send(failed(message.id, error)))
       .finally(searchDone);
   }
 };

@@ -81,6 +81,11 @@ export type FromSearcher =
       /** Candidates that did not match but whose payload was only recorded in part. */
       previewOnly: number;
     }
+  /**
+   * Part of a search's answer, while the rest takes time (a decoded-field query decoding the messages first): the next
+   * `answered` candidates are answered, and `matches` are those among them that matched.
+   */
+  | { type: 'partial'; id: number; matches: Uint32Array; answered: number }
   | { type: 'superseded'; id: number }
   | { type: 'error'; id: number; message: string }
   /** Session-wide search: connections with matches found since the last `hits` (none without matches). */
@@ -96,6 +101,8 @@ function inScope(scope: RowScope, kind: number): boolean {
 const SLICE = 20_000;
 /** The same for decoding messages into a connection's decoded-field index. */
 const DECODE_SLICE_MS = 10;
+/** How often a query that decodes first answers the candidates decoded so far. */
+const PART_EVERY_MS = 50;
 /** Connections whose decoded fields are kept (those last shown or queried): ~30 MB for a million messages. */
 const MAX_DECODED_CONNECTIONS = 8;
 
@@ -213,8 +220,13 @@ export class SearchCore {
     return { type: 'allDone', id, searched, previewOnly };
   }
 
-  async search(request: SearchRequest, yieldToQueue: () => Promise<void>): Promise<FromSearcher> {
-    if (request.mode === 'decoded') return this.searchDecoded(request, yieldToQueue);
+  /** Answers a table's search; `emit`, if given, may hear parts of the answer first (`partial` replies). */
+  async search(
+    request: SearchRequest,
+    yieldToQueue: () => Promise<void>,
+    emit?: (reply: FromSearcher) => void,
+  ): Promise<FromSearcher> {
+    if (request.mode === 'decoded') return this.searchDecoded(request, yieldToQueue, emit);
     const { candidates, id, mode } = request;
     const compiled = compileSearch(request.pattern, mode);
     if (!compiled.ok) return { type: 'error', id, message: compiled.error };
@@ -241,11 +253,13 @@ export class SearchCore {
   /**
    * A query over decoded fields: message rows among the candidates are tested by the connection's decoded-field index,
    * which first decodes the rows it has not yet (in slices; a newer search stops the query, not the decoding done).
+   * While it decodes, the candidates it has passed are answered in parts (`emit`), so the first matches show at once.
    * Other rows never match.
    */
   private async searchDecoded(
     request: SearchRequest,
     yieldToQueue: () => Promise<void>,
+    emit: ((reply: FromSearcher) => void) | undefined,
   ): Promise<FromSearcher> {
     const { candidates, id, decoder: choice } = request;
     const query = parseDecodedQuery(request.pattern);
@@ -253,10 +267,39 @@ export class SearchCore {
     const rows = this.rows.get(request.key);
     const index = choice && rows ? this.indexOf(request.key, choice) : undefined;
     if (!rows || !index) return { type: 'result', id, matches: new Uint32Array(0), previewOnly: 0 };
+    let answered = 0;
+    let lastPart = performance.now();
     while (!index.extend(rows, performance.now() + DECODE_SLICE_MS)) {
+      if (emit && performance.now() - lastPart >= PART_EVERY_MS) {
+        const through = upperBound(candidates, answered, index.decodedBefore(rows));
+        if (through > answered) {
+          const part = candidates.subarray(answered, through);
+          emit({
+            type: 'partial',
+            id,
+            matches: index.matches(query.clauses, part),
+            answered: through - answered,
+          });
+          answered = through;
+        }
+        lastPart = performance.now();
+      }
       await yieldToQueue();
       if (this.latest > id) return { type: 'superseded', id };
     }
-    return { type: 'result', id, matches: index.matches(query.clauses, candidates), previewOnly: 0 };
+    const rest = candidates.subarray(answered);
+    return { type: 'result', id, matches: index.matches(query.clauses, rest), previewOnly: 0 };
   }
+}
+
+/** The first position at or after `from` in the ascending `values` whose value is not below `limit`. */
+function upperBound(values: Uint32Array, from: number, limit: number): number {
+  let low = from;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! < limit) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -24,6 +24,11 @@ export type SearchOutcome = { matches: Uint32Array; previewOnly: number } | { er
 /** How a session-wide search ended: rows looked at and those only searchable in their recorded preview. */
 export type SearchAllOutcome = { searched: number; previewOnly: number } | { error: string };
 
+interface Waiting {
+  resolve: (outcome: SearchOutcome | null) => void;
+  onPartial?: (matches: Uint32Array, answered: number) => void;
+}
+
 interface AllWaiting {
   onHits: (hits: ConnectionHits[]) => void;
   resolve: (outcome: SearchAllOutcome | null) => void;
@@ -74,7 +79,13 @@ export function inProcessPort(): SearchPort {
         );
       } else {
         core.announce(message.id);
-        setTimeout(() => void core.search(message, yieldToQueue).then((reply) => listener(reply)), 0);
+        setTimeout(
+          () =>
+            void core
+              .search(message, yieldToQueue, (reply) => listener(structuredClone(reply)))
+              .then((reply) => listener(reply)),
+          0,
+        );
       }
     },
     onReply: (next) => {
@@ -103,7 +114,7 @@ export class SearchEngine {
   private readonly fed = new Map<string, Fed>();
   /** The decoder last told for each connection, by its key (`choiceKey`). */
   private readonly chosen = new Map<string, { key: string; choice: DecoderChoice }>();
-  private readonly waiting = new Map<number, (outcome: SearchOutcome | null) => void>();
+  private readonly waiting = new Map<number, Waiting>();
   private allWaiting: { id: number; waiting: AllWaiting } | null = null;
   private nextId = 0;
   private port: SearchPort;
@@ -123,7 +134,7 @@ export class SearchEngine {
       this.listen(this.port);
       this.fed.clear();
       this.chosen.clear();
-      for (const [id, resolve] of this.waiting) {
+      for (const [id, { resolve }] of this.waiting) {
         this.waiting.delete(id);
         resolve(null);
       }
@@ -140,10 +151,14 @@ export class SearchEngine {
         else if (reply.type === 'superseded') this.endAll(null);
         return;
       }
-      const resolve = this.waiting.get(reply.id);
-      if (!resolve) return;
+      const waiting = this.waiting.get(reply.id);
+      if (!waiting) return;
+      if (reply.type === 'partial') {
+        waiting.onPartial?.(reply.matches, reply.answered);
+        return;
+      }
       this.waiting.delete(reply.id);
-      resolve(
+      waiting.resolve(
         reply.type === 'result'
           ? { matches: reply.matches, previewOnly: reply.previewOnly }
           : reply.type === 'error'
@@ -262,6 +277,11 @@ export class SearchEngine {
     if (this.fed.delete(key)) this.port.post({ type: 'forget', key }, []);
   }
 
+  /**
+   * Searches `candidates` (ascending event indices of the connection's log). `onPartial` hears parts of the answer
+   * before it resolves, when the searcher has some early (the next `answered` candidates, and those that matched);
+   * the outcome then covers the candidates after them.
+   */
   search(
     key: string,
     log: ConnectionLog,
@@ -269,15 +289,16 @@ export class SearchEngine {
     pattern: string,
     mode: SearchKind,
     decoder?: DecoderChoice,
+    onPartial?: (matches: Uint32Array, answered: number) => void,
   ): Promise<SearchOutcome | null> {
     const id = ++this.nextId;
-    for (const [earlier, resolve] of this.waiting) {
+    for (const [earlier, { resolve }] of this.waiting) {
       this.waiting.delete(earlier);
       resolve(null);
     }
     const copy = candidates.slice();
     return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
+      this.waiting.set(id, onPartial ? { resolve, onPartial } : { resolve });
       this.whenFed(
         [{ key, log }],
         () => this.waiting.has(id),

@@ -371,19 +371,34 @@ export class RowIndex {
     if (!this.engine || search.inFlight > 0 || search.queue.count === 0 || search.error) return;
     const candidates = search.queue.view;
     search.inFlight = candidates.length;
+    let early = 0;
+    const answer = (matches: Uint32Array, answered: number, previewOnly: number): void => {
+      cache.rows.append(matches);
+      cache.previewOnly += previewOnly;
+      search.queue.array.copyWithin(0, answered, search.queue.count);
+      search.queue.count -= answered;
+    };
     void this.engine
-      .search(key, cache.log, candidates, search.pattern, search.mode, search.decoder)
+      .search(
+        key,
+        cache.log,
+        candidates,
+        search.pattern,
+        search.mode,
+        search.decoder,
+        (matches, answered) => {
+          // The first matches of a query that decodes every message first, shown while it goes on.
+          answer(matches, answered, 0);
+          early += answered;
+          this.notify();
+        },
+      )
       .then((outcome) => {
-        const sent = search.inFlight;
+        const sent = search.inFlight - early;
         search.inFlight = 0;
         if (outcome === null) return;
         if ('error' in outcome) search.error = outcome.error;
-        else {
-          cache.rows.append(outcome.matches);
-          cache.previewOnly += outcome.previewOnly;
-          search.queue.array.copyWithin(0, sent, search.queue.count);
-          search.queue.count -= sent;
-        }
+        else answer(outcome.matches, sent, outcome.previewOnly);
         this.notify();
       });
   }

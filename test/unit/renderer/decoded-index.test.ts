@@ -233,6 +233,54 @@ describe('the decoded-field index (messages decoded once per decoder)', () => {
     expect(decode).toHaveBeenCalledTimes(rows.length);
   });
 
+  it('answers the candidates decoded so far in parts while it decodes the rest', async () => {
+    const core = new SearchCore();
+    const rows = Array.from({ length: 100_000 }, (_, i) => ({
+      message: i % 10 !== 9,
+      s2c: false,
+      opcode: 1,
+      bytes: encoder.encode(`{"jsonrpc":"2.0","method":"m${i % 7}","id":${i}}`),
+    }));
+    core.append(appendOf(rows, 0));
+    const candidates = Uint32Array.from(rows, (_, i) => indexOf(i));
+    const parts: { matches: number[]; answered: number }[] = [];
+    core.announce(1);
+    const reply = await core.search(
+      {
+        type: 'search',
+        id: 1,
+        key: 'k',
+        candidates,
+        pattern: 'event = m3',
+        mode: 'decoded',
+        decoder: choiceOf('json-rpc'),
+      },
+      // Time passes between slices (other tasks of the worker), so parts are due.
+      () => new Promise((resolve) => setTimeout(resolve, 20)),
+      (part) => {
+        if (part.type !== 'partial') throw new Error(part.type);
+        parts.push({ matches: Array.from(part.matches), answered: part.answered });
+      },
+    );
+    if (reply.type !== 'result') throw new Error(reply.type);
+    expect(parts.length).toBeGreaterThan(0);
+    const answered = parts.reduce((sum, part) => sum + part.answered, 0);
+    expect(answered).toBeGreaterThan(0);
+    expect(answered).toBeLessThan(candidates.length);
+    // Each part answers the candidates that follow the last one's: together with the result, in order, the answer.
+    let at = 0;
+    for (const part of parts) {
+      const end = at + part.answered;
+      expect(part.matches.every((index) => index >= candidates[at]! && index <= candidates[end - 1]!)).toBe(
+        true,
+      );
+      at = end;
+    }
+    expect([...parts.flatMap((part) => part.matches), ...reply.matches]).toEqual(
+      expected(rows, 'event = m3'),
+    );
+  });
+
   it('drops the index when decoding is turned off or the connection forgotten', async () => {
     const decode = vi.spyOn(DECODERS, 'json-rpc');
     const core = new SearchCore();

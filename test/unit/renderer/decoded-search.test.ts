@@ -166,6 +166,31 @@ describe('decoded-field filters in the searcher (off the main thread)', () => {
     }
   }, 60_000);
 
+  it('show the first matches while the messages are being decoded, then all of them', async () => {
+    const events = socketIoSession(11, 120_000);
+    const decoder = choiceFor(events, 'ws://h/socket.io/?EIO=4');
+    const log = new ConnectionLog();
+    for (const event of events) log.append(event);
+    const index = new RowIndex(new SearchEngine(inProcessPort()));
+    const filter: RowFilter = { mode: 'messages', showControl: false, text: 'event = typing', decoder };
+    const simple = compileRowFilter(filter);
+    const expected = events.flatMap((event, i) => (simple(event) ? [i] : []));
+    let shownWhilePending = 0;
+    let view = index.view('k', log, filter);
+    while (view.pending) {
+      if (view.rows.length > 0) {
+        shownWhilePending = view.rows.length;
+        // What is shown early is the start of the answer.
+        expect(Array.from(view.rows)).toEqual(expected.slice(0, view.rows.length));
+      }
+      await tick();
+      view = index.view('k', log, filter);
+    }
+    expect(shownWhilePending).toBeGreaterThan(0);
+    expect(shownWhilePending).toBeLessThan(expected.length);
+    expect(Array.from(view.rows)).toEqual(expected);
+  }, 60_000);
+
   it('report an invalid pattern in a query and match nothing by it', async () => {
     const events = socketIoSession(9, 50);
     const decoder = choiceFor(events, 'ws://h/socket.io/?EIO=4');
