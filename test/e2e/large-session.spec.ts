@@ -13,6 +13,9 @@ interface Written {
   rows: number;
   needles: number;
   regexHits: number;
+  messages: number;
+  /** JSON-RPC notifications among the messages (`method` tick, ids 0 to 4). */
+  rpcTicks: number;
   /** Line numbers of the two lines that are not records, one in each half of the file. */
   badLines: number[];
 }
@@ -98,9 +101,12 @@ function writeLargeSession(dir: string): Written {
   }
   push(FRAMES, 1, `${'x'.repeat(20 * 1024)} deep-needle`);
   push(FRAMES + 1, 1, 'the start of a message that was cut', true);
+  const rpcTicks = 5;
+  for (let id = 0; id < rpcTicks; id++)
+    push(FRAMES + 2 + id, 1, `{"jsonrpc":"2.0","method":"tick","id":${id}}`);
   const file = path.join(dir, 'large.wsi.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
-  return { file, rows, needles, regexHits, badLines };
+  return { file, rows, needles, regexHits, messages, rpcTicks, badLines };
 }
 
 let inspector: InspectorServer;
@@ -117,7 +123,9 @@ test.afterAll(async () => {
   await inspector?.stop();
 });
 
-test('opens a 200,000-frame session and filters it by text and regex from the toolbar', async ({ page }) => {
+test('opens a 200,000-frame session and filters it by text, regex and decoded fields from the toolbar', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const ui = new InspectorPage(page);
   await ui.open(inspector.url);
@@ -165,6 +173,24 @@ test('opens a 200,000-frame session and filters it by text and regex from the to
   await filter.fill('order-\\d*77\\b');
   await expect(grid).toHaveAttribute('aria-rowcount', String(session.regexHits), { timeout: 30_000 });
 
+  await filter.fill('');
+  await expect(grid).toHaveAttribute('aria-rowcount', String(session.rows), { timeout: 30_000 });
+  await page.getByTestId('regex-toggle').click();
+
+  // Queries over decoded fields, JSON-RPC chosen: every message is decoded once (in the searcher), then queried.
+  await page.getByTestId('decoder-select').selectOption('json-rpc');
+  await filter.fill('method = tick');
+  await expect(grid).toHaveAttribute('aria-rowcount', String(session.rpcTicks), { timeout: 30_000 });
+  await expect(page.getByTestId('frame-row').first()).toContainText('tick');
+  await filter.fill('kind = undecodable');
+  await expect(grid).toHaveAttribute('aria-rowcount', String(session.messages - session.rpcTicks), {
+    timeout: 30_000,
+  });
+  await filter.fill('method = tick and id != 3');
+  await expect(grid).toHaveAttribute('aria-rowcount', String(session.rpcTicks - 1), { timeout: 30_000 });
+  await filter.fill('kind = request and id = 3');
+  await expect(grid).toHaveAttribute('aria-rowcount', '1', { timeout: 30_000 });
+  await page.getByTestId('decoder-select').selectOption('auto');
   await filter.fill('');
   await expect(grid).toHaveAttribute('aria-rowcount', String(session.rows), { timeout: 30_000 });
 });
