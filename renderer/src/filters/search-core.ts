@@ -101,7 +101,7 @@ function inScope(scope: RowScope, kind: number): boolean {
 const SLICE = 20_000;
 /** The same for decoding messages into a connection's decoded-field index. */
 const DECODE_SLICE_MS = 10;
-/** How often a query that decodes first answers the candidates decoded so far. */
+/** How often a query that decodes first answers the candidates decoded since its last part. */
 const PART_EVERY_MS = 50;
 /** Connections whose decoded fields are kept (those last shown or queried): ~30 MB for a million messages. */
 const MAX_DECODED_CONNECTIONS = 8;
@@ -268,7 +268,8 @@ export class SearchCore {
     const index = choice && rows ? this.indexOf(request.key, choice) : undefined;
     if (!rows || !index) return { type: 'result', id, matches: new Uint32Array(0), previewOnly: 0 };
     let answered = 0;
-    let lastPart = performance.now();
+    // The first part goes after the first slice: enough rows to fill the table, at once.
+    let lastPart = Number.NEGATIVE_INFINITY;
     while (!index.extend(rows, performance.now() + DECODE_SLICE_MS)) {
       if (emit && performance.now() - lastPart >= PART_EVERY_MS) {
         const through = upperBound(candidates, answered, index.decodedBefore(rows));
