@@ -5,7 +5,7 @@ import type { DecoderChoice } from '../../../shared/decoders/select.js';
 import { pushMqtt } from '../../../shared/decoders/stream.js';
 import type { Decoded, DecoderInput, ProtocolId } from '../../../shared/decoders/types.js';
 import type { Clause } from './decoded-query.js';
-import { QUERY_FIELDS } from './decoded-query.js';
+import { QUERY_FIELDS, queriedValue } from './decoded-query.js';
 import { ROW_MESSAGE, ROW_OPCODE_SHIFT, ROW_S2C } from './row-kind.js';
 import type { SearchedRows } from './searched-rows.js';
 
@@ -133,11 +133,11 @@ export class DecodedIndex {
     const number = this.decoded++;
     const { columns, tables } = this;
     // Written out field by field (in QUERY_FIELDS order): a property read by a name that varies is a slow lookup.
-    columns[0]![number] = tables[0]!.id(decoded.protocol);
-    columns[1]![number] = tables[1]!.id(decoded.kind);
-    columns[2]![number] = tables[2]!.id(asString(decoded.event));
-    columns[3]![number] = tables[3]!.id(asString(decoded.topic));
-    columns[4]![number] = tables[4]!.id(asString(decoded.id));
+    columns[0]![number] = tables[0]!.id(queriedValue(decoded.protocol));
+    columns[1]![number] = tables[1]!.id(queriedValue(decoded.kind));
+    columns[2]![number] = tables[2]!.id(queriedValue(decoded.event));
+    columns[3]![number] = tables[3]!.id(queriedValue(decoded.topic));
+    columns[4]![number] = tables[4]!.id(queriedValue(decoded.id));
     this.numberOf[index] = number;
   }
 
@@ -171,8 +171,6 @@ export class DecodedIndex {
     return out.slice(0, count);
   }
 }
-
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function grown(array: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(length);

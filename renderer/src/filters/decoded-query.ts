@@ -38,11 +38,13 @@ export type DecodedQuery = { ok: true; clauses: Clause[]; test: DecodedTest } | 
 const CLAUSE = /^\s*([A-Za-z]+)\s*(==|=|!=|!~|~)\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+))\s*/;
 const LOOKS_LIKE = /^\s*([A-Za-z]+)\s*(==|=|!=|!~|~)/;
 
-/** A field of a decoded message as a query reads it: strings only. */
-export function fieldValue(decoded: Decoded, field: QueryField): string | undefined {
-  const v = decoded[field];
-  return typeof v === 'string' ? v : undefined;
-}
+/** A field's value as a query reads it: strings only. */
+export const queriedValue = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/** A field of a decoded message as a query reads it. */
+export const fieldValue = (decoded: Decoded, field: QueryField): string | undefined =>
+  queriedValue(decoded[field]);
 
 function clause(field: QueryField, op: Op, value: string): Clause | { error: string } {
   if (op === '=' || op === '!=') {

@@ -2,6 +2,8 @@ import { choiceKey } from '../../../shared/decoders/select.js';
 import type { DecoderChoice } from '../../../shared/decoders/select.js';
 import { DecodedIndex } from './decoded-index.js';
 import { parseDecodedQuery } from './decoded-query.js';
+import { isControl } from '../../../shared/protocol/opcodes.js';
+import { shownInMode } from '../store/view-mode.js';
 import { ROW_MESSAGE, ROW_OPCODE_SHIFT } from './row-kind.js';
 import type { SearchMode } from './search-pattern.js';
 import { compileSearch } from './search-pattern.js';
@@ -92,10 +94,13 @@ export type FromSearcher =
   | { type: 'hits'; id: number; hits: ConnectionHits[] }
   | { type: 'allDone'; id: number; searched: number; previewOnly: number };
 
-function inScope(scope: RowScope, kind: number): boolean {
-  if (kind & ROW_MESSAGE) return scope.mode === 'messages';
-  return kind >> ROW_OPCODE_SHIFT >= 8 ? scope.showControl : scope.mode === 'frames';
-}
+const inScope = (scope: RowScope, kind: number): boolean =>
+  shownInMode(
+    !(kind & ROW_MESSAGE),
+    isControl(kind >> ROW_OPCODE_SHIFT),
+    scope.mode === 'frames',
+    scope.showControl,
+  );
 
 /** Candidates tested between two looks at the message queue: a newer search cancels this one there. */
 const SLICE = 20_000;

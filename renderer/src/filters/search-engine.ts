@@ -112,8 +112,8 @@ interface Fed {
  */
 export class SearchEngine {
   private readonly fed = new Map<string, Fed>();
-  /** The decoder last told for each connection, by its key (`choiceKey`). */
-  private readonly chosen = new Map<string, { key: string; choice: DecoderChoice }>();
+  /** The decoder last told for each connection. */
+  private readonly chosen = new Map<string, DecoderChoice>();
   private readonly waiting = new Map<number, Waiting>();
   private allWaiting: { id: number; waiting: AllWaiting } | null = null;
   private nextId = 0;
@@ -174,8 +174,8 @@ export class SearchEngine {
     if (!fed || fed.log !== log) {
       if (fed) {
         this.port.post({ type: 'forget', key }, []);
-        const told = this.chosen.get(key);
-        if (told) this.port.post({ type: 'decoder', key, choice: told.choice }, []);
+        const choice = this.chosen.get(key);
+        if (choice) this.port.post({ type: 'decoder', key, choice }, []);
       }
       this.fed.set(key, (fed = { log, sent: 0 }));
     }
@@ -265,9 +265,8 @@ export class SearchEngine {
    * (told again only when it changes).
    */
   decoderChosen(key: string, choice: DecoderChoice): void {
-    const told = choiceKey(choice);
-    if (this.chosen.get(key)?.key === told) return;
-    this.chosen.set(key, { key: told, choice });
+    if (choiceKey(this.chosen.get(key)) === choiceKey(choice)) return;
+    this.chosen.set(key, choice);
     this.port.post({ type: 'decoder', key, choice }, []);
   }
 

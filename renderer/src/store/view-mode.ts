@@ -1,6 +1,7 @@
 /**
  * Whether a table in a view mode shows a row by what it is: in the frames mode every frame, in the messages mode every
- * message; control frames in both, with `showControl`. (The row filters and the columns' fast path both ask this.)
+ * message; control frames in both, with `showControl`. (The row filters, the columns' fast path and the session-wide
+ * search all ask this.)
  */
 export const shownInMode = (
   frame: boolean,
